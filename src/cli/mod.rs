@@ -1,0 +1,159 @@
+//! The command line: argument parsing, and one module per command.
+
+mod check;
+mod init;
+mod list;
+mod show;
+mod tree;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::render::ColorChoice;
+use crate::workspace::{EnvError, Workspace};
+
+/// How a run ended; the one place exit statuses are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: nothing to report.
+    Clean,
+    /// 1: findings (errors, or warnings with --deny-warnings).
+    Findings,
+    /// 2: bad usage, configuration or environment.
+    Error,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        ExitCode::from(match o {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Error => 2,
+        })
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "popm",
+    version,
+    about = "A git-native SAFe backlog: markdown items checked like code",
+    long_about = "popm keeps a SAFe backlog (epics, capabilities, features, stories, PIs) as markdown files \
+                  with YAML frontmatter in a git repository, checks it like a linter and answers questions \
+                  about it.",
+    after_help = "Exit status: 0 clean, 1 findings, 2 usage, configuration or environment error."
+)]
+pub struct Cli {
+    /// Run as if popm was started in DIR.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Use this configuration file instead of looking for popm.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the whole backlog and report problems with file:line diagnostics.
+    Check(check::Args),
+    /// List items, filtered, as a table, JSON or CSV.
+    List(list::Args),
+    /// Show one item: fields, parents, children, dependencies, acceptance criteria.
+    Show(show::Args),
+    /// Print the hierarchy (epics > capabilities > features > stories) as a tree.
+    Tree(tree::Args),
+    /// Write a commented popm.toml and an example backlog.
+    Init(init::Args),
+    /// List every rule with its default severity.
+    Rules,
+}
+
+/// Parses the arguments, runs the command and maps the outcome to an exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap: help and version are not errors; every other parse failure is a usage error.
+            return if e.use_stderr() {
+                Outcome::Error.into()
+            } else {
+                Outcome::Clean.into()
+            };
+        }
+    };
+    let outcome = match run(&cli) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("popm: error: {e}");
+            Outcome::Error
+        }
+    };
+    outcome.into()
+}
+
+fn run(cli: &Cli) -> Result<Outcome, EnvError> {
+    let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if let Command::Init(args) = &cli.command {
+        return init::run(&dir, args);
+    }
+    if let Command::Rules = &cli.command {
+        return Ok(rules());
+    }
+    let workspace = Workspace::open(&dir, cli.config.as_deref())?;
+    match &cli.command {
+        Command::Check(args) => check::run(&workspace, args, cli.color),
+        Command::List(args) => list::run(&workspace, args, cli.color),
+        Command::Show(args) => show::run(&workspace, args, cli.color),
+        Command::Tree(args) => tree::run(&workspace, args, cli.color),
+        Command::Init(_) | Command::Rules => Ok(Outcome::Clean),
+    }
+}
+
+fn rules() -> Outcome {
+    let rows = crate::rules::Rule::ALL
+        .iter()
+        .map(|r| {
+            vec![
+                r.name().to_string(),
+                r.default_severity().as_str().to_string(),
+                r.summary().to_string(),
+            ]
+        })
+        .collect();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    print!(
+        "{}",
+        crate::render::table::render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
+    );
+    Outcome::Clean
+}
+
+/// Queries run on a backlog with errors: say so once, on stderr, and go on.
+fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
+    let summary = crate::diagnostic::Summary::of(checked.files, &checked.diagnostics);
+    if summary.errors > 0 {
+        let color = color.stderr();
+        eprintln!(
+            "{} the backlog has {}; results may be incomplete (run `popm check`)",
+            crate::render::paint("warning:", crate::render::YELLOW, color),
+            crate::render::plural(summary.errors, "error", "errors")
+        );
+    }
+}
+
+/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error.
+fn write_out(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(EnvError::Other(format!("cannot write the output: {e}"))),
+    }
+}

@@ -1,0 +1,470 @@
+//! popm.toml: where the backlog lives and how it is judged.
+//!
+//! Every setting has a SAFe default, so a repository without popm.toml works out of the box with the
+//! backlog under `backlog/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::model::ItemType;
+use crate::rules::Rule;
+
+pub const FILE_NAME: &str = "popm.toml";
+
+/// A configuration problem: exit status 2, one line naming the file and, when known, the line.
+#[derive(Debug, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct ConfigError {
+    pub location: String,
+    pub message: String,
+}
+
+/// The settings as written in popm.toml. Every field is optional; unknown keys are rejected so that a
+/// typo in the configuration is not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    teams: Vec<String>,
+    #[serde(default)]
+    backlog: RawBacklog,
+    #[serde(default)]
+    wsjf: RawScale,
+    #[serde(default)]
+    points: RawScale,
+    #[serde(default)]
+    workflow: BTreeMap<String, RawWorkflow>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBacklog {
+    roots: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    max_file_bytes: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    scale: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkflow {
+    states: Option<Vec<String>>,
+    done: Option<String>,
+    aliases: Option<BTreeMap<String, String>>,
+    wip: Option<BTreeMap<String, u32>>,
+}
+
+/// The ordered states of one item type, and which of them count as done.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub states: Vec<String>,
+    /// Index of the first done state: it and every later state count as done.
+    pub done_from: usize,
+    pub aliases: BTreeMap<String, String>,
+    pub wip: BTreeMap<String, u32>,
+}
+
+impl Workflow {
+    fn new(states: &[&str], done: &str, aliases: &[(&str, &str)]) -> Self {
+        let states: Vec<String> = states.iter().map(|s| s.to_string()).collect();
+        let done_from = states.iter().position(|s| s == done).unwrap_or(states.len() - 1);
+        Workflow {
+            states,
+            done_from,
+            aliases: aliases
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            wip: BTreeMap::new(),
+        }
+    }
+
+    /// The index of a status as written in a file: case, spaces and underscores do not matter, and
+    /// aliases (SAFe 5 names) resolve to their SAFe 6 state.
+    pub fn resolve(&self, status: &str) -> Option<usize> {
+        let status = normalize_status(status);
+        let status = self.aliases.get(&status).unwrap_or(&status);
+        self.states.iter().position(|s| s == status)
+    }
+
+    pub fn is_done(&self, index: usize) -> bool {
+        index >= self.done_from
+    }
+}
+
+/// `In Progress`, `in_progress` and `in-progress` are the same state.
+pub fn normalize_status(status: &str) -> String {
+    status
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '_' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this came from, if any.
+    pub file: Option<PathBuf>,
+    /// The folder popm.toml sits in (or the working directory without one): roots are relative to it.
+    pub project_root: PathBuf,
+    pub roots: Vec<String>,
+    pub exclude: Vec<String>,
+    exclude_set: GlobSet,
+    pub max_file_bytes: u64,
+    pub teams: Vec<String>,
+    pub wsjf_scale: Vec<i64>,
+    pub points_scale: Vec<i64>,
+    workflows: BTreeMap<ItemType, Workflow>,
+    severities: BTreeMap<Rule, Option<Severity>>,
+}
+
+pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
+pub const DEFAULT_POINTS_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20, 40, 100];
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+fn default_workflow(item_type: ItemType) -> Option<Workflow> {
+    const ART: &[&str] = &[
+        "funnel",
+        "analyzing",
+        "ready",
+        "implementing",
+        "validating",
+        "deploying",
+        "releasing",
+        "done",
+    ];
+    Some(match item_type {
+        ItemType::Epic => Workflow::new(
+            &[
+                "funnel",
+                "reviewing",
+                "analyzing",
+                "ready",
+                "implementing",
+                "done",
+            ],
+            "done",
+            &[("portfolio-backlog", "ready"), ("backlog", "ready")],
+        ),
+        ItemType::Capability | ItemType::Feature => {
+            Workflow::new(ART, "done", &[("backlog", "ready")])
+        }
+        ItemType::Story => Workflow::new(
+            &["backlog", "ready", "in-progress", "review", "done", "accepted"],
+            "done",
+            &[],
+        ),
+        ItemType::Pi => return None,
+    })
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::build(RawConfig::default(), None, PathBuf::from("."))
+            .expect("the built-in defaults are valid")
+    }
+}
+
+impl Config {
+    /// Finds popm.toml by walking up from `start`; without one, the defaults rooted at `start`.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        let mut config = Config::default();
+        config.project_root = start.to_path_buf();
+        Ok(config)
+    }
+
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            location: shown.clone(),
+            message: format!("cannot read the configuration: {e}"),
+        })?;
+        let project_root = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Config::parse(&text, &shown, Some(file.to_path_buf()), project_root)
+    }
+
+    pub fn parse(
+        text: &str,
+        shown: &str,
+        file: Option<PathBuf>,
+        project_root: PathBuf,
+    ) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let location = match e.span() {
+                Some(span) => {
+                    let (line, column) = line_column(text, span.start);
+                    format!("{shown}:{line}:{column}")
+                }
+                None => shown.to_string(),
+            };
+            ConfigError {
+                location,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        Config::build(raw, file, project_root).map_err(|message| ConfigError {
+            location: shown.to_string(),
+            message,
+        })
+    }
+
+    fn build(raw: RawConfig, file: Option<PathBuf>, project_root: PathBuf) -> Result<Config, String> {
+        let roots = raw.backlog.roots.unwrap_or_else(|| vec!["backlog".into()]);
+        if roots.is_empty() {
+            return Err("[backlog] roots is empty: name at least one folder".into());
+        }
+        let exclude = raw
+            .backlog
+            .exclude
+            .unwrap_or_else(|| vec!["README.md".into()]);
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &exclude {
+            // A pattern without a `/` names files anywhere, as .gitignore does.
+            let full = if pattern.contains('/') {
+                pattern.clone()
+            } else {
+                format!("**/{pattern}")
+            };
+            let glob = globset::GlobBuilder::new(&full)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("[backlog] exclude: `{pattern}` is not a valid pattern: {e}"))?;
+            globs.add(glob);
+        }
+        let exclude_set = globs
+            .build()
+            .map_err(|e| format!("[backlog] exclude: {e}"))?;
+
+        let wsjf_scale = scale(raw.wsjf.scale, DEFAULT_WSJF_SCALE, "wsjf")?;
+        let points_scale = scale(raw.points.scale, DEFAULT_POINTS_SCALE, "points")?;
+
+        let mut workflows = BTreeMap::new();
+        for t in ItemType::ALL {
+            if let Some(w) = default_workflow(*t) {
+                workflows.insert(*t, w);
+            }
+        }
+        for (type_name, rw) in raw.workflow {
+            let item_type = ItemType::parse(&type_name)
+                .filter(|t| *t != ItemType::Pi)
+                .ok_or_else(|| {
+                    format!(
+                        "[workflow.{type_name}]: unknown item type (expected epic, capability, feature or story)"
+                    )
+                })?;
+            let base = workflows
+                .get_mut(&item_type)
+                .ok_or_else(|| format!("[workflow.{type_name}]: this type has no workflow"))?;
+            apply_workflow(base, rw, &type_name)?;
+        }
+
+        let mut severities = BTreeMap::new();
+        for (name, level) in raw.rules {
+            let rule = Rule::from_name(&name).ok_or_else(|| {
+                let names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+                match crate::model::did_you_mean(&name, &names) {
+                    Some(s) => format!("[rules]: unknown rule `{name}` (did you mean `{s}`?)"),
+                    None => format!("[rules]: unknown rule `{name}` (`popm rules` lists them)"),
+                }
+            })?;
+            let severity = match level.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "off" => None,
+                other => {
+                    return Err(format!(
+                        "[rules] {name} = \"{other}\": expected \"error\", \"warning\" or \"off\""
+                    ));
+                }
+            };
+            severities.insert(rule, severity);
+        }
+
+        Ok(Config {
+            file,
+            project_root,
+            roots,
+            exclude,
+            exclude_set,
+            max_file_bytes: raw.backlog.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            teams: raw.teams,
+            wsjf_scale,
+            points_scale,
+            workflows,
+            severities,
+        })
+    }
+
+    pub fn workflow(&self, item_type: ItemType) -> Option<&Workflow> {
+        self.workflows.get(&item_type)
+    }
+
+    /// The severity a rule reports with; `None` when it is turned off.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        match self.severities.get(&rule) {
+            Some(configured) => *configured,
+            None => Some(rule.default_severity()),
+        }
+    }
+
+    /// Whether a file, given by its path relative to the project root, is left out of the backlog.
+    pub fn is_excluded(&self, relative: &Path) -> bool {
+        self.exclude_set.is_match(relative)
+    }
+}
+
+fn scale(raw: Option<Vec<i64>>, default: &[i64], section: &str) -> Result<Vec<i64>, String> {
+    let Some(mut values) = raw else {
+        return Ok(default.to_vec());
+    };
+    if values.is_empty() || values.iter().any(|v| *v <= 0) {
+        return Err(format!(
+            "[{section}] scale must list positive whole numbers, e.g. [1, 2, 3, 5, 8, 13, 20]"
+        ));
+    }
+    values.sort_unstable();
+    values.dedup();
+    Ok(values)
+}
+
+fn apply_workflow(base: &mut Workflow, raw: RawWorkflow, type_name: &str) -> Result<(), String> {
+    let section = format!("[workflow.{type_name}]");
+    if let Some(states) = raw.states {
+        let states: Vec<String> = states.iter().map(|s| normalize_status(s)).collect();
+        if states.is_empty() {
+            return Err(format!("{section} states is empty"));
+        }
+        for (i, s) in states.iter().enumerate() {
+            if s.is_empty() || states[..i].contains(s) {
+                return Err(format!("{section} states: `{s}` is empty or listed twice"));
+            }
+        }
+        base.done_from = states
+            .iter()
+            .position(|s| s == "done")
+            .unwrap_or(states.len() - 1);
+        base.states = states;
+        // Aliases and WIP limits of the default states may not fit the new ones.
+        base.aliases.retain(|_, target| base.states.contains(target));
+        base.wip.clear();
+    }
+    if let Some(done) = raw.done {
+        let done = normalize_status(&done);
+        base.done_from = base
+            .states
+            .iter()
+            .position(|s| *s == done)
+            .ok_or_else(|| format!("{section} done = \"{done}\" is not one of its states"))?;
+    }
+    if let Some(aliases) = raw.aliases {
+        for (alias, target) in aliases {
+            let target = normalize_status(&target);
+            if !base.states.contains(&target) {
+                return Err(format!(
+                    "{section} aliases: `{alias}` points at `{target}`, which is not one of its states"
+                ));
+            }
+            base.aliases.insert(normalize_status(&alias), target);
+        }
+    }
+    if let Some(wip) = raw.wip {
+        for (state, limit) in wip {
+            let state = normalize_status(&state);
+            if !base.states.contains(&state) {
+                return Err(format!(
+                    "{section} wip: `{state}` is not one of its states"
+                ));
+            }
+            base.wip.insert(state, limit);
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "popm.toml", None, PathBuf::from("."))
+    }
+
+    #[test]
+    fn defaults_follow_safe() {
+        let c = Config::default();
+        let f = c.workflow(ItemType::Feature).unwrap();
+        assert_eq!(f.resolve("Backlog"), f.resolve("ready"));
+        assert_eq!(f.resolve("ready"), Some(2));
+        let s = c.workflow(ItemType::Story).unwrap();
+        assert_eq!(s.resolve("In Progress"), Some(2));
+        assert!(s.is_done(5) && s.is_done(4) && !s.is_done(3));
+        assert!(c.is_excluded(Path::new("backlog/README.md")));
+        assert!(!c.is_excluded(Path::new("backlog/F-1.md")));
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_line() {
+        let e = parse("[backlog]\nroots = [\"a\"\n").unwrap_err();
+        assert!(e.location.starts_with("popm.toml:2:"), "{e}");
+        let e = parse("[backlog]\nroot = [\"a\"]\n").unwrap_err();
+        assert_eq!(e.location, "popm.toml:2:1");
+        assert!(e.message.contains("unknown field `root`"), "{e}");
+    }
+
+    #[test]
+    fn semantic_errors_name_the_setting() {
+        let e = parse("[rules]\nuser-vioce = \"off\"\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "popm.toml: [rules]: unknown rule `user-vioce` (did you mean `user-voice`?)"
+        );
+        let e = parse("[workflow.story]\ndone = \"finished\"\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "popm.toml: [workflow.story] done = \"finished\" is not one of its states"
+        );
+    }
+
+    #[test]
+    fn custom_workflow() {
+        let c = parse("[workflow.story]\nstates = [\"todo\", \"doing\", \"Done\"]\n[rules]\nuser-voice = \"off\"\n").unwrap();
+        let s = c.workflow(ItemType::Story).unwrap();
+        assert_eq!(s.resolve("DOING"), Some(1));
+        assert_eq!(s.done_from, 2);
+        assert_eq!(c.severity(Rule::UserVoice), None);
+        assert_eq!(c.severity(Rule::PointsScale), Some(Severity::Warning));
+    }
+}

@@ -1,0 +1,13 @@
+//! popm keeps a SAFe backlog as markdown files with YAML frontmatter in a git repository, checks it
+//! like a linter, and answers questions about it.
+//!
+//! The library is the whole tool; `main.rs` only calls [`cli::main`].
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod rules;
+pub mod workspace;

@@ -1,0 +1,106 @@
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::model::{Item, ItemType, natural_cmp};
+
+/// Every item of the backlog, indexed by id. Items are kept in path order, so every listing and every
+/// diagnostic comes out the same on every run and machine.
+#[derive(Debug, Default)]
+pub struct Backlog {
+    pub items: Vec<Item>,
+    by_id: HashMap<String, usize>,
+    /// Children of each item (indexes), in natural id order.
+    children: HashMap<usize, Vec<usize>>,
+    /// The text of every file read, by display path, for snippets in diagnostics.
+    sources: HashMap<String, String>,
+}
+
+impl Backlog {
+    /// Indexes the items and resolves each status against its type's workflow.
+    pub fn new(mut items: Vec<Item>, sources: HashMap<String, String>, config: &Config) -> Self {
+        for item in &mut items {
+            let workflow = item.kind().and_then(|t| config.workflow(t));
+            item.state = match (workflow, &item.status) {
+                (Some(w), Some(s)) => w.resolve(&s.value),
+                // No status: the first state of the workflow.
+                (Some(_), None) => Some(0),
+                (None, _) => None,
+            };
+        }
+        let mut by_id = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Some(id) = item.id() {
+                // The first file (in path order) owns a duplicated id; `id-duplicate` reports the rest.
+                by_id.entry(id.to_string()).or_insert(i);
+            }
+        }
+        let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(p) = item.parent.as_ref().and_then(|p| by_id.get(&p.value)) {
+                if *p != i {
+                    children.entry(*p).or_default().push(i);
+                }
+            }
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| natural_cmp(items[*a].id().unwrap_or(""), items[*b].id().unwrap_or("")));
+        }
+        Backlog {
+            items,
+            by_id,
+            children,
+            sources,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Item> {
+        self.index_of(id).map(|i| &self.items[i])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The item's parent, if it names one that exists.
+    pub fn parent_of(&self, item: &Item) -> Option<&Item> {
+        item.parent.as_ref().and_then(|p| self.get(&p.value))
+    }
+
+    pub fn children_of(&self, index: usize) -> impl Iterator<Item = &Item> {
+        self.children
+            .get(&index)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.items[*i])
+    }
+
+    pub fn child_indexes(&self, index: usize) -> &[usize] {
+        self.children.get(&index).map_or(&[], Vec::as_slice)
+    }
+
+    /// The text of a file that was read, for rendering snippets.
+    pub fn source(&self, path: &str) -> Option<&str> {
+        self.sources.get(path).map(String::as_str)
+    }
+
+    /// Items of the given type, in file order.
+    pub fn of_type(&self, t: ItemType) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| i.kind() == Some(t))
+    }
+
+    /// The resolved status name of an item (its workflow state), or the status as written when it
+    /// is not a state of the workflow.
+    pub fn status<'a>(&self, item: &'a Item, config: &'a Config) -> &'a str {
+        let workflow = item.kind().and_then(|t| config.workflow(t));
+        match (workflow, item.state) {
+            (Some(w), Some(s)) => w.states.get(s).map_or("", String::as_str),
+            _ => item.status.as_ref().map_or("", |s| s.value.as_str()),
+        }
+    }
+
+    /// Whether the item is in a done state of its workflow.
+    pub fn is_done(&self, item: &Item, config: &Config) -> bool {
+        let workflow = item.kind().and_then(|t| config.workflow(t));
+        matches!((workflow, item.state), (Some(w), Some(s)) if w.is_done(s))
+    }
+}

@@ -1,0 +1,70 @@
+use std::cmp::Ordering;
+
+/// Orders ids as people read them: `F-2` before `F-10`, `PI-2026.1` before `PI-2026.2`.
+/// Runs of digits compare by value, everything else character by character.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (na, ra) = split_digits(a);
+                let (nb, rb) = split_digits(b);
+                let (ta, tb) = (trim_zeros(na), trim_zeros(nb));
+                let by_value = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+                // `7` and `007` have the same value: the shorter spelling first keeps the order total.
+                match by_value.then_with(|| na.len().cmp(&nb.len())) {
+                    Ordering::Equal => (a, b) = (ra, rb),
+                    other => return other,
+                }
+            }
+            (Some(x), Some(y)) => match x.cmp(y) {
+                Ordering::Equal => (a, b) = (&a[1..], &b[1..]),
+                other => return other,
+            },
+        }
+    }
+}
+
+fn split_digits(s: &[u8]) -> (&[u8], &[u8]) {
+    let n = s.iter().take_while(|c| c.is_ascii_digit()).count();
+    s.split_at(n)
+}
+
+fn trim_zeros(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|c| **c == b'0').count();
+    &s[n..]
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a plausible typo.
+pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut ids = vec!["F-10", "F-2", "E-1", "F-1", "PI-2026.10", "PI-2026.2", "F-02"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            ["E-1", "F-1", "F-2", "F-02", "F-10", "PI-2026.2", "PI-2026.10"]
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("stauts", &["status", "title"]), Some("status"));
+        assert_eq!(did_you_mean("colour", &["status", "title"]), None);
+    }
+}

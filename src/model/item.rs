@@ -1,0 +1,268 @@
+use serde::Serialize;
+
+use crate::parse::yaml::Pos;
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, pos: Pos) -> Self {
+        Spanned { value, pos }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemType {
+    Epic,
+    Capability,
+    Feature,
+    Story,
+    Pi,
+}
+
+impl ItemType {
+    pub const ALL: &'static [ItemType] = &[
+        ItemType::Epic,
+        ItemType::Capability,
+        ItemType::Feature,
+        ItemType::Story,
+        ItemType::Pi,
+    ];
+
+    pub fn parse(s: &str) -> Option<ItemType> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "epic" => ItemType::Epic,
+            "capability" => ItemType::Capability,
+            "feature" => ItemType::Feature,
+            "story" => ItemType::Story,
+            "pi" => ItemType::Pi,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemType::Epic => "epic",
+            ItemType::Capability => "capability",
+            ItemType::Feature => "feature",
+            ItemType::Story => "story",
+            ItemType::Pi => "pi",
+        }
+    }
+
+    /// The types a parent of this type may have (SAFe's hierarchy).
+    pub fn parent_types(self) -> &'static [ItemType] {
+        match self {
+            ItemType::Story => &[ItemType::Feature],
+            ItemType::Feature => &[ItemType::Capability, ItemType::Epic],
+            ItemType::Capability => &[ItemType::Epic],
+            ItemType::Epic | ItemType::Pi => &[],
+        }
+    }
+
+    /// Whether items of this type may carry several teams (features and capabilities span teams).
+    pub fn allows_many_teams(self) -> bool {
+        matches!(self, ItemType::Feature | ItemType::Capability)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnablerKind {
+    Exploration,
+    Architectural,
+    Infrastructure,
+    Compliance,
+}
+
+impl EnablerKind {
+    pub const NAMES: &'static [&'static str] =
+        &["exploration", "architectural", "infrastructure", "compliance"];
+
+    pub fn parse(s: &str) -> Option<EnablerKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "exploration" => EnablerKind::Exploration,
+            "architectural" => EnablerKind::Architectural,
+            "infrastructure" => EnablerKind::Infrastructure,
+            "compliance" => EnablerKind::Compliance,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnablerKind::Exploration => "exploration",
+            EnablerKind::Architectural => "architectural",
+            EnablerKind::Infrastructure => "infrastructure",
+            EnablerKind::Compliance => "compliance",
+        }
+    }
+}
+
+/// The four WSJF inputs; each may be absent (and then `wsjf-incomplete` says so).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wsjf {
+    pub pos: Pos,
+    pub business_value: Option<Spanned<i64>>,
+    pub time_criticality: Option<Spanned<i64>>,
+    pub risk_reduction: Option<Spanned<i64>>,
+    pub job_size: Option<Spanned<i64>>,
+}
+
+impl Wsjf {
+    pub const KEYS: [&'static str; 4] = [
+        "business_value",
+        "time_criticality",
+        "risk_reduction",
+        "job_size",
+    ];
+
+    pub fn inputs(&self) -> [(&'static str, Option<&Spanned<i64>>); 4] {
+        [
+            (Self::KEYS[0], self.business_value.as_ref()),
+            (Self::KEYS[1], self.time_criticality.as_ref()),
+            (Self::KEYS[2], self.risk_reduction.as_ref()),
+            (Self::KEYS[3], self.job_size.as_ref()),
+        ]
+    }
+
+    /// (business value, time criticality, risk reduction, job size) when all four are present.
+    pub fn complete(&self) -> Option<[i64; 4]> {
+        Some([
+            self.business_value.as_ref()?.value,
+            self.time_criticality.as_ref()?.value,
+            self.risk_reduction.as_ref()?.value,
+            self.job_size.as_ref()?.value,
+        ])
+    }
+}
+
+/// One acceptance criterion: a list item, optionally a `[ ]` / `[x]` checkbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    pub line: u32,
+    /// `None` for a plain bullet (no checkbox).
+    pub checked: Option<bool>,
+    pub text: String,
+}
+
+/// A body section found by its heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Where the heading is.
+    pub pos: Pos,
+    /// Whether anything but whitespace follows the heading before the next heading.
+    pub has_content: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptanceCriteria {
+    pub section: Section,
+    pub criteria: Vec<Criterion>,
+}
+
+impl AcceptanceCriteria {
+    /// (checked, total); plain bullets count as unchecked since nothing says they are met.
+    pub fn progress(&self) -> (usize, usize) {
+        let checked = self
+            .criteria
+            .iter()
+            .filter(|c| c.checked == Some(true))
+            .count();
+        (checked, self.criteria.len())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    pub pos: Pos,
+    pub team: Option<String>,
+    pub text: Option<String>,
+    pub business_value: Option<Spanned<i64>>,
+    pub committed: bool,
+    pub actual_value: Option<Spanned<i64>>,
+}
+
+/// A Planning Interval's own fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PiFields {
+    /// ISO date `YYYY-MM-DD` (validated while parsing).
+    pub start: Option<Spanned<String>>,
+    pub iterations: Option<Spanned<i64>>,
+    pub iteration_weeks: Option<Spanned<i64>>,
+    /// Team -> points per development iteration, in file order.
+    pub capacity: Vec<(Spanned<String>, Vec<Spanned<f64>>)>,
+    /// Work type -> percent of capacity.
+    pub allocation: Vec<(Spanned<String>, Spanned<f64>)>,
+    pub objectives: Vec<Objective>,
+}
+
+impl PiFields {
+    pub const DEFAULT_ITERATIONS: i64 = 5;
+    pub const DEFAULT_ITERATION_WEEKS: i64 = 2;
+}
+
+/// One backlog item as read from one file. Fields that failed validation are `None` / empty (the
+/// diagnostic says why), so every later check can work with what is there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Item {
+    /// Relative to the repository root, with `/`.
+    pub path: String,
+    pub id: Option<Spanned<String>>,
+    pub item_type: Option<Spanned<ItemType>>,
+    pub title: Option<Spanned<String>>,
+    /// As written; [`Item::state`] is the resolved workflow state.
+    pub status: Option<Spanned<String>>,
+    /// Index into the type's workflow, set when the backlog is indexed (`None`: unknown status).
+    pub state: Option<usize>,
+    pub parent: Option<Spanned<String>>,
+    pub owner: Option<Spanned<String>>,
+    pub team: Vec<Spanned<String>>,
+    pub art: Option<Spanned<String>>,
+    pub pi: Option<Spanned<String>>,
+    pub iteration: Option<Spanned<i64>>,
+    pub points: Option<Spanned<f64>>,
+    pub estimate: Option<Spanned<f64>>,
+    pub rank: Option<Spanned<i64>>,
+    pub enabler: Option<Spanned<EnablerKind>>,
+    pub depends_on: Vec<Spanned<String>>,
+    pub labels: Vec<Spanned<String>>,
+    pub wsjf: Option<Wsjf>,
+    pub pi_fields: Option<PiFields>,
+    pub acceptance_criteria: Option<AcceptanceCriteria>,
+    pub benefit_hypothesis: Option<Section>,
+    pub hypothesis: Option<Section>,
+    /// The first paragraph of the body.
+    pub first_paragraph: Option<Spanned<String>>,
+    /// Where the frontmatter block starts: diagnostics point here when there is nothing better.
+    pub header: Pos,
+    /// Where the body (after the closing `---`) starts.
+    pub body: Pos,
+}
+
+impl Item {
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_ref().map(|s| s.value.as_str())
+    }
+
+    pub fn kind(&self) -> Option<ItemType> {
+        self.item_type.as_ref().map(|t| t.value)
+    }
+
+    pub fn title(&self) -> &str {
+        self.title.as_ref().map_or("", |t| t.value.as_str())
+    }
+
+    pub fn is_enabler(&self) -> bool {
+        self.enabler.is_some()
+    }
+
+    pub fn teams(&self) -> impl Iterator<Item = &str> {
+        self.team.iter().map(|t| t.value.as_str())
+    }
+}

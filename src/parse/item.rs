@@ -1,0 +1,496 @@
+//! Reads the frontmatter mapping into an [`Item`], checking each key's kind of value. A key with a
+//! value of the wrong kind is reported and left unset, so the rest of the item is still checked.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    EnablerKind, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean,
+};
+use crate::parse::yaml::{Node, Pos, Value};
+use crate::rules::Rule;
+
+/// Keys every item may carry.
+pub const ITEM_KEYS: &[&str] = &[
+    "id",
+    "type",
+    "title",
+    "status",
+    "parent",
+    "owner",
+    "team",
+    "art",
+    "pi",
+    "iteration",
+    "points",
+    "estimate",
+    "rank",
+    "enabler",
+    "depends_on",
+    "labels",
+    "wsjf",
+];
+
+/// Keys only a PI item carries.
+pub const PI_KEYS: &[&str] = &[
+    "start",
+    "iterations",
+    "iteration_weeks",
+    "capacity",
+    "allocation",
+    "objectives",
+];
+
+const OBJECTIVE_KEYS: &[&str] = &["team", "text", "business_value", "committed", "actual_value"];
+
+struct Reader<'a> {
+    path: &'a str,
+    offset: u32,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn pos(&self, node: &Node) -> Pos {
+        Pos {
+            line: node.pos.line.saturating_add(self.offset),
+            column: node.pos.column,
+        }
+    }
+
+    fn report(&mut self, rule: Rule, node: &Node, message: String) {
+        let d = Diagnostic::new(rule, self.path, self.pos(node), message).width(scalar_width(node));
+        self.diagnostics.push(d);
+    }
+
+    fn wrong(&mut self, key: &str, node: &Node, expected: &str) {
+        let message = format!("`{key}` must be {expected}, found {}", node.value.kind());
+        let mut d = Diagnostic::new(Rule::FieldType, self.path, self.pos(node), message)
+            .width(scalar_width(node));
+        if matches!(node.value, Value::Int(_) | Value::Float(_) | Value::Bool(_))
+            && expected.contains("string")
+        {
+            d = d.help(format!("quote the value: {key}: \"...\""));
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// A string, or nothing if the value is null or of another kind (reported).
+    fn string(&mut self, key: &str, node: &Node) -> Option<Spanned<String>> {
+        match &node.value {
+            Value::Str(s) => Some(Spanned::new(s.clone(), self.pos(node))),
+            Value::Null => None,
+            _ => {
+                self.wrong(key, node, "a string");
+                None
+            }
+        }
+    }
+
+    /// Free text such as a title: any scalar is taken as written (`title: 2026` is a fine title).
+    fn text(&mut self, key: &str, node: &Node) -> Option<Spanned<String>> {
+        let s = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => return None,
+            _ => {
+                self.wrong(key, node, "text");
+                return None;
+            }
+        };
+        Some(Spanned::new(s, self.pos(node)))
+    }
+
+    /// An item id: a string without whitespace.
+    fn id(&mut self, key: &str, node: &Node) -> Option<Spanned<String>> {
+        let s = self.string(key, node)?;
+        let trimmed = s.value.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            self.report(
+                Rule::FieldType,
+                node,
+                format!("`{key}` must be an id without spaces, found \"{}\"", s.value),
+            );
+            return None;
+        }
+        Some(Spanned::new(trimmed.to_string(), s.pos))
+    }
+
+    fn integer(&mut self, key: &str, node: &Node, min: i64) -> Option<Spanned<i64>> {
+        match &node.value {
+            Value::Int(i) if *i >= min => Some(Spanned::new(*i, self.pos(node))),
+            Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f < 1e15 => {
+                Some(Spanned::new(*f as i64, self.pos(node)))
+            }
+            Value::Null => None,
+            _ => {
+                let what = if min == 0 {
+                    "a whole number, 0 or more".to_string()
+                } else {
+                    format!("a whole number, {min} or more")
+                };
+                self.wrong(key, node, &what);
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, key: &str, node: &Node) -> Option<Spanned<f64>> {
+        match &node.value {
+            Value::Int(i) if *i >= 0 => Some(Spanned::new(*i as f64, self.pos(node))),
+            Value::Float(f) if f.is_finite() && *f >= 0.0 => Some(Spanned::new(*f, self.pos(node))),
+            Value::Null => None,
+            _ => {
+                self.wrong(key, node, "a number, 0 or more");
+                None
+            }
+        }
+    }
+
+    /// A list of ids or names; a single string is taken as a list of one.
+    fn list(&mut self, key: &str, node: &Node, ids: bool) -> Vec<Spanned<String>> {
+        let one = |r: &mut Self, n: &Node| {
+            if ids {
+                r.id(key, n)
+            } else {
+                r.string(key, n)
+            }
+        };
+        match &node.value {
+            Value::Seq(items) => items.iter().filter_map(|n| one(self, n)).collect(),
+            Value::Null => Vec::new(),
+            Value::Str(_) => one(self, node).into_iter().collect(),
+            _ => {
+                self.wrong(key, node, "a list");
+                Vec::new()
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, key_node: &Node, key: &str, known: &[&str], context: &str) {
+        let mut message = format!("unknown key `{key}`{context}");
+        let mut d;
+        if let Some(s) = did_you_mean(key, known) {
+            message.push_str(&format!(" (did you mean `{s}`?)"));
+            d = Diagnostic::new(Rule::FieldUnknown, self.path, self.pos(key_node), message);
+            d = d.help(format!("rename it to `{s}`"));
+        } else {
+            d = Diagnostic::new(Rule::FieldUnknown, self.path, self.pos(key_node), message);
+        }
+        self.diagnostics.push(d.width(key.chars().count()));
+    }
+}
+
+/// Underline the whole of a short scalar; collections get a caret at their start.
+fn scalar_width(node: &Node) -> usize {
+    match &node.value {
+        Value::Str(s) if !s.contains('\n') => s.chars().count(),
+        Value::Int(i) => i.to_string().len(),
+        Value::Bool(b) => b.to_string().len(),
+        _ => 1,
+    }
+}
+
+/// Builds the item. `root` is `None` for an empty frontmatter block. `offset` turns lines inside the
+/// YAML into lines of the file.
+pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Diagnostic>) -> Item {
+    let mut r = Reader {
+        path,
+        offset,
+        diagnostics: Vec::new(),
+    };
+    let header = Pos { line: 1, column: 1 };
+    let mut item = Item {
+        path: path.to_string(),
+        header,
+        ..Item::default()
+    };
+    let empty = Vec::new();
+    let entries = match root.map(|n| &n.value) {
+        None | Some(Value::Null) => &empty,
+        Some(Value::Map(entries)) => entries,
+        Some(other) => {
+            let kind = other.kind();
+            out.push(
+                Diagnostic::new(
+                    Rule::FrontmatterSyntax,
+                    path,
+                    root.map_or(header, |n| r.pos(n)),
+                    format!("the frontmatter must be a mapping of keys to values, found {kind}"),
+                )
+                .help("write one `key: value` per line, e.g. `id: F-1`"),
+            );
+            return item;
+        }
+    };
+
+    let is_pi = entries.iter().any(|(k, v)| {
+        k.as_str() == Some("type") && v.as_str().and_then(ItemType::parse) == Some(ItemType::Pi)
+    });
+    let mut team_node: Option<&Node> = None;
+    let mut seen_required = [false; 3];
+    let mut pi = PiFields::default();
+
+    for (key_node, value) in entries {
+        let Some(key) = key_node.as_str() else {
+            r.report(
+                Rule::FieldType,
+                key_node,
+                format!("keys must be strings, found {}", key_node.value.kind()),
+            );
+            continue;
+        };
+        match key {
+            "id" => {
+                seen_required[0] = true;
+                item.id = r.id(key, value);
+                if item.id.is_none() && matches!(value.value, Value::Null | Value::Str(_)) {
+                    r.report(Rule::FieldMissing, value, "`id` is empty".into());
+                }
+            }
+            "type" => {
+                seen_required[1] = true;
+                if let Some(s) = r.string(key, value) {
+                    match ItemType::parse(&s.value) {
+                        Some(t) => item.item_type = Some(Spanned::new(t, s.pos)),
+                        None => {
+                            let names: Vec<&str> = ItemType::ALL.iter().map(|t| t.as_str()).collect();
+                            let mut d = Diagnostic::new(
+                                Rule::TypeUnknown,
+                                path,
+                                s.pos,
+                                format!(
+                                    "unknown type `{}`: expected epic, capability, feature, story or pi",
+                                    s.value
+                                ),
+                            )
+                            .width(s.value.chars().count());
+                            if let Some(t) = did_you_mean(&s.value.to_lowercase(), &names) {
+                                d = d.help(format!("did you mean `{t}`?"));
+                            }
+                            r.diagnostics.push(d);
+                        }
+                    }
+                } else if matches!(value.value, Value::Null) {
+                    r.report(Rule::FieldMissing, value, "`type` is empty".into());
+                }
+            }
+            "title" => {
+                seen_required[2] = true;
+                item.title = r.text(key, value).filter(|t| !t.value.trim().is_empty());
+                if item.title.is_none() && matches!(value.value, Value::Null | Value::Str(_)) {
+                    r.report(Rule::FieldMissing, value, "`title` is empty".into());
+                }
+            }
+            "status" => item.status = r.text(key, value),
+            "parent" => item.parent = r.id(key, value),
+            "owner" => item.owner = r.text(key, value),
+            "art" => item.art = r.text(key, value),
+            "pi" => item.pi = r.id(key, value),
+            "team" => team_node = Some(value),
+            "iteration" => item.iteration = r.integer(key, value, 1),
+            "points" => item.points = r.number(key, value),
+            "estimate" => item.estimate = r.number(key, value),
+            "rank" => item.rank = r.integer(key, value, 0),
+            "enabler" => item.enabler = enabler(&mut r, value),
+            "depends_on" => item.depends_on = r.list(key, value, true),
+            "labels" => item.labels = r.list(key, value, false),
+            "wsjf" => item.wsjf = wsjf(&mut r, value),
+            "start" if is_pi => {
+                if let Some(s) = r.text(key, value) {
+                    if s.value.parse::<jiff::civil::Date>().is_ok() && s.value.len() == 10 {
+                        pi.start = Some(s);
+                    } else {
+                        r.wrong(key, value, "a date written YYYY-MM-DD");
+                    }
+                }
+            }
+            "iterations" if is_pi => pi.iterations = r.integer(key, value, 1),
+            "iteration_weeks" if is_pi => pi.iteration_weeks = r.integer(key, value, 1),
+            "capacity" if is_pi => pi.capacity = capacity(&mut r, value),
+            "allocation" if is_pi => pi.allocation = allocation(&mut r, value),
+            "objectives" if is_pi => pi.objectives = objectives(&mut r, value),
+            _ if PI_KEYS.contains(&key) => r.unknown_key(key_node, key, ITEM_KEYS, " (a PI key, on an item that is not a PI)"),
+            _ => {
+                let known: Vec<&str> = if is_pi {
+                    ITEM_KEYS.iter().chain(PI_KEYS).copied().collect()
+                } else {
+                    ITEM_KEYS.to_vec()
+                };
+                r.unknown_key(key_node, key, &known, "");
+            }
+        }
+    }
+
+    for (seen, key) in seen_required.iter().zip(["id", "type", "title"]) {
+        if !seen {
+            r.diagnostics.push(
+                Diagnostic::new(
+                    Rule::FieldMissing,
+                    path,
+                    header,
+                    format!("missing required key `{key}`"),
+                )
+                .width(3)
+                .help(format!("add `{key}: ...` to the frontmatter")),
+            );
+        }
+    }
+
+    if let Some(node) = team_node {
+        item.team = r.list("team", node, false);
+        let many_allowed = item.kind().is_none_or(ItemType::allows_many_teams);
+        if item.team.len() > 1 && !many_allowed {
+            let kind = item.kind().map_or("item", ItemType::as_str);
+            r.report(
+                Rule::FieldType,
+                node,
+                format!("a {kind} belongs to one team, found {}", item.team.len()),
+            );
+        }
+    }
+    if is_pi {
+        item.pi_fields = Some(pi);
+    }
+
+    let id = item.id().map(str::to_string);
+    for mut d in r.diagnostics {
+        d.item = id.clone();
+        out.push(d);
+    }
+    item
+}
+
+fn enabler(r: &mut Reader, node: &Node) -> Option<Spanned<EnablerKind>> {
+    let found = match &node.value {
+        Value::Null => return None,
+        Value::Str(s) => match EnablerKind::parse(s) {
+            Some(kind) => return Some(Spanned::new(kind, r.pos(node))),
+            None => format!("`{s}`"),
+        },
+        other => other.kind().to_string(),
+    };
+    let mut message = format!(
+        "unknown enabler kind {found}: expected exploration, architectural, infrastructure or compliance"
+    );
+    if let Some(s) = node.as_str().and_then(|s| did_you_mean(&s.to_lowercase(), EnablerKind::NAMES)) {
+        message.push_str(&format!(" (did you mean `{s}`?)"));
+    }
+    r.report(Rule::EnablerKind, node, message);
+    None
+}
+
+fn wsjf(r: &mut Reader, node: &Node) -> Option<Wsjf> {
+    let entries = match &node.value {
+        Value::Map(entries) => entries,
+        Value::Null => return None,
+        _ => {
+            r.wrong("wsjf", node, "a mapping of business_value, time_criticality, risk_reduction and job_size");
+            return None;
+        }
+    };
+    let mut w = Wsjf {
+        pos: r.pos(node),
+        ..Wsjf::default()
+    };
+    for (k, v) in entries {
+        let Some(key) = k.as_str() else {
+            r.report(Rule::FieldType, k, format!("keys must be strings, found {}", k.value.kind()));
+            continue;
+        };
+        let slot = match key {
+            "business_value" => &mut w.business_value,
+            "time_criticality" => &mut w.time_criticality,
+            "risk_reduction" => &mut w.risk_reduction,
+            "job_size" => &mut w.job_size,
+            _ => {
+                r.unknown_key(k, key, &Wsjf::KEYS, " in `wsjf`");
+                continue;
+            }
+        };
+        *slot = r.integer(&format!("wsjf.{key}"), v, 1);
+    }
+    Some(w)
+}
+
+fn capacity(r: &mut Reader, node: &Node) -> Vec<(Spanned<String>, Vec<Spanned<f64>>)> {
+    let Value::Map(entries) = &node.value else {
+        if !matches!(node.value, Value::Null) {
+            r.wrong("capacity", node, "a mapping of team to a list of points per iteration");
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in entries {
+        let Some(team) = r.text("capacity", k) else { continue };
+        let points = match &v.value {
+            Value::Seq(items) => items.iter().filter_map(|n| r.number("capacity", n)).collect(),
+            Value::Int(_) | Value::Float(_) => r.number("capacity", v).into_iter().collect(),
+            _ => {
+                r.wrong(&format!("capacity.{}", team.value), v, "a list of points per iteration");
+                continue;
+            }
+        };
+        out.push((team, points));
+    }
+    out
+}
+
+fn allocation(r: &mut Reader, node: &Node) -> Vec<(Spanned<String>, Spanned<f64>)> {
+    let Value::Map(entries) = &node.value else {
+        if !matches!(node.value, Value::Null) {
+            r.wrong("allocation", node, "a mapping of work type to percent");
+        }
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(k, v)| {
+            let kind = r.text("allocation", k)?;
+            let percent = r.number(&format!("allocation.{}", kind.value), v)?;
+            Some((kind, percent))
+        })
+        .collect()
+}
+
+fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {
+    let Value::Seq(items) = &node.value else {
+        if !matches!(node.value, Value::Null) {
+            r.wrong("objectives", node, "a list of objectives");
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Value::Map(entries) = &item.value else {
+            r.wrong("objectives", item, "a mapping with team, text, business_value, committed");
+            continue;
+        };
+        let mut o = Objective {
+            pos: r.pos(item),
+            team: None,
+            text: None,
+            business_value: None,
+            committed: false,
+            actual_value: None,
+        };
+        for (k, v) in entries {
+            match k.as_str() {
+                Some("team") => o.team = r.text("team", v).map(|s| s.value),
+                Some("text") => o.text = r.text("text", v).map(|s| s.value),
+                Some("business_value") => o.business_value = r.integer("business_value", v, 0),
+                Some("actual_value") => o.actual_value = r.integer("actual_value", v, 0),
+                Some("committed") => match v.value {
+                    Value::Bool(b) => o.committed = b,
+                    _ => r.wrong("committed", v, "true or false"),
+                },
+                Some(other) => r.unknown_key(k, other, OBJECTIVE_KEYS, " in a PI objective"),
+                None => r.report(Rule::FieldType, k, "keys must be strings".into()),
+            }
+        }
+        out.push(o);
+    }
+    out
+}

@@ -1,0 +1,126 @@
+//! From a file's bytes to an [`Item`] and the diagnostics about that one file. Runs in parallel, once
+//! per file; nothing here looks at other files.
+
+pub mod frontmatter;
+mod item;
+pub mod markdown;
+pub mod yaml;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Item;
+use crate::rules::Rule;
+use yaml::Pos;
+
+/// The outcome of reading one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// `None` when the file holds no usable frontmatter mapping.
+    pub item: Option<Item>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const TOP: Pos = Pos { line: 1, column: 1 };
+
+/// Decodes and parses one item file. `path` is the display path (relative, with `/`). Returns the
+/// decoded text too (kept for snippets), so the bytes are validated once.
+pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
+    let mut out = Parsed::default();
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            parse_text(path, text.strip_prefix('\u{feff}').unwrap_or(&text), &mut out);
+            (out, Some(text))
+        }
+        Err(e) => {
+            let (pos, message) = undecodable(e.as_bytes(), e.utf8_error().valid_up_to());
+            out.diagnostics
+                .push(Diagnostic::new(Rule::FileUnreadable, path, pos, message));
+            (out, None)
+        }
+    }
+}
+
+/// Items are UTF-8 (with or without a byte order mark). Anything else is reported, with the place of
+/// the first bad byte, rather than guessed at.
+fn undecodable(bytes: &[u8], valid_up_to: usize) -> (Pos, String) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return (
+            TOP,
+            "the file is UTF-16; popm reads UTF-8 (re-save it as UTF-8)".into(),
+        );
+    }
+    {
+        let good = &bytes[..valid_up_to];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        (
+            Pos {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+            },
+            format!(
+                "the file is not valid UTF-8 (invalid byte at line {line}, column {column}); popm reads UTF-8"
+            ),
+        )
+    }
+}
+
+fn parse_text(path: &str, text: &str, out: &mut Parsed) {
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(frontmatter::SplitError::Missing) => {
+            let message = if text.trim().is_empty() {
+                "the file is empty; an item starts with a `---` frontmatter block"
+            } else {
+                "no frontmatter: an item file must start with a `---` line"
+            };
+            out.diagnostics.push(
+                Diagnostic::new(Rule::FrontmatterMissing, path, TOP, message)
+                    .help("start the file with `---`, the item's keys (id, type, title), and `---`"),
+            );
+            return;
+        }
+        Err(frontmatter::SplitError::Unclosed) => {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Rule::FrontmatterSyntax,
+                    path,
+                    TOP,
+                    "the frontmatter block opened on line 1 is never closed",
+                )
+                .width(3)
+                .help("end the frontmatter with a line holding only `---`"),
+            );
+            return;
+        }
+    };
+    let offset = split.yaml_line - 1;
+    let shift = |p: Pos| Pos {
+        line: p.line.saturating_add(offset),
+        column: p.column,
+    };
+    let root = if split.yaml.trim().is_empty() {
+        None
+    } else {
+        match yaml::parse(split.yaml) {
+            Ok(node) => Some(node),
+            Err(e) => {
+                let pos = e.pos.map_or(TOP, shift);
+                out.diagnostics
+                    .push(Diagnostic::new(Rule::FrontmatterSyntax, path, pos, e.message));
+                return;
+            }
+        }
+    };
+    let mut item = item::from_yaml(path, root.as_ref(), offset, &mut out.diagnostics);
+    let body = markdown::parse(split.body, split.body_line);
+    item.acceptance_criteria = body.acceptance_criteria;
+    item.benefit_hypothesis = body.benefit_hypothesis;
+    item.hypothesis = body.hypothesis;
+    item.first_paragraph = body.first_paragraph;
+    item.body = Pos {
+        line: split.body_line,
+        column: 1,
+    };
+    out.item = Some(item);
+}

@@ -1,0 +1,139 @@
+//! Diagnostics as text for people (with a source snippet), as one line each, and as JSON.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
+
+use super::{BOLD, GREEN, RED, YELLOW, paint, plural};
+use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::model::Backlog;
+
+/// rustc-style: a header, the offending line with an underline, and a help line.
+pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let line_text = backlog
+            .source(&d.path)
+            .and_then(|text| text.lines().nth(d.line as usize - 1))
+            .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
+        let title = level.primary_title(d.message.as_str()).id(d.rule.name());
+        let mut group = match line_text {
+            Some(line) => {
+                let start = byte_offset(line, d.column as usize - 1);
+                let end = byte_offset(line, (d.column + d.width) as usize - 1).max(start);
+                let span = if start == end && start < line.len() {
+                    start..start + line[start..].chars().next().map_or(1, char::len_utf8)
+                } else {
+                    start..end
+                };
+                title.element(
+                    Snippet::source(line)
+                        .line_start(d.line as usize)
+                        .path(d.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            None => title.element(
+                Origin::path(d.path.as_str())
+                    .line(d.line as usize)
+                    .char_column(d.column as usize),
+            ),
+        };
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let report: [Group; 1] = [group];
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Byte offset of the `chars`-th character of `line`, clamped to its end.
+fn byte_offset(line: &str, chars: usize) -> usize {
+    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
+}
+
+/// The closing line of a human report.
+pub fn summary_line(summary: &Summary, color: bool) -> String {
+    let items = plural(summary.items, "item", "items");
+    if summary.errors == 0 && summary.warnings == 0 {
+        return format!("{} {items} checked, no problems found", paint("ok:", GREEN, color));
+    }
+    let mut parts = Vec::new();
+    if summary.errors > 0 {
+        parts.push(paint(&plural(summary.errors, "error", "errors"), RED, color));
+    }
+    if summary.warnings > 0 {
+        parts.push(paint(&plural(summary.warnings, "warning", "warnings"), YELLOW, color));
+    }
+    format!("{} {} in {items}", paint("found", BOLD, color), parts.join(" and "))
+}
+
+/// `path:line:col: severity[rule]: message`, one per line, for grep and editors' quickfix lists.
+pub fn concise(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}]: {}\n",
+            d.path,
+            d.line,
+            d.column,
+            d.severity.as_str(),
+            d.rule.name(),
+            d.message
+        ));
+    }
+    out
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub path: &'a str,
+    pub line: u32,
+    pub column: u32,
+    pub item: Option<&'a str>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        JsonDiagnostic {
+            rule: d.rule.name(),
+            severity: d.severity.as_str(),
+            path: &d.path,
+            line: d.line,
+            column: d.column,
+            item: d.item.as_deref(),
+            message: &d.message,
+            help: d.help.as_deref(),
+        }
+    }
+}
+
+/// `{"diagnostics": [...], "summary": {...}}`, the schema documented in docs/json.md.
+pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    #[derive(Serialize)]
+    struct Output<'a> {
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+        summary: &'a Summary,
+    }
+    let output = Output {
+        diagnostics: diagnostics.iter().map(JsonDiagnostic::from).collect(),
+        summary,
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,42 @@
+//! Identity: unique ids, known team names.
+
+use super::{Rule, at};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::Backlog;
+
+pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    for (i, item) in backlog.items.iter().enumerate() {
+        if let Some(id) = &item.id
+            && let Some(first) = backlog.index_of(&id.value).filter(|first| *first != i)
+        {
+            let owner = &backlog.items[first];
+            let line = owner.id.as_ref().map_or(1, |s| s.pos.line);
+            out.push(
+                at(
+                    Rule::IdDuplicate,
+                    item,
+                    id.pos,
+                    format!("duplicate id `{}`: {}:{line} uses it too", id.value, owner.path),
+                )
+                .width(id.value.chars().count())
+                .help("give one of the items a new id; ids must be unique across the backlog"),
+            );
+        }
+        if !config.teams.is_empty() {
+            for team in &item.team {
+                if !config.teams.contains(&team.value) {
+                    out.push(
+                        at(
+                            Rule::TeamUnknown,
+                            item,
+                            team.pos,
+                            format!("team `{}` is not listed under `teams` in popm.toml", team.value),
+                        )
+                        .width(team.value.chars().count()),
+                    );
+                }
+            }
+        }
+    }
+}

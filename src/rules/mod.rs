@@ -1,0 +1,122 @@
+//! Every check popm runs, one module per family. Each family reads the parsed backlog and pushes
+//! [`Diagnostic`]s; none of them prints anything.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Backlog;
+
+mod content;
+mod dependencies;
+mod hierarchy;
+mod ids;
+mod pi;
+mod wsjf;
+mod workflow;
+
+macro_rules! rules {
+    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// A check's stable name. Names are kebab-case and never change once released: users put them
+        /// in popm.toml and CI annotations refer to them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule { $($variant),* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name),* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity),* }
+            }
+
+            /// One line saying what the rule catches (shown by `popm rules`).
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary),* }
+            }
+        }
+    };
+}
+
+rules! {
+    FileUnreadable = "file-unreadable", Error, "a backlog file cannot be read, is not UTF-8 or is too large";
+    SymlinkSkipped = "symlink-skipped", Warning, "a backlog file is a symbolic link and was not read";
+    FrontmatterMissing = "frontmatter-missing", Error, "the file does not start with a `---` frontmatter block";
+    FrontmatterSyntax = "frontmatter-syntax", Error, "the frontmatter is not valid YAML: bad syntax, unclosed block, duplicate key";
+    FieldMissing = "field-missing", Error, "a required key (id, type, title) is absent or empty";
+    FieldType = "field-type", Error, "a key holds the wrong kind of value";
+    FieldUnknown = "field-unknown", Warning, "a key popm does not know, probably a typo";
+    TypeUnknown = "type-unknown", Error, "`type` is not epic, capability, feature, story or pi";
+    IdDuplicate = "id-duplicate", Error, "two items share an id";
+    StatusUnknown = "status-unknown", Error, "the status is not a state of the type's workflow";
+    ParentUnknown = "parent-unknown", Error, "`parent` names no item";
+    ParentType = "parent-type", Error, "the parent is of a type that cannot hold this item";
+    ParentCycle = "parent-cycle", Error, "following parents leads back to the item";
+    ParentMissing = "parent-missing", Warning, "a feature or story has no parent";
+    ParentEnabler = "parent-enabler", Warning, "a business item sits under an enabler parent";
+    EnablerKind = "enabler-kind", Error, "`enabler` is not exploration, architectural, infrastructure or compliance";
+    AcceptanceCriteriaMissing = "acceptance-criteria-missing", Error, "a feature, capability or story has no acceptance criteria";
+    AcceptanceCriteriaUnchecked = "acceptance-criteria-unchecked", Error, "an item in a done state has an unchecked criterion";
+    BenefitHypothesisMissing = "benefit-hypothesis-missing", Error, "a feature or capability has no benefit hypothesis";
+    HypothesisMissing = "hypothesis-missing", Error, "an epic has no hypothesis";
+    UserVoice = "user-voice", Warning, "a story does not start with \"As a ..., I want ... so that ...\"";
+    WsjfScale = "wsjf-scale", Error, "a WSJF input is off the configured scale";
+    WsjfIncomplete = "wsjf-incomplete", Warning, "some but not all four WSJF inputs are given";
+    PointsScale = "points-scale", Warning, "story points are off the points scale";
+    DependencyUnknown = "dependency-unknown", Error, "`depends_on` names no item";
+    DependencyCycle = "dependency-cycle", Error, "dependencies form a cycle";
+    PiUnknown = "pi-unknown", Error, "`pi` names no PI item";
+    PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
+    TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
+    ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
+}
+
+impl Rule {
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.name() == name)
+    }
+}
+
+/// Runs every backlog-wide check. Per-file checks (frontmatter, keys and their types) already ran while
+/// parsing, in parallel; these need the whole backlog.
+pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    ids::check(backlog, config, out);
+    workflow::check(backlog, config, out);
+    hierarchy::check(backlog, config, out);
+    content::check(backlog, config, out);
+    wsjf::check(backlog, config, out);
+    dependencies::check(backlog, out);
+    pi::check(backlog, config, out);
+}
+
+/// Applies the severities configured in popm.toml (dropping rules set to `off`) and sorts the result
+/// into the order every output uses.
+pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
+    diagnostics.retain_mut(|d| match config.severity(d.rule) {
+        Some(severity) => {
+            d.severity = severity;
+            true
+        }
+        None => false,
+    });
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics
+}
+
+/// A diagnostic about an item, tagged with its id.
+fn at(rule: Rule, item: &crate::model::Item, pos: crate::parse::yaml::Pos, message: String) -> Diagnostic {
+    Diagnostic::new(rule, &item.path, pos, message).item(item.id())
+}
+
+/// "a, b or c" for messages.
+fn one_of<S: AsRef<str>>(names: &[S]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", init.join(", "), last.as_ref())
+        }
+    }
+}

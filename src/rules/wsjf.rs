@@ -1,0 +1,82 @@
+//! WSJF inputs and story points on their scales.
+
+use super::{Rule, at};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Backlog, ItemType};
+
+fn list(scale: &[i64]) -> String {
+    scale.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+}
+
+pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    for item in &backlog.items {
+        if let Some(w) = &item.wsjf {
+            let mut missing = Vec::new();
+            for (key, value) in w.inputs() {
+                match value {
+                    None => missing.push(key),
+                    Some(v) if !config.wsjf_scale.contains(&v.value) => out.push(
+                        at(
+                            Rule::WsjfScale,
+                            item,
+                            v.pos,
+                            format!(
+                                "wsjf.{key} is {}, off the scale {}",
+                                v.value,
+                                list(&config.wsjf_scale)
+                            ),
+                        )
+                        .width(v.value.to_string().len())
+                        .help(format!(
+                            "use the nearest value of the scale{}",
+                            nearest(&config.wsjf_scale, v.value as f64)
+                                .map_or(String::new(), |n| format!(" ({n})"))
+                        )),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            if !missing.is_empty() && missing.len() < 4 {
+                out.push(
+                    at(
+                        Rule::WsjfIncomplete,
+                        item,
+                        w.pos,
+                        format!("WSJF lacks {}", missing.join(", ")),
+                    )
+                    .help("score all four inputs: business_value, time_criticality, risk_reduction, job_size"),
+                );
+            }
+        }
+        if item.kind() == Some(ItemType::Story)
+            && let Some(points) = &item.points
+        {
+            let on_scale = points.value.fract() == 0.0
+                && config.points_scale.contains(&(points.value as i64));
+            // Zero points is a common, deliberate "no effort" marker.
+            if !on_scale && points.value != 0.0 {
+                out.push(
+                    at(
+                        Rule::PointsScale,
+                        item,
+                        points.pos,
+                        format!(
+                            "{} story points is off the scale {}",
+                            points.value,
+                            list(&config.points_scale)
+                        ),
+                    )
+                    .width(points.value.to_string().len()),
+                );
+            }
+        }
+    }
+}
+
+fn nearest(scale: &[i64], value: f64) -> Option<i64> {
+    scale
+        .iter()
+        .copied()
+        .min_by(|a, b| (*a as f64 - value).abs().total_cmp(&(*b as f64 - value).abs()))
+}
