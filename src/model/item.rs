@@ -55,6 +55,17 @@ impl ItemType {
         }
     }
 
+    /// "an epic", "a feature": the name with its article, for messages.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ItemType::Epic => "an epic",
+            ItemType::Capability => "a capability",
+            ItemType::Feature => "a feature",
+            ItemType::Story => "a story",
+            ItemType::Pi => "a PI",
+        }
+    }
+
     /// The types a parent of this type may have (SAFe's hierarchy).
     pub fn parent_types(self) -> &'static [ItemType] {
         match self {

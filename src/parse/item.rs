@@ -297,7 +297,13 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "enabler" => item.enabler = enabler(&mut r, value),
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
-            "wsjf" => item.wsjf = wsjf(&mut r, value),
+            "wsjf" => {
+                item.wsjf = wsjf(&mut r, value).map(|mut w| {
+                    // Point at the `wsjf:` key, where a reader looks for the whole score.
+                    w.pos = r.pos(key_node);
+                    w
+                })
+            }
             "start" if is_pi => {
                 if let Some(s) = r.text(key, value) {
                     if s.value.parse::<jiff::civil::Date>().is_ok() && s.value.len() == 10 {
@@ -343,11 +349,11 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
         item.team = r.list("team", node, false);
         let many_allowed = item.kind().is_none_or(ItemType::allows_many_teams);
         if item.team.len() > 1 && !many_allowed {
-            let kind = item.kind().map_or("item", ItemType::as_str);
+            let kind = item.kind().map_or("an item", ItemType::with_article);
             r.report(
                 Rule::FieldType,
                 node,
-                format!("a {kind} belongs to one team, found {}", item.team.len()),
+                format!("{kind} belongs to one team, found {}", item.team.len()),
             );
         }
     }

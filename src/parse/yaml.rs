@@ -79,12 +79,45 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                     column: clamp(l.column()).max(1),
                 })
             });
-            Err(YamlError {
-                message: first_line(&e.without_snippet().to_string()),
-                pos,
-            })
+            let raw = first_line(&e.without_snippet().to_string());
+            let (message, pos) = explain(&raw, text, pos);
+            Err(YamlError { message, pos })
         }
     }
+}
+
+/// Rewrites the parser's message for the person who has to fix the file: positions are given by the
+/// diagnostic itself (in file lines, not YAML lines), and library advice is dropped.
+fn explain(raw: &str, text: &str, pos: Option<Pos>) -> (String, Option<Pos>) {
+    let mut message = raw.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return (format!("duplicate key `{key}`: each key may appear once"), pos);
+    }
+    if message.starts_with("budget breached") {
+        return (
+            "the YAML is too large or expands too far (an alias bomb?); popm stops reading it".into(),
+            pos,
+        );
+    }
+    if message.contains("tab") {
+        // The scanner reports where it was; the tab that matters is the first one used as indentation.
+        let tab = text.lines().enumerate().find_map(|(i, line)| {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            line[..indent].find('\t').map(|col| Pos {
+                line: clamp(i as u64 + 1),
+                column: clamp(col as u64 + 1),
+            })
+        });
+        return (
+            "a tab character in the indentation: YAML indents with spaces".into(),
+            tab.or(pos),
+        );
+    }
+    (message, pos)
 }
 
 fn first_line(s: &str) -> String {

@@ -41,21 +41,20 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                     {
                         let message = if allowed.is_empty() {
                             format!(
-                                "a {} has no parent, but this one names {} `{}`",
-                                kind.as_str(),
-                                article(parent_kind),
+                                "{} has no parent, but this one names {} `{}`",
+                                kind.with_article(),
+                                parent_kind.with_article(),
                                 parent_ref.value
                             )
                         } else {
                             let names: Vec<&str> = allowed.iter().map(|t| t.as_str()).collect();
                             format!(
-                                "a {}'s parent must be {} {}, but `{}` is {} {}",
+                                "a {}'s parent must be {} {}, but `{}` is {}",
                                 kind.as_str(),
-                                article(allowed[0]),
+                                if allowed[0] == ItemType::Epic { "an" } else { "a" },
                                 one_of(&names),
                                 parent_ref.value,
-                                article(parent_kind),
-                                parent_kind.as_str()
+                                parent_kind.with_article()
                             )
                         };
                         out.push(
@@ -112,13 +111,6 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
 
 fn parent_kind_ok(kind: Option<ItemType>) -> bool {
     kind.is_some_and(|k| k != ItemType::Pi)
-}
-
-fn article(t: ItemType) -> &'static str {
-    match t {
-        ItemType::Epic => "an",
-        _ => "a",
-    }
 }
 
 /// Each item has at most one parent, so the parent links form a functional graph: walking up from

@@ -13,7 +13,7 @@ pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
                 Some(target) if target.kind() != Some(ItemType::Pi) => Some(format!(
                     "`pi` names `{}`, which is {}, not a PI",
                     pi.value,
-                    target.kind().map_or("an item of unknown type".to_string(), |k| format!("a {}", k.as_str()))
+                    target.kind().map_or("an item of unknown type", |k| k.with_article())
                 )),
                 Some(_) => None,
             };

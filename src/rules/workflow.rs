@@ -21,9 +21,9 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
             item,
             status.pos,
             format!(
-                "unknown status `{}` for a {}: expected {}",
+                "unknown status `{}` for {}: expected {}",
                 status.value,
-                kind.as_str(),
+                kind.with_article(),
                 one_of(&workflow.states)
             ),
         )
