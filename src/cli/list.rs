@@ -128,7 +128,9 @@ pub struct ItemRecord<'a> {
     pub art: Option<&'a str>,
     pub owner: Option<&'a str>,
     pub iteration: Option<i64>,
+    #[serde(serialize_with = "crate::render::number")]
     pub points: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
     pub estimate: Option<f64>,
     pub labels: Vec<&'a str>,
     pub depends_on: Vec<&'a str>,
@@ -187,26 +189,33 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             s
         }
         Format::Table | Format::Csv => {
+            let csv_out = matches!(args.format, Format::Csv);
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|i| {
                     vec![
                         i.id().unwrap_or("").to_string(),
-                        type_label(i),
+                        if csv_out {
+                            i.kind().map_or("", ItemType::as_str).to_string()
+                        } else {
+                            type_label(i)
+                        },
                         backlog.status(i, config).to_string(),
                         i.title().to_string(),
                         i.teams().collect::<Vec<_>>().join(", "),
                         i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
                         i.parent.as_ref().map_or(String::new(), |p| p.value.clone()),
+                        i.enabler.as_ref().map_or("", |e| e.value.as_str()).to_string(),
                     ]
                 })
                 .collect();
-            let header = ["ID", "TYPE", "STATUS", "TITLE", "TEAM", "PI", "PARENT"];
-            if matches!(args.format, Format::Csv) {
-                let header = header.map(str::to_lowercase);
-                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            if csv_out {
+                let header = ["id", "type", "status", "title", "team", "pi", "parent", "enabler"];
                 csv::render(&header, &rows)
             } else {
+                // The enabler kind is part of the TYPE column in the table.
+                let rows = rows.into_iter().map(|mut r| { r.pop(); r }).collect();
+                let header = ["ID", "TYPE", "STATUS", "TITLE", "TEAM", "PI", "PARENT"];
                 table::render(&header, rows, std::io::stdout().is_terminal())
             }
         }

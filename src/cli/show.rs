@@ -39,7 +39,8 @@ struct Shown<'a> {
     wsjf: Option<WsjfShown>,
     parents: Vec<Related<'a>>,
     children: Vec<Related<'a>>,
-    depends_on: Vec<Related<'a>>,
+    /// The items named in `depends_on`, resolved.
+    dependencies: Vec<Related<'a>>,
     needed_by: Vec<Related<'a>>,
     acceptance_criteria: Option<Progress>,
 }
@@ -92,7 +93,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     }
     parents.reverse();
     let children = backlog.children_of(index).map(|c| related(c, backlog, config)).collect();
-    let depends_on = item
+    let dependencies = item
         .depends_on
         .iter()
         .map(|d| match backlog.get(&d.value) {
@@ -122,7 +123,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         }),
         parents,
         children,
-        depends_on,
+        dependencies,
         needed_by: needed_by.into_iter().map(|i| related(i, backlog, config)).collect(),
         acceptance_criteria: item.acceptance_criteria.as_ref().map(|ac| {
             let (checked, total) = ac.progress();
@@ -161,8 +162,8 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     field("team", s.item.team.join(", "));
     field("pi", opt(s.item.pi));
     field("iteration", s.item.iteration.map_or(String::new(), |i| i.to_string()));
-    field("points", s.item.points.map_or(String::new(), |p| p.to_string()));
-    field("estimate", s.item.estimate.map_or(String::new(), |p| p.to_string()));
+    field("points", s.item.points.map_or(String::new(), crate::render::format_number));
+    field("estimate", s.item.estimate.map_or(String::new(), crate::render::format_number));
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
@@ -194,7 +195,7 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     }
     for (name, list) in [
         ("children", &s.children),
-        ("depends on", &s.depends_on),
+        ("depends on", &s.dependencies),
         ("needed by", &s.needed_by),
     ] {
         for (i, r) in list.iter().enumerate() {

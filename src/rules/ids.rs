@@ -26,15 +26,18 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         if !config.teams.is_empty() {
             for team in &item.team {
                 if !config.teams.contains(&team.value) {
-                    out.push(
-                        at(
-                            Rule::TeamUnknown,
-                            item,
-                            team.pos,
-                            format!("team `{}` is not listed under `teams` in popm.toml", team.value),
-                        )
-                        .width(team.value.chars().count()),
-                    );
+                    let mut d = at(
+                        Rule::TeamUnknown,
+                        item,
+                        team.pos,
+                        format!("team `{}` is not listed under `teams` in popm.toml", team.value),
+                    )
+                    .width(team.value.chars().count());
+                    let teams: Vec<&str> = config.teams.iter().map(String::as_str).collect();
+                    if let Some(s) = crate::model::did_you_mean(&team.value, &teams) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    out.push(d);
                 }
             }
         }
