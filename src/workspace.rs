@@ -39,12 +39,16 @@ pub struct Checked {
 impl Workspace {
     /// `dir` is where popm runs (after `-C`); `config` pins a popm.toml.
     pub fn open(dir: &Path, config: Option<&Path>) -> Result<Workspace, EnvError> {
-        let dir = dir.canonicalize().map_err(|e| {
-            EnvError::Other(format!("cannot use directory {}: {e}", dir.display()))
-        })?;
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| EnvError::Other(format!("cannot use directory {}: {e}", dir.display())))?;
         let mut config = match config {
             Some(file) => {
-                let file = if file.is_absolute() { file.to_path_buf() } else { dir.join(file) };
+                let file = if file.is_absolute() {
+                    file.to_path_buf()
+                } else {
+                    dir.join(file)
+                };
                 Config::load(&file)?
             }
             None => Config::discover(&dir)?,
@@ -128,13 +132,17 @@ impl Workspace {
                 .sort_by_file_name()
                 .into_iter()
                 // Hidden folders (.git, .obsidian, ...) hold no items.
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walk {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
                         let shown = e.path().map_or_else(|| root.clone(), |p| self.display(p));
-                        let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                        let reason = e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string());
                         diagnostics.push(Diagnostic::new(
                             Rule::FileUnreadable,
                             &shown,
@@ -172,7 +180,11 @@ impl Workspace {
     }
 }
 
-fn read_and_parse(path: &Path, shown: String, limit: u64) -> (String, Option<String>, parse::Parsed) {
+fn read_and_parse(
+    path: &Path,
+    shown: String,
+    limit: u64,
+) -> (String, Option<String>, parse::Parsed) {
     let top = Pos { line: 1, column: 1 };
     let unreadable = |message: String| parse::Parsed {
         item: None,

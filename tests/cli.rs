@@ -27,7 +27,10 @@ fn check_json_output() {
     let r = run(dir.path(), &["check", "--format", "json"]);
     assert_eq!(r.code, 1);
     let value: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
-    assert_eq!(value["summary"], serde_json::json!({"items": 4, "errors": 5, "warnings": 4}));
+    assert_eq!(
+        value["summary"],
+        serde_json::json!({"items": 4, "errors": 5, "warnings": 4})
+    );
     insta::assert_snapshot!("check_json", r.stdout);
 }
 
@@ -49,9 +52,17 @@ fn warnings_alone_pass_unless_denied() {
 #[test]
 fn rule_severity_from_config() {
     let dir = temp_copy("rules/field-unknown");
-    write(dir.path(), "popm.toml", "[rules]\nfield-unknown = \"error\"\n");
+    write(
+        dir.path(),
+        "popm.toml",
+        "[rules]\nfield-unknown = \"error\"\n",
+    );
     assert_eq!(run(dir.path(), &["check"]).code, 1);
-    write(dir.path(), "popm.toml", "[rules]\nfield-unknown = \"off\"\n");
+    write(
+        dir.path(),
+        "popm.toml",
+        "[rules]\nfield-unknown = \"off\"\n",
+    );
     let r = run(dir.path(), &["check", "--format", "concise"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""));
 }
@@ -71,18 +82,34 @@ fn missing_directory_exits_2() {
     let demo = temp_copy("demo");
     let r = run(demo.path(), &["-C", "no/such/dir", "check"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("popm: error: cannot use directory no/such/dir:"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("popm: error: cannot use directory no/such/dir:"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(r.stderr.lines().count(), 1);
 }
 
 #[test]
 fn bad_config_exits_2_with_its_line() {
     let dir = temp_copy("demo");
-    write(dir.path(), "popm.toml", "teams = [\"a\"]\n[backlog]\nroots = \"backlog\"\n");
+    write(
+        dir.path(),
+        "popm.toml",
+        "teams = [\"a\"]\n[backlog]\nroots = \"backlog\"\n",
+    );
     let r = run(dir.path(), &["check"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.starts_with(&format!("popm: error: {}:3:9: invalid type", dir.path().join("popm.toml").canonicalize().unwrap().display())),
+        r.stderr.starts_with(&format!(
+            "popm: error: {}:3:9: invalid type",
+            dir.path()
+                .join("popm.toml")
+                .canonicalize()
+                .unwrap()
+                .display()
+        )),
         "{}",
         r.stderr
     );
@@ -93,15 +120,27 @@ fn missing_backlog_folder_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(dir.path(), &["check"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("backlog folder `backlog` not found"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("backlog folder `backlog` not found"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("popm init"), "{}", r.stderr);
 }
 
 #[test]
 fn config_flag_pins_the_file() {
     let dir = temp_copy("demo");
-    write(dir.path(), "other.toml", "[backlog]\nroots = [\"elsewhere\"]\n");
-    write(dir.path(), "elsewhere/E-1.md", "---\nid: E-1\ntype: epic\ntitle: x\n---\n## Hypothesis\ny\n");
+    write(
+        dir.path(),
+        "other.toml",
+        "[backlog]\nroots = [\"elsewhere\"]\n",
+    );
+    write(
+        dir.path(),
+        "elsewhere/E-1.md",
+        "---\nid: E-1\ntype: epic\ntitle: x\n---\n## Hypothesis\ny\n",
+    );
     let r = run(dir.path(), &["--config", "other.toml", "check"]);
     assert_eq!(r.stdout, "ok: 1 item checked, no problems found\n");
 }
@@ -139,10 +178,18 @@ fn list_table() {
 #[test]
 fn list_json_and_csv() {
     let demo = temp_copy("demo");
-    let r = run(demo.path(), &["list", "--type", "feature", "--enabler", "--format", "json"]);
+    let r = run(
+        demo.path(),
+        &["list", "--type", "feature", "--enabler", "--format", "json"],
+    );
     assert_eq!(r.code, 0);
     insta::assert_snapshot!("list_json_enablers", r.stdout);
-    let r = run(demo.path(), &["list", "--type", "story", "--team", "identity", "--format", "csv"]);
+    let r = run(
+        demo.path(),
+        &[
+            "list", "--type", "story", "--team", "identity", "--format", "csv",
+        ],
+    );
     insta::assert_snapshot!("list_csv_identity_stories", r.stdout);
 }
 
@@ -171,9 +218,17 @@ fn list_filters() {
     assert_eq!(q(&["--label", "risk"]), ["F-7"]);
     // `accepted` and `done` are separate states; `Done` is the same as `done`.
     assert_eq!(q(&["--type", "story", "--status", "Done"]), ["S-15"]);
-    assert_eq!(q(&["--type", "story", "--status", "done,accepted"]), ["S-14", "S-15", "S-16"]);
+    assert_eq!(
+        q(&["--type", "story", "--status", "done,accepted"]),
+        ["S-14", "S-15", "S-16"]
+    );
     // SAFe 5's `backlog` is SAFe 6's `ready` for features.
-    assert_eq!(q(&["--type", "feature", "--status", "backlog", "--team", "platform"]), ["F-5", "F-6", "F-7"]);
+    assert_eq!(
+        q(&[
+            "--type", "feature", "--status", "backlog", "--team", "platform"
+        ]),
+        ["F-5", "F-6", "F-7"]
+    );
     let r = run(demo.path(), &["list", "--type", "task"]);
     assert_eq!(r.code, 2);
 }
@@ -193,7 +248,10 @@ fn show_unknown_id_suggests() {
     let demo = temp_copy("demo");
     let r = run(demo.path(), &["show", "S-100"]);
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "popm: error: no item has the id `S-100` (did you mean `S-10`?)\n");
+    assert_eq!(
+        r.stderr,
+        "popm: error: no item has the id `S-100` (did you mean `S-10`?)\n"
+    );
 }
 
 #[test]
@@ -228,8 +286,22 @@ fn queries_warn_once_on_a_broken_backlog() {
 fn dash_c_runs_elsewhere() {
     let demo = temp_copy("demo");
     let outside = tempfile::tempdir().unwrap();
-    let r = run(outside.path(), &["-C", demo.path().to_str().unwrap(), "list", "--type", "epic", "--format", "csv"]);
-    assert_eq!(r.stdout, "id,type,status,title,team,pi,parent,enabler\nE-1,epic,implementing,Self-service customer accounts,,,,\nE-2,epic,implementing,Cloud-native checkout platform,,,,architectural\n");
+    let r = run(
+        outside.path(),
+        &[
+            "-C",
+            demo.path().to_str().unwrap(),
+            "list",
+            "--type",
+            "epic",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        r.stdout,
+        "id,type,status,title,team,pi,parent,enabler\nE-1,epic,implementing,Self-service customer accounts,,,,\nE-2,epic,implementing,Cloud-native checkout platform,,,,architectural\n"
+    );
 }
 
 #[test]
@@ -244,7 +316,10 @@ fn init_writes_a_clean_project_once() {
     let again = run(dir.path(), &["init"]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
-    assert_eq!(std::fs::read_to_string(dir.path().join("popm.toml")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("popm.toml")).unwrap(),
+        before
+    );
 }
 
 #[test]

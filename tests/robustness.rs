@@ -16,7 +16,11 @@ fn odd_files_each_get_one_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "backlog/E-1.md", EPIC);
-    std::fs::write(d.join("backlog/latin1.md"), b"---\nid: E-2\ntitle: Caf\xe9\n---\n").unwrap();
+    std::fs::write(
+        d.join("backlog/latin1.md"),
+        b"---\nid: E-2\ntitle: Caf\xe9\n---\n",
+    )
+    .unwrap();
     std::fs::write(d.join("backlog/utf16.md"), b"\xff\xfe-\x00-\x00-\x00").unwrap();
     write(d, "backlog/empty.md", "");
     write(d, "backlog/only-fence.md", "---\n");
@@ -26,7 +30,11 @@ fn odd_files_each_get_one_diagnostic() {
     // Fine files in unusual dress: CRLF line endings, a byte order mark, a 10 MB body.
     write(d, "backlog/crlf.md", &epic("E-5").replace('\n', "\r\n"));
     write(d, "backlog/bom.md", &format!("\u{feff}{}", epic("E-6")));
-    let big = format!("{}{}", epic("E-7"), "A long line of notes about the epic.\n".repeat(300_000));
+    let big = format!(
+        "{}{}",
+        epic("E-7"),
+        "A long line of notes about the epic.\n".repeat(300_000)
+    );
     assert!(big.len() > 10_000_000);
     write(d, "backlog/big.md", &big);
     // Line 10 (`f:`) is where the expansion passes the parser's budget of 250 000 nodes: a to e hold
@@ -57,9 +65,17 @@ fn odd_files_each_get_one_diagnostic() {
 #[test]
 fn crlf_positions_and_snippets_are_right() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "backlog/E-1.md", "---\r\nid: E-1\r\ntype: epic\r\ntitle: T\r\nstatus: doing\r\n---\r\n## Hypothesis\r\nx\r\n");
+    write(
+        dir.path(),
+        "backlog/E-1.md",
+        "---\r\nid: E-1\r\ntype: epic\r\ntitle: T\r\nstatus: doing\r\n---\r\n## Hypothesis\r\nx\r\n",
+    );
     let r = run(dir.path(), &["check"]);
-    assert!(r.stdout.contains(" --> backlog/E-1.md:5:9\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(" --> backlog/E-1.md:5:9\n"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("5 | status: doing\n"), "{}", r.stdout);
     assert!(!r.stdout.contains('\r'));
 }
@@ -69,7 +85,11 @@ fn files_over_the_size_limit_are_reported_not_read() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "popm.toml", "[backlog]\nmax_file_bytes = 100\n");
     write(dir.path(), "backlog/E-1.md", EPIC);
-    write(dir.path(), "backlog/E-2.md", &format!("{}{}", epic("E-2"), "x".repeat(200)));
+    write(
+        dir.path(),
+        "backlog/E-2.md",
+        &format!("{}{}", epic("E-2"), "x".repeat(200)),
+    );
     let r = run(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(
         r.stdout,
@@ -92,5 +112,10 @@ fn unreadable_files_are_reported() {
         return;
     }
     let r = run(dir.path(), &["check", "--format", "concise"]);
-    assert!(r.stdout.starts_with("backlog/E-2.md:1:1: error[file-unreadable]: cannot read the file:"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("backlog/E-2.md:1:1: error[file-unreadable]: cannot read the file:"),
+        "{}",
+        r.stdout
+    );
 }

@@ -14,12 +14,18 @@ const FILES: &[(&str, &str)] = &[
     ("backlog/F-1.md", include_str!("templates/backlog/F-1.md")),
     ("backlog/F-2.md", include_str!("templates/backlog/F-2.md")),
     ("backlog/S-1.md", include_str!("templates/backlog/S-1.md")),
-    ("backlog/PI-2027.1.md", include_str!("templates/backlog/PI-2027.1.md")),
+    (
+        "backlog/PI-2027.1.md",
+        include_str!("templates/backlog/PI-2027.1.md"),
+    ),
 ];
 
 pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
     if !dir.is_dir() {
-        return Err(EnvError::Other(format!("no such directory: {}", dir.display())));
+        return Err(EnvError::Other(format!(
+            "no such directory: {}",
+            dir.display()
+        )));
     }
     // Refuse before writing anything, so a second `init` never half-overwrites a project.
     for (name, _) in FILES {

@@ -50,7 +50,8 @@ pub enum EnablerFilter {
 }
 
 pub fn parse_type(s: &str) -> Result<ItemType, String> {
-    ItemType::parse(s).ok_or_else(|| format!("`{s}` is not a type: use epic, capability, feature, story or pi"))
+    ItemType::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a type: use epic, capability, feature, story or pi"))
 }
 
 fn parse_enabler(s: &str) -> Result<EnablerFilter, String> {
@@ -139,7 +140,8 @@ pub struct ItemRecord<'a> {
 
 impl<'a> ItemRecord<'a> {
     pub fn new(item: &'a Item, backlog: &'a Backlog, config: &'a Config) -> Self {
-        let text = |s: &'a Option<crate::model::Spanned<String>>| s.as_ref().map(|s| s.value.as_str());
+        let text =
+            |s: &'a Option<crate::model::Spanned<String>>| s.as_ref().map(|s| s.value.as_str());
         ItemRecord {
             id: item.id(),
             item_type: item.kind(),
@@ -183,7 +185,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     items.sort_by(|a, b| listing_order(a, b));
     let text = match args.format {
         Format::Json => {
-            let records: Vec<ItemRecord> = items.iter().map(|i| ItemRecord::new(i, backlog, config)).collect();
+            let records: Vec<ItemRecord> = items
+                .iter()
+                .map(|i| ItemRecord::new(i, backlog, config))
+                .collect();
             let mut s = serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into());
             s.push('\n');
             s
@@ -205,16 +210,27 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
                         i.teams().collect::<Vec<_>>().join(", "),
                         i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
                         i.parent.as_ref().map_or(String::new(), |p| p.value.clone()),
-                        i.enabler.as_ref().map_or("", |e| e.value.as_str()).to_string(),
+                        i.enabler
+                            .as_ref()
+                            .map_or("", |e| e.value.as_str())
+                            .to_string(),
                     ]
                 })
                 .collect();
             if csv_out {
-                let header = ["id", "type", "status", "title", "team", "pi", "parent", "enabler"];
+                let header = [
+                    "id", "type", "status", "title", "team", "pi", "parent", "enabler",
+                ];
                 csv::render(&header, &rows)
             } else {
                 // The enabler kind is part of the TYPE column in the table.
-                let rows = rows.into_iter().map(|mut r| { r.pop(); r }).collect();
+                let rows = rows
+                    .into_iter()
+                    .map(|mut r| {
+                        r.pop();
+                        r
+                    })
+                    .collect();
                 let header = ["ID", "TYPE", "STATUS", "TITLE", "TEAM", "PI", "PARENT"];
                 table::render(&header, rows, std::io::stdout().is_terminal())
             }

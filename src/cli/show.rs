@@ -76,8 +76,12 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let config = &workspace.config;
     let Some(index) = backlog.index_of(&args.id) else {
         let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
-        let hint = did_you_mean(&args.id, &ids).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-        return Err(EnvError::Other(format!("no item has the id `{}`{hint}", args.id)));
+        let hint = did_you_mean(&args.id, &ids)
+            .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+        return Err(EnvError::Other(format!(
+            "no item has the id `{}`{hint}",
+            args.id
+        )));
     };
     let item = &backlog.items[index];
 
@@ -92,7 +96,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         at = backlog.parent_of(p);
     }
     parents.reverse();
-    let children = backlog.children_of(index).map(|c| related(c, backlog, config)).collect();
+    let children = backlog
+        .children_of(index)
+        .map(|c| related(c, backlog, config))
+        .collect();
     let dependencies = item
         .depends_on
         .iter()
@@ -119,12 +126,17 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             time_criticality: w.time_criticality.as_ref().map(|v| v.value),
             risk_reduction: w.risk_reduction.as_ref().map(|v| v.value),
             job_size: w.job_size.as_ref().map(|v| v.value),
-            score: w.complete().map(|[bv, tc, rr, js]| (bv + tc + rr) as f64 / js as f64),
+            score: w
+                .complete()
+                .map(|[bv, tc, rr, js]| (bv + tc + rr) as f64 / js as f64),
         }),
         parents,
         children,
         dependencies,
-        needed_by: needed_by.into_iter().map(|i| related(i, backlog, config)).collect(),
+        needed_by: needed_by
+            .into_iter()
+            .map(|i| related(i, backlog, config))
+            .collect(),
         acceptance_criteria: item.acceptance_criteria.as_ref().map(|ac| {
             let (checked, total) = ac.progress();
             Progress { checked, total }
@@ -161,13 +173,28 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     field("art", opt(s.item.art));
     field("team", s.item.team.join(", "));
     field("pi", opt(s.item.pi));
-    field("iteration", s.item.iteration.map_or(String::new(), |i| i.to_string()));
-    field("points", s.item.points.map_or(String::new(), crate::render::format_number));
-    field("estimate", s.item.estimate.map_or(String::new(), crate::render::format_number));
+    field(
+        "iteration",
+        s.item.iteration.map_or(String::new(), |i| i.to_string()),
+    );
+    field(
+        "points",
+        s.item
+            .points
+            .map_or(String::new(), crate::render::format_number),
+    );
+    field(
+        "estimate",
+        s.item
+            .estimate
+            .map_or(String::new(), crate::render::format_number),
+    );
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
-        let score = w.score.map_or("incomplete".to_string(), |x| format!("{x:.2}"));
+        let score = w
+            .score
+            .map_or("incomplete".to_string(), |x| format!("{x:.2}"));
         field(
             "wsjf",
             format!(
@@ -180,7 +207,10 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
         );
     }
     if let Some(p) = &s.acceptance_criteria {
-        field("acceptance", format!("{}/{} criteria checked", p.checked, p.total));
+        field(
+            "acceptance",
+            format!("{}/{} criteria checked", p.checked, p.total),
+        );
     }
     let line = |r: &Related| {
         if r.exists {
@@ -191,7 +221,11 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     };
     let chain: Vec<String> = s.parents.iter().map(|p| p.id.to_string()).collect();
     if !chain.is_empty() {
-        out.push_str(&format!("  {:<12}{}\n", paint("parents", DIM, color), chain.join(" > ")));
+        out.push_str(&format!(
+            "  {:<12}{}\n",
+            paint("parents", DIM, color),
+            chain.join(" > ")
+        ));
     }
     for (name, list) in [
         ("children", &s.children),

@@ -42,10 +42,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
 }
 
 fn label(item: &Item, backlog: &Backlog, workspace: &Workspace, color: bool) -> String {
-    let enabler = item
-        .enabler
-        .as_ref()
-        .map_or(String::new(), |e| format!(" (enabler: {})", e.value.as_str()));
+    let enabler = item.enabler.as_ref().map_or(String::new(), |e| {
+        format!(" (enabler: {})", e.value.as_str())
+    });
     let status = backlog.status(item, &workspace.config);
     format!(
         "{}  {}{} {}",

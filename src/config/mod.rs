@@ -78,7 +78,10 @@ pub struct Workflow {
 impl Workflow {
     fn new(states: &[&str], done: &str, aliases: &[(&str, &str)]) -> Self {
         let states: Vec<String> = states.iter().map(|s| s.to_string()).collect();
-        let done_from = states.iter().position(|s| s == done).unwrap_or(states.len() - 1);
+        let done_from = states
+            .iter()
+            .position(|s| s == done)
+            .unwrap_or(states.len() - 1);
         Workflow {
             states,
             done_from,
@@ -164,7 +167,14 @@ fn default_workflow(item_type: ItemType) -> Option<Workflow> {
             Workflow::new(ART, "done", &[("backlog", "ready")])
         }
         ItemType::Story => Workflow::new(
-            &["backlog", "ready", "in-progress", "review", "done", "accepted"],
+            &[
+                "backlog",
+                "ready",
+                "in-progress",
+                "review",
+                "done",
+                "accepted",
+            ],
             "done",
             &[],
         ),
@@ -188,9 +198,10 @@ impl Config {
                 return Config::load(&candidate);
             }
         }
-        let mut config = Config::default();
-        config.project_root = start.to_path_buf();
-        Ok(config)
+        Ok(Config {
+            project_root: start.to_path_buf(),
+            ..Config::default()
+        })
     }
 
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
@@ -231,7 +242,11 @@ impl Config {
         })
     }
 
-    fn build(raw: RawConfig, file: Option<PathBuf>, project_root: PathBuf) -> Result<Config, String> {
+    fn build(
+        raw: RawConfig,
+        file: Option<PathBuf>,
+        project_root: PathBuf,
+    ) -> Result<Config, String> {
         let roots = raw.backlog.roots.unwrap_or_else(|| vec!["backlog".into()]);
         if roots.is_empty() {
             return Err("[backlog] roots is empty: name at least one folder".into());
@@ -251,7 +266,9 @@ impl Config {
             let glob = globset::GlobBuilder::new(&full)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| format!("[backlog] exclude: `{pattern}` is not a valid pattern: {e}"))?;
+                .map_err(|e| {
+                    format!("[backlog] exclude: `{pattern}` is not a valid pattern: {e}")
+                })?;
             globs.add(glob);
         }
         let exclude_set = globs
@@ -368,7 +385,8 @@ fn apply_workflow(base: &mut Workflow, raw: RawWorkflow, type_name: &str) -> Res
             .unwrap_or(states.len() - 1);
         base.states = states;
         // Aliases and WIP limits of the default states may not fit the new ones.
-        base.aliases.retain(|_, target| base.states.contains(target));
+        base.aliases
+            .retain(|_, target| base.states.contains(target));
         base.wip.clear();
     }
     if let Some(done) = raw.done {
@@ -394,9 +412,7 @@ fn apply_workflow(base: &mut Workflow, raw: RawWorkflow, type_name: &str) -> Res
         for (state, limit) in wip {
             let state = normalize_status(&state);
             if !base.states.contains(&state) {
-                return Err(format!(
-                    "{section} wip: `{state}` is not one of its states"
-                ));
+                return Err(format!("{section} wip: `{state}` is not one of its states"));
             }
             base.wip.insert(state, limit);
         }

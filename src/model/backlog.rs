@@ -36,14 +36,16 @@ impl Backlog {
         }
         let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
-            if let Some(p) = item.parent.as_ref().and_then(|p| by_id.get(&p.value)) {
-                if *p != i {
-                    children.entry(*p).or_default().push(i);
-                }
+            if let Some(p) = item.parent.as_ref().and_then(|p| by_id.get(&p.value))
+                && *p != i
+            {
+                children.entry(*p).or_default().push(i);
             }
         }
         for list in children.values_mut() {
-            list.sort_by(|a, b| natural_cmp(items[*a].id().unwrap_or(""), items[*b].id().unwrap_or("")));
+            list.sort_by(|a, b| {
+                natural_cmp(items[*a].id().unwrap_or(""), items[*b].id().unwrap_or(""))
+            });
         }
         Backlog {
             items,

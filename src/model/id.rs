@@ -54,11 +54,27 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut ids = vec!["F-10", "F-2", "E-1", "F-1", "PI-2026.10", "PI-2026.2", "F-02"];
+        let mut ids = vec![
+            "F-10",
+            "F-2",
+            "E-1",
+            "F-1",
+            "PI-2026.10",
+            "PI-2026.2",
+            "F-02",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             ids,
-            ["E-1", "F-1", "F-2", "F-02", "F-10", "PI-2026.2", "PI-2026.10"]
+            [
+                "E-1",
+                "F-1",
+                "F-2",
+                "F-02",
+                "F-10",
+                "PI-2026.2",
+                "PI-2026.10"
+            ]
         );
     }
 

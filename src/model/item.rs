@@ -92,8 +92,12 @@ pub enum EnablerKind {
 }
 
 impl EnablerKind {
-    pub const NAMES: &'static [&'static str] =
-        &["exploration", "architectural", "infrastructure", "compliance"];
+    pub const NAMES: &'static [&'static str] = &[
+        "exploration",
+        "architectural",
+        "infrastructure",
+        "compliance",
+    ];
 
     pub fn parse(s: &str) -> Option<EnablerKind> {
         Some(match s.trim().to_ascii_lowercase().as_str() {

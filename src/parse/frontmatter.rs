@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn splits_lf_and_crlf() {
         let s = split("---\nid: A\n---\nbody\n").unwrap();
-        assert_eq!((s.yaml, s.yaml_line, s.body, s.body_line), ("id: A\n", 2, "body\n", 4));
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body, s.body_line),
+            ("id: A\n", 2, "body\n", 4)
+        );
         let s = split("---\r\nid: A\r\n---\r\nbody\r\n").unwrap();
         assert_eq!((s.yaml, s.body, s.body_line), ("id: A\r\n", "body\r\n", 4));
     }

@@ -2,9 +2,7 @@
 //! value of the wrong kind is reported and left unset, so the rest of the item is still checked.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{
-    EnablerKind, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean,
-};
+use crate::model::{EnablerKind, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean};
 use crate::parse::yaml::{Node, Pos, Value};
 use crate::rules::Rule;
 
@@ -39,7 +37,13 @@ pub const PI_KEYS: &[&str] = &[
     "objectives",
 ];
 
-const OBJECTIVE_KEYS: &[&str] = &["team", "text", "business_value", "committed", "actual_value"];
+const OBJECTIVE_KEYS: &[&str] = &[
+    "team",
+    "text",
+    "business_value",
+    "committed",
+    "actual_value",
+];
 
 struct Reader<'a> {
     path: &'a str,
@@ -111,7 +115,10 @@ impl Reader<'_> {
             self.report(
                 Rule::FieldType,
                 node,
-                format!("`{key}` must be an id without spaces, found \"{}\"", s.value),
+                format!(
+                    "`{key}` must be an id without spaces, found \"{}\"",
+                    s.value
+                ),
             );
             return None;
         }
@@ -152,11 +159,7 @@ impl Reader<'_> {
     /// A list of ids or names; a single string is taken as a list of one.
     fn list(&mut self, key: &str, node: &Node, ids: bool) -> Vec<Spanned<String>> {
         let one = |r: &mut Self, n: &Node| {
-            if ids {
-                r.id(key, n)
-            } else {
-                r.string(key, n)
-            }
+            if ids { r.id(key, n) } else { r.string(key, n) }
         };
         match &node.value {
             Value::Seq(items) => items.iter().filter_map(|n| one(self, n)).collect(),
@@ -256,7 +259,8 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                     match ItemType::parse(&s.value) {
                         Some(t) => item.item_type = Some(Spanned::new(t, s.pos)),
                         None => {
-                            let names: Vec<&str> = ItemType::ALL.iter().map(|t| t.as_str()).collect();
+                            let names: Vec<&str> =
+                                ItemType::ALL.iter().map(|t| t.as_str()).collect();
                             let mut d = Diagnostic::new(
                                 Rule::TypeUnknown,
                                 path,
@@ -318,7 +322,12 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "capacity" if is_pi => pi.capacity = capacity(&mut r, value),
             "allocation" if is_pi => pi.allocation = allocation(&mut r, value),
             "objectives" if is_pi => pi.objectives = objectives(&mut r, value),
-            _ if PI_KEYS.contains(&key) => r.unknown_key(key_node, key, ITEM_KEYS, " (a PI key, on an item that is not a PI)"),
+            _ if PI_KEYS.contains(&key) => r.unknown_key(
+                key_node,
+                key,
+                ITEM_KEYS,
+                " (a PI key, on an item that is not a PI)",
+            ),
             _ => {
                 let known: Vec<&str> = if is_pi {
                     ITEM_KEYS.iter().chain(PI_KEYS).copied().collect()
@@ -381,7 +390,10 @@ fn enabler(r: &mut Reader, node: &Node) -> Option<Spanned<EnablerKind>> {
     let mut message = format!(
         "unknown enabler kind {found}: expected exploration, architectural, infrastructure or compliance"
     );
-    if let Some(s) = node.as_str().and_then(|s| did_you_mean(&s.to_lowercase(), EnablerKind::NAMES)) {
+    if let Some(s) = node
+        .as_str()
+        .and_then(|s| did_you_mean(&s.to_lowercase(), EnablerKind::NAMES))
+    {
         message.push_str(&format!(" (did you mean `{s}`?)"));
     }
     r.report(Rule::EnablerKind, node, message);
@@ -393,7 +405,11 @@ fn wsjf(r: &mut Reader, node: &Node) -> Option<Wsjf> {
         Value::Map(entries) => entries,
         Value::Null => return None,
         _ => {
-            r.wrong("wsjf", node, "a mapping of business_value, time_criticality, risk_reduction and job_size");
+            r.wrong(
+                "wsjf",
+                node,
+                "a mapping of business_value, time_criticality, risk_reduction and job_size",
+            );
             return None;
         }
     };
@@ -403,7 +419,11 @@ fn wsjf(r: &mut Reader, node: &Node) -> Option<Wsjf> {
     };
     for (k, v) in entries {
         let Some(key) = k.as_str() else {
-            r.report(Rule::FieldType, k, format!("keys must be strings, found {}", k.value.kind()));
+            r.report(
+                Rule::FieldType,
+                k,
+                format!("keys must be strings, found {}", k.value.kind()),
+            );
             continue;
         };
         let slot = match key {
@@ -424,18 +444,31 @@ fn wsjf(r: &mut Reader, node: &Node) -> Option<Wsjf> {
 fn capacity(r: &mut Reader, node: &Node) -> Vec<(Spanned<String>, Vec<Spanned<f64>>)> {
     let Value::Map(entries) = &node.value else {
         if !matches!(node.value, Value::Null) {
-            r.wrong("capacity", node, "a mapping of team to a list of points per iteration");
+            r.wrong(
+                "capacity",
+                node,
+                "a mapping of team to a list of points per iteration",
+            );
         }
         return Vec::new();
     };
     let mut out = Vec::new();
     for (k, v) in entries {
-        let Some(team) = r.text("capacity", k) else { continue };
+        let Some(team) = r.text("capacity", k) else {
+            continue;
+        };
         let points = match &v.value {
-            Value::Seq(items) => items.iter().filter_map(|n| r.number("capacity", n)).collect(),
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|n| r.number("capacity", n))
+                .collect(),
             Value::Int(_) | Value::Float(_) => r.number("capacity", v).into_iter().collect(),
             _ => {
-                r.wrong(&format!("capacity.{}", team.value), v, "a list of points per iteration");
+                r.wrong(
+                    &format!("capacity.{}", team.value),
+                    v,
+                    "a list of points per iteration",
+                );
                 continue;
             }
         };
@@ -471,7 +504,11 @@ fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {
     let mut out = Vec::new();
     for item in items {
         let Value::Map(entries) = &item.value else {
-            r.wrong("objectives", item, "a mapping with team, text, business_value, committed");
+            r.wrong(
+                "objectives",
+                item,
+                "a mapping with team, text, business_value, committed",
+            );
             continue;
         };
         let mut o = Objective {

@@ -149,7 +149,8 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                 }
             }
             Event::End(TagEnd::Item) if list_depth == 1 => {
-                if let (Some((line, checked, text)), Some(c)) = (criterion.take(), current.as_mut()) {
+                if let (Some((line, checked, text)), Some(c)) = (criterion.take(), current.as_mut())
+                {
                     c.criteria.push(Criterion {
                         line,
                         checked,
@@ -193,10 +194,8 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                     text.push(' ');
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::Table(_)) | Event::Html(_) => {
-                if !matches!(event, Event::Html(_)) {
-                    mark_content(&mut current);
-                }
+            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::Table(_)) => {
+                mark_content(&mut current);
             }
             _ => {}
         }
@@ -246,7 +245,10 @@ mod tests {
             b.first_paragraph,
             Some(Spanned::new(
                 "As a shopper, I want a cart so that I can buy.".into(),
-                Pos { line: 10, column: 1 }
+                Pos {
+                    line: 10,
+                    column: 1
+                }
             ))
         );
         let bh = b.benefit_hypothesis.unwrap();

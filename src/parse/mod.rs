@@ -27,7 +27,11 @@ pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
     let mut out = Parsed::default();
     match String::from_utf8(bytes) {
         Ok(text) => {
-            parse_text(path, text.strip_prefix('\u{feff}').unwrap_or(&text), &mut out);
+            parse_text(
+                path,
+                text.strip_prefix('\u{feff}').unwrap_or(&text),
+                &mut out,
+            );
             (out, Some(text))
         }
         Err(e) => {
@@ -75,8 +79,9 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
                 "no frontmatter: an item file must start with a `---` line"
             };
             out.diagnostics.push(
-                Diagnostic::new(Rule::FrontmatterMissing, path, TOP, message)
-                    .help("start the file with `---`, the item's keys (id, type, title), and `---`"),
+                Diagnostic::new(Rule::FrontmatterMissing, path, TOP, message).help(
+                    "start the file with `---`, the item's keys (id, type, title), and `---`",
+                ),
             );
             return;
         }
@@ -106,8 +111,12 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
             Ok(node) => Some(node),
             Err(e) => {
                 let pos = e.pos.map_or(TOP, shift);
-                out.diagnostics
-                    .push(Diagnostic::new(Rule::FrontmatterSyntax, path, pos, e.message));
+                out.diagnostics.push(Diagnostic::new(
+                    Rule::FrontmatterSyntax,
+                    path,
+                    pos,
+                    e.message,
+                ));
                 return;
             }
         }

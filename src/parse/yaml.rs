@@ -95,11 +95,15 @@ fn explain(raw: &str, text: &str, pos: Option<Pos>) -> (String, Option<Pos>) {
     }
     if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
-        return (format!("duplicate key `{key}`: each key may appear once"), pos);
+        return (
+            format!("duplicate key `{key}`: each key may appear once"),
+            pos,
+        );
     }
     if message.starts_with("budget breached") {
         return (
-            "the YAML is too large or expands too far (an alias bomb?); popm stops reading it".into(),
+            "the YAML is too large or expands too far (an alias bomb?); popm stops reading it"
+                .into(),
             pos,
         );
     }
@@ -121,7 +125,11 @@ fn explain(raw: &str, text: &str, pos: Option<Pos>) -> (String, Option<Pos>) {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("invalid YAML").trim().to_string()
+    s.lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string()
 }
 
 fn clamp(n: u64) -> u32 {
@@ -211,7 +219,9 @@ mod tests {
     #[test]
     fn positions_of_keys_and_values() {
         let n = parse("id: F-1\nwsjf:\n  job_size: 5\nlist: [a, b]\n").unwrap();
-        let Value::Map(m) = &n.value else { panic!("{n:?}") };
+        let Value::Map(m) = &n.value else {
+            panic!("{n:?}")
+        };
         println!("{m:#?}");
         assert_eq!(m[0].0.pos, Pos { line: 1, column: 1 });
         assert_eq!(m[0].1.pos, Pos { line: 1, column: 5 });
@@ -219,7 +229,13 @@ mod tests {
 
     #[test]
     fn errors() {
-        for t in ["a: 1\na: 2\n", "a: [1\n", "a: &x [1]\nb: *x\n", "\ta: 1\n", "a: 2026-01-05\nb: 0x10\nc: ~\nd:\n"] {
+        for t in [
+            "a: 1\na: 2\n",
+            "a: [1\n",
+            "a: &x [1]\nb: *x\n",
+            "\ta: 1\n",
+            "a: 2026-01-05\nb: 0x10\nc: ~\nd:\n",
+        ] {
             println!("{t:?} => {:?}", parse(t));
         }
     }

@@ -59,23 +59,40 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
 
 /// Byte offset of the `chars`-th character of `line`, clamped to its end.
 fn byte_offset(line: &str, chars: usize) -> usize {
-    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(chars)
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// The closing line of a human report.
 pub fn summary_line(summary: &Summary, color: bool) -> String {
     let items = plural(summary.items, "item", "items");
     if summary.errors == 0 && summary.warnings == 0 {
-        return format!("{} {items} checked, no problems found", paint("ok:", GREEN, color));
+        return format!(
+            "{} {items} checked, no problems found",
+            paint("ok:", GREEN, color)
+        );
     }
     let mut parts = Vec::new();
     if summary.errors > 0 {
-        parts.push(paint(&plural(summary.errors, "error", "errors"), RED, color));
+        parts.push(paint(
+            &plural(summary.errors, "error", "errors"),
+            RED,
+            color,
+        ));
     }
     if summary.warnings > 0 {
-        parts.push(paint(&plural(summary.warnings, "warning", "warnings"), YELLOW, color));
+        parts.push(paint(
+            &plural(summary.warnings, "warning", "warnings"),
+            YELLOW,
+            color,
+        ));
     }
-    format!("{} {} in {items}", paint("found", BOLD, color), parts.join(" and "))
+    format!(
+        "{} {} in {items}",
+        paint("found", BOLD, color),
+        parts.join(" and ")
+    )
 }
 
 /// `path:line:col: severity[rule]: message`, one per line, for grep and editors' quickfix lists.

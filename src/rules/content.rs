@@ -9,7 +9,13 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     for item in &backlog.items {
         let Some(kind) = item.kind() else { continue };
         match kind {
-            ItemType::Epic => section(item, item.hypothesis.as_ref(), Rule::HypothesisMissing, "Hypothesis", out),
+            ItemType::Epic => section(
+                item,
+                item.hypothesis.as_ref(),
+                Rule::HypothesisMissing,
+                "Hypothesis",
+                out,
+            ),
             ItemType::Feature | ItemType::Capability => {
                 section(
                     item,
@@ -21,7 +27,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
             }
             ItemType::Story | ItemType::Pi => {}
         }
-        if matches!(kind, ItemType::Feature | ItemType::Capability | ItemType::Story) {
+        if matches!(
+            kind,
+            ItemType::Feature | ItemType::Capability | ItemType::Story
+        ) {
             acceptance_criteria(backlog, config, item, kind, out);
         }
         if kind == ItemType::Story && !item.is_enabler() {
@@ -30,13 +39,26 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn section(item: &Item, found: Option<&Section>, rule: Rule, heading: &str, out: &mut Vec<Diagnostic>) {
+fn section(
+    item: &Item,
+    found: Option<&Section>,
+    rule: Rule,
+    heading: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let kind = item.kind().map_or("item", |k| k.as_str());
     match found {
         None => out.push(
-            at(rule, item, item.header, format!("this {kind} has no `{heading}` section"))
-                .width(3)
-                .help(format!("add a `## {heading}` heading followed by the statement")),
+            at(
+                rule,
+                item,
+                item.header,
+                format!("this {kind} has no `{heading}` section"),
+            )
+            .width(3)
+            .help(format!(
+                "add a `## {heading}` heading followed by the statement"
+            )),
         ),
         Some(s) if !s.has_content => out.push(at(
             rule,
@@ -61,7 +83,10 @@ fn acceptance_criteria(
                 Rule::AcceptanceCriteriaMissing,
                 item,
                 item.header,
-                format!("this {} has no `Acceptance criteria` section", kind.as_str()),
+                format!(
+                    "this {} has no `Acceptance criteria` section",
+                    kind.as_str()
+                ),
             )
             .width(3)
             .help("add a `## Acceptance criteria` heading with a list of criteria (`- [ ] ...`)"),
@@ -76,12 +101,18 @@ fn acceptance_criteria(
                 ac.section.pos,
                 "the `Acceptance criteria` section lists no criteria".into(),
             )
-            .help("write each criterion as a list item, e.g. `- [ ] Given ..., when ..., then ...`"),
+            .help(
+                "write each criterion as a list item, e.g. `- [ ] Given ..., when ..., then ...`",
+            ),
         );
         return;
     }
     if backlog.is_done(item, config) {
-        let unchecked: Vec<_> = ac.criteria.iter().filter(|c| c.checked == Some(false)).collect();
+        let unchecked: Vec<_> = ac
+            .criteria
+            .iter()
+            .filter(|c| c.checked == Some(false))
+            .collect();
         if let Some(first) = unchecked.first() {
             let pos = crate::parse::yaml::Pos {
                 line: first.line,
@@ -143,8 +174,12 @@ mod tests {
 
     #[test]
     fn user_voice_forms() {
-        assert!(is_user_voice("As a shopper, I want a cart so that I can buy."));
-        assert!(is_user_voice("As an admin I need logs, so that I can audit"));
+        assert!(is_user_voice(
+            "As a shopper, I want a cart so that I can buy."
+        ));
+        assert!(is_user_voice(
+            "As an admin I need logs, so that I can audit"
+        ));
         assert!(!is_user_voice("Add a cart."));
         assert!(!is_user_voice("As a shopper, I want a cart."));
     }

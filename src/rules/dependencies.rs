@@ -40,7 +40,10 @@ pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .find(|d| d.value == next_id)
                 .map_or(item.header, |d| d.pos);
-            let ids: Vec<&str> = cycle.iter().map(|j| backlog.items[*j].id().unwrap_or("?")).collect();
+            let ids: Vec<&str> = cycle
+                .iter()
+                .map(|j| backlog.items[*j].id().unwrap_or("?"))
+                .collect();
             out.push(
                 at(
                     Rule::DependencyCycle,

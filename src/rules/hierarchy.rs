@@ -11,7 +11,8 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         match &item.parent {
             None => {
                 if matches!(kind, ItemType::Feature | ItemType::Story) {
-                    let parents: Vec<&str> = kind.parent_types().iter().map(|t| t.as_str()).collect();
+                    let parents: Vec<&str> =
+                        kind.parent_types().iter().map(|t| t.as_str()).collect();
                     out.push(
                         at(
                             Rule::ParentMissing,
@@ -20,7 +21,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                             format!("this {} has no parent", kind.as_str()),
                         )
                         .width(3)
-                        .help(format!("add `parent:` with the id of its {}", one_of(&parents))),
+                        .help(format!(
+                            "add `parent:` with the id of its {}",
+                            one_of(&parents)
+                        )),
                     );
                 }
             }
@@ -30,7 +34,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                         Rule::ParentUnknown,
                         item,
                         parent_ref.pos,
-                        format!("parent `{}` is not an item of this backlog", parent_ref.value),
+                        format!(
+                            "parent `{}` is not an item of this backlog",
+                            parent_ref.value
+                        ),
                     )
                     .width(parent_ref.value.chars().count()),
                 ),
@@ -51,7 +58,11 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                             format!(
                                 "a {}'s parent must be {} {}, but `{}` is {}",
                                 kind.as_str(),
-                                if allowed[0] == ItemType::Epic { "an" } else { "a" },
+                                if allowed[0] == ItemType::Epic {
+                                    "an"
+                                } else {
+                                    "a"
+                                },
                                 one_of(&names),
                                 parent_ref.value,
                                 parent_kind.with_article()

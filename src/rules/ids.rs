@@ -17,7 +17,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                     Rule::IdDuplicate,
                     item,
                     id.pos,
-                    format!("duplicate id `{}`: {}:{line} uses it too", id.value, owner.path),
+                    format!(
+                        "duplicate id `{}`: {}:{line} uses it too",
+                        id.value, owner.path
+                    ),
                 )
                 .width(id.value.chars().count())
                 .help("give one of the items a new id; ids must be unique across the backlog"),
@@ -30,7 +33,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                         Rule::TeamUnknown,
                         item,
                         team.pos,
-                        format!("team `{}` is not listed under `teams` in popm.toml", team.value),
+                        format!(
+                            "team `{}` is not listed under `teams` in popm.toml",
+                            team.value
+                        ),
                     )
                     .width(team.value.chars().count());
                     let teams: Vec<&str> = config.teams.iter().map(String::as_str).collect();

@@ -10,8 +10,8 @@ mod dependencies;
 mod hierarchy;
 mod ids;
 mod pi;
-mod wsjf;
 mod workflow;
+mod wsjf;
 
 macro_rules! rules {
     ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
@@ -105,7 +105,12 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnost
 }
 
 /// A diagnostic about an item, tagged with its id.
-fn at(rule: Rule, item: &crate::model::Item, pos: crate::parse::yaml::Pos, message: String) -> Diagnostic {
+fn at(
+    rule: Rule,
+    item: &crate::model::Item,
+    pos: crate::parse::yaml::Pos,
+    message: String,
+) -> Diagnostic {
     Diagnostic::new(rule, &item.path, pos, message).item(item.id())
 }
 

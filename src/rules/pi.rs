@@ -13,7 +13,9 @@ pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
                 Some(target) if target.kind() != Some(ItemType::Pi) => Some(format!(
                     "`pi` names `{}`, which is {}, not a PI",
                     pi.value,
-                    target.kind().map_or("an item of unknown type", |k| k.with_article())
+                    target
+                        .kind()
+                        .map_or("an item of unknown type", |k| k.with_article())
                 )),
                 Some(_) => None,
             };
@@ -34,15 +36,24 @@ pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
 fn pi_item(item: &Item, pi: &PiFields, out: &mut Vec<Diagnostic>) {
     let mut report = |pos, message: String| out.push(at(Rule::PiInvalid, item, pos, message));
     if pi.start.is_none() {
-        report(item.header, "this PI has no `start` date (YYYY-MM-DD)".into());
+        report(
+            item.header,
+            "this PI has no `start` date (YYYY-MM-DD)".into(),
+        );
     }
-    let iterations = pi.iterations.as_ref().map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
+    let iterations = pi
+        .iterations
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
     if let Some(i) = &pi.iterations
         && i.value < 2
     {
         report(
             i.pos,
-            format!("a PI needs at least 2 iterations (development iterations plus the IP iteration), found {}", i.value),
+            format!(
+                "a PI needs at least 2 iterations (development iterations plus the IP iteration), found {}",
+                i.value
+            ),
         );
     }
     // The last iteration is Innovation & Planning: capacity is given for the development ones.
@@ -64,13 +75,22 @@ fn pi_item(item: &Item, pi: &PiFields, out: &mut Vec<Diagnostic>) {
     for (kind, percent) in &pi.allocation {
         total += percent.value;
         if percent.value > 100.0 {
-            report(percent.pos, format!("allocation of `{}` is {} %, over 100 %", kind.value, percent.value));
+            report(
+                percent.pos,
+                format!(
+                    "allocation of `{}` is {} %, over 100 %",
+                    kind.value, percent.value
+                ),
+            );
         }
     }
     if total > 100.0
         && let Some((first, _)) = pi.allocation.first()
     {
-        report(first.pos, format!("capacity allocations add up to {total} %, over 100 %"));
+        report(
+            first.pos,
+            format!("capacity allocations add up to {total} %, over 100 %"),
+        );
     }
     for o in &pi.objectives {
         if o.team.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -80,16 +100,23 @@ fn pi_item(item: &Item, pi: &PiFields, out: &mut Vec<Diagnostic>) {
             report(o.pos, "a PI objective needs a `text`".into());
         }
         match &o.business_value {
-            None => report(o.pos, "a PI objective needs a planned `business_value` from 1 to 10".into()),
-            Some(bv) if !(1..=10).contains(&bv.value) => {
-                report(bv.pos, format!("business_value must be from 1 to 10, found {}", bv.value))
-            }
+            None => report(
+                o.pos,
+                "a PI objective needs a planned `business_value` from 1 to 10".into(),
+            ),
+            Some(bv) if !(1..=10).contains(&bv.value) => report(
+                bv.pos,
+                format!("business_value must be from 1 to 10, found {}", bv.value),
+            ),
             Some(_) => {}
         }
         if let Some(av) = &o.actual_value
             && !(0..=10).contains(&av.value)
         {
-            report(av.pos, format!("actual_value must be from 0 to 10, found {}", av.value));
+            report(
+                av.pos,
+                format!("actual_value must be from 0 to 10, found {}", av.value),
+            );
         }
     }
 }

@@ -6,7 +6,11 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Backlog, ItemType};
 
 fn list(scale: &[i64]) -> String {
-    scale.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+    scale
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
@@ -52,8 +56,8 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         if item.kind() == Some(ItemType::Story)
             && let Some(points) = &item.points
         {
-            let on_scale = points.value.fract() == 0.0
-                && config.points_scale.contains(&(points.value as i64));
+            let on_scale =
+                points.value.fract() == 0.0 && config.points_scale.contains(&(points.value as i64));
             // Zero points is a common, deliberate "no effort" marker.
             if !on_scale && points.value != 0.0 {
                 out.push(
@@ -75,8 +79,9 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn nearest(scale: &[i64], value: f64) -> Option<i64> {
-    scale
-        .iter()
-        .copied()
-        .min_by(|a, b| (*a as f64 - value).abs().total_cmp(&(*b as f64 - value).abs()))
+    scale.iter().copied().min_by(|a, b| {
+        (*a as f64 - value)
+            .abs()
+            .total_cmp(&(*b as f64 - value).abs())
+    })
 }
