@@ -63,6 +63,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn width(mut self, width: usize) -> Self {
         self.width = u32::try_from(width).unwrap_or(u32::MAX).max(1);
         self

@@ -9,5 +9,6 @@ pub mod diagnostic;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod workspace;

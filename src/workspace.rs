@@ -63,10 +63,17 @@ impl Workspace {
             .find(|d| d.join(".git").exists())
             .unwrap_or(&config.project_root)
             .to_path_buf();
-        Ok(Workspace {
+        let mut workspace = Workspace {
             config,
             display_root,
-        })
+        };
+        workspace.config.display_path = workspace
+            .config
+            .file
+            .as_ref()
+            .and_then(|f| f.canonicalize().ok())
+            .map(|f| workspace.display(&f));
+        Ok(workspace)
     }
 
     /// `path` as shown to users: relative to the display root, with `/`.

@@ -2,8 +2,9 @@ use std::io::IsTerminal;
 
 use serde::Serialize;
 
+use super::filters::Filters;
 use super::{Outcome, warn_if_broken, write_out};
-use crate::config::{Config, normalize_status};
+use crate::config::Config;
 use crate::model::{Backlog, EnablerKind, Item, ItemType, natural_cmp};
 use crate::render::{ColorChoice, csv, table};
 use crate::workspace::{EnvError, Workspace};
@@ -13,24 +14,14 @@ pub struct Args {
     /// Only items of these types (comma-separated: epic,capability,feature,story,pi).
     #[arg(long = "type", value_name = "TYPE", value_delimiter = ',', value_parser = parse_type)]
     types: Vec<ItemType>,
-    /// Only items in these states (comma-separated; aliases such as `backlog` work).
-    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
-    status: Vec<String>,
-    /// Only items of this team.
-    #[arg(long, value_name = "TEAM")]
-    team: Option<String>,
-    /// Only items planned for this PI.
-    #[arg(long, value_name = "PI")]
-    pi: Option<String>,
+    #[command(flatten)]
+    filters: Filters,
     /// Only direct children of this item.
     #[arg(long, value_name = "ID")]
     parent: Option<String>,
     /// Only items with this label.
     #[arg(long, value_name = "LABEL")]
     label: Option<String>,
-    /// Only enablers; with a kind, only enablers of that kind.
-    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "any", value_parser = parse_enabler)]
-    enabler: Option<EnablerFilter>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -43,24 +34,9 @@ enum Format {
     Csv,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum EnablerFilter {
-    Any,
-    Kind(EnablerKind),
-}
-
 pub fn parse_type(s: &str) -> Result<ItemType, String> {
     ItemType::parse(s)
         .ok_or_else(|| format!("`{s}` is not a type: use epic, capability, feature, story or pi"))
-}
-
-fn parse_enabler(s: &str) -> Result<EnablerFilter, String> {
-    if s == "any" {
-        return Ok(EnablerFilter::Any);
-    }
-    EnablerKind::parse(s).map(EnablerFilter::Kind).ok_or_else(|| {
-        format!("`{s}` is not an enabler kind: use exploration, architectural, infrastructure or compliance")
-    })
 }
 
 /// The order every listing uses: by level (epics first), then by id as people read ids.
@@ -76,29 +52,9 @@ impl Args {
         if !self.types.is_empty() && !item.kind().is_some_and(|k| self.types.contains(&k)) {
             return false;
         }
-        if !self.status.is_empty() {
-            let own = backlog.status(item, config);
-            let wanted = self.status.iter().any(|s| {
-                let workflow = item.kind().and_then(|k| config.workflow(k));
-                match workflow.and_then(|w| w.resolve(s)) {
-                    Some(i) => item.state == Some(i),
-                    None => normalize_status(s) == normalize_status(own),
-                }
-            });
-            if !wanted {
-                return false;
-            }
-        }
-        if let Some(team) = &self.team
-            && !item.teams().any(|t| t == team)
+        if let Some(parent) = &self.parent
+            && item.parent.as_ref().is_none_or(|p| &p.value != parent)
         {
-            return false;
-        }
-        let is = |field: &Option<crate::model::Spanned<String>>, want: &Option<String>| match want {
-            Some(w) => field.as_ref().is_some_and(|f| &f.value == w),
-            None => true,
-        };
-        if !is(&item.pi, &self.pi) || !is(&item.parent, &self.parent) {
             return false;
         }
         if let Some(label) = &self.label
@@ -106,11 +62,7 @@ impl Args {
         {
             return false;
         }
-        match self.enabler {
-            None => true,
-            Some(EnablerFilter::Any) => item.is_enabler(),
-            Some(EnablerFilter::Kind(k)) => item.enabler.as_ref().is_some_and(|e| e.value == k),
-        }
+        self.filters.matches(item, backlog, config)
     }
 }
 

@@ -1,8 +1,12 @@
 //! The command line: argument parsing, and one module per command.
 
+mod backlog;
+mod board;
 mod check;
+mod filters;
 mod init;
 mod list;
+mod pi;
 mod show;
 mod tree;
 
@@ -69,6 +73,12 @@ pub enum Command {
     Show(show::Args),
     /// Print the hierarchy (epics > capabilities > features > stories) as a tree.
     Tree(tree::Args),
+    /// Rank the open items of a level: WSJF for epics and features, the PO's order for stories.
+    Backlog(backlog::Args),
+    /// PI checks; `popm pi ready` tells whether a PI is ready for planning.
+    Pi(pi::Args),
+    /// Show a Kanban board: one column per workflow state.
+    Board(board::Args),
     /// Write a commented popm.toml and an example backlog.
     Init(init::Args),
     /// List every rule with its default severity.
@@ -113,6 +123,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::List(args) => list::run(&workspace, args, cli.color),
         Command::Show(args) => show::run(&workspace, args, cli.color),
         Command::Tree(args) => tree::run(&workspace, args, cli.color),
+        Command::Backlog(args) => backlog::run(&workspace, args, cli.color),
+        Command::Pi(args) => pi::run(&workspace, args, cli.color),
+        Command::Board(args) => board::run(&workspace, args, cli.color),
         Command::Init(_) | Command::Rules => Ok(Outcome::Clean),
     }
 }

@@ -40,6 +40,14 @@ struct RawConfig {
     workflow: BTreeMap<String, RawWorkflow>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pi: RawPi,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPi {
+    planning_load: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,7 +70,7 @@ struct RawWorkflow {
     states: Option<Vec<String>>,
     done: Option<String>,
     aliases: Option<BTreeMap<String, String>>,
-    wip: Option<BTreeMap<String, u32>>,
+    wip: Option<BTreeMap<String, toml::Spanned<u32>>>,
 }
 
 /// The ordered states of one item type, and which of them count as done.
@@ -72,7 +80,15 @@ pub struct Workflow {
     /// Index of the first done state: it and every later state count as done.
     pub done_from: usize,
     pub aliases: BTreeMap<String, String>,
-    pub wip: BTreeMap<String, u32>,
+    pub wip: BTreeMap<String, WipLimit>,
+}
+
+/// A WIP limit and the line of popm.toml that sets it (for the `wip-exceeded` diagnostic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WipLimit {
+    pub limit: u32,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Workflow {
@@ -122,6 +138,8 @@ pub fn normalize_status(status: &str) -> String {
 pub struct Config {
     /// The file this came from, if any.
     pub file: Option<PathBuf>,
+    /// The file as diagnostics show it (relative to the repository root); set by the workspace.
+    pub display_path: Option<String>,
     /// The folder popm.toml sits in (or the working directory without one): roots are relative to it.
     pub project_root: PathBuf,
     pub roots: Vec<String>,
@@ -133,11 +151,14 @@ pub struct Config {
     pub points_scale: Vec<i64>,
     workflows: BTreeMap<ItemType, Workflow>,
     severities: BTreeMap<Rule, Option<Severity>>,
+    /// The share of capacity a team should plan to, in percent (`load-high` above it).
+    pub planning_load: f64,
 }
 
 pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
 pub const DEFAULT_POINTS_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20, 40, 100];
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_PLANNING_LOAD: f64 = 80.0;
 
 fn default_workflow(item_type: ItemType) -> Option<Workflow> {
     const ART: &[&str] = &[
@@ -184,7 +205,7 @@ fn default_workflow(item_type: ItemType) -> Option<Workflow> {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::build(RawConfig::default(), None, PathBuf::from("."))
+        Config::build(RawConfig::default(), None, PathBuf::from("."), "")
             .expect("the built-in defaults are valid")
     }
 }
@@ -236,7 +257,7 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        Config::build(raw, file, project_root).map_err(|message| ConfigError {
+        Config::build(raw, file, project_root, text).map_err(|message| ConfigError {
             location: shown.to_string(),
             message,
         })
@@ -246,6 +267,7 @@ impl Config {
         raw: RawConfig,
         file: Option<PathBuf>,
         project_root: PathBuf,
+        text: &str,
     ) -> Result<Config, String> {
         let roots = raw.backlog.roots.unwrap_or_else(|| vec!["backlog".into()]);
         if roots.is_empty() {
@@ -295,7 +317,7 @@ impl Config {
             let base = workflows
                 .get_mut(&item_type)
                 .ok_or_else(|| format!("[workflow.{type_name}]: this type has no workflow"))?;
-            apply_workflow(base, rw, &type_name)?;
+            apply_workflow(base, rw, &type_name, text)?;
         }
 
         let mut severities = BTreeMap::new();
@@ -320,7 +342,16 @@ impl Config {
             severities.insert(rule, severity);
         }
 
+        let planning_load = raw.pi.planning_load.unwrap_or(DEFAULT_PLANNING_LOAD);
+        if !(planning_load > 0.0 && planning_load <= 100.0) {
+            return Err(format!(
+                "[pi] planning_load = {planning_load}: expected a percent from 1 to 100"
+            ));
+        }
+
         Ok(Config {
+            display_path: None,
+            planning_load,
             file,
             project_root,
             roots,
@@ -367,7 +398,12 @@ fn scale(raw: Option<Vec<i64>>, default: &[i64], section: &str) -> Result<Vec<i6
     Ok(values)
 }
 
-fn apply_workflow(base: &mut Workflow, raw: RawWorkflow, type_name: &str) -> Result<(), String> {
+fn apply_workflow(
+    base: &mut Workflow,
+    raw: RawWorkflow,
+    type_name: &str,
+    text: &str,
+) -> Result<(), String> {
     let section = format!("[workflow.{type_name}]");
     if let Some(states) = raw.states {
         let states: Vec<String> = states.iter().map(|s| normalize_status(s)).collect();
@@ -414,7 +450,15 @@ fn apply_workflow(base: &mut Workflow, raw: RawWorkflow, type_name: &str) -> Res
             if !base.states.contains(&state) {
                 return Err(format!("{section} wip: `{state}` is not one of its states"));
             }
-            base.wip.insert(state, limit);
+            let (line, column) = line_column(text, limit.span().start);
+            base.wip.insert(
+                state,
+                WipLimit {
+                    limit: *limit.get_ref(),
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    column: u32::try_from(column).unwrap_or(u32::MAX),
+                },
+            );
         }
     }
     Ok(())

@@ -215,6 +215,10 @@ pub struct PiFields {
     /// Work type -> percent of capacity.
     pub allocation: Vec<(Spanned<String>, Spanned<f64>)>,
     pub objectives: Vec<Objective>,
+    /// Where the `capacity`, `allocation` and `objectives` keys are, when present.
+    pub capacity_pos: Option<Pos>,
+    pub allocation_pos: Option<Pos>,
+    pub objectives_pos: Option<Pos>,
 }
 
 impl PiFields {

@@ -319,9 +319,18 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             }
             "iterations" if is_pi => pi.iterations = r.integer(key, value, 1),
             "iteration_weeks" if is_pi => pi.iteration_weeks = r.integer(key, value, 1),
-            "capacity" if is_pi => pi.capacity = capacity(&mut r, value),
-            "allocation" if is_pi => pi.allocation = allocation(&mut r, value),
-            "objectives" if is_pi => pi.objectives = objectives(&mut r, value),
+            "capacity" if is_pi => {
+                pi.capacity_pos = Some(r.pos(key_node));
+                pi.capacity = capacity(&mut r, value);
+            }
+            "allocation" if is_pi => {
+                pi.allocation_pos = Some(r.pos(key_node));
+                pi.allocation = allocation(&mut r, value);
+            }
+            "objectives" if is_pi => {
+                pi.objectives_pos = Some(r.pos(key_node));
+                pi.objectives = objectives(&mut r, value);
+            }
             _ if PI_KEYS.contains(&key) => r.unknown_key(
                 key_node,
                 key,

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod diagnostics;
+pub mod markdown;
 pub mod table;
 
 use std::io::IsTerminal;
@@ -66,6 +67,11 @@ pub fn number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, 
         Some(v) => s.serialize_f64(*v),
         None => s.serialize_none(),
     }
+}
+
+/// [`number`] for a value that is always there.
+pub fn whole<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    number(&Some(*value), s)
 }
 
 /// A number for people: `5`, `2.5`.

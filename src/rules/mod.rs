@@ -70,9 +70,35 @@ rules! {
     PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
     TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
     ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
+    WipExceeded = "wip-exceeded", Warning, "more items in a workflow state than its WIP limit";
+    FeatureNotReady = "feature-not-ready", Error, "pi ready: a planned feature is not yet in the ready state";
+    TeamMissing = "team-missing", Error, "pi ready: a planned feature names no team";
+    DependencyLaterPi = "dependency-later-pi", Error, "pi ready: a planned feature depends on work planned for a later PI";
+    CapacityMissing = "capacity-missing", Error, "pi ready: a team with work in the PI has no capacity for it";
+    CapacityExceeded = "capacity-exceeded", Error, "pi ready: a team's load exceeds its capacity";
+    LoadHigh = "load-high", Warning, "pi ready: a team's load is above the planning load (default 80 % of capacity)";
+    Allocation = "allocation", Error, "pi ready: the enabler share of the load is below the PI's capacity allocation";
+    ObjectivesMissing = "objectives-missing", Error, "pi ready: a team with work has no PI objective";
+    PreviousObjectivesUnscored = "previous-objectives-unscored", Error, "pi ready: a committed objective of the previous PI has no actual value";
 }
 
 impl Rule {
+    /// Rules that only `popm pi ready` applies (documented in docs/readiness.md).
+    pub fn is_readiness(self) -> bool {
+        matches!(
+            self,
+            Rule::FeatureNotReady
+                | Rule::TeamMissing
+                | Rule::DependencyLaterPi
+                | Rule::CapacityMissing
+                | Rule::CapacityExceeded
+                | Rule::LoadHigh
+                | Rule::Allocation
+                | Rule::ObjectivesMissing
+                | Rule::PreviousObjectivesUnscored
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.name() == name)
     }
@@ -88,6 +114,7 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     wsjf::check(backlog, config, out);
     dependencies::check(backlog, out);
     pi::check(backlog, config, out);
+    workflow::wip(backlog, config, out);
 }
 
 /// Applies the severities configured in popm.toml (dropping rules set to `off`) and sorts the result

@@ -35,3 +35,50 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+/// WIP limits from popm.toml: counted over the whole backlog, reported once per state on the line of
+/// popm.toml that sets the limit.
+pub fn wip(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    let Some(file) = &config.file else { return };
+    let path = config
+        .display_path
+        .clone()
+        .unwrap_or_else(|| file.display().to_string());
+    for kind in crate::model::ItemType::ALL {
+        let Some(workflow) = config.workflow(*kind) else {
+            continue;
+        };
+        for (state, limit) in &workflow.wip {
+            let Some(index) = workflow.states.iter().position(|s| s == state) else {
+                continue;
+            };
+            let mut ids: Vec<&str> = backlog
+                .of_type(*kind)
+                .filter(|i| i.state == Some(index))
+                .filter_map(|i| i.id())
+                .collect();
+            if ids.len() > limit.limit as usize {
+                ids.sort_by(|a, b| crate::model::natural_cmp(a, b));
+                let pos = crate::parse::yaml::Pos {
+                    line: limit.line,
+                    column: limit.column,
+                };
+                out.push(
+                    Diagnostic::new(
+                        Rule::WipExceeded,
+                        &path,
+                        pos,
+                        format!(
+                            "{} {}s are {state}, over its WIP limit of {}: {}",
+                            ids.len(),
+                            kind.as_str(),
+                            limit.limit,
+                            ids.join(", ")
+                        ),
+                    )
+                    .help("finish work before starting more, or raise the limit deliberately"),
+                );
+            }
+        }
+    }
+}

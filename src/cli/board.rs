@@ -1,0 +1,146 @@
+//! `popm board`: a Kanban board in the terminal.
+
+use std::io::IsTerminal;
+
+use serde::Serialize;
+
+use super::filters::Filters;
+use super::{Outcome, warn_if_broken, write_out};
+use crate::model::Item;
+use crate::render::{ColorChoice, RED, paint};
+use crate::report::board::{self, Column, Level};
+use crate::workspace::{EnvError, Workspace};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// portfolio (epics), art (features and capabilities) or team (stories).
+    #[arg(long, value_enum, default_value_t = Level::Art)]
+    level: Level,
+    #[command(flatten)]
+    filters: Filters,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
+    let checked = workspace.check()?;
+    warn_if_broken(&checked, color);
+    let backlog = &checked.backlog;
+    let config = &workspace.config;
+    let items: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| i.kind().is_some_and(|k| args.level.types().contains(&k)))
+        .filter(|i| args.filters.matches(i, backlog, config))
+        .collect();
+    let columns = board::columns(backlog, config, args.level, items);
+    let text = match args.format {
+        Format::Json => json(&columns),
+        Format::Human => human(&columns, args.level, color.stdout()),
+    };
+    write_out(&mut std::io::stdout().lock(), &text)?;
+    Ok(Outcome::Clean)
+}
+
+fn card(item: &Item, score: Option<crate::report::ranking::Score>, level: Level) -> String {
+    let measure = match level {
+        Level::Team => item
+            .points
+            .as_ref()
+            .map(|p| format!("{} pts", crate::render::format_number(p.value))),
+        _ => score.map(|s| format!("WSJF {}", s.display())),
+    };
+    let mut text = format!("{} {}", item.id().unwrap_or("?"), item.title());
+    if let Some(m) = measure {
+        text.push_str(&format!(" · {m}"));
+    }
+    text
+}
+
+fn header(c: &Column, color: bool) -> String {
+    let count = match c.wip {
+        Some(w) => format!("{}/{}", c.cards.len(), w),
+        None => c.cards.len().to_string(),
+    };
+    let text = format!("{} ({count})", c.state);
+    if c.over_limit() {
+        paint(&format!("{text} WIP!"), RED, color)
+    } else {
+        text
+    }
+}
+
+/// One table row of column headers and one of cards (blank-line separated), so comfy-table wraps the
+/// cards to the terminal's width.
+fn human(columns: &[Column], level: Level, color: bool) -> String {
+    use comfy_table::{ContentArrangement, Table, presets};
+    let mut table = Table::new();
+    let terminal = std::io::stdout().is_terminal();
+    table.load_style(if terminal {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    });
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    if !terminal {
+        // Piped: keep a readable width instead of one very long line per card.
+        table.set_width(160);
+    }
+    table.set_header(columns.iter().map(|c| header(c, color)));
+    table.add_row(columns.iter().map(|c| {
+        c.cards
+            .iter()
+            .map(|(item, score)| card(item, *score, level))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }));
+    let mut text = table.to_string();
+    text.push('\n');
+    text
+}
+
+fn json(columns: &[Column]) -> String {
+    #[derive(Serialize)]
+    struct Card<'a> {
+        id: &'a str,
+        title: &'a str,
+        wsjf: Option<f64>,
+        #[serde(serialize_with = "crate::render::number")]
+        points: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Col<'a> {
+        state: &'a str,
+        wip_limit: Option<u32>,
+        over_limit: bool,
+        cards: Vec<Card<'a>>,
+    }
+    let cols: Vec<Col> = columns
+        .iter()
+        .map(|c| Col {
+            state: &c.state,
+            wip_limit: c.wip,
+            over_limit: c.over_limit(),
+            cards: c
+                .cards
+                .iter()
+                .map(|(item, score)| Card {
+                    id: item.id().unwrap_or(""),
+                    title: item.title(),
+                    wsjf: score.map(|s| s.wsjf()),
+                    points: item.points.as_ref().map(|p| p.value),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&cols).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,449 @@
+//! `popm pi ready [PI]`: the CI readiness check.
+
+use std::io::IsTerminal;
+
+use serde::Serialize;
+
+use super::{Outcome, write_out};
+use crate::model::{Item, ItemType};
+use crate::render::diagnostics::{JsonDiagnostic, concise, human};
+use crate::render::{BOLD, ColorChoice, GREEN, RED, YELLOW, markdown, paint, plural, table};
+use crate::report::readiness::{self, Check, Readiness, num};
+use crate::workspace::{Checked, EnvError, Workspace};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: PiCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PiCommand {
+    /// Is the PI ready for planning? Exit 0 if ready, 1 if not.
+    Ready(ReadyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReadyArgs {
+    /// The PI's id; default: the PI whose dates contain today, else the next one.
+    pi: Option<String>,
+    /// Output format; markdown suits a CI job summary or a pull request comment.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Markdown,
+}
+
+pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
+    let PiCommand::Ready(args) = &args.command;
+    let checked = workspace.check()?;
+    let pi = select(&checked, args.pi.as_deref())?;
+    let r = readiness::assess(
+        &checked.backlog,
+        &workspace.config,
+        &checked.diagnostics,
+        pi,
+    );
+    let text = match args.format {
+        Format::Human => render_human(&r, &checked, color.stdout()),
+        Format::Json => render_json(&r),
+        Format::Markdown => render_markdown(&r),
+    };
+    write_out(&mut std::io::stdout().lock(), &text)?;
+    Ok(if r.ready() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
+fn today() -> Result<jiff::civil::Date, EnvError> {
+    match std::env::var("POPM_TODAY") {
+        Ok(s) => s.parse().map_err(|e| {
+            EnvError::Other(format!("POPM_TODAY=`{s}` is not a date (YYYY-MM-DD): {e}"))
+        }),
+        Err(_) => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvError> {
+    let backlog = &checked.backlog;
+    match id {
+        Some(id) => match backlog.get(id) {
+            Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
+            Some(item) => Err(EnvError::Other(format!(
+                "`{id}` is {}, not a PI",
+                item.kind()
+                    .map_or("an item of unknown type", ItemType::with_article)
+            ))),
+            None => {
+                let pis: Vec<&str> = backlog.of_type(ItemType::Pi).filter_map(Item::id).collect();
+                Err(EnvError::Other(format!(
+                    "no PI has the id `{id}` (PIs: {})",
+                    if pis.is_empty() {
+                        "none".to_string()
+                    } else {
+                        pis.join(", ")
+                    }
+                )))
+            }
+        },
+        None => {
+            let today = today()?;
+            readiness::current_or_next(backlog, today).ok_or_else(|| {
+                EnvError::Other(format!(
+                    "no PI is under way on {today} or starts later; name one: popm pi ready PI-ID"
+                ))
+            })
+        }
+    }
+}
+
+fn mark(pass: bool) -> &'static str {
+    if pass { "✓" } else { "✗" }
+}
+
+fn heading(r: &Readiness) -> String {
+    let id = r.pi.id().unwrap_or("?");
+    let dates = match (r.start, r.end) {
+        (Some(s), Some(e)) => format!("{s} to {e}, "),
+        _ => String::new(),
+    };
+    format!(
+        "{id}  {}  ({dates}{} development iterations + IP)",
+        r.pi.title(),
+        r.development_iterations
+    )
+}
+
+fn verdict_counts(r: &Readiness) -> String {
+    let not_ready = r.features.iter().filter(|f| !f.ready()).count();
+    format!(
+        "{} ready, {} not ready; {}, {}",
+        plural(r.features.len() - not_ready, "feature", "features"),
+        not_ready,
+        plural(r.errors(), "error", "errors"),
+        plural(r.warnings(), "warning", "warnings")
+    )
+}
+
+fn feature_rows(r: &Readiness) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let mut header = vec!["RANK", "ID", "TITLE", "WSJF"];
+    header.extend(Check::ALL.iter().map(|c| c.header()));
+    header.push("READY");
+    let rows = r
+        .features
+        .iter()
+        .map(|f| {
+            let mut row = vec![
+                f.wsjf_rank.to_string(),
+                f.item.id().unwrap_or("").to_string(),
+                f.item.title().to_string(),
+                f.score.map_or("-".into(), |s| s.display()),
+            ];
+            row.extend(Check::ALL.iter().map(|c| mark(f.passes(*c)).to_string()));
+            row.push(if f.ready() { "yes".into() } else { "NO".into() });
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// (header, rows, over-capacity flags per cell).
+fn capacity_rows(r: &Readiness) -> (Vec<String>, Vec<Vec<String>>) {
+    let unscheduled = r.teams.iter().any(|t| t.unscheduled > 0.0);
+    let mut header = vec!["TEAM".to_string()];
+    header.extend((1..=r.development_iterations).map(|i| format!("IT {i}")));
+    if unscheduled {
+        header.push("NO ITERATION".into());
+    }
+    header.push("PI".into());
+    let cell = |load: f64, capacity: Option<f64>| match capacity {
+        Some(c) if load > c => format!("{}/{} !", num(load), num(c)),
+        Some(c) => format!("{}/{}", num(load), num(c)),
+        None => format!("{}/-", num(load)),
+    };
+    let rows = r
+        .teams
+        .iter()
+        .map(|t| {
+            let mut row = vec![t.team.clone()];
+            row.extend(t.iterations.iter().map(|i| cell(i.load, i.capacity)));
+            if unscheduled {
+                row.push(num(t.unscheduled));
+            }
+            row.push(cell(t.load, t.capacity));
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+fn objective_rows(r: &Readiness) -> Vec<Vec<String>> {
+    r.objectives
+        .iter()
+        .map(|o| {
+            vec![
+                o.team.clone().unwrap_or_default(),
+                o.text.clone().unwrap_or_default(),
+                o.business_value
+                    .as_ref()
+                    .map_or(String::new(), |v| v.value.to_string()),
+                if o.committed {
+                    "committed".into()
+                } else {
+                    "uncommitted".into()
+                },
+            ]
+        })
+        .collect()
+}
+
+fn previous_line(r: &Readiness) -> Option<String> {
+    let p = r.previous.as_ref()?;
+    let id = p.item.id().unwrap_or("?");
+    Some(match p.predictability {
+        Some(x) => format!(
+            "Predictability of {id}: {:.0} % ({} of {} planned business value of committed objectives)",
+            x * 100.0,
+            p.actual,
+            p.planned
+        ),
+        None => {
+            format!("Predictability of {id}: unknown (committed objectives lack actual values)")
+        }
+    })
+}
+
+fn allocation_lines(r: &Readiness) -> Vec<String> {
+    r.allocation
+        .iter()
+        .map(|(kind, reserved, share)| {
+            let planned = share.map_or("no load planned".to_string(), |s| {
+                format!("{s:.0} % planned")
+            });
+            format!("{kind}: {} % reserved, {planned}", num(*reserved))
+        })
+        .collect()
+}
+
+fn render_human(r: &Readiness, checked: &Checked, color: bool) -> String {
+    let terminal = std::io::stdout().is_terminal();
+    let mut out = format!("{}\n", paint(&heading(r), BOLD, color));
+    let verdict = if r.ready() {
+        paint("READY", GREEN, color)
+    } else {
+        paint("NOT READY", RED, color)
+    };
+    out.push_str(&format!("{verdict}: {}\n\n", verdict_counts(r)));
+    if r.features.is_empty() {
+        out.push_str("No features are planned for this PI.\n\n");
+    } else {
+        let (header, rows) = feature_rows(r);
+        out.push_str(&paint("Features", BOLD, color));
+        out.push('\n');
+        out.push_str(&table::render(&header, rows, terminal));
+        out.push('\n');
+    }
+    if !r.teams.is_empty() {
+        let (header, rows) = capacity_rows(r);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&paint(
+            "Capacity (load/capacity in points; ! over capacity)",
+            BOLD,
+            color,
+        ));
+        out.push('\n');
+        let rendered = table::render(&header, rows, terminal);
+        // Over-capacity cells stand out on a terminal.
+        let rendered = if color {
+            rendered
+                .split(' ')
+                .map(|w| {
+                    if w.ends_with('!') {
+                        paint(w, YELLOW, true)
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            rendered
+        };
+        out.push_str(&rendered);
+        out.push('\n');
+    }
+    let allocation = allocation_lines(r);
+    if !allocation.is_empty() {
+        out.push_str(&format!("{}\n", paint("Capacity allocation", BOLD, color)));
+        for line in allocation {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push('\n');
+    }
+    if !r.objectives.is_empty() {
+        out.push_str(&paint("PI objectives", BOLD, color));
+        out.push('\n');
+        out.push_str(&table::render(
+            &["TEAM", "OBJECTIVE", "BV", "KIND"],
+            objective_rows(r),
+            terminal,
+        ));
+        out.push('\n');
+    }
+    if let Some(line) = previous_line(r) {
+        out.push_str(&format!("{line}\n\n"));
+    }
+    if !r.diagnostics.is_empty() {
+        out.push_str(&paint("Problems", BOLD, color));
+        out.push_str("\n\n");
+        out.push_str(&human(&r.diagnostics, &checked.backlog, color));
+    }
+    out
+}
+
+fn render_markdown(r: &Readiness) -> String {
+    let icon = if r.ready() {
+        "✅ READY"
+    } else {
+        "❌ NOT READY"
+    };
+    let mut out = format!(
+        "## {}\n\n**{icon}**: {}\n\n",
+        markdown::cell(&heading(r)),
+        verdict_counts(r)
+    );
+    if !r.features.is_empty() {
+        let (header, rows) = feature_rows(r);
+        out.push_str("### Features\n\n");
+        out.push_str(&markdown::table(&header, &rows));
+        out.push('\n');
+    }
+    if !r.teams.is_empty() {
+        let (header, rows) = capacity_rows(r);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str("### Capacity (load/capacity in points; ! over capacity)\n\n");
+        out.push_str(&markdown::table(&header, &rows));
+        out.push('\n');
+    }
+    let allocation = allocation_lines(r);
+    if !allocation.is_empty() {
+        out.push_str("### Capacity allocation\n\n");
+        for line in allocation {
+            out.push_str(&format!("- {}\n", markdown::cell(&line)));
+        }
+        out.push('\n');
+    }
+    if !r.objectives.is_empty() {
+        out.push_str("### PI objectives\n\n");
+        out.push_str(&markdown::table(
+            &["TEAM", "OBJECTIVE", "BV", "KIND"],
+            &objective_rows(r),
+        ));
+        out.push('\n');
+    }
+    if let Some(line) = previous_line(r) {
+        out.push_str(&format!("{}\n\n", markdown::cell(&line)));
+    }
+    if !r.diagnostics.is_empty() {
+        out.push_str("### Problems\n\n```text\n");
+        out.push_str(&concise(&r.diagnostics));
+        out.push_str("```\n");
+    }
+    out
+}
+
+fn render_json(r: &Readiness) -> String {
+    #[derive(Serialize)]
+    struct Feature<'a> {
+        id: &'a str,
+        ready: bool,
+        failures: Vec<&'static str>,
+        wsjf_rank: usize,
+        wsjf: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Iteration {
+        iteration: usize,
+        #[serde(serialize_with = "crate::render::number")]
+        capacity: Option<f64>,
+        #[serde(serialize_with = "crate::render::whole")]
+        load: f64,
+    }
+    #[derive(Serialize)]
+    struct Team<'a> {
+        team: &'a str,
+        iterations: Vec<Iteration>,
+        #[serde(serialize_with = "crate::render::whole")]
+        unscheduled: f64,
+        #[serde(serialize_with = "crate::render::number")]
+        capacity: Option<f64>,
+        #[serde(serialize_with = "crate::render::whole")]
+        load: f64,
+    }
+    #[derive(Serialize)]
+    struct Output<'a> {
+        pi: &'a str,
+        ready: bool,
+        start: Option<String>,
+        end: Option<String>,
+        features: Vec<Feature<'a>>,
+        teams: Vec<Team<'a>>,
+        predictability: Option<f64>,
+        previous_pi: Option<&'a str>,
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+    }
+    let output = Output {
+        pi: r.pi.id().unwrap_or(""),
+        ready: r.ready(),
+        start: r.start.map(|d| d.to_string()),
+        end: r.end.map(|d| d.to_string()),
+        features: r
+            .features
+            .iter()
+            .map(|f| Feature {
+                id: f.item.id().unwrap_or(""),
+                ready: f.ready(),
+                failures: f.failures.iter().map(|r| r.name()).collect(),
+                wsjf_rank: f.wsjf_rank,
+                wsjf: f.score.map(|s| s.wsjf()),
+            })
+            .collect(),
+        teams: r
+            .teams
+            .iter()
+            .map(|t| Team {
+                team: &t.team,
+                iterations: t
+                    .iterations
+                    .iter()
+                    .map(|i| Iteration {
+                        iteration: i.iteration,
+                        capacity: i.capacity,
+                        load: i.load,
+                    })
+                    .collect(),
+                unscheduled: t.unscheduled,
+                capacity: t.capacity,
+                load: t.load,
+            })
+            .collect(),
+        predictability: r.previous.as_ref().and_then(|p| p.predictability),
+        previous_pi: r.previous.as_ref().and_then(|p| p.item.id()),
+        diagnostics: r
+            .diagnostics
+            .iter()
+            .map(JsonDiagnostic::from)
+            .collect::<Vec<_>>(),
+    };
+    let mut s = serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

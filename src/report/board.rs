@@ -1,0 +1,80 @@
+//! `popm board`: the Kanban board of one level, one column per workflow state.
+
+use serde::Serialize;
+
+use super::ranking::{self, Score};
+use crate::config::Config;
+use crate::model::{Backlog, Item, ItemType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Epics.
+    Portfolio,
+    /// Features and capabilities.
+    Art,
+    /// Stories.
+    Team,
+}
+
+impl Level {
+    pub fn types(self) -> &'static [ItemType] {
+        match self {
+            Level::Portfolio => &[ItemType::Epic],
+            Level::Art => &[ItemType::Feature, ItemType::Capability],
+            Level::Team => &[ItemType::Story],
+        }
+    }
+
+    /// The type whose workflow gives the board its columns.
+    pub fn workflow_type(self) -> ItemType {
+        self.types()[0]
+    }
+}
+
+#[derive(Debug)]
+pub struct Column<'a> {
+    pub state: String,
+    pub wip: Option<u32>,
+    /// Cards in board order: WSJF for portfolio and ART, the PO's rank for teams.
+    pub cards: Vec<(&'a Item, Option<Score>)>,
+}
+
+impl Column<'_> {
+    pub fn over_limit(&self) -> bool {
+        self.wip.is_some_and(|w| self.cards.len() > w as usize)
+    }
+}
+
+/// Items whose status is not a state of the level's workflow are left out (`popm check` reports
+/// them as status-unknown).
+pub fn columns<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    level: Level,
+    items: Vec<&'a Item>,
+) -> Vec<Column<'a>> {
+    let Some(workflow) = config.workflow(level.workflow_type()) else {
+        return Vec::new();
+    };
+    let ranked = match level {
+        Level::Team => ranking::by_rank(items),
+        _ => ranking::by_wsjf(items),
+    };
+    let mut columns: Vec<Column> = workflow
+        .states
+        .iter()
+        .map(|s| Column {
+            state: s.clone(),
+            wip: workflow.wip.get(s).map(|w| w.limit),
+            cards: Vec::new(),
+        })
+        .collect();
+    for r in ranked {
+        let status = backlog.status(r.item, config);
+        if let Some(c) = columns.iter_mut().find(|c| c.state == status) {
+            c.cards.push((r.item, r.score));
+        }
+    }
+    columns
+}

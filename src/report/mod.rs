@@ -1,0 +1,6 @@
+//! Computations over the backlog that answer a question (what comes first, are we ready, what is on
+//! the board). They return data; renderers print it.
+
+pub mod board;
+pub mod ranking;
+pub mod readiness;

@@ -1,0 +1,758 @@
+//! `popm pi ready`: is a PI ready for planning? Every check produces diagnostics with stable rule
+//! names; the PI is ready when none of them is an error.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::ranking::{self, Score};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
+use crate::parse::yaml::Pos;
+use crate::rules::Rule;
+
+/// The columns of the feature table: each groups the rules that fail it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Check {
+    Status,
+    Hypothesis,
+    Criteria,
+    Wsjf,
+    Team,
+    Parent,
+    Dependencies,
+    Other,
+}
+
+impl Check {
+    pub const ALL: [Check; 8] = [
+        Check::Status,
+        Check::Hypothesis,
+        Check::Criteria,
+        Check::Wsjf,
+        Check::Team,
+        Check::Parent,
+        Check::Dependencies,
+        Check::Other,
+    ];
+
+    pub fn of(rule: Rule) -> Check {
+        match rule {
+            Rule::FeatureNotReady | Rule::StatusUnknown => Check::Status,
+            Rule::BenefitHypothesisMissing => Check::Hypothesis,
+            Rule::AcceptanceCriteriaMissing | Rule::AcceptanceCriteriaUnchecked => Check::Criteria,
+            Rule::WsjfIncomplete | Rule::WsjfScale => Check::Wsjf,
+            Rule::TeamMissing | Rule::TeamUnknown => Check::Team,
+            Rule::ParentMissing | Rule::ParentUnknown | Rule::ParentType | Rule::ParentCycle => {
+                Check::Parent
+            }
+            Rule::DependencyUnknown | Rule::DependencyCycle | Rule::DependencyLaterPi => {
+                Check::Dependencies
+            }
+            _ => Check::Other,
+        }
+    }
+
+    pub fn header(self) -> &'static str {
+        match self {
+            Check::Status => "STATUS",
+            Check::Hypothesis => "HYPOTHESIS",
+            Check::Criteria => "AC",
+            Check::Wsjf => "SCORED",
+            Check::Team => "TEAM",
+            Check::Parent => "PARENT",
+            Check::Dependencies => "DEPS",
+            Check::Other => "CHECK",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct FeatureReadiness<'a> {
+    pub item: &'a Item,
+    /// Position by WSJF among the PI's features.
+    pub wsjf_rank: usize,
+    pub score: Option<Score>,
+    /// The rules that fail (errors only), without repeats, in table order.
+    pub failures: Vec<Rule>,
+}
+
+impl FeatureReadiness<'_> {
+    pub fn ready(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    pub fn passes(&self, check: Check) -> bool {
+        !self.failures.iter().any(|r| Check::of(*r) == check)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IterationLoad {
+    /// 1-based development iteration.
+    pub iteration: usize,
+    pub capacity: Option<f64>,
+    pub load: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamLoad {
+    pub team: String,
+    pub iterations: Vec<IterationLoad>,
+    /// Points of stories with no development iteration (none given, or the IP iteration).
+    pub unscheduled: f64,
+    pub capacity: Option<f64>,
+    pub load: f64,
+    pub has_work: bool,
+}
+
+#[derive(Debug)]
+pub struct Previous<'a> {
+    pub item: &'a Item,
+    /// Sums over committed objectives that have an actual value.
+    pub planned: i64,
+    pub actual: i64,
+    /// actual / planned, when every committed objective has an actual value.
+    pub predictability: Option<f64>,
+}
+
+#[derive(Debug)]
+pub struct Readiness<'a> {
+    pub pi: &'a Item,
+    pub fields: &'a PiFields,
+    pub start: Option<Date>,
+    /// The last day of the IP iteration.
+    pub end: Option<Date>,
+    pub development_iterations: usize,
+    pub features: Vec<FeatureReadiness<'a>>,
+    pub teams: Vec<TeamLoad>,
+    /// Work type (as in `allocation`) -> (reserved percent, planned share in percent).
+    pub allocation: Vec<(String, f64, Option<f64>)>,
+    pub objectives: &'a [Objective],
+    pub previous: Option<Previous<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Readiness<'_> {
+    pub fn ready(&self) -> bool {
+        !self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// First and last day of a PI (the last is the end of its IP iteration).
+pub fn dates(fields: &PiFields) -> Option<(Date, Date)> {
+    let start: Date = fields.start.as_ref()?.value.parse().ok()?;
+    let iterations = fields
+        .iterations
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
+    let weeks = fields
+        .iteration_weeks
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value);
+    let days = iterations.checked_mul(weeks)?.checked_mul(7)?;
+    let end = start
+        .checked_add(jiff::Span::new().try_days(days - 1).ok()?)
+        .ok()?;
+    Some((start, end))
+}
+
+/// The PI whose dates contain `today`, else the next one to start.
+pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
+    let mut pis: Vec<(&Item, Date, Date)> = backlog
+        .of_type(ItemType::Pi)
+        .filter_map(|i| dates(i.pi_fields.as_ref()?).map(|(s, e)| (i, s, e)))
+        .collect();
+    pis.sort_by_key(|(_, s, _)| *s);
+    pis.iter()
+        .find(|(_, s, e)| *s <= today && today <= *e)
+        .or_else(|| pis.iter().find(|(_, s, _)| *s > today))
+        .map(|(i, _, _)| *i)
+}
+
+/// The PI a story is planned for: its own `pi`, else its feature's.
+fn story_pi<'a>(story: &'a Item, backlog: &'a Backlog) -> Option<&'a str> {
+    story
+        .pi
+        .as_ref()
+        .or_else(|| backlog.parent_of(story).and_then(|f| f.pi.as_ref()))
+        .map(|p| p.value.as_str())
+}
+
+/// The team a story's points count for: its own, else its feature's when that has exactly one.
+fn story_team<'a>(story: &'a Item, backlog: &'a Backlog) -> Option<&'a str> {
+    story.teams().next().or_else(|| {
+        let feature = backlog.parent_of(story)?;
+        (feature.team.len() == 1).then(|| feature.team[0].value.as_str())
+    })
+}
+
+struct Ctx<'a> {
+    config: &'a Config,
+    out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    /// Adds a readiness diagnostic with its configured severity (dropped when the rule is off).
+    fn push(&mut self, d: Diagnostic) {
+        if let Some(severity) = self.config.severity(d.rule) {
+            self.out.push(Diagnostic { severity, ..d });
+        }
+    }
+}
+
+pub fn assess<'a>(
+    backlog: &'a Backlog,
+    config: &'a Config,
+    check: &[Diagnostic],
+    pi: &'a Item,
+) -> Readiness<'a> {
+    static NO_FIELDS: PiFields = PiFields {
+        start: None,
+        iterations: None,
+        iteration_weeks: None,
+        capacity: Vec::new(),
+        allocation: Vec::new(),
+        objectives: Vec::new(),
+        capacity_pos: None,
+        allocation_pos: None,
+        objectives_pos: None,
+    };
+    let fields = pi.pi_fields.as_ref().unwrap_or(&NO_FIELDS);
+    let pi_id = pi.id().unwrap_or("");
+    let (start, end) = dates(fields).map_or((None, None), |(s, e)| (Some(s), Some(e)));
+    let iterations = fields
+        .iterations
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
+    let development = usize::try_from(iterations - 1).unwrap_or(0);
+    let mut ctx = Ctx {
+        config,
+        out: Vec::new(),
+    };
+    // The PI item's own errors (no start date, malformed capacity, ...) block planning.
+    ctx.out.extend(
+        check
+            .iter()
+            .filter(|d| d.path == pi.path && d.severity == Severity::Error)
+            .cloned(),
+    );
+
+    let planned: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
+        .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == pi_id))
+        .collect();
+    let mut features = Vec::new();
+    for ranked in ranking::by_wsjf(planned.iter().copied()) {
+        let before = ctx.out.len();
+        feature(backlog, config, check, pi, start, ranked.item, &mut ctx);
+        let mut failures: Vec<Rule> = ctx.out[before..]
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.rule)
+            .collect();
+        failures.sort_by_key(|r| (Check::of(*r), r.name()));
+        failures.dedup();
+        features.push(FeatureReadiness {
+            item: ranked.item,
+            wsjf_rank: ranked.rank,
+            score: ranked.score,
+            failures,
+        });
+    }
+
+    let teams = loads(backlog, pi_id, fields, development, &planned);
+    capacity_checks(pi, fields, &teams, &mut ctx);
+    let allocation = allocation(backlog, pi, fields, pi_id, development, &planned, &mut ctx);
+    objectives(pi, fields, &teams, &mut ctx);
+    let previous = previous(backlog, start, &mut ctx);
+
+    let mut diagnostics = ctx.out;
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    Readiness {
+        pi,
+        fields,
+        start,
+        end,
+        development_iterations: development,
+        features,
+        teams,
+        allocation,
+        objectives: &fields.objectives,
+        previous,
+        diagnostics,
+    }
+}
+
+fn at(rule: Rule, item: &Item, pos: Pos, message: String) -> Diagnostic {
+    Diagnostic::new(rule, &item.path, pos, message).item(item.id())
+}
+
+/// The readiness checks of one planned feature (or capability).
+fn feature(
+    backlog: &Backlog,
+    config: &Config,
+    check: &[Diagnostic],
+    pi: &Item,
+    pi_start: Option<Date>,
+    item: &Item,
+    ctx: &mut Ctx,
+) {
+    let kind = item.kind().map_or("item", ItemType::as_str);
+    // Errors `popm check` found on the item itself.
+    for d in check
+        .iter()
+        .filter(|d| d.path == item.path && d.item.as_deref() == item.id())
+    {
+        match d.rule {
+            // Readiness requires what `check` only warns about: a score and a parent.
+            Rule::WsjfIncomplete | Rule::ParentMissing if config.severity(d.rule).is_some() => {
+                ctx.out.push(Diagnostic {
+                    severity: Severity::Error,
+                    ..d.clone()
+                });
+            }
+            Rule::WsjfIncomplete | Rule::ParentMissing => {}
+            _ if d.severity == Severity::Error => ctx.out.push(d.clone()),
+            _ => {}
+        }
+    }
+    if item.wsjf.is_none() && config.severity(Rule::WsjfIncomplete).is_some() {
+        ctx.out.push(
+            at(
+                Rule::WsjfIncomplete,
+                item,
+                item.header,
+                format!("this {kind} has no WSJF score"),
+            )
+            .severity(Severity::Error)
+            .help("add `wsjf: {business_value: .., time_criticality: .., risk_reduction: .., job_size: ..}`"),
+        );
+    }
+    let workflow = item.kind().and_then(|k| config.workflow(k));
+    if let (Some(w), Some(state)) = (workflow, item.state)
+        && let Some(ready) = w.resolve("ready")
+        && state < ready
+    {
+        let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
+        ctx.push(at(
+            Rule::FeatureNotReady,
+            item,
+            pos,
+            format!(
+                "this {kind} is {}; it must be ready (or later) for PI planning",
+                w.states[state]
+            ),
+        ));
+    }
+    if item.team.is_empty() {
+        ctx.push(
+            at(
+                Rule::TeamMissing,
+                item,
+                item.header,
+                format!("this {kind} names no team"),
+            )
+            .width(3)
+            .help("add `team: [..]` with the team (or teams) that will build it"),
+        );
+    }
+    for dep in &item.depends_on {
+        let Some(target) = backlog.get(&dep.value) else {
+            continue;
+        };
+        let Some(their_pi) = target.pi.as_ref().and_then(|p| backlog.get(&p.value)) else {
+            continue;
+        };
+        let their_start = their_pi.pi_fields.as_ref().and_then(dates).map(|(s, _)| s);
+        if let (Some(theirs), Some(ours)) = (their_start, pi_start)
+            && theirs > ours
+        {
+            ctx.push(at(
+                Rule::DependencyLaterPi,
+                item,
+                dep.pos,
+                format!(
+                    "depends on `{}`, planned for {} (starts {theirs}), after {} (starts {ours})",
+                    dep.value,
+                    their_pi.id().unwrap_or("?"),
+                    pi.id().unwrap_or("?")
+                ),
+            ));
+        }
+    }
+}
+
+fn loads(
+    backlog: &Backlog,
+    pi_id: &str,
+    fields: &PiFields,
+    development: usize,
+    planned: &[&Item],
+) -> Vec<TeamLoad> {
+    let mut teams: BTreeMap<String, TeamLoad> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut team = |name: &str, teams: &mut BTreeMap<String, TeamLoad>| {
+        if !teams.contains_key(name) {
+            order.push(name.to_string());
+            teams.insert(
+                name.to_string(),
+                TeamLoad {
+                    team: name.to_string(),
+                    iterations: (1..=development)
+                        .map(|iteration| IterationLoad {
+                            iteration,
+                            capacity: None,
+                            load: 0.0,
+                        })
+                        .collect(),
+                    unscheduled: 0.0,
+                    capacity: None,
+                    load: 0.0,
+                    has_work: false,
+                },
+            );
+        }
+    };
+    for (name, points) in &fields.capacity {
+        team(&name.value, &mut teams);
+        if let Some(t) = teams.get_mut(&name.value) {
+            for (slot, p) in t.iterations.iter_mut().zip(points) {
+                slot.capacity = Some(p.value);
+            }
+            t.capacity = Some(points.iter().take(development).map(|p| p.value).sum());
+        }
+    }
+    for (load, team_name, iteration) in planned_work(backlog, pi_id, development, planned) {
+        team(team_name, &mut teams);
+        let Some(t) = teams.get_mut(team_name) else {
+            continue;
+        };
+        t.has_work = true;
+        t.load += load.points;
+        match iteration.and_then(|i| t.iterations.get_mut(i - 1)) {
+            Some(slot) => slot.load += load.points,
+            None => t.unscheduled += load.points,
+        }
+    }
+    order.into_iter().filter_map(|n| teams.remove(&n)).collect()
+}
+
+struct Load<'a> {
+    points: f64,
+    item: &'a Item,
+}
+
+/// Every piece of planned work as (points, team, development iteration): the PI's stories, and the
+/// estimate of each planned feature that has no stories in the PI, split evenly over its teams and
+/// the development iterations.
+fn planned_work<'a>(
+    backlog: &'a Backlog,
+    pi_id: &str,
+    development: usize,
+    planned: &[&'a Item],
+) -> Vec<(Load<'a>, &'a str, Option<usize>)> {
+    let mut work = Vec::new();
+    for story in backlog.of_type(ItemType::Story) {
+        if story_pi(story, backlog) != Some(pi_id) {
+            continue;
+        }
+        let Some(team) = story_team(story, backlog) else {
+            continue;
+        };
+        let points = story.points.as_ref().map_or(0.0, |p| p.value);
+        let iteration = story
+            .iteration
+            .as_ref()
+            .and_then(|i| usize::try_from(i.value).ok())
+            .filter(|i| (1..=development).contains(i));
+        work.push((
+            Load {
+                points,
+                item: story,
+            },
+            team,
+            iteration,
+        ));
+    }
+    for feature in planned {
+        let has_stories = backlog
+            .items
+            .iter()
+            .filter(|s| s.kind() == Some(ItemType::Story))
+            .filter(|s| {
+                s.parent
+                    .as_ref()
+                    .is_some_and(|p| Some(p.value.as_str()) == feature.id())
+            })
+            .any(|s| story_pi(s, backlog) == Some(pi_id));
+        let Some(estimate) = feature.estimate.as_ref().map(|e| e.value) else {
+            continue;
+        };
+        if has_stories || feature.team.is_empty() {
+            continue;
+        }
+        let share = estimate / feature.team.len() as f64;
+        for team in feature.teams() {
+            if development == 0 {
+                work.push((
+                    Load {
+                        points: share,
+                        item: feature,
+                    },
+                    team,
+                    None,
+                ));
+                continue;
+            }
+            let per_iteration = share / development as f64;
+            for i in 1..=development {
+                work.push((
+                    Load {
+                        points: per_iteration,
+                        item: feature,
+                    },
+                    team,
+                    Some(i),
+                ));
+            }
+        }
+    }
+    work
+}
+
+fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
+    let pi_id = pi.id().unwrap_or("?");
+    let limit = ctx.config.planning_load;
+    for t in teams {
+        let entry = fields.capacity.iter().find(|(n, _)| n.value == t.team);
+        let Some((name, _)) = entry else {
+            if t.has_work {
+                ctx.push(
+                    at(
+                        Rule::CapacityMissing,
+                        pi,
+                        fields.capacity_pos.unwrap_or(pi.header),
+                        format!(
+                            "team `{}` has {} points of work in {pi_id} but no capacity",
+                            t.team,
+                            num(t.load)
+                        ),
+                    )
+                    .help(format!(
+                        "add `{}: [..]` under `capacity` with its points per development iteration",
+                        t.team
+                    )),
+                );
+            }
+            continue;
+        };
+        let mut reported = false;
+        for slot in &t.iterations {
+            let Some(capacity) = slot.capacity else {
+                continue;
+            };
+            reported |= load_check(
+                pi,
+                name.pos,
+                &t.team,
+                &format!("iteration {}", slot.iteration),
+                slot.load,
+                capacity,
+                limit,
+                ctx,
+            );
+        }
+        if let Some(capacity) = t.capacity
+            && !reported
+        {
+            load_check(pi, name.pos, &t.team, pi_id, t.load, capacity, limit, ctx);
+        }
+    }
+}
+
+/// Reports a load over capacity (error) or over the planning load (warning); true if it reported.
+#[allow(clippy::too_many_arguments)]
+fn load_check(
+    pi: &Item,
+    pos: Pos,
+    team: &str,
+    span: &str,
+    load: f64,
+    capacity: f64,
+    limit: f64,
+    ctx: &mut Ctx,
+) -> bool {
+    if load > capacity {
+        ctx.push(at(
+            Rule::CapacityExceeded,
+            pi,
+            pos,
+            format!(
+                "team `{team}` is planned {} points in {span}, over its capacity of {}",
+                num(load),
+                num(capacity)
+            ),
+        ));
+        true
+    } else if capacity > 0.0 && load > capacity * limit / 100.0 {
+        ctx.push(at(
+            Rule::LoadHigh,
+            pi,
+            pos,
+            format!(
+                "team `{team}` is planned {} of {} points in {span} ({:.0} %), above the planning load of {} %",
+                num(load),
+                num(capacity),
+                load / capacity * 100.0,
+                num(limit)
+            ),
+        ));
+        true
+    } else {
+        false
+    }
+}
+
+/// Each `allocation` entry names a work type: `enabler` (enabler items) or a label. Its share of
+/// the planned load must reach the reserved percent.
+fn allocation(
+    backlog: &Backlog,
+    pi: &Item,
+    fields: &PiFields,
+    pi_id: &str,
+    development: usize,
+    planned: &[&Item],
+    ctx: &mut Ctx,
+) -> Vec<(String, f64, Option<f64>)> {
+    let work = planned_work(backlog, pi_id, development, planned);
+    let total: f64 = work.iter().map(|(l, _, _)| l.points).sum();
+    let mut out = Vec::new();
+    for (kind, percent) in &fields.allocation {
+        let is_enabler = matches!(kind.value.as_str(), "enabler" | "enablers");
+        let share = (total > 0.0).then(|| {
+            let of_kind: f64 = work
+                .iter()
+                .filter(|(l, _, _)| {
+                    if is_enabler {
+                        l.item.is_enabler()
+                            || backlog.parent_of(l.item).is_some_and(Item::is_enabler)
+                    } else {
+                        l.item.labels.iter().any(|x| x.value == kind.value)
+                    }
+                })
+                .map(|(l, _, _)| l.points)
+                .sum();
+            of_kind / total * 100.0
+        });
+        if let Some(share) = share
+            && share + 1e-9 < percent.value
+        {
+            ctx.push(at(
+                Rule::Allocation,
+                pi,
+                kind.pos,
+                format!(
+                    "`{}` work is {:.0} % of the planned load; the PI reserves {} %",
+                    kind.value,
+                    share,
+                    num(percent.value)
+                ),
+            ));
+        }
+        out.push((kind.value.clone(), percent.value, share));
+    }
+    out
+}
+
+fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
+    for t in teams.iter().filter(|t| t.has_work) {
+        let has = fields
+            .objectives
+            .iter()
+            .any(|o| o.team.as_deref() == Some(t.team.as_str()));
+        if !has {
+            ctx.push(
+                at(
+                    Rule::ObjectivesMissing,
+                    pi,
+                    fields.objectives_pos.unwrap_or(pi.header),
+                    format!("team `{}` has work in the PI but no PI objective", t.team),
+                )
+                .help("add an objective: `- {team: .., text: .., business_value: 1-10, committed: true}`"),
+            );
+        }
+    }
+}
+
+/// The PI before this one (by start date): its committed objectives need actual values, and its
+/// predictability is actual / planned business value of those objectives.
+fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Option<Previous<'a>> {
+    let start = start?;
+    let (item, _) = backlog
+        .of_type(ItemType::Pi)
+        .filter_map(|i| Some((i, dates(i.pi_fields.as_ref()?)?.0)))
+        .filter(|(_, s)| *s < start)
+        .max_by_key(|(_, s)| *s)?;
+    let fields = item.pi_fields.as_ref()?;
+    let (mut planned, mut actual, mut unscored) = (0, 0, 0);
+    for o in fields.objectives.iter().filter(|o| o.committed) {
+        match (&o.business_value, &o.actual_value) {
+            (Some(bv), Some(av)) => {
+                planned += bv.value;
+                actual += av.value;
+            }
+            (_, None) => {
+                unscored += 1;
+                ctx.push(
+                    at(
+                        Rule::PreviousObjectivesUnscored,
+                        item,
+                        o.pos,
+                        format!(
+                            "committed objective of {} has no actual_value: {}",
+                            item.id().unwrap_or("?"),
+                            o.text.as_deref().unwrap_or("")
+                        ),
+                    )
+                    .help("Business Owners score each objective 0-10 after the PI: add `actual_value`"),
+                );
+            }
+            _ => {}
+        }
+    }
+    let predictability = (unscored == 0 && planned > 0).then(|| actual as f64 / planned as f64);
+    Some(Previous {
+        item,
+        planned,
+        actual,
+        predictability,
+    })
+}
+
+/// Points for people: whole numbers without a fraction, others to one decimal.
+pub fn num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
