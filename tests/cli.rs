@@ -330,3 +330,77 @@ fn rules_lists_every_rule() {
         assert!(r.stdout.contains(rule.name()), "{} missing", rule.name());
     }
 }
+
+#[test]
+fn pi_ready_verdicts_on_the_demo() {
+    let demo = temp_copy("demo");
+    let ready = run(demo.path(), &["pi", "ready", "PI-2027.1"]);
+    assert_eq!(ready.code, 0, "{}", ready.stdout);
+    insta::assert_snapshot!("pi_ready_human", ready.stdout);
+    let not_ready = run(
+        demo.path(),
+        &["pi", "ready", "PI-2027.2", "--format", "markdown"],
+    );
+    assert_eq!(not_ready.code, 1);
+    insta::assert_snapshot!("pi_ready_markdown", not_ready.stdout);
+    let json = run(
+        demo.path(),
+        &["pi", "ready", "PI-2027.2", "--format", "json"],
+    );
+    assert_eq!(json.code, 1);
+    insta::assert_snapshot!("pi_ready_json", json.stdout);
+}
+
+#[test]
+fn board_columns_and_wip() {
+    let demo = temp_copy("demo");
+    let r = run(
+        demo.path(),
+        &["board", "--level", "team", "--team", "identity"],
+    );
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!("board_team_identity", r.stdout);
+    // The demo sets `implementing = 4` for features; make it 1 to see the limit flagged.
+    let toml = std::fs::read_to_string(demo.path().join("popm.toml")).unwrap();
+    write(
+        demo.path(),
+        "popm.toml",
+        &toml.replace("implementing = 4", "implementing = 1"),
+    );
+    let r = run(demo.path(), &["board", "--format", "json"]);
+    let columns: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let implementing = &columns[3];
+    assert_eq!(implementing["state"], "implementing");
+    assert_eq!(implementing["wip_limit"], 1);
+    let ids: Vec<&str> = implementing["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["F-3"]);
+    assert_eq!(implementing["over_limit"], false);
+    write(
+        demo.path(),
+        "backlog/features/F-5-order-event-stream.md",
+        &std::fs::read_to_string(
+            demo.path()
+                .join("backlog/features/F-5-order-event-stream.md"),
+        )
+        .unwrap()
+        .replace("status: ready", "status: implementing"),
+    );
+    let human = run(demo.path(), &["board"]);
+    assert!(
+        human.stdout.contains("implementing (2/1)"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("WIP!"), "{}", human.stdout);
+    let check = run(demo.path(), &["check", "--format", "concise"]);
+    assert_eq!(check.code, 0);
+    assert_eq!(
+        check.stdout,
+        "popm.toml:8:24: warning[wip-exceeded]: 2 features are implementing, over its WIP limit of 1: F-3, F-5\n"
+    );
+}

@@ -37,7 +37,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let items: Vec<&Item> = backlog
         .items
         .iter()
-        .filter(|i| i.kind().is_some_and(|k| args.level.types().contains(&k)))
+        .filter(|i| i.kind() == Some(args.level.board_type()))
         .filter(|i| args.filters.matches(i, backlog, config))
         .collect();
     let columns = board::columns(backlog, config, args.level, items);

@@ -30,6 +30,13 @@ impl Level {
     pub fn workflow_type(self) -> ItemType {
         self.types()[0]
     }
+
+    /// The items on the level's Kanban board: epics, features (SAFe's ART Kanban holds features;
+    /// capabilities belong to the solution level) or stories. WIP limits count exactly these, as
+    /// `wip-exceeded` in `popm check` does.
+    pub fn board_type(self) -> ItemType {
+        self.workflow_type()
+    }
 }
 
 #[derive(Debug)]
