@@ -312,6 +312,14 @@ fn init_writes_a_clean_project_once() {
     let check = run(dir.path(), &["check", "--deny-warnings"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     assert_eq!(check.stdout, "ok: 5 items checked, no problems found\n");
+    // The example is ready for planning and calibrated (no hints on stderr).
+    let ready = common::popm(dir.path())
+        .env("POPM_TODAY", "2026-12-01")
+        .args(["pi", "ready"])
+        .output()
+        .unwrap();
+    assert_eq!(ready.status.code(), Some(0), "{}", String::from_utf8_lossy(&ready.stdout));
+    assert_eq!(run(dir.path(), &["backlog"]).stderr, "");
     let before = std::fs::read_to_string(dir.path().join("popm.toml")).unwrap();
     let again = run(dir.path(), &["init"]);
     assert_eq!(again.code, 2);

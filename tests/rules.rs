@@ -296,3 +296,30 @@ rule_test!(
         "popm.toml:3:24: warning[wip-exceeded]: 2 features are implementing, over its WIP limit of 1: F-1, F-2",
     ]
 );
+
+/// docs/rules.md has a section, with a bad and a good example, for every rule.
+#[test]
+fn every_rule_is_documented() {
+    let docs = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
+    for rule in popm::rules::Rule::ALL {
+        let heading = format!("\n## {}\n", rule.name());
+        let at = docs
+            .find(&heading)
+            .unwrap_or_else(|| panic!("docs/rules.md lacks {}", rule.name()));
+        let section = &docs[at + heading.len()..];
+        // The section ends at the next rule's heading (examples may hold markdown headings).
+        let end = popm::rules::Rule::ALL
+            .iter()
+            .filter_map(|r| section.find(&format!("\n## {}\n", r.name())))
+            .min()
+            .unwrap_or(section.len());
+        let section = &section[..end];
+        assert!(
+            section.contains("Bad:") && section.contains("Good:"),
+            "{}",
+            rule.name()
+        );
+        let default = format!("Default: {}.", rule.default_severity().as_str());
+        assert!(section.contains(&default), "{}: {default}", rule.name());
+    }
+}
