@@ -318,7 +318,12 @@ fn init_writes_a_clean_project_once() {
         .args(["pi", "ready"])
         .output()
         .unwrap();
-    assert_eq!(ready.status.code(), Some(0), "{}", String::from_utf8_lossy(&ready.stdout));
+    assert_eq!(
+        ready.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ready.stdout)
+    );
     assert_eq!(run(dir.path(), &["backlog"]).stderr, "");
     let before = std::fs::read_to_string(dir.path().join("popm.toml")).unwrap();
     let again = run(dir.path(), &["init"]);

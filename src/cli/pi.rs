@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Outcome, write_out};
 use crate::model::{Item, ItemType};
 use crate::render::diagnostics::{JsonDiagnostic, concise, human};
-use crate::render::{BOLD, ColorChoice, GREEN, RED, YELLOW, markdown, paint, plural, table};
+use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
 use crate::workspace::{Checked, EnvError, Workspace};
 
@@ -260,23 +260,9 @@ fn render_human(r: &Readiness, checked: &Checked, color: bool) -> String {
             color,
         ));
         out.push('\n');
-        let rendered = table::render(&header, rows, terminal);
-        // Over-capacity cells stand out on a terminal.
-        let rendered = if color {
-            rendered
-                .split(' ')
-                .map(|w| {
-                    if w.ends_with('!') {
-                        paint(w, YELLOW, true)
-                    } else {
-                        w.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            rendered
-        };
+        // Over-capacity cells stand out on a terminal; the `!` marks them in plain text too.
+        let rendered =
+            table::render_marked(&header, rows, terminal, color, |cell| cell.ends_with(" !"));
         out.push_str(&rendered);
         out.push('\n');
     }

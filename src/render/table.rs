@@ -3,8 +3,24 @@
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+// Cells are plain text here; colour, where wanted, is comfy-table's own styling.
+
 pub fn render(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
+    render_marked(header, rows, terminal, false, |_| false)
+}
+
+/// Like [`render`], with the cells for which `marked` holds shown in bold red when `color` is on.
+pub fn render_marked(
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    terminal: bool,
+    color: bool,
+    marked: impl Fn(&str) -> bool,
+) -> String {
     let mut table = Table::new();
+    if color {
+        table.enforce_styling();
+    }
     if terminal {
         table
             .load_style(presets::UTF8_FULL_CONDENSED)
@@ -14,7 +30,15 @@ pub fn render(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String
     }
     table.set_header(header.iter().map(|h| h.to_string()));
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.into_iter().map(|text| {
+            let cell = comfy_table::Cell::new(&text);
+            if color && marked(&text) {
+                cell.fg(comfy_table::Color::Red)
+                    .add_attribute(comfy_table::Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
     }
     let mut text = table.to_string();
     if !terminal {
