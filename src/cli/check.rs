@@ -23,6 +23,14 @@ enum Format {
     Concise,
     /// One JSON object (schema in docs/json.md).
     Json,
+    /// One JSON object per line, one line per finding.
+    JsonLines,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: one test suite per file, one failing test case per error.
+    Junit,
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
@@ -39,6 +47,13 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         }
         Format::Concise => diagnostics::concise(&checked.diagnostics),
         Format::Json => diagnostics::json(&checked.diagnostics, &summary),
+        Format::JsonLines => diagnostics::json_lines(&checked.diagnostics),
+        Format::Github => crate::render::github::render(&checked.diagnostics),
+        Format::Sarif => crate::render::sarif::render(&checked.diagnostics),
+        Format::Junit => {
+            let files = checked.backlog.items.iter().map(|i| i.path.as_str());
+            crate::render::junit::render(&checked.diagnostics, files, args.deny_warnings)
+        }
     };
     super::write_out(&mut out, &text)?;
     let failing = checked

@@ -139,6 +139,16 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
+/// One JSON object per line, one line per diagnostic (the objects of [`json`]), for streaming tools.
+pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&serde_json::to_string(&JsonDiagnostic::from(d)).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
 /// `{"diagnostics": [...], "summary": {...}}`, the schema documented in docs/json.md.
 pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     #[derive(Serialize)]

@@ -2,7 +2,10 @@
 
 pub mod csv;
 pub mod diagnostics;
+pub mod github;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::io::IsTerminal;

@@ -70,3 +70,41 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     }
     std::fs::write(path, text).expect("write file");
 }
+
+/// ../shared, beside the repository: present on developers' machines and in CI, absent in a user's
+/// fresh clone. Tests that need it skip, saying so, unless POPM_REQUIRE_SHARED is set (as .ci/run
+/// does), where its absence fails the test.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = root().join("..").join("shared").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("POPM_REQUIRE_SHARED").is_some() {
+        panic!(
+            "{} is missing, and POPM_REQUIRE_SHARED is set",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} is absent (../shared is not part of the repository)",
+        path.display()
+    );
+    None
+}
+
+/// An external tool a test drives (pre-commit, python packages). Missing: skip, saying so, unless
+/// POPM_REQUIRE_TOOLS is set (as .ci/run does after installing them).
+pub fn tool_available(check: &mut Command, what: &str) -> bool {
+    let ok = check
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        if std::env::var_os("POPM_REQUIRE_TOOLS").is_some() {
+            panic!("{what} is not installed, and POPM_REQUIRE_TOOLS is set");
+        }
+        eprintln!("skipped: {what} is not installed (.ci/run installs it)");
+    }
+    ok
+}
