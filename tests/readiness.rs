@@ -550,3 +550,129 @@ fn unknown_pi_is_a_usage_error() {
         (2, "popm: error: `F-1` is a feature, not a PI\n")
     );
 }
+
+#[test]
+fn a_warning_in_an_iteration_does_not_hide_an_exceeded_pi() {
+    // Iteration 1: 20 + 8 + 4 = 32 of 39 (82 %, load-high). S-2 has no iteration and 100 points:
+    // the PI total is 20 + 8 + 100 + 8 = 136 of 79.
+    let mut files = base();
+    edit(&mut files, "backlog/S-1.md", "points: 13", "points: 20");
+    edit(&mut files, "backlog/S-3.md", "points: 5", "points: 8");
+    edit(
+        &mut files,
+        "backlog/S-2.md",
+        "iteration: 2\npoints: 8",
+        "points: 100",
+    );
+    // Enablers are now 8 of 136 points, under the allocation: not what this test is about.
+    files.insert("popm.toml", "[rules]\nallocation = \"off\"\n".into());
+    let v = assess(&files);
+    assert_eq!(v.code, 1);
+    assert_eq!(
+        v.rules(),
+        [
+            ("capacity-exceeded".to_string(), "error".to_string()),
+            ("load-high".to_string(), "warning".to_string())
+        ]
+    );
+    assert_eq!(v.json["teams"][0]["unscheduled"], 100);
+    assert_eq!(v.json["teams"][0]["load"], 136);
+}
+
+#[test]
+fn an_empty_wsjf_mapping_is_not_a_score() {
+    fails_alone(
+        |f| {
+            edit(
+                f,
+                "backlog/F-1.md",
+                "wsjf: {business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}",
+                "wsjf: {}",
+            )
+        },
+        "wsjf-incomplete",
+        true,
+    );
+}
+
+#[test]
+fn a_capability_is_counted_by_its_planned_features() {
+    let mut files = base();
+    files.insert(
+        "backlog/C-1.md",
+        "---\nid: C-1\ntype: capability\ntitle: Cap\nstatus: ready\nparent: E-1\nteam: [team-a]\npi: PI-1\nestimate: 100\nwsjf: {business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}\n---\n## Benefit hypothesis\nx\n\n## Acceptance criteria\n- [ ] y\n".into(),
+    );
+    edit(&mut files, "backlog/F-1.md", "parent: E-1", "parent: C-1");
+    let v = assess(&files);
+    assert_eq!(v.code, 0, "{}", v.json);
+    assert_eq!(v.json["teams"][0]["load"], 34);
+}
+
+#[test]
+fn a_story_that_counts_for_no_team_is_reported() {
+    let mut files = base();
+    edit(
+        &mut files,
+        "backlog/F-1.md",
+        "team: [team-a]",
+        "team: [team-a, team-b]",
+    );
+    edit(&mut files, "backlog/S-3.md", "team: team-a\n", "");
+    edit(
+        &mut files,
+        "backlog/PI-1.md",
+        "capacity:\n",
+        "capacity:\n  team-b: [10, 10]\n",
+    );
+    edit(
+        &mut files,
+        "backlog/PI-1.md",
+        "objectives:\n",
+        "objectives:\n  - team: team-b\n    text: Help\n    business_value: 3\n    committed: false\n",
+    );
+    let v = assess(&files);
+    assert_eq!(v.code, 1);
+    assert_eq!(
+        v.rules(),
+        [("team-missing".to_string(), "error".to_string())]
+    );
+    assert_eq!(v.json["diagnostics"][0]["path"], "backlog/S-3.md");
+}
+
+#[test]
+fn a_workflow_without_ready_must_name_its_ready_state() {
+    let mut files = base();
+    files.insert(
+        "popm.toml",
+        "[workflow.feature]\nstates = [\"todo\", \"doing\", \"done\"]\n".into(),
+    );
+    for f in ["backlog/F-1.md", "backlog/F-2.md", "backlog/F-3.md"] {
+        edit(&mut files, f, "status: ready", "status: doing");
+    }
+    let v = assess(&files);
+    assert_eq!(v.code, 1);
+    assert_eq!(v.failures("F-1"), ["feature-not-ready"]);
+    assert!(
+        v.json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no `ready` state")
+    );
+    files.insert(
+        "popm.toml",
+        "[workflow.feature]\nstates = [\"todo\", \"doing\", \"done\"]\nready = \"doing\"\n".into(),
+    );
+    assert_eq!(assess(&files).code, 0);
+    edit(
+        &mut files,
+        "backlog/F-1.md",
+        "status: doing",
+        "status: todo",
+    );
+    let v = assess(&files);
+    assert_eq!(v.failures("F-1"), ["feature-not-ready"]);
+    assert_eq!(
+        v.json["diagnostics"][0]["message"],
+        "this feature is todo; it must be doing (or later) for PI planning"
+    );
+}

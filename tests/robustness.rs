@@ -119,3 +119,144 @@ fn unreadable_files_are_reported() {
         r.stdout
     );
 }
+
+/// Values far out of range are refused where they are written, so nothing downstream can overflow
+/// (WSJF sums, objective totals) or allocate by them (iterations).
+#[test]
+fn huge_numbers_are_refused_not_overflowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "backlog/E-1.md", EPIC);
+    write(
+        d,
+        "backlog/F-1.md",
+        "---\nid: F-1\ntype: feature\ntitle: Huge\nparent: E-1\npi: PI-1\nteam: [a]\nestimate: 1e308\nwsjf: {business_value: 9223372036854775807, time_criticality: 9223372036854775807, risk_reduction: 1, job_size: 1}\n---\n## Benefit hypothesis\nx\n\n## Acceptance criteria\n- [ ] y\n",
+    );
+    write(
+        d,
+        "backlog/PI-1.md",
+        "---\nid: PI-1\ntype: pi\ntitle: PI\nstart: 2027-01-04\niterations: 100000000000\niteration_weeks: 3\ncapacity:\n  a: [40, 40, 40, 40]\n---\n",
+    );
+    write(
+        d,
+        "backlog/inf.md",
+        "---\nid: E-2\ntype: epic\ntitle: Infinite\nwsjf: {business_value: .inf}\n---\n",
+    );
+    let r = run(d, &["check", "--format", "concise"]);
+    assert_eq!(
+        r.stdout,
+        "backlog/F-1.md:8:11: error[field-type]: `estimate` must be a number from 0 to 1000000\n\
+         backlog/F-1.md:9:1: warning[wsjf-incomplete]: WSJF lacks business_value, time_criticality\n\
+         backlog/F-1.md:9:24: error[field-type]: `wsjf.business_value` must be a whole number from 1 to 1000000\n\
+         backlog/F-1.md:9:63: error[field-type]: `wsjf.time_criticality` must be a whole number from 1 to 1000000\n\
+         backlog/PI-1.md:6:13: error[field-type]: `iterations` must be a whole number from 1 to 26\n\
+         backlog/inf.md:5:24: error[frontmatter-syntax]: `.inf` and `.nan` are not numbers popm accepts; write a finite number\n"
+    );
+    for args in [
+        &["backlog"][..],
+        &["show", "F-1"],
+        &["board"],
+        &["tree"],
+        &["pi", "ready", "PI-1"],
+    ] {
+        let r = run(d, args);
+        assert!(
+            r.code == 0 || r.code == 1 || r.code == 2,
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn blank_and_spaced_ids_get_one_diagnostic_each() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "backlog/a.md",
+        "---\nid: \"A 18\"\ntype: epic\ntitle: T\n---\n## Hypothesis\nx\n",
+    );
+    write(
+        dir.path(),
+        "backlog/b.md",
+        "---\nid: \"  \"\ntype: epic\ntitle: T\n---\n## Hypothesis\nx\n",
+    );
+    let r = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(
+        r.stdout,
+        "backlog/a.md:2:5: error[field-type]: `id` must be an id without spaces, found \"A 18\"\n\
+         backlog/b.md:2:5: error[field-missing]: `id` is empty\n"
+    );
+}
+
+#[test]
+fn classic_mac_line_endings_work() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "backlog/E-1.md",
+        &EPIC
+            .replace("title: Fine", "title: Fine\nstatus: doing")
+            .replace('\n', "\r"),
+    );
+    let r = run(dir.path(), &["check"]);
+    assert!(
+        r.stdout.contains(" --> backlog/E-1.md:5:9\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("5 | status: doing\n"), "{}", r.stdout);
+}
+
+#[test]
+fn findings_about_a_missing_body_point_inside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "backlog/S-1.md",
+        "---\nid: S-1\ntype: story\ntitle: T\n---\n",
+    );
+    let r = run(dir.path(), &["check", "--format", "concise"]);
+    assert!(
+        r.stdout.contains("backlog/S-1.md:5:1: warning[user-voice]"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A cycle of thousands of items is reported on each member in bounded text, and tree and show
+/// still print it.
+#[test]
+fn long_cycles_stay_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 2000;
+    for i in 0..n {
+        let next = (i + 1) % n;
+        write(
+            dir.path(),
+            &format!("backlog/F-{i}.md"),
+            &format!(
+                "---\nid: F-{i}\ntype: feature\ntitle: F{i}\nparent: F-{next}\ndepends_on: [F-{next}]\n---\n## Benefit hypothesis\nx\n\n## Acceptance criteria\n- [ ] y\n"
+            ),
+        );
+    }
+    let r = run(dir.path(), &["check", "--format", "concise"]);
+    let cycles: Vec<&str> = r.stdout.lines().filter(|l| l.contains("cycle")).collect();
+    assert_eq!(cycles.len(), 2 * n);
+    assert!(cycles.iter().all(|l| l.len() < 300), "{}", cycles[0]);
+    assert!(r.stdout.contains(
+        "backlog/F-0.md:5:9: error[parent-cycle]: parents form a cycle: F-0 -> F-1 -> F-2 -> F-3 -> F-4 -> F-5 -> F-6 -> F-7 -> ... -> F-0 (2000 items)\n"
+    ), "{}", &r.stdout[..2000.min(r.stdout.len())]);
+    let tree = run(dir.path(), &["tree"]);
+    assert_eq!(tree.stdout.lines().count(), n);
+    assert!(
+        tree.stdout
+            .starts_with("(in a parent cycle) F-0  F0 [funnel]\n└── F-1999  F1999 [funnel]\n"),
+        "{}",
+        &tree.stdout[..200]
+    );
+    let show = run(dir.path(), &["show", "F-0", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(json["parents"].as_array().unwrap().len(), n - 1);
+}

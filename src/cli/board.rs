@@ -13,7 +13,7 @@ use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// portfolio (epics), art (features and capabilities) or team (stories).
+    /// portfolio (epics), art (features) or team (stories).
     #[arg(long, value_enum, default_value_t = Level::Art)]
     level: Level,
     #[command(flatten)]
@@ -65,9 +65,11 @@ fn card(item: &Item, score: Option<crate::report::ranking::Score>, level: Level)
 }
 
 fn header(c: &Column, color: bool) -> String {
-    let count = match c.wip {
-        Some(w) => format!("{}/{}", c.cards.len(), w),
-        None => c.cards.len().to_string(),
+    let shown = c.cards.len();
+    let count = match (c.wip, shown == c.total) {
+        (Some(w), true) => format!("{shown}/{w}"),
+        (Some(w), false) => format!("{shown} shown, {}/{w} in all", c.total),
+        (None, _) => shown.to_string(),
     };
     let text = format!("{} ({count})", c.state);
     if c.over_limit() {
@@ -119,6 +121,8 @@ fn json(columns: &[Column]) -> String {
     struct Col<'a> {
         state: &'a str,
         wip_limit: Option<u32>,
+        /// Items in this state in the whole backlog (the WIP count), whatever the filters.
+        total: usize,
         over_limit: bool,
         cards: Vec<Card<'a>>,
     }
@@ -127,6 +131,7 @@ fn json(columns: &[Column]) -> String {
         .map(|c| Col {
             state: &c.state,
             wip_limit: c.wip,
+            total: c.total,
             over_limit: c.over_limit(),
             cards: c
                 .cards

@@ -53,8 +53,15 @@ impl Filters {
                 return false;
             }
         }
-        if let Some(team) = &self.team
-            && !item.teams().any(|t| t == team)
+        // A story without a team or PI counts for its feature's (as in `popm pi ready`).
+        if let Some(team) = &self.team {
+            let inherited = item.team.is_empty() && backlog.team_of_story(item) == Some(team);
+            if !item.teams().any(|t| t == team) && !inherited {
+                return false;
+            }
+        }
+        if let Some(pi) = &self.pi
+            && backlog.planned_pi(item) != Some(pi.as_str())
         {
             return false;
         }
@@ -63,7 +70,7 @@ impl Filters {
             Some(w) => field.as_ref().is_some_and(|f| &f.value == w),
             None => true,
         };
-        if !same(&item.pi, &self.pi) || !same(&item.art, &self.art) {
+        if !same(&item.art, &self.art) {
             return false;
         }
         match self.enabler {

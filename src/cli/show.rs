@@ -86,10 +86,12 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let item = &backlog.items[index];
 
     // Walk up at most as many steps as there are items, so a parent cycle cannot loop forever.
+    // Stop at the first item seen twice: a parent cycle (reported by `popm check`) is shown once.
     let mut parents = Vec::new();
+    let mut seen = std::collections::HashSet::from([item.path.as_str()]);
     let mut at = backlog.parent_of(item);
     while let Some(p) = at {
-        if parents.len() > backlog.items.len() || std::ptr::eq(p, item) {
+        if !seen.insert(p.path.as_str()) {
             break;
         }
         parents.push(related(p, backlog, config));
@@ -192,9 +194,9 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
-        let score = w
-            .score
-            .map_or("incomplete".to_string(), |x| format!("{x:.2}"));
+        let score = w.score.map_or("incomplete".to_string(), |_| {
+            crate::report::ranking::Score::of(item).map_or(String::new(), |s| s.display())
+        });
         field(
             "wsjf",
             format!(

@@ -37,6 +37,19 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     for root in roots {
         render(backlog, workspace, root, &mut seen, color, &mut out);
     }
+    // Items in a parent cycle have no root above them: show them too, rather than lose them.
+    if args.id.is_none() {
+        let mut rest: Vec<usize> = (0..backlog.items.len())
+            .filter(|i| !seen[*i] && backlog.items[*i].kind() != Some(ItemType::Pi))
+            .collect();
+        rest.sort_by(|a, b| listing_order(&backlog.items[*a], &backlog.items[*b]));
+        for root in rest {
+            if !seen[root] {
+                out.push_str(&paint("(in a parent cycle) ", DIM, color));
+                render(backlog, workspace, root, &mut seen, color, &mut out);
+            }
+        }
+    }
     write_out(&mut std::io::stdout().lock(), &out)?;
     Ok(Outcome::Clean)
 }

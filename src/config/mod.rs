@@ -69,8 +69,11 @@ struct RawScale {
 struct RawWorkflow {
     states: Option<Vec<String>>,
     done: Option<String>,
+    ready: Option<String>,
     aliases: Option<BTreeMap<String, String>>,
     wip: Option<BTreeMap<String, toml::Spanned<u32>>>,
+    /// Severity of `status-transition` for this type: "error", "warning" or "off".
+    transitions: Option<String>,
 }
 
 /// The ordered states of one item type, and which of them count as done.
@@ -79,8 +82,13 @@ pub struct Workflow {
     pub states: Vec<String>,
     /// Index of the first done state: it and every later state count as done.
     pub done_from: usize,
+    /// Index of the state that means "ready" (entry rules, PI readiness); by default the state
+    /// named `ready`.
+    pub ready_from: Option<usize>,
     pub aliases: BTreeMap<String, String>,
     pub wip: BTreeMap<String, WipLimit>,
+    /// `None`: the rule's severity applies; `Some(None)`: off for this type.
+    pub transitions: Option<Option<Severity>>,
 }
 
 /// A WIP limit and the line of popm.toml that sets it (for the `wip-exceeded` diagnostic).
@@ -99,6 +107,7 @@ impl Workflow {
             .position(|s| s == done)
             .unwrap_or(states.len() - 1);
         Workflow {
+            ready_from: states.iter().position(|s| s == "ready"),
             states,
             done_from,
             aliases: aliases
@@ -106,6 +115,7 @@ impl Workflow {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             wip: BTreeMap::new(),
+            transitions: None,
         }
     }
 
@@ -378,6 +388,14 @@ impl Config {
         }
     }
 
+    /// The severity of `status-transition` for items of a type (`None`: off).
+    pub fn transition_severity(&self, item_type: ItemType) -> Option<Severity> {
+        match self.workflow(item_type).and_then(|w| w.transitions) {
+            Some(per_type) => per_type,
+            None => self.severity(Rule::StatusTransition),
+        }
+    }
+
     /// Whether a file, given by its path relative to the project root, is left out of the backlog.
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.exclude_set.is_match(relative)
@@ -419,6 +437,7 @@ fn apply_workflow(
             .iter()
             .position(|s| s == "done")
             .unwrap_or(states.len() - 1);
+        base.ready_from = states.iter().position(|s| s == "ready");
         base.states = states;
         // Aliases and WIP limits of the default states may not fit the new ones.
         base.aliases
@@ -433,6 +452,15 @@ fn apply_workflow(
             .position(|s| *s == done)
             .ok_or_else(|| format!("{section} done = \"{done}\" is not one of its states"))?;
     }
+    if let Some(ready) = raw.ready {
+        let ready = normalize_status(&ready);
+        base.ready_from = Some(
+            base.states
+                .iter()
+                .position(|s| *s == ready)
+                .ok_or_else(|| format!("{section} ready = \"{ready}\" is not one of its states"))?,
+        );
+    }
     if let Some(aliases) = raw.aliases {
         for (alias, target) in aliases {
             let target = normalize_status(&target);
@@ -443,6 +471,18 @@ fn apply_workflow(
             }
             base.aliases.insert(normalize_status(&alias), target);
         }
+    }
+    if let Some(level) = raw.transitions {
+        base.transitions = Some(match level.as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "off" => None,
+            other => {
+                return Err(format!(
+                    "{section} transitions = \"{other}\": expected \"error\", \"warning\" or \"off\""
+                ));
+            }
+        });
     }
     if let Some(wip) = raw.wip {
         for (state, limit) in wip {

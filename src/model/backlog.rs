@@ -100,6 +100,28 @@ impl Backlog {
         }
     }
 
+    /// The PI an item is planned for: its own `pi`, or for a story without one, its feature's.
+    pub fn planned_pi<'a>(&'a self, item: &'a Item) -> Option<&'a str> {
+        let own = item.pi.as_ref();
+        let inherited = || {
+            (item.kind() == Some(ItemType::Story))
+                .then(|| self.parent_of(item).and_then(|f| f.pi.as_ref()))
+                .flatten()
+        };
+        own.or_else(inherited).map(|p| p.value.as_str())
+    }
+
+    /// The team a story's points count for: its own, else its feature's when that has exactly one.
+    pub fn team_of_story<'a>(&'a self, story: &'a Item) -> Option<&'a str> {
+        story.teams().next().or_else(|| {
+            let feature = self.parent_of(story)?;
+            match feature.team.as_slice() {
+                [only] => Some(only.value.as_str()),
+                _ => None,
+            }
+        })
+    }
+
     /// Whether the item is in a done state of its workflow.
     pub fn is_done(&self, item: &Item, config: &Config) -> bool {
         let workflow = item.kind().and_then(|t| config.workflow(t));

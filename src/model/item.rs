@@ -224,6 +224,27 @@ pub struct PiFields {
 impl PiFields {
     pub const DEFAULT_ITERATIONS: i64 = 5;
     pub const DEFAULT_ITERATION_WEEKS: i64 = 2;
+
+    pub fn iteration_count(&self) -> i64 {
+        self.iterations
+            .as_ref()
+            .map_or(Self::DEFAULT_ITERATIONS, |i| i.value)
+    }
+
+    /// First and last day of the PI (the last is the end of its IP iteration); `None` without a
+    /// start date or when the end falls outside the calendar.
+    pub fn dates(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+        let start: jiff::civil::Date = self.start.as_ref()?.value.parse().ok()?;
+        let weeks = self
+            .iteration_weeks
+            .as_ref()
+            .map_or(Self::DEFAULT_ITERATION_WEEKS, |w| w.value);
+        let days = self.iteration_count().checked_mul(weeks)?.checked_mul(7)?;
+        let end = start
+            .checked_add(jiff::Span::new().try_days(days - 1).ok()?)
+            .ok()?;
+        Some((start, end))
+    }
 }
 
 /// One backlog item as read from one file. Fields that failed validation are `None` / empty (the

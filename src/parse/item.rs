@@ -37,6 +37,11 @@ pub const PI_KEYS: &[&str] = &[
     "objectives",
 ];
 
+/// Upper bound of points, estimates, capacity and WSJF inputs: far above any real backlog, far
+/// below where sums could overflow.
+pub const MAX_NUMBER: f64 = 1_000_000.0;
+const MAX_WHOLE: i64 = 1_000_000;
+
 const OBJECTIVE_KEYS: &[&str] = &[
     "team",
     "text",
@@ -125,34 +130,50 @@ impl Reader<'_> {
         Some(Spanned::new(trimmed.to_string(), s.pos))
     }
 
-    fn integer(&mut self, key: &str, node: &Node, min: i64) -> Option<Spanned<i64>> {
+    /// A whole number from `min` to `max`. The bounds keep every later sum and product far from
+    /// overflow, and every allocation sized by a value (iterations) small.
+    fn integer(&mut self, key: &str, node: &Node, min: i64, max: i64) -> Option<Spanned<i64>> {
         match &node.value {
-            Value::Int(i) if *i >= min => Some(Spanned::new(*i, self.pos(node))),
-            Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f < 1e15 => {
+            Value::Int(i) if (min..=max).contains(i) => Some(Spanned::new(*i, self.pos(node))),
+            Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f <= max as f64 => {
                 Some(Spanned::new(*f as i64, self.pos(node)))
             }
             Value::Null => None,
+            Value::Int(_) | Value::Float(_) => {
+                self.report(
+                    Rule::FieldType,
+                    node,
+                    format!("`{key}` must be a whole number from {min} to {max}"),
+                );
+                None
+            }
             _ => {
-                let what = if min == 0 {
-                    "a whole number, 0 or more".to_string()
-                } else {
-                    format!("a whole number, {min} or more")
-                };
-                self.wrong(key, node, &what);
+                self.wrong(key, node, &format!("a whole number from {min} to {max}"));
                 None
             }
         }
     }
 
+    /// Points, estimates, capacity, percents: a number from 0 to [`MAX_NUMBER`].
     fn number(&mut self, key: &str, node: &Node) -> Option<Spanned<f64>> {
-        match &node.value {
-            Value::Int(i) if *i >= 0 => Some(Spanned::new(*i as f64, self.pos(node))),
-            Value::Float(f) if f.is_finite() && *f >= 0.0 => Some(Spanned::new(*f, self.pos(node))),
-            Value::Null => None,
+        let value = match &node.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            Value::Null => return None,
             _ => {
-                self.wrong(key, node, "a number, 0 or more");
-                None
+                self.wrong(key, node, "a number");
+                return None;
             }
+        };
+        if value.is_finite() && (0.0..=MAX_NUMBER).contains(&value) {
+            Some(Spanned::new(value, self.pos(node)))
+        } else {
+            self.report(
+                Rule::FieldType,
+                node,
+                format!("`{key}` must be a number from 0 to {MAX_NUMBER}"),
+            );
+            None
         }
     }
 
@@ -249,7 +270,12 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "id" => {
                 seen_required[0] = true;
                 item.id = r.id(key, value);
-                if item.id.is_none() && matches!(value.value, Value::Null | Value::Str(_)) {
+                let blank = match &value.value {
+                    Value::Null => true,
+                    Value::Str(s) => s.trim().is_empty(),
+                    _ => false,
+                };
+                if blank {
                     r.report(Rule::FieldMissing, value, "`id` is empty".into());
                 }
             }
@@ -284,7 +310,12 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "title" => {
                 seen_required[2] = true;
                 item.title = r.text(key, value).filter(|t| !t.value.trim().is_empty());
-                if item.title.is_none() && matches!(value.value, Value::Null | Value::Str(_)) {
+                let blank = match &value.value {
+                    Value::Null => true,
+                    Value::Str(s) => s.trim().is_empty(),
+                    _ => false,
+                };
+                if blank {
                     r.report(Rule::FieldMissing, value, "`title` is empty".into());
                 }
             }
@@ -294,10 +325,10 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "art" => item.art = r.text(key, value),
             "pi" => item.pi = r.id(key, value),
             "team" => team_node = Some(value),
-            "iteration" => item.iteration = r.integer(key, value, 1),
+            "iteration" => item.iteration = r.integer(key, value, 1, 1000),
             "points" => item.points = r.number(key, value),
             "estimate" => item.estimate = r.number(key, value),
-            "rank" => item.rank = r.integer(key, value, 0),
+            "rank" => item.rank = r.integer(key, value, 0, MAX_WHOLE),
             "enabler" => item.enabler = enabler(&mut r, value),
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
@@ -317,8 +348,8 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                     }
                 }
             }
-            "iterations" if is_pi => pi.iterations = r.integer(key, value, 1),
-            "iteration_weeks" if is_pi => pi.iteration_weeks = r.integer(key, value, 1),
+            "iterations" if is_pi => pi.iterations = r.integer(key, value, 1, 26),
+            "iteration_weeks" if is_pi => pi.iteration_weeks = r.integer(key, value, 1, 8),
             "capacity" if is_pi => {
                 pi.capacity_pos = Some(r.pos(key_node));
                 pi.capacity = capacity(&mut r, value);
@@ -445,7 +476,7 @@ fn wsjf(r: &mut Reader, node: &Node) -> Option<Wsjf> {
                 continue;
             }
         };
-        *slot = r.integer(&format!("wsjf.{key}"), v, 1);
+        *slot = r.integer(&format!("wsjf.{key}"), v, 1, MAX_WHOLE);
     }
     Some(w)
 }
@@ -532,8 +563,10 @@ fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {
             match k.as_str() {
                 Some("team") => o.team = r.text("team", v).map(|s| s.value),
                 Some("text") => o.text = r.text("text", v).map(|s| s.value),
-                Some("business_value") => o.business_value = r.integer("business_value", v, 0),
-                Some("actual_value") => o.actual_value = r.integer("actual_value", v, 0),
+                Some("business_value") => {
+                    o.business_value = r.integer("business_value", v, 0, MAX_WHOLE)
+                }
+                Some("actual_value") => o.actual_value = r.integer("actual_value", v, 0, MAX_WHOLE),
                 Some("committed") => match v.value {
                     Value::Bool(b) => o.committed = b,
                     _ => r.wrong("committed", v, "true or false"),

@@ -27,6 +27,7 @@ pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
     let mut out = Parsed::default();
     match String::from_utf8(bytes) {
         Ok(text) => {
+            let text = lone_cr_to_lf(text);
             parse_text(
                 path,
                 text.strip_prefix('\u{feff}').unwrap_or(&text),
@@ -41,6 +42,26 @@ pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
             (out, None)
         }
     }
+}
+
+/// Classic Mac files end lines with a lone CR. Turning each into LF keeps every byte offset (one
+/// byte for one), so positions stay right and the rest of popm sees LF or CRLF only.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.as_bytes().contains(&b'\r') {
+        return text;
+    }
+    let lone = |bytes: &[u8], i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..text.len()).any(|i| lone(text.as_bytes(), i)) {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if lone(&bytes, i) {
+            bytes[i] = b'\n';
+        }
+    }
+    // Replacing an ASCII byte by another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Items are UTF-8 (with or without a byte order mark). Anything else is reported, with the place of
@@ -127,8 +148,13 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
     item.benefit_hypothesis = body.benefit_hypothesis;
     item.hypothesis = body.hypothesis;
     item.first_paragraph = body.first_paragraph;
+    // With no body, point at the closing `---` rather than past the end of the file.
     item.body = Pos {
-        line: split.body_line,
+        line: if split.body.trim().is_empty() {
+            split.body_line - 1
+        } else {
+            split.body_line
+        },
         column: 1,
     };
     out.item = Some(item);

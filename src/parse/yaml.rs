@@ -100,6 +100,12 @@ fn explain(raw: &str, text: &str, pos: Option<Pos>) -> (String, Option<Pos>) {
             pos,
         );
     }
+    if message.contains("non-finite float") {
+        return (
+            "`.inf` and `.nan` are not numbers popm accepts; write a finite number".into(),
+            pos,
+        );
+    }
     if message.starts_with("budget breached") {
         return (
             "the YAML is too large or expands too far (an alias bomb?); popm stops reading it"

@@ -11,7 +11,7 @@ use crate::model::{Backlog, Item, ItemType};
 pub enum Level {
     /// Epics.
     Portfolio,
-    /// Features and capabilities.
+    /// Features (with `backlog`, capabilities too).
     Art,
     /// Stories.
     Team,
@@ -43,13 +43,16 @@ impl Level {
 pub struct Column<'a> {
     pub state: String,
     pub wip: Option<u32>,
+    /// Items of the board's type in this state across the whole backlog: WIP limits count these,
+    /// whatever the filters show.
+    pub total: usize,
     /// Cards in board order: WSJF for portfolio and ART, the PO's rank for teams.
     pub cards: Vec<(&'a Item, Option<Score>)>,
 }
 
 impl Column<'_> {
     pub fn over_limit(&self) -> bool {
-        self.wip.is_some_and(|w| self.cards.len() > w as usize)
+        self.wip.is_some_and(|w| self.total > w as usize)
     }
 }
 
@@ -74,9 +77,16 @@ pub fn columns<'a>(
         .map(|s| Column {
             state: s.clone(),
             wip: workflow.wip.get(s).map(|w| w.limit),
+            total: 0,
             cards: Vec::new(),
         })
         .collect();
+    for item in backlog.of_type(level.board_type()) {
+        let status = backlog.status(item, config);
+        if let Some(c) = columns.iter_mut().find(|c| c.state == status) {
+            c.total += 1;
+        }
+    }
     for r in ranked {
         let status = backlog.status(r.item, config);
         if let Some(c) = columns.iter_mut().find(|c| c.state == status) {

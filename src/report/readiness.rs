@@ -156,20 +156,7 @@ impl Readiness<'_> {
 
 /// First and last day of a PI (the last is the end of its IP iteration).
 pub fn dates(fields: &PiFields) -> Option<(Date, Date)> {
-    let start: Date = fields.start.as_ref()?.value.parse().ok()?;
-    let iterations = fields
-        .iterations
-        .as_ref()
-        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
-    let weeks = fields
-        .iteration_weeks
-        .as_ref()
-        .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value);
-    let days = iterations.checked_mul(weeks)?.checked_mul(7)?;
-    let end = start
-        .checked_add(jiff::Span::new().try_days(days - 1).ok()?)
-        .ok()?;
-    Some((start, end))
+    fields.dates()
 }
 
 /// The PI whose dates contain `today`, else the next one to start.
@@ -183,23 +170,6 @@ pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
         .find(|(_, s, e)| *s <= today && today <= *e)
         .or_else(|| pis.iter().find(|(_, s, _)| *s > today))
         .map(|(i, _, _)| *i)
-}
-
-/// The PI a story is planned for: its own `pi`, else its feature's.
-fn story_pi<'a>(story: &'a Item, backlog: &'a Backlog) -> Option<&'a str> {
-    story
-        .pi
-        .as_ref()
-        .or_else(|| backlog.parent_of(story).and_then(|f| f.pi.as_ref()))
-        .map(|p| p.value.as_str())
-}
-
-/// The team a story's points count for: its own, else its feature's when that has exactly one.
-fn story_team<'a>(story: &'a Item, backlog: &'a Backlog) -> Option<&'a str> {
-    story.teams().next().or_else(|| {
-        let feature = backlog.parent_of(story)?;
-        (feature.team.len() == 1).then(|| feature.team[0].value.as_str())
-    })
 }
 
 struct Ctx<'a> {
@@ -260,9 +230,18 @@ pub fn assess<'a>(
         .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == pi_id))
         .collect();
     let mut features = Vec::new();
+    // `popm check`'s findings by file, looked up once per feature.
+    let mut by_path: std::collections::HashMap<&str, Vec<&Diagnostic>> =
+        std::collections::HashMap::new();
+    for d in check {
+        by_path.entry(d.path.as_str()).or_default().push(d);
+    }
     for ranked in ranking::by_wsjf(planned.iter().copied()) {
         let before = ctx.out.len();
-        feature(backlog, config, check, pi, start, ranked.item, &mut ctx);
+        let found = by_path
+            .get(ranked.item.path.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        feature(backlog, config, found, pi, start, ranked.item, &mut ctx);
         let mut failures: Vec<Rule> = ctx.out[before..]
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -279,6 +258,22 @@ pub fn assess<'a>(
     }
 
     let teams = loads(backlog, pi_id, fields, development, &planned);
+    // Points that count for no team would vanish from the capacity table: say so.
+    for story in backlog.of_type(ItemType::Story) {
+        if backlog.planned_pi(story) == Some(pi_id) && backlog.team_of_story(story).is_none() {
+            ctx.push(
+                at(
+                    Rule::TeamMissing,
+                    story,
+                    story.header,
+                    "this story of the PI names no team, and its feature has none or several"
+                        .into(),
+                )
+                .width(3)
+                .help("add `team: ..` so its points count for the team that builds it"),
+            );
+        }
+    }
     capacity_checks(pi, fields, &teams, &mut ctx);
     let allocation = allocation(backlog, pi, fields, pi_id, development, &planned, &mut ctx);
     objectives(pi, fields, &teams, &mut ctx);
@@ -310,7 +305,7 @@ fn at(rule: Rule, item: &Item, pos: Pos, message: String) -> Diagnostic {
 fn feature(
     backlog: &Backlog,
     config: &Config,
-    check: &[Diagnostic],
+    check: &[&Diagnostic],
     pi: &Item,
     pi_start: Option<Date>,
     item: &Item,
@@ -327,11 +322,11 @@ fn feature(
             Rule::WsjfIncomplete | Rule::ParentMissing if config.severity(d.rule).is_some() => {
                 ctx.out.push(Diagnostic {
                     severity: Severity::Error,
-                    ..d.clone()
+                    ..(*d).clone()
                 });
             }
             Rule::WsjfIncomplete | Rule::ParentMissing => {}
-            _ if d.severity == Severity::Error => ctx.out.push(d.clone()),
+            _ if d.severity == Severity::Error => ctx.out.push((*d).clone()),
             _ => {}
         }
     }
@@ -348,20 +343,33 @@ fn feature(
         );
     }
     let workflow = item.kind().and_then(|k| config.workflow(k));
-    if let (Some(w), Some(state)) = (workflow, item.state)
-        && let Some(ready) = w.resolve("ready")
-        && state < ready
-    {
+    if let (Some(w), Some(state)) = (workflow, item.state) {
         let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
-        ctx.push(at(
-            Rule::FeatureNotReady,
-            item,
-            pos,
-            format!(
-                "this {kind} is {}; it must be ready (or later) for PI planning",
-                w.states[state]
+        match w.ready_from {
+            Some(ready) if state < ready => ctx.push(at(
+                Rule::FeatureNotReady,
+                item,
+                pos,
+                format!(
+                    "this {kind} is {}; it must be {} (or later) for PI planning",
+                    w.states[state], w.states[ready]
+                ),
+            )),
+            Some(_) => {}
+            None => ctx.push(
+                at(
+                    Rule::FeatureNotReady,
+                    item,
+                    pos,
+                    format!(
+                        "the {kind} workflow has no `ready` state, so readiness cannot be judged"
+                    ),
+                )
+                .help(format!(
+                    "name the state that means ready: [workflow.{kind}] ready = \"...\""
+                )),
             ),
-        ));
+        }
     }
     if item.team.is_empty() {
         ctx.push(
@@ -472,10 +480,10 @@ fn planned_work<'a>(
 ) -> Vec<(Load<'a>, &'a str, Option<usize>)> {
     let mut work = Vec::new();
     for story in backlog.of_type(ItemType::Story) {
-        if story_pi(story, backlog) != Some(pi_id) {
+        if backlog.planned_pi(story) != Some(pi_id) {
             continue;
         }
-        let Some(team) = story_team(story, backlog) else {
+        let Some(team) = backlog.team_of_story(story) else {
             continue;
         };
         let points = story.points.as_ref().map_or(0.0, |p| p.value);
@@ -494,20 +502,21 @@ fn planned_work<'a>(
         ));
     }
     for feature in planned {
-        let has_stories = backlog
-            .items
-            .iter()
-            .filter(|s| s.kind() == Some(ItemType::Story))
-            .filter(|s| {
-                s.parent
-                    .as_ref()
-                    .is_some_and(|p| Some(p.value.as_str()) == feature.id())
-            })
-            .any(|s| story_pi(s, backlog) == Some(pi_id));
+        // A feature with stories in the PI is counted by its stories; a capability with features in
+        // the PI by theirs.
+        let has_planned_children = feature
+            .id()
+            .and_then(|id| backlog.index_of(id))
+            .is_some_and(|index| {
+                backlog
+                    .child_indexes(index)
+                    .iter()
+                    .any(|c| backlog.planned_pi(&backlog.items[*c]) == Some(pi_id))
+            });
         let Some(estimate) = feature.estimate.as_ref().map(|e| e.value) else {
             continue;
         };
-        if has_stories || feature.team.is_empty() {
+        if has_planned_children || feature.team.is_empty() {
             continue;
         }
         let share = estimate / feature.team.len() as f64;
@@ -565,44 +574,63 @@ fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut C
             }
             continue;
         };
-        let mut reported = false;
+        let mut worst = LoadLevel::Fine;
         for slot in &t.iterations {
             let Some(capacity) = slot.capacity else {
                 continue;
             };
-            reported |= load_check(
-                pi,
-                name.pos,
-                &t.team,
-                &format!("iteration {}", slot.iteration),
-                slot.load,
-                capacity,
-                limit,
-                ctx,
+            let level = LoadLevel::of(slot.load, capacity, limit);
+            let span = format!("iteration {}", slot.iteration);
+            report_load(
+                pi, name.pos, &t.team, &span, slot.load, capacity, level, ctx,
             );
+            worst = worst.max(level);
         }
-        if let Some(capacity) = t.capacity
-            && !reported
-        {
-            load_check(pi, name.pos, &t.team, pi_id, t.load, capacity, limit, ctx);
+        // The PI total matters when it says more than the iterations did (points with no
+        // iteration can push a team over while every iteration is fine).
+        if let Some(capacity) = t.capacity {
+            let level = LoadLevel::of(t.load, capacity, limit);
+            if level > worst {
+                report_load(pi, name.pos, &t.team, pi_id, t.load, capacity, level, ctx);
+            }
         }
     }
 }
 
-/// Reports a load over capacity (error) or over the planning load (warning); true if it reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LoadLevel {
+    Fine,
+    High,
+    Exceeded,
+}
+
+impl LoadLevel {
+    fn of(load: f64, capacity: f64, limit: f64) -> LoadLevel {
+        if load > capacity {
+            LoadLevel::Exceeded
+        } else if capacity > 0.0 && load > capacity * limit / 100.0 {
+            LoadLevel::High
+        } else {
+            LoadLevel::Fine
+        }
+    }
+}
+
+/// Reports a load over capacity (error) or over the planning load (warning).
 #[allow(clippy::too_many_arguments)]
-fn load_check(
+fn report_load(
     pi: &Item,
     pos: Pos,
     team: &str,
     span: &str,
     load: f64,
     capacity: f64,
-    limit: f64,
+    level: LoadLevel,
     ctx: &mut Ctx,
-) -> bool {
-    if load > capacity {
-        ctx.push(at(
+) {
+    let limit = ctx.config.planning_load;
+    match level {
+        LoadLevel::Exceeded => ctx.push(at(
             Rule::CapacityExceeded,
             pi,
             pos,
@@ -611,10 +639,8 @@ fn load_check(
                 num(load),
                 num(capacity)
             ),
-        ));
-        true
-    } else if capacity > 0.0 && load > capacity * limit / 100.0 {
-        ctx.push(at(
+        )),
+        LoadLevel::High => ctx.push(at(
             Rule::LoadHigh,
             pi,
             pos,
@@ -625,10 +651,8 @@ fn load_check(
                 load / capacity * 100.0,
                 num(limit)
             ),
-        ));
-        true
-    } else {
-        false
+        )),
+        LoadLevel::Fine => {}
     }
 }
 

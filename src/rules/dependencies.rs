@@ -30,29 +30,42 @@ pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let members: std::collections::HashSet<usize> = component.iter().copied().collect();
+        // One search per component: the shortest cycle through its first member. Members on it
+        // are shown the cycle from themselves; the others, which cycle through it, name it too.
+        let mut cycle = shortest_cycle(&edges, &members, component[0]);
+        cycle.pop();
+        let ids: Vec<&str> = cycle
+            .iter()
+            .map(|j| backlog.items[*j].id().unwrap_or("?"))
+            .collect();
+        let on_cycle: std::collections::HashMap<usize, usize> =
+            cycle.iter().enumerate().map(|(k, i)| (*i, k)).collect();
         for &i in &component {
             let item = &backlog.items[i];
-            let cycle = shortest_cycle(&edges, &members, i);
-            let next = cycle.get(1).copied().unwrap_or(i);
+            let (next, message) = match on_cycle.get(&i) {
+                Some(&k) => (
+                    cycle[(k + 1) % cycle.len()],
+                    format!("dependencies form a cycle: {}", super::cycle_text(&ids, k)),
+                ),
+                None => (
+                    edges[i]
+                        .iter()
+                        .copied()
+                        .find(|j| members.contains(j))
+                        .unwrap_or(i),
+                    format!(
+                        "depends on a cycle of dependencies: {}",
+                        super::cycle_text(&ids, 0)
+                    ),
+                ),
+            };
             let next_id = backlog.items[next].id().unwrap_or("?");
             let pos = item
                 .depends_on
                 .iter()
                 .find(|d| d.value == next_id)
                 .map_or(item.header, |d| d.pos);
-            let ids: Vec<&str> = cycle
-                .iter()
-                .map(|j| backlog.items[*j].id().unwrap_or("?"))
-                .collect();
-            out.push(
-                at(
-                    Rule::DependencyCycle,
-                    item,
-                    pos,
-                    format!("dependencies form a cycle: {}", ids.join(" -> ")),
-                )
-                .width(next_id.chars().count()),
-            );
+            out.push(at(Rule::DependencyCycle, item, pos, message).width(next_id.chars().count()));
         }
     }
 }

@@ -165,21 +165,18 @@ fn cycles(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
 }
 
 fn report_cycle(backlog: &Backlog, cycle: &[usize], out: &mut Vec<Diagnostic>) {
+    let ids: Vec<&str> = cycle
+        .iter()
+        .map(|j| backlog.items[*j].id().unwrap_or("?"))
+        .collect();
     for (k, i) in cycle.iter().enumerate() {
         let item = &backlog.items[*i];
-        // Show the cycle starting at the reported item.
-        let mut ids: Vec<&str> = cycle[k..]
-            .iter()
-            .chain(&cycle[..k])
-            .map(|j| backlog.items[*j].id().unwrap_or("?"))
-            .collect();
-        ids.push(item.id().unwrap_or("?"));
         let pos = item.parent.as_ref().map_or(item.header, |p| p.pos);
         out.push(at(
             Rule::ParentCycle,
             item,
             pos,
-            format!("parents form a cycle: {}", ids.join(" -> ")),
+            format!("parents form a cycle: {}", super::cycle_text(&ids, k)),
         ));
     }
 }

@@ -10,6 +10,7 @@ mod dependencies;
 mod hierarchy;
 mod ids;
 mod pi;
+pub mod transitions;
 mod workflow;
 mod wsjf;
 
@@ -70,6 +71,8 @@ rules! {
     PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
     TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
     ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
+    StatusTransition = "status-transition", Warning, "with --staged or --since: a status moves backwards or skips states";
+    StatusEntry = "status-entry", Error, "with --staged or --since: an item enters a state without meeting its entry rules";
     WipExceeded = "wip-exceeded", Warning, "more items in a workflow state than its WIP limit";
     FeatureNotReady = "feature-not-ready", Error, "pi ready: a planned feature is not yet in the ready state";
     TeamMissing = "team-missing", Error, "pi ready: a planned feature names no team";
@@ -99,6 +102,11 @@ impl Rule {
         )
     }
 
+    /// Rules that compare two versions of the backlog (`--staged`, `--since`).
+    pub fn compares_versions(self) -> bool {
+        matches!(self, Rule::StatusTransition | Rule::StatusEntry)
+    }
+
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.name() == name)
     }
@@ -121,6 +129,8 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
 /// into the order every output uses.
 pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
     diagnostics.retain_mut(|d| match config.severity(d.rule) {
+        // Set per item type where it was made (`[workflow.<type>] transitions`).
+        _ if d.rule == Rule::StatusTransition => true,
         Some(severity) => {
             d.severity = severity;
             true
@@ -139,6 +149,27 @@ fn at(
     message: String,
 ) -> Diagnostic {
     Diagnostic::new(rule, &item.path, pos, message).item(item.id())
+}
+
+/// A cycle of ids as `A -> B -> C -> A`, starting at position `from` of `cycle` (which does not
+/// repeat its first id). Long cycles are cut after a few ids so that reporting every member of a
+/// cycle of thousands stays linear.
+fn cycle_text(ids: &[&str], from: usize) -> String {
+    const SHOWN: usize = 8;
+    let n = ids.len();
+    if n == 0 {
+        return String::new();
+    }
+    let mut parts: Vec<&str> = (0..n.min(SHOWN)).map(|k| ids[(from + k) % n]).collect();
+    if n > SHOWN {
+        parts.push("...");
+    }
+    parts.push(ids[from % n]);
+    let mut text = parts.join(" -> ");
+    if n > SHOWN {
+        text.push_str(&format!(" ({n} items)"));
+    }
+    text
 }
 
 /// "a, b or c" for messages.

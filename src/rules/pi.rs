@@ -35,11 +35,16 @@ pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
 
 fn pi_item(item: &Item, pi: &PiFields, out: &mut Vec<Diagnostic>) {
     let mut report = |pos, message: String| out.push(at(Rule::PiInvalid, item, pos, message));
-    if pi.start.is_none() {
-        report(
+    match &pi.start {
+        None => report(
             item.header,
             "this PI has no `start` date (YYYY-MM-DD)".into(),
-        );
+        ),
+        Some(start) if pi.dates().is_none() => report(
+            start.pos,
+            "the PI would end after the last date popm can compute (year 9999)".into(),
+        ),
+        Some(_) => {}
     }
     let iterations = pi
         .iterations

@@ -41,7 +41,7 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                     Some(_) => {}
                 }
             }
-            if !missing.is_empty() && missing.len() < 4 {
+            if !missing.is_empty() {
                 out.push(
                     at(
                         Rule::WsjfIncomplete,

@@ -1,0 +1,133 @@
+//! Status changes between two versions of the backlog (`--staged`, `--since`): moves backwards or
+//! over states, and moves into a state whose entry rules the item does not meet.
+
+use super::{Rule, at, one_of};
+use crate::config::{Config, Workflow};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Backlog, Item, ItemType};
+
+/// What an item lacks to be in `state` of its workflow: SAFe's exit policies of the states before it.
+/// Empty when it may be there. Used by the transition check and by commands that move items.
+pub fn entry_failures(item: &Item, workflow: &Workflow, state: usize) -> Vec<String> {
+    let mut missing = Vec::new();
+    let Some(kind) = item.kind() else {
+        return missing;
+    };
+    let at_least_ready = workflow.ready_from.is_some_and(|r| state >= r);
+    let done = workflow.is_done(state);
+    let has_criteria = item
+        .acceptance_criteria
+        .as_ref()
+        .is_some_and(|ac| !ac.criteria.is_empty());
+    let wsjf_complete = item.wsjf.as_ref().is_some_and(|w| w.complete().is_some());
+    match kind {
+        ItemType::Epic if at_least_ready => {
+            if !item.hypothesis.as_ref().is_some_and(|h| h.has_content) {
+                missing.push("a hypothesis".to_string());
+            }
+            if !wsjf_complete {
+                missing.push("a complete WSJF score".to_string());
+            }
+        }
+        ItemType::Feature | ItemType::Capability if at_least_ready => {
+            if !item
+                .benefit_hypothesis
+                .as_ref()
+                .is_some_and(|h| h.has_content)
+            {
+                missing.push("a benefit hypothesis".to_string());
+            }
+            if !has_criteria {
+                missing.push("acceptance criteria".to_string());
+            }
+            if !wsjf_complete {
+                missing.push("a complete WSJF score".to_string());
+            }
+        }
+        ItemType::Story if at_least_ready => {
+            if !has_criteria {
+                missing.push("acceptance criteria".to_string());
+            }
+            if item.points.is_none() {
+                missing.push("story points".to_string());
+            }
+        }
+        _ => {}
+    }
+    if done && let Some(ac) = &item.acceptance_criteria {
+        let open = ac
+            .criteria
+            .iter()
+            .filter(|c| c.checked == Some(false))
+            .count();
+        if open > 0 {
+            missing.push(format!("every acceptance criterion checked ({open} open)"));
+        }
+    }
+    missing
+}
+
+/// Compares each item of `after` with the item of the same id in `before`.
+pub fn check(before: &Backlog, after: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    for item in &after.items {
+        let (Some(kind), Some(new), Some(id)) = (item.kind(), item.state, item.id()) else {
+            continue;
+        };
+        let Some(workflow) = config.workflow(kind) else {
+            continue;
+        };
+        let old = before
+            .get(id)
+            .filter(|o| o.kind() == Some(kind))
+            .and_then(|o| o.state);
+        if old == Some(new) {
+            continue;
+        }
+        let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
+        let name = |i: usize| workflow.states.get(i).map_or("?", String::as_str);
+        if let Some(old) = old
+            && let Some(severity) = config.transition_severity(kind)
+        {
+            let message = if new < old {
+                Some(format!(
+                    "status moves backwards, from {} to {}",
+                    name(old),
+                    name(new)
+                ))
+            } else if new > old + 1 {
+                let skipped: Vec<&str> = (old + 1..new).map(name).collect();
+                Some(format!(
+                    "status skips {}: from {} to {}",
+                    one_of(&skipped).replace(" or ", " and "),
+                    name(old),
+                    name(new)
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                out.push(at(Rule::StatusTransition, item, pos, message).severity(severity));
+            }
+        }
+        // Entering a later state (or appearing in one) must meet that state's entry rules.
+        if old.is_none_or(|o| new > o) {
+            let missing = entry_failures(item, workflow, new);
+            if !missing.is_empty() {
+                out.push(
+                    at(
+                        Rule::StatusEntry,
+                        item,
+                        pos,
+                        format!(
+                            "this {} enters {} without {}",
+                            kind.as_str(),
+                            name(new),
+                            missing.join(", ")
+                        ),
+                    )
+                    .help("complete the item first, or keep it in its earlier state"),
+                );
+            }
+        }
+    }
+}
