@@ -13,6 +13,8 @@ use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub source: super::SourceArgs,
     /// portfolio (epics), art (features) or team (stories).
     #[arg(long, value_enum, default_value_t = Level::Art)]
     level: Level,

@@ -13,6 +13,12 @@ pub struct Args {
     /// Treat warnings as errors (exit status 1 when there are any).
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    pub source: super::SourceArgs,
+    /// Report only findings on items changed since the merge base of REF and HEAD (plus uncommitted
+    /// changes), and on items whose parent or dependencies changed.
+    #[arg(long, value_name = "REF", conflicts_with = "rev")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -34,7 +40,8 @@ enum Format {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let mut checked = workspace.check()?;
+    compare_versions(workspace, args, &mut checked)?;
     let summary = Summary::of(checked.files, &checked.diagnostics);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -65,4 +72,46 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     } else {
         Outcome::Clean
     })
+}
+
+/// `--staged` compares with HEAD, `--since` with the merge base: status transitions on changed
+/// items, and with `--since`, only the findings on what changed.
+fn compare_versions(
+    workspace: &Workspace,
+    args: &Args,
+    checked: &mut crate::workspace::Checked,
+) -> Result<(), EnvError> {
+    let Some(git) = &workspace.git else {
+        return Ok(());
+    };
+    let base = match (&args.since, args.source.staged) {
+        (Some(since), _) => {
+            let head = git.head().map_err(EnvError::Other)?.ok_or_else(|| {
+                EnvError::Other("--since needs a commit: HEAD has no commits yet".into())
+            })?;
+            let other = git.commit(since).map_err(EnvError::Other)?;
+            Some(
+                git.merge_base(other, head, since)
+                    .map_err(EnvError::Other)?,
+            )
+        }
+        (None, true) => git.head().map_err(EnvError::Other)?,
+        (None, false) => return Ok(()),
+    };
+    let changes = workspace.changes(checked, base)?;
+    let mut found = Vec::new();
+    crate::rules::transitions::check(
+        &changes.before,
+        &checked.backlog,
+        &changes.paths,
+        &workspace.config,
+        &mut found,
+    );
+    checked.diagnostics.extend(found);
+    let all = std::mem::take(&mut checked.diagnostics);
+    checked.diagnostics = crate::rules::finish(all, &workspace.config);
+    if args.since.is_some() {
+        changes.filter(checked);
+    }
+    Ok(())
 }

@@ -11,6 +11,8 @@ use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub source: super::SourceArgs,
     /// Only items of these types (comma-separated: epic,capability,feature,story,pi).
     #[arg(long = "type", value_name = "TYPE", value_delimiter = ',', value_parser = parse_type)]
     types: Vec<ItemType>,

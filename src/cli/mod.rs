@@ -4,6 +4,7 @@ mod backlog;
 mod board;
 mod check;
 mod filters;
+mod hook;
 mod init;
 mod list;
 mod pi;
@@ -16,7 +17,28 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::render::ColorChoice;
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::{EnvError, Source, Workspace};
+
+/// Which version of the backlog a read command looks at.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SourceArgs {
+    /// Read the backlog as the git index (staging area) holds it: what the next commit contains.
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Read the backlog as it is at a commit, branch or tag, without checking it out.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+impl SourceArgs {
+    pub fn source(&self) -> Source {
+        match (&self.rev, self.staged) {
+            (Some(rev), _) => Source::Rev(rev.clone()),
+            (None, true) => Source::Index,
+            (None, false) => Source::WorkTree,
+        }
+    }
+}
 
 /// How a run ended; the one place exit statuses are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +105,8 @@ pub enum Command {
     Init(init::Args),
     /// List every rule with its default severity.
     Rules,
+    /// Install or remove a git pre-commit hook running `popm check --staged`.
+    Hook(hook::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -117,7 +141,20 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if let Command::Rules = &cli.command {
         return Ok(rules());
     }
-    let workspace = Workspace::open(&dir, cli.config.as_deref())?;
+    if let Command::Hook(args) = &cli.command {
+        return hook::run(&dir, args);
+    }
+    let (source, needs_git) = match &cli.command {
+        Command::Check(a) => (a.source.source(), a.since.is_some()),
+        Command::List(a) => (a.source.source(), false),
+        Command::Show(a) => (a.source.source(), false),
+        Command::Tree(a) => (a.source.source(), false),
+        Command::Backlog(a) => (a.source.source(), false),
+        Command::Pi(a) => (a.source(), false),
+        Command::Board(a) => (a.source.source(), false),
+        Command::Init(_) | Command::Rules | Command::Hook(_) => (Source::WorkTree, false),
+    };
+    let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
@@ -126,7 +163,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Backlog(args) => backlog::run(&workspace, args, cli.color),
         Command::Pi(args) => pi::run(&workspace, args, cli.color),
         Command::Board(args) => board::run(&workspace, args, cli.color),
-        Command::Init(_) | Command::Rules => Ok(Outcome::Clean),
+        Command::Init(_) | Command::Rules | Command::Hook(_) => Ok(Outcome::Clean),
     }
 }
 

@@ -27,6 +27,8 @@ enum PiCommand {
 struct ReadyArgs {
     /// The PI's id; default: the PI whose dates contain today, else the next one.
     pi: Option<String>,
+    #[command(flatten)]
+    source: super::SourceArgs,
     /// Output format; markdown suits a CI job summary or a pull request comment.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -37,6 +39,13 @@ enum Format {
     Human,
     Json,
     Markdown,
+}
+
+impl Args {
+    pub fn source(&self) -> crate::workspace::Source {
+        let PiCommand::Ready(args) = &self.command;
+        args.source.source()
+    }
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {

@@ -9,6 +9,8 @@ use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub source: super::SourceArgs,
     /// The item's id.
     id: String,
     /// Output format.

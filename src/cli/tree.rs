@@ -6,6 +6,8 @@ use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub source: super::SourceArgs,
     /// Show only this item and what lies below it.
     id: Option<String>,
 }

@@ -67,9 +67,15 @@ pub fn entry_failures(item: &Item, workflow: &Workflow, state: usize) -> Vec<Str
     missing
 }
 
-/// Compares each item of `after` with the item of the same id in `before`.
-pub fn check(before: &Backlog, after: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for item in &after.items {
+/// Compares each item of `after` in a changed file with the item of the same id in `before`.
+pub fn check(
+    before: &Backlog,
+    after: &Backlog,
+    changed: &std::collections::HashSet<String>,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) {
+    for item in after.items.iter().filter(|i| changed.contains(&i.path)) {
         let (Some(kind), Some(new), Some(id)) = (item.kind(), item.state, item.id()) else {
             continue;
         };

@@ -1,0 +1,518 @@
+//! Reading the backlog from git: the index (`--staged`), a revision (`--rev`), changes since a
+//! base (`--since`), status transitions, and the pre-commit hooks. Repositories are set up with the
+//! git command line (popm itself reads them with gix only).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{run, write};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const EPIC: &str = "---\nid: E-1\ntype: epic\ntitle: Epic\n---\n## Hypothesis\nIt pays.\n";
+
+fn feature(id: &str, status: &str) -> String {
+    format!(
+        "---\nid: {id}\ntype: feature\ntitle: Feature {id}\nstatus: {status}\nparent: E-1\nwsjf: {{business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}}\n---\n## Benefit hypothesis\nSales grow.\n\n## Acceptance criteria\n- [ ] It works\n"
+    )
+}
+
+/// A repository with one commit: an epic and two features.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "backlog/E-1.md", EPIC);
+    write(d, "backlog/F-1.md", &feature("F-1", "funnel"));
+    write(d, "backlog/F-2.md", &feature("F-2", "ready"));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "first"]);
+    dir
+}
+
+fn concise(dir: &Path, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["check", "--format", "concise"];
+    all.extend_from_slice(args);
+    let r = run(dir, &all);
+    assert!(r.stderr.is_empty() || r.code == 2, "{}", r.stderr);
+    (r.code, if r.code == 2 { r.stderr } else { r.stdout })
+}
+
+#[test]
+fn staged_reads_the_index_not_the_work_tree() {
+    let dir = repo();
+    let d = dir.path();
+    // Staged: a broken status. Then fixed in the work tree only (unstaged).
+    write(d, "backlog/F-2.md", &feature("F-2", "doing"));
+    git(d, &["add", "backlog/F-2.md"]);
+    write(d, "backlog/F-2.md", &feature("F-2", "ready"));
+    // An untracked broken file is not part of the commit.
+    write(d, "backlog/untracked.md", "no frontmatter\n");
+    assert_eq!(
+        concise(d, &["--staged"]),
+        (1, "backlog/F-2.md:5:9: error[status-unknown]: unknown status `doing` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n".into())
+    );
+    // The work tree is another matter.
+    assert_eq!(
+        concise(d, &[]),
+        (1, "backlog/untracked.md:1:1: error[frontmatter-missing]: no frontmatter: an item file must start with a `---` line\n".into())
+    );
+}
+
+#[test]
+fn a_partly_staged_file_is_read_from_its_staged_blob() {
+    let dir = repo();
+    let d = dir.path();
+    // Stage a valid move (funnel -> analyzing), then add an unstaged typo below it.
+    write(d, "backlog/F-1.md", &feature("F-1", "analyzing"));
+    git(d, &["add", "backlog/F-1.md"]);
+    write(
+        d,
+        "backlog/F-1.md",
+        &feature("F-1", "analyzing")
+            .replace("title: Feature F-1", "title: Feature F-1\ncolour: red"),
+    );
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+    assert_eq!(
+        concise(d, &[]),
+        (
+            0,
+            "backlog/F-1.md:5:1: warning[field-unknown]: unknown key `colour`\n".into()
+        )
+    );
+}
+
+#[test]
+fn staged_deletions_and_renames() {
+    let dir = repo();
+    let d = dir.path();
+    // Deleting the epic (staged) orphans both features in the staged backlog.
+    git(d, &["rm", "-q", "backlog/E-1.md"]);
+    let (code, out) = concise(d, &["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "backlog/F-1.md:6:9: error[parent-unknown]: parent `E-1` is not an item of this backlog\n\
+         backlog/F-2.md:6:9: error[parent-unknown]: parent `E-1` is not an item of this backlog\n"
+    );
+    git(d, &["reset", "-q", "--hard"]);
+    // A rename keeps the item: no transition, no finding, the new path.
+    git(d, &["mv", "backlog/F-1.md", "backlog/feature-1.md"]);
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+    let list = run(
+        d,
+        &["list", "--staged", "--type", "feature", "--format", "csv"],
+    );
+    assert!(
+        list.stdout
+            .contains("F-1,feature,funnel,Feature F-1,,,E-1,\n"),
+        "{}",
+        list.stdout
+    );
+    let json = run(d, &["show", "F-1", "--staged", "--format", "json"]);
+    assert!(
+        json.stdout.contains("\"path\": \"backlog/feature-1.md\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn transitions_are_checked_against_head() {
+    let dir = repo();
+    let d = dir.path();
+    // funnel -> ready skips analyzing (a warning); the entry rules of ready are met.
+    write(d, "backlog/F-1.md", &feature("F-1", "ready"));
+    // ready -> funnel moves backwards.
+    write(d, "backlog/F-2.md", &feature("F-2", "funnel"));
+    git(d, &["add", "-A"]);
+    assert_eq!(
+        concise(d, &["--staged"]),
+        (0, "backlog/F-1.md:5:9: warning[status-transition]: status skips analyzing: from funnel to ready\n\
+             backlog/F-2.md:5:9: warning[status-transition]: status moves backwards, from ready to funnel\n".into())
+    );
+    // Entering ready without a benefit hypothesis is an error.
+    write(d, "backlog/F-1.md", &feature("F-1", "analyzing"));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "analyzing"]);
+    write(
+        d,
+        "backlog/F-1.md",
+        &feature("F-1", "ready").replace("## Benefit hypothesis\nSales grow.\n\n", ""),
+    );
+    git(d, &["add", "-A"]);
+    let (code, out) = concise(d, &["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "backlog/F-1.md:1:1: error[benefit-hypothesis-missing]: this feature has no `Benefit hypothesis` section\n\
+         backlog/F-1.md:5:9: error[status-entry]: this feature enters ready without a benefit hypothesis\n"
+    );
+    // Per-type severity: transitions off for features.
+    write(
+        d,
+        "popm.toml",
+        "[workflow.feature]\ntransitions = \"off\"\n",
+    );
+    write(d, "backlog/F-1.md", &feature("F-1", "funnel"));
+    git(d, &["add", "-A"]);
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+}
+
+#[test]
+fn rev_reads_an_older_commit_without_checkout() {
+    let dir = repo();
+    let d = dir.path();
+    let first = git(d, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    write(d, "backlog/F-1.md", &feature("F-1", "doing"));
+    git(d, &["commit", "-q", "-am", "break"]);
+    git(d, &["tag", "v1"]);
+    assert_eq!(concise(d, &["--rev", &first]), (0, String::new()));
+    assert_eq!(concise(d, &["--rev", "HEAD~1"]), (0, String::new()));
+    assert_eq!(concise(d, &["--rev", "v1"]).0, 1);
+    // The work tree is untouched by reading a revision.
+    assert!(
+        std::fs::read_to_string(d.join("backlog/F-1.md"))
+            .unwrap()
+            .contains("status: doing")
+    );
+    let tree = run(d, &["tree", "--rev", "HEAD~1"]);
+    assert!(
+        tree.stdout.contains("F-1  Feature F-1 [funnel]"),
+        "{}",
+        tree.stdout
+    );
+    let backlog = run(d, &["backlog", "--rev", "HEAD~1", "--format", "csv"]);
+    assert_eq!(backlog.stdout.lines().count(), 3);
+    let (code, err) = concise(d, &["--rev", "nosuch"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("popm: error: unknown revision `nosuch`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn since_reports_only_what_changed_on_the_branch() {
+    let dir = repo();
+    let d = dir.path();
+    // Legacy problems on main: F-2 has an unknown status.
+    write(d, "backlog/F-2.md", &feature("F-2", "doing"));
+    git(d, &["commit", "-q", "-am", "legacy"]);
+    git(d, &["checkout", "-q", "-b", "topic"]);
+    // On the branch: a new broken feature, committed; a merge from main; an uncommitted change.
+    write(
+        d,
+        "backlog/F-3.md",
+        &feature("F-3", "ready").replace("parent: E-1", "parent: E-7"),
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "F-3"]);
+    git(d, &["checkout", "-q", "main"]);
+    write(
+        d,
+        "backlog/F-4.md",
+        &feature("F-4", "funnel").replace("status: funnel", "status: nope"),
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "F-4 on main"]);
+    git(d, &["checkout", "-q", "topic"]);
+    git(d, &["merge", "-q", "--no-edit", "main"]);
+    write(
+        d,
+        "backlog/E-1.md",
+        &EPIC.replace("title: Epic", "title: Epic\nowner: 7"),
+    );
+    // The whole backlog has the legacy findings (F-2, F-4) and the new ones.
+    let (_, all) = concise(d, &[]);
+    assert_eq!(all.lines().count(), 3, "{all}");
+    // Since main (the merge base is main's tip, F-4 included): F-3, the branch's own, and the items
+    // whose parent changed: E-1 changed in the work tree, so its children are in scope again, with
+    // the legacy findings of F-2 and F-4.
+    let (code, out) = concise(d, &["--since", "main"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "backlog/F-2.md:5:9: error[status-unknown]: unknown status `doing` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n\
+         backlog/F-3.md:6:9: error[parent-unknown]: parent `E-7` is not an item of this backlog\n\
+         backlog/F-4.md:5:9: error[status-unknown]: unknown status `nope` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n"
+    );
+    // Without the work-tree change to E-1, only F-3.
+    git(d, &["checkout", "-q", "--", "backlog/E-1.md"]);
+    assert_eq!(
+        concise(d, &["--since", "main"]),
+        (1, "backlog/F-3.md:6:9: error[parent-unknown]: parent `E-7` is not an item of this backlog\n".into())
+    );
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_says_so() {
+    let dir = repo();
+    let origin = dir.path();
+    for i in 0..3 {
+        write(
+            origin,
+            "backlog/F-1.md",
+            &feature("F-1", "funnel").replace("Feature F-1", &format!("Feature F-1 v{i}")),
+        );
+        git(origin, &["commit", "-q", "-am", &format!("v{i}")]);
+    }
+    git(origin, &["branch", "old", "HEAD~3"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.display());
+    git(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "shallow",
+        ],
+    );
+    let shallow = clones.path().join("shallow");
+    let (code, err) = concise(&shallow, &["--since", "origin/old"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not in this shallow clone"), "{err}");
+    assert!(err.contains("git fetch --unshallow"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Plain checks work in a shallow clone.
+    assert_eq!(concise(&shallow, &["--staged"]), (0, String::new()));
+}
+
+#[test]
+fn a_repository_without_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "backlog/E-1.md", EPIC);
+    write(
+        d,
+        "backlog/F-1.md",
+        &feature("F-1", "ready").replace("## Benefit hypothesis\nSales grow.\n\n", ""),
+    );
+    // Nothing staged: an empty staged backlog is clean.
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+    git(d, &["add", "-A"]);
+    // Everything is new: entry rules apply to the state each item starts in.
+    let (code, out) = concise(d, &["--staged"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("error[status-entry]: this feature enters ready without a benefit hypothesis"),
+        "{out}"
+    );
+    let (code, err) = concise(d, &["--rev", "HEAD"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "popm: error: HEAD has no commits yet\n")
+    );
+    let (code, err) = concise(d, &["--since", "main"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("HEAD has no commits yet"), "{err}");
+}
+
+#[test]
+fn outside_a_repository_git_flags_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "backlog/E-1.md", EPIC);
+    assert_eq!(concise(d, &[]), (0, String::new()));
+    for flag in [&["--staged"][..], &["--rev", "HEAD"], &["--since", "main"]] {
+        let (code, err) = concise(d, flag);
+        assert_eq!(code, 2, "{flag:?}");
+        assert!(err.contains("needs a git repository"), "{err}");
+        assert_eq!(err.lines().count(), 1);
+    }
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn hook_install_and_uninstall() {
+    let dir = repo();
+    let d = dir.path();
+    let hook = d.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("was not written by popm; use --force"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(run(d, &["hook", "uninstall"]).code, 2);
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    assert_eq!(run(d, &["hook", "install", "--force"]).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(d.join(".git/hooks/pre-commit.bak")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    assert!(
+        std::fs::read_to_string(&hook)
+            .unwrap()
+            .contains("exec popm check --staged")
+    );
+    // The hook blocks a bad commit (popm must be on PATH, as for a user).
+    let bin = Path::new(env!("CARGO_BIN_EXE_popm"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    write(d, "backlog/F-1.md", &feature("F-1", "doing"));
+    let commit = Command::new("git")
+        .current_dir(d)
+        .env("PATH", &path)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-q",
+            "-am",
+            "bad",
+        ])
+        .output()
+        .unwrap();
+    assert!(!commit.status.success());
+    // git shows a hook's output on its stderr.
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&commit.stdout),
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    assert!(shown.contains("unknown status `doing`"), "{shown}");
+    assert_eq!(run(d, &["hook", "uninstall"]).code, 0);
+    assert!(!hook.exists());
+}
+
+/// The real pre-commit framework installs popm from this repository (as a team's
+/// .pre-commit-config.yaml would) and runs the `popm-check` hook of .pre-commit-hooks.yaml: a bad
+/// staged item blocks the commit, a good one passes. pre-commit builds popm with `cargo install`
+/// (a release build: minutes the first time, cached in target/pre-commit afterwards).
+#[test]
+fn the_pre_commit_framework_runs_the_hook() {
+    let popm_repo = common::root();
+    if !common::tool_available(
+        Command::new("pre-commit").arg("--version"),
+        "pre-commit (PyPI)",
+    ) {
+        return;
+    }
+    let Ok(head) = Command::new("git")
+        .current_dir(&popm_repo)
+        .args(["rev-parse", "HEAD"])
+        .output()
+    else {
+        eprintln!("skipped: popm's sources are not a git repository");
+        return;
+    };
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    if !head.status.success() || rev.is_empty() {
+        eprintln!("skipped: popm's sources are not a git repository with commits");
+        return;
+    }
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: popm-check\n",
+            popm_repo.display()
+        ),
+    );
+    git(d, &["add", ".pre-commit-config.yaml"]);
+    git(d, &["commit", "-q", "-m", "pre-commit config"]);
+    let pre_commit = |args: &[&str]| {
+        Command::new("pre-commit")
+            .current_dir(d)
+            .args(args)
+            // Builds are cached across runs; the hook environment is per repository and rev.
+            .env(
+                "CARGO_TARGET_DIR",
+                popm_repo.join("target").join("pre-commit"),
+            )
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .output()
+            .expect("pre-commit runs")
+    };
+    let install = pre_commit(&["install"]);
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let commit = |message: &str| {
+        Command::new("git")
+            .current_dir(d)
+            .args(["commit", "-q", "-m", message])
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env(
+                "CARGO_TARGET_DIR",
+                popm_repo.join("target").join("pre-commit"),
+            )
+            .output()
+            .unwrap()
+    };
+    // A bad staged item blocks the commit.
+    write(d, "backlog/F-1.md", &feature("F-1", "doing"));
+    git(d, &["add", "backlog/F-1.md"]);
+    let bad = commit("bad");
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bad.stdout),
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(!bad.status.success(), "{shown}");
+    assert!(shown.contains("popm check"), "{shown}");
+    assert!(shown.contains("unknown status `doing`"), "{shown}");
+    // A good one passes.
+    write(d, "backlog/F-1.md", &feature("F-1", "analyzing"));
+    git(d, &["add", "backlog/F-1.md"]);
+    let good = commit("good");
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&good.stdout),
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(good.status.success(), "{shown}");
+    assert!(git(d, &["log", "--format=%s", "-1"]).starts_with("good"));
+}
