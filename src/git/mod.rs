@@ -94,10 +94,9 @@ impl Git {
 
     /// Resolves a revision (`main`, `v1.0`, `HEAD~2`, a short hash) to a commit.
     pub fn commit(&self, rev: &str) -> Result<ObjectId> {
-        if rev == "HEAD" || rev.starts_with("HEAD~") || rev.starts_with("HEAD^") {
-            if self.head()?.is_none() {
-                return Err("HEAD has no commits yet".into());
-            }
+        let names_head = rev == "HEAD" || rev.starts_with("HEAD~") || rev.starts_with("HEAD^");
+        if names_head && self.head()?.is_none() {
+            return Err("HEAD has no commits yet".into());
         }
         let object = self
             .repo
