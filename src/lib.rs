@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod git;
 pub mod model;
 pub mod parse;

@@ -3,10 +3,14 @@
 mod backlog;
 mod board;
 mod check;
+mod edit;
+mod export;
 mod filters;
+mod fmt;
 mod hook;
 mod init;
 mod list;
+mod new;
 mod pi;
 mod show;
 mod tree;
@@ -101,6 +105,25 @@ pub enum Command {
     Pi(pi::Args),
     /// Show a Kanban board: one column per workflow state.
     Board(board::Args),
+    /// Create an item from a template, with the next free id.
+    New(new::Args),
+    /// Edit an item's frontmatter: KEY=VALUE, KEY= (remove), KEY+=V / KEY-=V (lists).
+    Set(edit::SetArgs),
+    /// Move an item to another status, following the workflow's entry rules.
+    Move(edit::MoveArgs),
+    /// Give an item a new id and update every reference to it.
+    Renumber(edit::RenumberArgs),
+    /// Normalize frontmatter: canonical key order, flow lists of names, final newline.
+    Fmt(fmt::Args),
+    /// Export the whole backlog as CSV or JSON.
+    Export(export::Args),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Write a commented popm.toml and an example backlog.
     Init(init::Args),
     /// List every rule with its default severity.
@@ -144,6 +167,28 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if let Command::Hook(args) = &cli.command {
         return hook::run(&dir, args);
     }
+    if let Command::Completions { shell } = &cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut out = Vec::new();
+        clap_complete::generate(*shell, &mut command, "popm", &mut out);
+        write_out(
+            &mut std::io::stdout().lock(),
+            &String::from_utf8_lossy(&out),
+        )?;
+        return Ok(Outcome::Clean);
+    }
+    if let Command::Man = &cli.command {
+        let command = <Cli as clap::CommandFactory>::command();
+        let mut out = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut out)
+            .map_err(|e| EnvError::Other(format!("cannot render the man page: {e}")))?;
+        write_out(
+            &mut std::io::stdout().lock(),
+            &String::from_utf8_lossy(&out),
+        )?;
+        return Ok(Outcome::Clean);
+    }
     let (source, needs_git) = match &cli.command {
         Command::Check(a) => (a.source.source(), a.since.is_some()),
         Command::List(a) => (a.source.source(), false),
@@ -152,7 +197,8 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Backlog(a) => (a.source.source(), false),
         Command::Pi(a) => (a.source(), false),
         Command::Board(a) => (a.source.source(), false),
-        Command::Init(_) | Command::Rules | Command::Hook(_) => (Source::WorkTree, false),
+        Command::Export(a) => (a.source.source(), false),
+        _ => (Source::WorkTree, false),
     };
     let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
     match &cli.command {
@@ -163,7 +209,13 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Backlog(args) => backlog::run(&workspace, args, cli.color),
         Command::Pi(args) => pi::run(&workspace, args, cli.color),
         Command::Board(args) => board::run(&workspace, args, cli.color),
-        Command::Init(_) | Command::Rules | Command::Hook(_) => Ok(Outcome::Clean),
+        Command::New(args) => new::run(&workspace, args),
+        Command::Set(args) => edit::set(&workspace, args),
+        Command::Move(args) => edit::move_item(&workspace, args),
+        Command::Renumber(args) => edit::renumber(&workspace, args),
+        Command::Fmt(args) => fmt::run(&workspace, args),
+        Command::Export(args) => export::run(&workspace, args, cli.color),
+        _ => Ok(Outcome::Clean),
     }
 }
 

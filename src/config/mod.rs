@@ -42,6 +42,48 @@ struct RawConfig {
     rules: BTreeMap<String, String>,
     #[serde(default)]
     pi: RawPi,
+    #[serde(default)]
+    new: RawNew,
+}
+
+/// `[new]`: where `popm new` writes and how it names items.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNew {
+    folder: Option<String>,
+    #[serde(default)]
+    folders: BTreeMap<String, String>,
+    templates: Option<String>,
+    #[serde(default)]
+    prefixes: BTreeMap<String, String>,
+}
+
+/// Settings of `popm new`.
+#[derive(Debug, Clone, Default)]
+pub struct NewItems {
+    /// Folder for new items, relative to the project root (default: the first backlog root).
+    pub folder: Option<String>,
+    /// Per type folders, overriding `folder`.
+    pub folders: BTreeMap<ItemType, String>,
+    /// A folder of `<type>.md` templates overriding the built-in ones.
+    pub templates: Option<String>,
+    /// Id prefix per type (default E, C, F, S).
+    pub prefixes: BTreeMap<ItemType, String>,
+}
+
+impl NewItems {
+    pub fn prefix(&self, t: ItemType) -> Option<&str> {
+        if let Some(p) = self.prefixes.get(&t) {
+            return Some(p);
+        }
+        match t {
+            ItemType::Epic => Some("E"),
+            ItemType::Capability => Some("C"),
+            ItemType::Feature => Some("F"),
+            ItemType::Story => Some("S"),
+            ItemType::Pi => None,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,6 +205,7 @@ pub struct Config {
     severities: BTreeMap<Rule, Option<Severity>>,
     /// The share of capacity a team should plan to, in percent (`load-high` above it).
     pub planning_load: f64,
+    pub new: NewItems,
 }
 
 pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
@@ -359,7 +402,29 @@ impl Config {
             ));
         }
 
+        let mut new = NewItems {
+            folder: raw.new.folder,
+            templates: raw.new.templates,
+            ..NewItems::default()
+        };
+        for (type_name, folder) in raw.new.folders {
+            let t = ItemType::parse(&type_name)
+                .ok_or_else(|| format!("[new.folders]: unknown item type `{type_name}`"))?;
+            new.folders.insert(t, folder);
+        }
+        for (type_name, prefix) in raw.new.prefixes {
+            let t = ItemType::parse(&type_name)
+                .ok_or_else(|| format!("[new.prefixes]: unknown item type `{type_name}`"))?;
+            if prefix.is_empty() || !prefix.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Err(format!(
+                    "[new.prefixes] {type_name} = \"{prefix}\": use letters and digits"
+                ));
+            }
+            new.prefixes.insert(t, prefix);
+        }
+
         Ok(Config {
+            new,
             display_path: None,
             planning_load,
             file,

@@ -1,0 +1,392 @@
+//! `popm set`, `popm move` and `popm renumber`: edits of existing items, validated before they are
+//! written, written atomically, and only ever changing the text they were asked to change.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::frontmatter::{self, Edit};
+use crate::edit::{scalar, write};
+use crate::model::{Backlog, Item};
+use crate::render::diagnostics::concise;
+use crate::rules;
+use crate::workspace::{Checked, EnvError, Workspace};
+
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// The item's id.
+    id: String,
+    /// KEY=VALUE (set), KEY= (remove), KEY+=VALUE / KEY-=VALUE (add to / remove from a list).
+    /// Nested WSJF inputs: wsjf.job_size=8.
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    changes: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MoveArgs {
+    /// The item's id.
+    id: String,
+    /// The state to move to (aliases such as `backlog` work).
+    status: String,
+    /// Move even when the item does not meet the state's entry rules (with a warning).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenumberArgs {
+    /// The id to replace.
+    old: String,
+    /// The new id.
+    new: String,
+    /// When OLD names two items (a collision after a merge), the file of the one to renumber; the
+    /// references are then left alone, since they cannot be told apart.
+    #[arg(long, value_name = "FILE")]
+    path: Option<String>,
+}
+
+const NUMBER_KEYS: &[&str] = &[
+    "points",
+    "estimate",
+    "iteration",
+    "rank",
+    "iterations",
+    "iteration_weeks",
+];
+const LIST_KEYS: &[&str] = &["team", "labels", "depends_on"];
+
+/// Turns `KEY=VALUE` words into edits, formatting each value as YAML that reads back as written.
+fn parse_change(change: &str) -> Result<Edit, String> {
+    let (key, op, value) = if let Some((k, v)) = change.split_once("+=") {
+        (k, "+=", v)
+    } else if let Some((k, v)) = change.split_once("-=") {
+        (k, "-=", v)
+    } else if let Some((k, v)) = change.split_once('=') {
+        (k, "=", v)
+    } else {
+        return Err(format!(
+            "`{change}` is not KEY=VALUE (KEY= removes, KEY+=V and KEY-=V edit lists)"
+        ));
+    };
+    let key = key.trim();
+    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{key}` is not a key"));
+    }
+    let path: Vec<String> = key.split('.').map(str::to_string).collect();
+    if path.len() > 2 || path.iter().any(String::is_empty) {
+        return Err(format!(
+            "`{key}`: keys nest at most one level (e.g. wsjf.job_size)"
+        ));
+    }
+    let is_list = path.len() == 1 && LIST_KEYS.contains(&key);
+    let is_number = path[0] == "wsjf" || NUMBER_KEYS.contains(&key);
+    let format = |v: &str| -> Result<String, String> {
+        if is_number {
+            let n: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{key}` takes a number, not `{v}`"))?;
+            if !n.is_finite() {
+                return Err(format!("`{key}` takes a finite number"));
+            }
+            Ok(crate::render::format_number(n))
+        } else {
+            Ok(scalar::string(v))
+        }
+    };
+    Ok(match op {
+        "+=" | "-=" if !is_list => return Err(format!("`{key}` is not a list: use {key}=VALUE")),
+        "+=" => Edit::Append {
+            key: key.into(),
+            yaml: format(value)?,
+        },
+        "-=" => Edit::RemoveElement {
+            key: key.into(),
+            value: value.into(),
+        },
+        _ if value.is_empty() => Edit::Remove { path },
+        // Lists are written as lists; a single team stays a plain name.
+        _ if is_list && (key != "team" || value.contains(',')) => {
+            let items: Result<Vec<String>, String> =
+                value.split(',').map(|v| format(v.trim())).collect();
+            Edit::Set {
+                path,
+                yaml: format!("[{}]", items?.join(", ")),
+            }
+        }
+        _ => Edit::Set {
+            path,
+            yaml: format(value)?,
+        },
+    })
+}
+
+pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
+    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| parse_change(c)).collect();
+    let edits = match edits {
+        Ok(e) => e,
+        Err(reason) => return refuse(&reason),
+    };
+    let checked = writable(workspace)?;
+    let item = find(&checked.backlog, &args.id)?;
+    apply(workspace, &checked, item, &edits, false)
+}
+
+pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvError> {
+    let checked = writable(workspace)?;
+    let item = find(&checked.backlog, &args.id)?;
+    let kind = item
+        .kind()
+        .ok_or_else(|| EnvError::Other(format!("`{}` has no valid type", args.id)))?;
+    let Some(workflow) = workspace.config.workflow(kind) else {
+        return refuse(&format!("{} has no workflow", kind.with_article()));
+    };
+    let Some(target) = workflow.resolve(&args.status) else {
+        return refuse(&format!(
+            "`{}` is not a state of the {} workflow: {}",
+            args.status,
+            kind.as_str(),
+            workflow.states.join(", ")
+        ));
+    };
+    let name = &workflow.states[target];
+    if item.state == Some(target) {
+        println!("{} is already {name}", args.id);
+        return Ok(Outcome::Clean);
+    }
+    let missing = rules::transitions::entry_failures(item, workflow, target);
+    if !missing.is_empty() {
+        let reason = format!(
+            "{} cannot enter {name} without {}",
+            args.id,
+            missing.join(", ")
+        );
+        if !args.force {
+            return refuse(&format!("{reason} (--force moves it anyway)"));
+        }
+        eprintln!("warning: {reason}; moved anyway (--force)");
+    }
+    if let Some(from) = item.state
+        && (target < from || target > from + 1)
+    {
+        let how = if target < from {
+            "backwards"
+        } else {
+            "over states"
+        };
+        eprintln!(
+            "warning: {} moves {how}: from {} to {name}",
+            args.id, workflow.states[from]
+        );
+    }
+    let edit = Edit::Set {
+        path: vec!["status".into()],
+        yaml: scalar::string(name),
+    };
+    apply(workspace, &checked, item, &[edit], args.force)
+}
+
+pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
+    if args
+        .new
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '\\')
+        || args.new.contains("..")
+    {
+        return refuse(&format!(
+            "`{}` is not a valid id (no spaces, separators or `..`)",
+            args.new
+        ));
+    }
+    let checked = writable(workspace)?;
+    let backlog = &checked.backlog;
+    if backlog.get(&args.new).is_some() {
+        return refuse(&format!("`{}` is already used", args.new));
+    }
+    let owners: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| i.id() == Some(args.old.as_str()))
+        .collect();
+    let (target, with_references) = match (&args.path, owners.as_slice()) {
+        (_, []) => return Err(unknown_id(backlog, &args.old)),
+        (None, [one]) => (*one, true),
+        (None, _) => {
+            let paths: Vec<&str> = owners.iter().map(|i| i.path.as_str()).collect();
+            return refuse(&format!(
+                "`{}` names {} items ({}); say which with --path",
+                args.old,
+                owners.len(),
+                paths.join(", ")
+            ));
+        }
+        (Some(path), many) => match many.iter().find(|i| i.path == *path) {
+            Some(item) => (*item, many.len() == 1),
+            None => return refuse(&format!("no item `{}` in {path}", args.old)),
+        },
+    };
+    let new_yaml = scalar::string(&args.new);
+    let mut plan: Vec<(&Item, Vec<Edit>)> = vec![(
+        target,
+        vec![Edit::Set {
+            path: vec!["id".into()],
+            yaml: new_yaml.clone(),
+        }],
+    )];
+    let mut review = Vec::new();
+    for item in &backlog.items {
+        let mut edits = Vec::new();
+        let refers_parent = item.parent.as_ref().is_some_and(|p| p.value == args.old);
+        let refers_pi = item.pi.as_ref().is_some_and(|p| p.value == args.old);
+        let refers_dep = item.depends_on.iter().any(|d| d.value == args.old);
+        if !(refers_parent || refers_pi || refers_dep) {
+            continue;
+        }
+        if !with_references {
+            review.push(item.path.as_str());
+            continue;
+        }
+        if refers_parent {
+            edits.push(Edit::Set {
+                path: vec!["parent".into()],
+                yaml: new_yaml.clone(),
+            });
+        }
+        if refers_pi {
+            edits.push(Edit::Set {
+                path: vec!["pi".into()],
+                yaml: new_yaml.clone(),
+            });
+        }
+        if refers_dep {
+            edits.push(Edit::ReplaceElement {
+                key: "depends_on".into(),
+                old: args.old.clone(),
+                yaml: new_yaml.clone(),
+            });
+        }
+        if std::ptr::eq(item, target) {
+            plan[0].1.extend(edits);
+        } else {
+            plan.push((item, edits));
+        }
+    }
+    // Prepare every file first; write only when all of them can be written.
+    let mut writes = Vec::new();
+    for (item, edits) in &plan {
+        let (path, original, text) = read(workspace, item)?;
+        let new = frontmatter::apply(&text, edits)
+            .map_err(|e| EnvError::Other(format!("{}: {e}", item.path)))?;
+        writes.push((item.path.clone(), path, original, new));
+    }
+    for (shown, path, original, new) in &writes {
+        write::replace(path, original, new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+        println!("updated {shown}");
+    }
+    for path in review {
+        eprintln!(
+            "note: {path} refers to `{}`; check which item it means",
+            args.old
+        );
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Reads an item's file for editing: its path on disk, its bytes, its text.
+fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String), EnvError> {
+    let path = workspace.display_root.join(&item.path);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| EnvError::Other(format!("cannot read {}: {e}", item.path)))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| {
+        EnvError::Other(format!(
+            "{} is not UTF-8; popm edits UTF-8 files only",
+            item.path
+        ))
+    })?;
+    Ok((path, bytes, text))
+}
+
+fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
+    if workspace.source != crate::workspace::Source::WorkTree {
+        return Err(EnvError::Other(
+            "edits apply to the work tree; drop --staged / --rev".into(),
+        ));
+    }
+    workspace.check()
+}
+
+fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
+    let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
+    let hint = crate::model::did_you_mean(id, &ids)
+        .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+    EnvError::Other(format!("no item has the id `{id}`{hint}"))
+}
+
+fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
+    backlog.get(id).ok_or_else(|| unknown_id(backlog, id))
+}
+
+/// An edit that cannot be made: nothing changes, exit 1 with the reason.
+fn refuse(reason: &str) -> Result<Outcome, EnvError> {
+    eprintln!("popm: nothing changed: {reason}");
+    Ok(Outcome::Findings)
+}
+
+/// Applies edits to one item, refusing when they would add an error to it.
+fn apply(
+    workspace: &Workspace,
+    checked: &Checked,
+    item: &Item,
+    edits: &[Edit],
+    force: bool,
+) -> Result<Outcome, EnvError> {
+    let (path, original, text) = read(workspace, item)?;
+    let new = match frontmatter::apply(&text, edits) {
+        Ok(new) => new,
+        Err(reason) => return refuse(&format!("{}: {reason}", item.path)),
+    };
+    let introduced = introduced_errors(workspace, checked, item, &new);
+    if !introduced.is_empty() && !force {
+        eprint!("{}", concise(&introduced));
+        return refuse("the edit would add the errors above");
+    }
+    write::replace(&path, &original, &new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+    println!("updated {}", item.path);
+    Ok(Outcome::Clean)
+}
+
+/// The errors on this item after the edit that it did not have before (status-unknown, wsjf-scale,
+/// parent-unknown, ...): the same rules `popm check` runs.
+fn introduced_errors(
+    workspace: &Workspace,
+    checked: &Checked,
+    item: &Item,
+    new_text: &str,
+) -> Vec<Diagnostic> {
+    let (parsed, text) = crate::parse::parse_file(&item.path, new_text.as_bytes().to_vec());
+    let mut items: Vec<Item> = checked
+        .backlog
+        .items
+        .iter()
+        .filter(|i| i.path != item.path)
+        .cloned()
+        .collect();
+    items.extend(parsed.item);
+    let mut sources = std::collections::HashMap::new();
+    if let Some(t) = text {
+        sources.insert(item.path.clone(), t);
+    }
+    let backlog = Backlog::new(items, sources, &workspace.config);
+    let mut after = parsed.diagnostics;
+    rules::check_backlog(&backlog, &workspace.config, &mut after);
+    let after = rules::finish(after, &workspace.config);
+    // Across the whole backlog: changing an id or a parent can break other items too.
+    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
+    let before: HashSet<_> = checked.diagnostics.iter().map(key).collect();
+    after
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| !before.contains(&key(d)))
+        .collect()
+}

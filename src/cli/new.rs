@@ -1,0 +1,295 @@
+//! `popm new`: a new item from a template, with the next free id.
+
+use std::path::{Path, PathBuf};
+
+use super::Outcome;
+use crate::edit::frontmatter::{self, Edit};
+use crate::edit::{scalar, write};
+use crate::model::{EnablerKind, ItemType, natural_cmp};
+use crate::workspace::{EnvError, Workspace};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// epic, capability, feature, story or pi.
+    #[arg(value_parser = super::list::parse_type)]
+    item_type: ItemType,
+    /// The title.
+    title: String,
+    /// The parent's id.
+    #[arg(long, value_name = "ID")]
+    parent: Option<String>,
+    /// The team (repeat for several, on features and capabilities).
+    #[arg(long, value_name = "TEAM")]
+    team: Vec<String>,
+    /// The PI the item is planned for.
+    #[arg(long, value_name = "PI")]
+    pi: Option<String>,
+    /// Make it an enabler of this kind.
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    enabler: Option<EnablerKind>,
+    /// The initial status (default: the workflow's first state).
+    #[arg(long, value_name = "STATUS")]
+    status: Option<String>,
+    /// Use this id instead of the next free one (required for PIs).
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Open the new file in $VISUAL or $EDITOR.
+    #[arg(long)]
+    edit: bool,
+}
+
+fn parse_kind(s: &str) -> Result<EnablerKind, String> {
+    EnablerKind::parse(s)
+        .ok_or_else(|| "use exploration, architectural, infrastructure or compliance".into())
+}
+
+const TEMPLATES: &[(ItemType, &str)] = &[
+    (ItemType::Epic, include_str!("templates/new/epic.md")),
+    (
+        ItemType::Capability,
+        include_str!("templates/new/capability.md"),
+    ),
+    (ItemType::Feature, include_str!("templates/new/feature.md")),
+    (ItemType::Story, include_str!("templates/new/story.md")),
+    (ItemType::Pi, include_str!("templates/new/pi.md")),
+];
+
+/// A file name part from a title: lowercase letters and digits (any script) joined by `-`, at most
+/// 60 characters; never a separator, `..`, or a control character.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.chars().count() >= 60 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The next id for a prefix: one more than the highest `PREFIX-<n>` in use. Two clones that create
+/// items at once can pick the same id; `id-duplicate` reports it after the merge and
+/// `popm renumber` fixes it (docs/authoring.md explains the trade-off).
+pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let highest = ids
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_prefix('-')?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{}", highest + 1)
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.contains("..")
+        && !id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '\\')
+}
+
+pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
+    let config = &workspace.config;
+    let checked = workspace.check()?;
+    let backlog = &checked.backlog;
+    let t = args.item_type;
+    let id = match (&args.id, config.new.prefix(t)) {
+        (Some(id), _) => id.clone(),
+        (None, Some(prefix)) => {
+            let mut ids: Vec<&str> = backlog.items.iter().filter_map(|i| i.id()).collect();
+            ids.sort_by(|a, b| natural_cmp(a, b));
+            next_id(prefix, ids.into_iter())
+        }
+        (None, None) => {
+            return Err(EnvError::Other(
+                "a PI needs --id (e.g. --id PI-2027.3)".into(),
+            ));
+        }
+    };
+    if !valid_id(&id) {
+        return Err(EnvError::Other(format!(
+            "`{id}` is not a valid id (no spaces, separators or `..`)"
+        )));
+    }
+    if backlog.get(&id).is_some() {
+        return Err(EnvError::Other(format!("the id `{id}` is already used")));
+    }
+    let status = match (config.workflow(t), &args.status) {
+        (Some(w), Some(s)) => match w.resolve(s) {
+            Some(i) => Some(w.states[i].clone()),
+            None => {
+                return Err(EnvError::Other(format!(
+                    "`{s}` is not a state of the {} workflow: {}",
+                    t.as_str(),
+                    w.states.join(", ")
+                )));
+            }
+        },
+        (Some(w), None) => w.states.first().cloned(),
+        (None, _) => None,
+    };
+    for (what, reference) in [("parent", &args.parent), ("pi", &args.pi)] {
+        if let Some(r) = reference
+            && backlog.get(r).is_none()
+        {
+            return Err(EnvError::Other(format!(
+                "--{what} `{r}`: no item has that id"
+            )));
+        }
+    }
+
+    let template = template(workspace, t)?;
+    let title = args.title.trim();
+    if title.is_empty() {
+        return Err(EnvError::Other("the title is empty".into()));
+    }
+    let text = template
+        .replace("{{id}}", &scalar::string(&id))
+        .replace("{{title}}", &scalar::string(title))
+        .replace("{{status}}", status.as_deref().unwrap_or(""))
+        .replace("{{start}}", &jiff::ZonedDateTime::now().date().to_string());
+    let mut edits = Vec::new();
+    let mut set = |key: &str, yaml: String| {
+        edits.push(Edit::Set {
+            path: vec![key.into()],
+            yaml,
+        })
+    };
+    if let Some(p) = &args.parent {
+        set("parent", scalar::string(p));
+    }
+    match args.team.as_slice() {
+        [] => {}
+        [one] if !t.allows_many_teams() => set("team", scalar::string(one)),
+        many => set(
+            "team",
+            format!(
+                "[{}]",
+                many.iter()
+                    .map(|m| scalar::string(m))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+    if let Some(pi) = &args.pi {
+        set("pi", scalar::string(pi));
+    }
+    if let Some(kind) = args.enabler {
+        set("enabler", kind.as_str().into());
+    }
+    let text = frontmatter::apply(&text, &edits)
+        .map_err(|e| EnvError::Other(format!("the template: {e}")))?;
+
+    let folder = config
+        .new
+        .folders
+        .get(&t)
+        .or(config.new.folder.as_ref())
+        .or(config.roots.first())
+        .cloned()
+        .unwrap_or_else(|| "backlog".into());
+    let dir = config.project_root.join(&folder);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", dir.display())))?;
+    let stem = match slug(title) {
+        s if s.is_empty() => id.clone(),
+        s => format!("{id}-{s}"),
+    };
+    let path = dir.join(format!("{stem}.md"));
+    ensure_inside(&dir, &path)?;
+    write::create(&path, &text).map_err(|e| EnvError::Other(e.to_string()))?;
+    println!("{}", workspace.display(&path));
+    if args.edit {
+        open_editor(&path)?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
+    if let Some(folder) = &workspace.config.new.templates {
+        let path = workspace
+            .config
+            .project_root
+            .join(folder)
+            .join(format!("{}.md", t.as_str()));
+        if path.is_file() {
+            return std::fs::read_to_string(&path).map_err(|e| {
+                EnvError::Other(format!("cannot read the template {}: {e}", path.display()))
+            });
+        }
+    }
+    let builtin = TEMPLATES
+        .iter()
+        .find(|(k, _)| *k == t)
+        .map(|(_, text)| *text)
+        .unwrap_or_default();
+    Ok(builtin.to_string())
+}
+
+/// The file name comes from an id and a slug; this makes sure it cannot leave the folder.
+fn ensure_inside(dir: &Path, path: &Path) -> Result<(), EnvError> {
+    let name_ok = path
+        .file_name()
+        .is_some_and(|n| !n.to_string_lossy().contains(['/', '\\']));
+    if path.parent() != Some(dir) || !name_ok {
+        return Err(EnvError::Other(format!(
+            "refusing to write outside {}",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn open_editor(path: &PathBuf) -> Result<(), EnvError> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .map_err(|_| EnvError::Other("--edit: set $VISUAL or $EDITOR".into()))?;
+    let mut words = editor.split_whitespace();
+    let program = words
+        .next()
+        .ok_or_else(|| EnvError::Other("--edit: $EDITOR is empty".into()))?;
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(path)
+        .status()
+        .map_err(|e| EnvError::Other(format!("cannot start {program}: {e}")))?;
+    if !status.success() {
+        return Err(EnvError::Other(format!("{program} exited with {status}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_readable() {
+        assert_eq!(
+            slug("Self-service password reset!"),
+            "self-service-password-reset"
+        );
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("Café crème à la carte"), "café-crème-à-la-carte");
+        assert_eq!(slug("\u{1b}[31mred\ttext"), "31mred-text");
+        assert_eq!(slug("///"), "");
+        assert_eq!(slug(&"a".repeat(200)).len(), 60);
+    }
+
+    #[test]
+    fn next_ids() {
+        assert_eq!(
+            next_id("F", ["F-1", "F-10", "F-9", "FX-99", "F-x"].into_iter()),
+            "F-11"
+        );
+        assert_eq!(next_id("S", std::iter::empty()), "S-1");
+    }
+}

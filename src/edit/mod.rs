@@ -1,0 +1,6 @@
+//! Changing items: surgical frontmatter edits and atomic writes.
+
+pub mod format;
+pub mod frontmatter;
+pub mod scalar;
+pub mod write;
