@@ -276,9 +276,30 @@ impl<'a> Doc<'a> {
             && !matches!(value.value, Value::Null if self.text[self.offset(value)..].starts_with(':'))
     }
 
-    fn insert_line_before_close(&self, line: &str) -> String {
-        let at = self.lines[self.close].0;
-        format!("{}{line}{}{}", &self.text[..at], self.eol, &self.text[at..])
+    /// Inserts the lines of a new top-level key where `popm fmt` would put it: after the last key
+    /// that comes before it in the canonical order (unknown keys go last).
+    fn insert_key(&self, key: &str, lines: &str) -> String {
+        let rank = |k: &str| {
+            super::format::ORDER
+                .iter()
+                .position(|o| *o == k)
+                .unwrap_or(super::format::ORDER.len())
+        };
+        let new_rank = rank(key);
+        let after = self
+            .entries()
+            .iter()
+            .filter(|(k, _)| k.as_str().is_some_and(|k| rank(k) <= new_rank))
+            .map(|(k, _)| self.block_end(self.line(k)))
+            .max();
+        let at = match after {
+            Some(line) => self.lines[line].2,
+            None => self.lines[self.first].0,
+        };
+        let before = &self.text[..at];
+        // The line before may be the file's last, without a line break.
+        let joint = if before.ends_with('\n') { "" } else { self.eol };
+        format!("{before}{joint}{lines}{}{}", self.eol, &self.text[at..])
     }
 
     fn replace(&self, range: std::ops::Range<usize>, with: &str) -> String {
@@ -333,7 +354,7 @@ fn replace_whole_value(doc: &Doc, key: &Node, yaml: &str) -> Result<String, Stri
 fn set(doc: &Doc, path: &[String], yaml: &str) -> Result<String, String> {
     match path {
         [key] => match find(doc.entries(), key) {
-            None => Ok(doc.insert_line_before_close(&format!("{key}: {yaml}"))),
+            None => Ok(doc.insert_key(key, &format!("{key}: {yaml}"))),
             Some((k, v))
                 if doc.value_is_inline(k, v)
                     && !matches!(v.value, Value::Map(_) | Value::Seq(_)) =>
@@ -344,7 +365,7 @@ fn set(doc: &Doc, path: &[String], yaml: &str) -> Result<String, String> {
             Some((k, _)) => replace_whole_value(doc, k, yaml),
         },
         [key, sub] => match find(doc.entries(), key) {
-            None => Ok(doc.insert_line_before_close(&format!("{key}:{}  {sub}: {yaml}", doc.eol))),
+            None => Ok(doc.insert_key(key, &format!("{key}:{}  {sub}: {yaml}", doc.eol))),
             Some((k, v)) => match &v.value {
                 Value::Map(children) => match find(children, sub) {
                     Some((_, cv)) if !matches!(cv.value, Value::Map(_) | Value::Seq(_)) => {
@@ -443,7 +464,7 @@ fn remove(doc: &Doc, path: &[String]) -> Result<String, String> {
 
 fn append(doc: &Doc, key: &str, yaml: &str) -> Result<String, String> {
     let Some((k, v)) = find(doc.entries(), key) else {
-        return Ok(doc.insert_line_before_close(&format!("{key}: [{yaml}]")));
+        return Ok(doc.insert_key(key, &format!("{key}: [{yaml}]")));
     };
     match &v.value {
         Value::Seq(items) => {
@@ -586,7 +607,11 @@ mod tests {
         );
         assert_eq!(
             set(DOC, "parent", "E-1"),
-            DOC.replace("z_unknown: keep me\n", "z_unknown: keep me\nparent: E-1\n")
+            DOC.replace("status: funnel\n", "status: funnel\nparent: E-1\n")
+        );
+        assert_eq!(
+            set(DOC, "x_new", "1"),
+            DOC.replace("z_unknown: keep me\n", "z_unknown: keep me\nx_new: 1\n")
         );
         assert_eq!(
             set(DOC, "labels", "[c]"),
@@ -613,10 +638,7 @@ mod tests {
         assert_eq!(append("team", "z"), DOC.replace("[x, y]", "[x, y, z]"));
         assert_eq!(
             append("depends_on", "F-9"),
-            DOC.replace(
-                "z_unknown: keep me\n",
-                "z_unknown: keep me\ndepends_on: [F-9]\n"
-            )
+            DOC.replace("team: [x, y]\n", "team: [x, y]\ndepends_on: [F-9]\n")
         );
         let drop = |key: &str, v: &str| {
             apply(
@@ -664,7 +686,7 @@ mod tests {
         );
         assert_eq!(
             set(doc, "status", "done"),
-            doc.replace("---\r\nbody", "status: done\r\n---\r\nbody")
+            doc.replace("id: S-1\r\n", "id: S-1\r\nstatus: done\r\n")
         );
     }
 }
