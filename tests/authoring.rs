@@ -221,12 +221,8 @@ fn two_clones_collide_and_renumber_fixes_it() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        run(a.path(), &["check", "--format", "concise"])
-            .stdout
-            .contains("error["),
-        false
-    );
+    let after = run(a.path(), &["check", "--format", "concise"]);
+    assert!(!after.stdout.contains("error["), "{}", after.stdout);
 }
 
 #[test]
