@@ -8,9 +8,11 @@ mod export;
 mod filters;
 mod fmt;
 mod hook;
+mod import;
 mod init;
 mod list;
 mod new;
+pub use new::slug;
 mod pi;
 mod show;
 mod tree;
@@ -115,6 +117,8 @@ pub enum Command {
     Renumber(edit::RenumberArgs),
     /// Normalize frontmatter: canonical key order, flow lists of names, final newline.
     Fmt(fmt::Args),
+    /// Import a Backlog.md folder or a tracker's CSV export.
+    Import(import::Args),
     /// Export the whole backlog as CSV or JSON.
     Export(export::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
@@ -215,6 +219,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Renumber(args) => edit::renumber(&workspace, args),
         Command::Fmt(args) => fmt::run(&workspace, args),
         Command::Export(args) => export::run(&workspace, args, cli.color),
+        Command::Import(args) => import::run(&workspace, args),
         _ => Ok(Outcome::Clean),
     }
 }

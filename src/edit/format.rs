@@ -29,6 +29,7 @@ pub const ORDER: &[&str] = &[
     "capacity",
     "allocation",
     "objectives",
+    "extra",
 ];
 
 const FLOW_LISTS: &[&str] = &["team", "labels", "depends_on"];

@@ -25,6 +25,7 @@ pub const ITEM_KEYS: &[&str] = &[
     "depends_on",
     "labels",
     "wsjf",
+    "extra",
 ];
 
 /// Keys only a PI item carries.
@@ -332,6 +333,8 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "enabler" => item.enabler = enabler(&mut r, value),
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
+            // Fields from another tool (an import), kept as they were and not checked.
+            "extra" => {}
             "wsjf" => {
                 item.wsjf = wsjf(&mut r, value).map(|mut w| {
                     // Point at the `wsjf:` key, where a reader looks for the whole score.

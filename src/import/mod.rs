@@ -1,0 +1,130 @@
+//! Bringing backlogs in from elsewhere: a Backlog.md folder, a tracker's CSV export. Each importer
+//! builds [`NewItem`]s; this module writes them as popm items.
+
+pub mod backlog_md;
+pub mod csv;
+
+use std::path::Path;
+
+use crate::edit::{scalar, write};
+use crate::model::ItemType;
+
+/// A tracker's status as "to do", "in progress" or "done" (`None`: no such meaning).
+pub fn generic_status(raw: &str) -> Option<&'static str> {
+    let s = raw
+        .trim()
+        .trim_matches('"')
+        .to_lowercase()
+        .replace(['_', '-'], " ");
+    Some(match s.as_str() {
+        "to do" | "todo" | "backlog" | "open" | "new" | "proposed" | "draft" => "to do",
+        "in progress" | "doing" | "in review" | "review" => "in progress",
+        "done" | "completed" | "closed" | "resolved" => "done",
+        _ => return None,
+    })
+}
+
+/// An item to write. `extra` holds the source's other fields as YAML text, under the `extra` key.
+#[derive(Debug, Clone, Default)]
+pub struct NewItem {
+    pub id: String,
+    pub item_type: Option<ItemType>,
+    pub title: String,
+    pub status: String,
+    pub parent: Option<String>,
+    pub owner: Option<String>,
+    pub team: Option<String>,
+    pub points: Option<f64>,
+    pub labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub extra: Vec<(String, String)>,
+    pub body: String,
+    /// Where it came from, for the report.
+    pub source: String,
+}
+
+fn list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| scalar::string(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+impl NewItem {
+    pub fn render(&self) -> String {
+        let mut t = String::from("---\n");
+        t.push_str(&format!("id: {}\n", scalar::string(&self.id)));
+        let kind = self.item_type.unwrap_or(ItemType::Story);
+        t.push_str(&format!("type: {}\n", kind.as_str()));
+        t.push_str(&format!("title: {}\n", scalar::string(&self.title)));
+        t.push_str(&format!("status: {}\n", scalar::string(&self.status)));
+        if let Some(p) = &self.parent {
+            t.push_str(&format!("parent: {}\n", scalar::string(p)));
+        }
+        if let Some(o) = &self.owner {
+            t.push_str(&format!("owner: {}\n", scalar::string(o)));
+        }
+        if let Some(team) = &self.team {
+            t.push_str(&format!("team: {}\n", scalar::string(team)));
+        }
+        if let Some(p) = self.points {
+            t.push_str(&format!("points: {}\n", crate::render::format_number(p)));
+        }
+        if !self.depends_on.is_empty() {
+            t.push_str(&format!("depends_on: {}\n", list(&self.depends_on)));
+        }
+        if !self.labels.is_empty() {
+            t.push_str(&format!("labels: {}\n", list(&self.labels)));
+        }
+        if !self.extra.is_empty() {
+            t.push_str("extra:\n");
+            for (k, v) in &self.extra {
+                t.push_str(&format!("  {}: {v}\n", scalar::string(k)));
+            }
+        }
+        t.push_str("---\n");
+        let body = self.body.trim_start_matches(['\n', '\r']);
+        t.push_str(body);
+        if !t.ends_with('\n') {
+            t.push('\n');
+        }
+        t
+    }
+}
+
+/// What an import did, for its report.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub written: Vec<String>,
+    pub skipped: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Writes items into `dir` as `<id>-<slug>.md`, never over an existing file.
+pub fn write_items(
+    items: &[NewItem],
+    dir: &Path,
+    shown: &dyn Fn(&Path) -> String,
+    report: &mut Report,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for item in items {
+        let slug = crate::cli::slug(&item.title);
+        let id_part = crate::cli::slug(&item.id);
+        let stem = if slug.is_empty() {
+            id_part
+        } else {
+            format!("{id_part}-{slug}")
+        };
+        let path = dir.join(format!("{stem}.md"));
+        match write::create(&path, &item.render()) {
+            Ok(()) => report.written.push(shown(&path)),
+            Err(e) => report.skipped.push(format!("{}: {e}", item.source)),
+        }
+    }
+    Ok(())
+}

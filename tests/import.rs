@@ -1,0 +1,260 @@
+//! Imports: the real Backlog.md corpus (../shared/corpus, when present) and a tracker CSV export.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{run, write};
+use popm::parse::yaml::{self, Value};
+use popm::workspace::Workspace;
+
+type Source = (String, String, Vec<String>, Vec<(Option<bool>, String)>);
+
+/// id -> (title, status, dependencies, acceptance criteria) read straight from the source.
+fn source_tasks(root: &std::path::Path) -> HashMap<String, Source> {
+    let mut out = HashMap::new();
+    for folder in [
+        "tasks",
+        "completed",
+        "drafts",
+        "archive/tasks",
+        "archive/drafts",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_lowercase();
+            if !name.ends_with(".md") || name == "readme.md" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let yaml_text: String = text
+                .split("---")
+                .nth(1)
+                .unwrap()
+                .lines()
+                // Backlog.md leaves `@name` unquoted, which YAML reserves; names do not matter here.
+                .map(|l| {
+                    if l.contains(": @") || l.trim_start().starts_with("- @") {
+                        ""
+                    } else {
+                        l
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let Value::Map(map) = yaml::parse(&yaml_text).unwrap().value else {
+                panic!()
+            };
+            let get = |k: &str| {
+                map.iter()
+                    .find(|(key, _)| key.as_str() == Some(k))
+                    .map(|(_, v)| v.clone())
+            };
+            let scalar = |k: &str| {
+                get(k)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            };
+            let deps = match get("dependencies").map(|v| v.value) {
+                Some(Value::Seq(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            // The criteria as popm reads them from the source body (numbers `#N ` dropped, as the
+            // import does).
+            let body = popm::parse::frontmatter::split(&text).unwrap().body;
+            let criteria: Vec<(Option<bool>, String)> = popm::parse::markdown::parse(body, 1)
+                .acceptance_criteria
+                .map(|ac| {
+                    ac.criteria
+                        .into_iter()
+                        .map(|c| {
+                            let t = c
+                                .text
+                                .strip_prefix('#')
+                                .and_then(|r| r.split_once(' '))
+                                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+                                .map_or(c.text.clone(), |(_, rest)| rest.to_string());
+                            (c.checked, t)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let status = if folder == "completed" {
+                "Done".to_string()
+            } else {
+                scalar("status")
+            };
+            out.entry(scalar("id"))
+                .or_insert((scalar("title"), status, deps, criteria));
+        }
+    }
+    out
+}
+
+#[test]
+fn backlog_md_corpus_imports_without_loss() {
+    let Some(corpus) = common::shared("corpus/backlog-md/backlog") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("backlog")).unwrap();
+    let r = run(
+        dir.path(),
+        &["import", "backlog-md", corpus.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "imported 674 items into backlog (26 feature, 648 story)\nnext: popm check\n"
+    );
+    // Ten ids occur in two files: the second of each is renamed, and said so.
+    assert_eq!(r.stderr.matches("is used by another task too").count(), 10);
+
+    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let items = &checked.backlog.items;
+    assert_eq!(items.len(), 674);
+    let total: usize = items
+        .iter()
+        .filter_map(|i| i.acceptance_criteria.as_ref())
+        .map(|ac| ac.progress().1)
+        .sum();
+    let done: usize = items
+        .iter()
+        .filter_map(|i| i.acceptance_criteria.as_ref())
+        .map(|ac| ac.progress().0)
+        .sum();
+    // popm reads 3 470 criteria (2 971 checked) in the source's `Acceptance Criteria` sections:
+    // the 2 390 numbered ones between AC markers, and the older unnumbered lists.
+    assert_eq!((total, done), (3470, 2971));
+
+    let source = source_tasks(&corpus);
+    assert_eq!(source.len(), 664, "distinct ids in the corpus");
+    let mut deps_kept = 0;
+    let mut deps_source = 0;
+    for (id, (title, status, deps, criteria)) in &source {
+        let item = checked
+            .backlog
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(item.title(), title, "{id}");
+        let story = item.kind() == Some(popm::model::ItemType::Story);
+        let expected = match (status.trim_matches('"').to_lowercase().as_str(), story) {
+            ("done" | "won't do", _) => "done",
+            ("in progress", true) => "in-progress",
+            ("in progress", false) => "implementing",
+            (_, true) => "backlog",
+            (_, false) => "funnel",
+        };
+        assert_eq!(
+            checked.backlog.status(item, &Default::default()),
+            expected,
+            "{id}: {status}"
+        );
+        let imported: Vec<(Option<bool>, String)> = item
+            .acceptance_criteria
+            .as_ref()
+            .map(|ac| {
+                ac.criteria
+                    .iter()
+                    .map(|c| (c.checked, c.text.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(&imported, criteria, "{id}");
+        // Every dependency is either a link or kept under extra.unresolved_dependencies.
+        let text = checked.backlog.source(&item.path).unwrap();
+        deps_source += deps.len();
+        deps_kept += item.depends_on.len();
+        for d in deps {
+            let linked = item.depends_on.iter().any(|x| {
+                x.value.eq_ignore_ascii_case(d)
+                    || x.value
+                        .to_lowercase()
+                        .ends_with(&format!("-{}", d.trim_start_matches("task-")))
+            });
+            assert!(
+                linked
+                    || text.contains(&format!("\"{d}\""))
+                    || text.contains(&format!(" {d}]"))
+                    || text.contains(&format!("[{d}")),
+                "{id}: {d}"
+            );
+        }
+    }
+    assert!(deps_kept > 0 && deps_kept <= deps_source);
+
+    // What `popm check` reports on the result: content rules, and the missing parents and open
+    // children that the source itself has.
+    let mut rules: HashMap<&str, usize> = HashMap::new();
+    for d in &checked.diagnostics {
+        *rules.entry(d.rule.name()).or_default() += 1;
+    }
+    let mut rules: Vec<(&str, usize)> = rules.into_iter().collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            ("acceptance-criteria-missing", 14),
+            ("acceptance-criteria-unchecked", 12),
+            ("benefit-hypothesis-missing", 26),
+            ("parent-done-children-open", 3),
+            ("parent-missing", 537),
+            ("user-voice", 648),
+        ]
+    );
+}
+
+#[test]
+fn csv_export_imports_with_a_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("backlog")).unwrap();
+    write(
+        d,
+        "export.csv",
+        "Issue key,Summary,Issue Type,Status,Parent,Story Points,Labels,Description,Sprint\n\
+         PAY-1,Payments,Epic,To Do,,,,\"Big, important\",\n\
+         PAY-2,Card vault,Feature,Ready,PAY-1,,security,Store cards,\n\
+         PAY-3,Save a card,Story,In Progress,PAY-2,5,\"ux web\",\"As a shopper, I want to save a card so that I pay faster.\",Sprint 4\n\
+         ,Crash on save,Bug,Open,PAY-2,2,,Steps...,\n",
+    );
+    let r = run(
+        d,
+        &["import", "csv", "export.csv", "--map", "Sprint=sprint"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "imported 4 items into backlog (1 epic, 1 feature, 2 story)\nnext: popm check\n"
+    );
+    let list = run(d, &["list", "--format", "csv"]);
+    assert_eq!(
+        list.stdout,
+        "id,type,status,title,team,pi,parent,enabler\n\
+         PAY-1,epic,funnel,Payments,,,,\n\
+         PAY-2,feature,ready,Card vault,,,PAY-1,\n\
+         PAY-3,story,in-progress,Save a card,,,PAY-2,\n\
+         S-1,story,backlog,Crash on save,,,PAY-2,\n"
+    );
+    let s3 = std::fs::read_to_string(d.join("backlog/pay-3-save-a-card.md")).unwrap();
+    assert!(
+        s3.contains("points: 5\nlabels: [ux, web]\nextra:\n  sprint: Sprint 4\n"),
+        "{s3}"
+    );
+    // "Open" is "to do": a bug is a story labelled defect, in the first state.
+    let bug = std::fs::read_to_string(d.join("backlog/s-1-crash-on-save.md")).unwrap();
+    assert!(
+        bug.contains("status: backlog\nparent: PAY-2\npoints: 2\nlabels: [defect]\n"),
+        "{bug}"
+    );
+    // Importing again skips what is there already.
+    let again = run(d, &["import", "csv", "export.csv"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("skipped: "), "{}", again.stderr);
+}
