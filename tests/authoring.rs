@@ -396,3 +396,150 @@ mod properties {
         }
     }
 }
+
+/// Cases found by review: values that span lines, `#` inside values, odd keys and list items.
+mod review {
+    use super::common::{run, write};
+    use super::read;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            write(dir.path(), name, text);
+        }
+        dir
+    }
+
+    const STORY_END: &str =
+        "---\nAs a user, I want it so that it works.\n\n## Acceptance criteria\n- [ ] ok\n";
+
+    #[test]
+    fn block_text_with_hash_lines_stays_whole() {
+        let text = format!(
+            "---\nid: S-1\ntype: story\ntitle: T\nnotes: |\n  text\n  # not a comment\n{STORY_END}"
+        );
+        let dir = project(&[("backlog/S-1.md", &text)]);
+        assert_eq!(run(dir.path(), &["set", "S-1", "points=3"]).code, 0);
+        let after = read(dir.path(), "backlog/S-1.md");
+        assert!(
+            after.contains("points: 3\nnotes: |\n  text\n  # not a comment\n---"),
+            "{after}"
+        );
+        assert_eq!(run(dir.path(), &["fmt"]).code, 0);
+        assert!(
+            read(dir.path(), "backlog/S-1.md").contains("notes: |\n  text\n  # not a comment\n")
+        );
+    }
+
+    #[test]
+    fn multi_line_values_are_moved_and_replaced_whole() {
+        let text = format!("---\ntitle: \"a long\n  # b\"\nid: S-1\ntype: story\n{STORY_END}");
+        let dir = project(&[("backlog/S-1.md", &text)]);
+        assert_eq!(run(dir.path(), &["fmt"]).code, 0);
+        let after = read(dir.path(), "backlog/S-1.md");
+        assert!(
+            after.starts_with("---\nid: S-1\ntype: story\ntitle: \"a long\n  # b\"\n"),
+            "{after}"
+        );
+        assert_eq!(run(dir.path(), &["check"]).code, 0);
+        assert_eq!(run(dir.path(), &["set", "S-1", "title=New title"]).code, 0);
+        assert!(read(dir.path(), "backlog/S-1.md").contains("title: New title\n---"));
+    }
+
+    #[test]
+    fn fmt_keeps_list_items_that_are_not_plain_names() {
+        let text = format!(
+            "---\nid: S-1\ntype: story\ntitle: T\n1: one\ndepends_on:\n  - S-2\nlabels:\n  - \"a,b\"\n  - c]d\n{STORY_END}"
+        );
+        let dir = project(&[
+            ("backlog/S-1.md", &text),
+            (
+                "backlog/S-2.md",
+                &text.replace("S-1", "S-2").replace("  - S-2\n", "  - S-9\n"),
+            ),
+        ]);
+        run(dir.path(), &["fmt"]);
+        let after = read(dir.path(), "backlog/S-1.md");
+        assert!(
+            after.contains("depends_on: [S-2]\nlabels:\n  - \"a,b\"\n  - c]d\n"),
+            "{after}"
+        );
+    }
+
+    #[test]
+    fn keys_and_values_with_odd_characters() {
+        let text =
+            format!("---\nid: S-1\ntype: story\ntitle: T\npoints: 3\t# tab comment\n{STORY_END}");
+        let dir = project(&[("backlog/S-1.md", &text)]);
+        let d = dir.path();
+        assert_eq!(run(d, &["set", "S-1", "points=5"]).code, 0);
+        assert!(read(d, "backlog/S-1.md").contains("points: 5\t# tab comment\n"));
+        assert_eq!(run(d, &["set", "S-1", "title=C++=fun"]).code, 0);
+        assert!(read(d, "backlog/S-1.md").contains("title: C++=fun\n"));
+        let r = run(d, &["set", "S-1", "#x=1"]);
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("is not a key"), "{}", r.stderr);
+        assert_eq!(run(d, &["set", "S-1", "labels+=a,b"]).code, 0);
+        assert!(read(d, "backlog/S-1.md").contains("labels: [\"a,b\"]\n"));
+        assert_eq!(run(d, &["renumber", "S-1", "X,Y"]).code, 1);
+        assert_eq!(run(d, &["check"]).code, 0);
+    }
+
+    #[test]
+    fn new_refuses_items_that_would_break_the_backlog() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        run(d, &["init"]);
+        let r = run(
+            d,
+            &["new", "story", "Two teams", "--team", "a", "--team", "b"],
+        );
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains("a story belongs to one team"),
+            "{}",
+            r.stderr
+        );
+        let r = run(d, &["new", "story", "Under a story", "--parent", "S-1"]);
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("parent-type"), "{}", r.stderr);
+        assert_eq!(std::fs::read_dir(d.join("backlog")).unwrap().count(), 5);
+        assert_eq!(
+            run(
+                d,
+                &["new", "story", "Big", "--id", "S-18446744073709551615"]
+            )
+            .code,
+            0
+        );
+        let r = run(d, &["new", "story", "Next"]);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("already used"), "{}", r.stderr);
+    }
+
+    #[test]
+    fn csv_repeated_columns_become_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("backlog")).unwrap();
+        write(
+            d,
+            "in.csv",
+            "Issue key,Summary,Sprint,Sprint\nS-1,One,S1,S2\nS-1,Again,,\n",
+        );
+        let r = run(d, &["import", "csv", "in.csv"]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains("id S-1 is used by an earlier row"),
+            "{}",
+            r.stderr
+        );
+        assert!(read(d, "backlog/s-1-one.md").contains("extra:\n  Sprint: [S1, S2]\n"));
+        let check = run(d, &["check", "--format", "concise"]);
+        assert!(
+            !check.stdout.contains("frontmatter-syntax"),
+            "{}",
+            check.stdout
+        );
+    }
+}

@@ -58,20 +58,32 @@ const LIST_KEYS: &[&str] = &["team", "labels", "depends_on"];
 
 /// Turns `KEY=VALUE` words into edits, formatting each value as YAML that reads back as written.
 fn parse_change(change: &str) -> Result<Edit, String> {
-    let (key, op, value) = if let Some((k, v)) = change.split_once("+=") {
-        (k, "+=", v)
-    } else if let Some((k, v)) = change.split_once("-=") {
-        (k, "-=", v)
-    } else if let Some((k, v)) = change.split_once('=') {
-        (k, "=", v)
-    } else {
+    // Split at the first `=`; a `+` or `-` right before it makes it a list edit. Values may hold
+    // anything, `=` and `+=` included.
+    let Some((left, value)) = change.split_once('=') else {
         return Err(format!(
             "`{change}` is not KEY=VALUE (KEY= removes, KEY+=V and KEY-=V edit lists)"
         ));
     };
+    let (key, op) = match left.strip_suffix('+') {
+        Some(k) => (k, "+="),
+        None => match left.strip_suffix('-') {
+            Some(k) => (k, "-="),
+            None => (left, "="),
+        },
+    };
     let key = key.trim();
-    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{key}` is not a key"));
+    let valid_part = |p: &str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if !key.split('.').all(valid_part) {
+        return Err(format!(
+            "`{key}` is not a key (letters, digits, `_` and `-`; `wsjf.job_size` for WSJF)"
+        ));
     }
     let path: Vec<String> = key.split('.').map(str::to_string).collect();
     if path.len() > 2 || path.iter().any(String::is_empty) {
@@ -188,14 +200,9 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
 }
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
-    if args
-        .new
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '\\')
-        || args.new.contains("..")
-    {
+    if !super::new::valid_id(&args.new) {
         return refuse(&format!(
-            "`{}` is not a valid id (no spaces, separators or `..`)",
+            "`{}` is not a valid id (letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
             args.new
         ));
     }
@@ -221,7 +228,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
                 paths.join(", ")
             ));
         }
-        (Some(path), many) => match many.iter().find(|i| i.path == *path) {
+        (Some(path), many) => match many.iter().find(|i| same_file(workspace, &i.path, path)) {
             Some(item) => (*item, many.len() == 1),
             None => return refuse(&format!("no item `{}` in {path}", args.old)),
         },
@@ -280,6 +287,16 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
             .map_err(|e| EnvError::Other(format!("{}: {e}", item.path)))?;
         writes.push((item.path.clone(), path, original, new));
     }
+    // Check the result as a whole before writing anything.
+    let replaced: Vec<(&str, &str)> = writes
+        .iter()
+        .map(|(shown, _, _, new)| (shown.as_str(), new.as_str()))
+        .collect();
+    let introduced = errors_after(workspace, &checked, &replaced);
+    if !introduced.is_empty() {
+        eprint!("{}", concise(&introduced));
+        return refuse("renumbering would add the errors above");
+    }
     for (shown, path, original, new) in &writes {
         write::replace(path, original, new, false).map_err(|e| EnvError::Other(e.to_string()))?;
         println!("updated {shown}");
@@ -291,6 +308,24 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         );
     }
     Ok(Outcome::Clean)
+}
+
+/// Whether `given` (relative to the project root or the current folder, with `./` or not) names
+/// the item file shown as `shown`.
+fn same_file(workspace: &Workspace, shown: &str, given: &str) -> bool {
+    if shown == given.trim_start_matches("./") {
+        return true;
+    }
+    let Ok(target) = workspace.display_root.join(shown).canonicalize() else {
+        return false;
+    };
+    [
+        std::path::PathBuf::from(given),
+        workspace.config.project_root.join(given),
+        workspace.display_root.join(given),
+    ]
+    .iter()
+    .any(|c| c.canonicalize().ok().as_ref() == Some(&target))
 }
 
 /// Reads an item's file for editing: its path on disk, its bytes, its text.
@@ -364,21 +399,34 @@ fn introduced_errors(
     item: &Item,
     new_text: &str,
 ) -> Vec<Diagnostic> {
-    let (parsed, text) = crate::parse::parse_file(&item.path, new_text.as_bytes().to_vec());
+    errors_after(workspace, checked, &[(item.path.as_str(), new_text)])
+}
+
+/// The errors the backlog would have, and does not have now, if these files (by shown path, new
+/// ones too) held this text.
+pub fn errors_after(
+    workspace: &Workspace,
+    checked: &Checked,
+    files: &[(&str, &str)],
+) -> Vec<Diagnostic> {
     let mut items: Vec<Item> = checked
         .backlog
         .items
         .iter()
-        .filter(|i| i.path != item.path)
+        .filter(|i| !files.iter().any(|(p, _)| *p == i.path))
         .cloned()
         .collect();
-    items.extend(parsed.item);
     let mut sources = std::collections::HashMap::new();
-    if let Some(t) = text {
-        sources.insert(item.path.clone(), t);
+    let mut after = Vec::new();
+    for (path, text) in files {
+        let (parsed, text) = crate::parse::parse_file(path, text.as_bytes().to_vec());
+        items.extend(parsed.item);
+        after.extend(parsed.diagnostics);
+        if let Some(t) = text {
+            sources.insert(path.to_string(), t);
+        }
     }
     let backlog = Backlog::new(items, sources, &workspace.config);
-    let mut after = parsed.diagnostics;
     rules::check_backlog(&backlog, &workspace.config, &mut after);
     let after = rules::finish(after, &workspace.config);
     // Across the whole backlog: changing an id or a parent can break other items too.

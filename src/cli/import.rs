@@ -66,12 +66,20 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let mut all_ids: Vec<String> = used.iter().cloned().collect();
     all_ids.extend(items.iter().map(|i| i.id.clone()));
     all_ids.sort_by(|a, b| natural_cmp(a, b));
+    let mut taken = used.clone();
     items.retain(|item| {
-        if !item.id.is_empty() && used.contains(&item.id) {
-            report.skipped.push(format!(
-                "{}: id {} is already in the backlog",
-                item.source, item.id
-            ));
+        if item.id.is_empty() {
+            return true;
+        }
+        if !taken.insert(item.id.clone()) {
+            let why = if used.contains(&item.id) {
+                "already in the backlog"
+            } else {
+                "used by an earlier row"
+            };
+            report
+                .skipped
+                .push(format!("{}: id {} is {why}", item.source, item.id));
             return false;
         }
         true
@@ -123,7 +131,9 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         eprintln!("skipped: {skipped}");
     }
     println!("next: popm check");
-    Ok(if report.skipped.is_empty() {
+    // Anything not brought over (skipped, or a source file that could not be read) is a finding.
+    let lost = report.notes.iter().any(|n| n.contains("not imported"));
+    Ok(if report.skipped.is_empty() && !lost {
         Outcome::Clean
     } else {
         Outcome::Findings

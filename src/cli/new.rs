@@ -84,15 +84,17 @@ pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
         })
         .max()
         .unwrap_or(0);
-    format!("{prefix}-{}", highest + 1)
+    format!("{prefix}-{}", highest.saturating_add(1))
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
+/// Ids popm writes: letters, digits, `-`, `_` and `.`, starting with a letter or digit, so an id is
+/// always a plain YAML scalar and a safe part of a file name.
+pub fn valid_id(id: &str) -> bool {
+    id.chars().next().is_some_and(char::is_alphanumeric)
         && !id.contains("..")
-        && !id
+        && id
             .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '\\')
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
@@ -115,7 +117,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     };
     if !valid_id(&id) {
         return Err(EnvError::Other(format!(
-            "`{id}` is not a valid id (no spaces, separators or `..`)"
+            "`{id}` is not a valid id (letters, digits, `-`, `_` and `.`, starting with a letter or digit)"
         )));
     }
     if backlog.get(&id).is_some() {
@@ -205,6 +207,16 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     };
     let path = dir.join(format!("{stem}.md"));
     ensure_inside(&dir, &path)?;
+    // The new item must not bring an error into the backlog (a story under an epic, a story with
+    // two teams, done with open criteria, ...).
+    let shown = workspace.display(&path);
+    let introduced =
+        super::edit::errors_after(workspace, &checked, &[(shown.as_str(), text.as_str())]);
+    if !introduced.is_empty() {
+        eprint!("{}", crate::render::diagnostics::concise(&introduced));
+        eprintln!("popm: nothing created: the new item would add the errors above");
+        return Ok(Outcome::Findings);
+    }
     write::create(&path, &text).map_err(|e| EnvError::Other(e.to_string()))?;
     println!("{}", workspace.display(&path));
     if args.edit {

@@ -36,26 +36,38 @@ const FLOW_LISTS: &[&str] = &["team", "labels", "depends_on"];
 
 pub fn format(text: &str) -> Result<String, String> {
     let doc = Doc::new(text)?;
-    let keys: Vec<(usize, String)> = doc
+    // Each top-level key with its value; a key that is not a string (YAML allows `1: x`) keeps its
+    // place among the unknown keys.
+    let keys: Vec<(usize, String, &crate::parse::yaml::Node)> = doc
         .entries()
         .iter()
-        .filter_map(|(k, _)| Some((doc.line(k), k.as_str()?.to_string())))
+        .map(|(k, v)| {
+            let name = k
+                .as_str()
+                .map_or_else(|| format!("\u{0}{}", doc.line(k)), str::to_string);
+            (doc.line(k), name, v)
+        })
         .collect();
     if keys.is_empty() {
         return Ok(with_final_newline(text, doc.eol));
     }
-    // Each block: leading comments and blank lines, the key line, and its value lines.
-    let mut blocks: Vec<(usize, String, String)> = Vec::new();
+    // Comments before the first key are the frontmatter's own header: they stay on top.
     let mut start = doc.first;
-    for (n, (line, key)) in keys.iter().enumerate() {
+    let mut header = String::new();
+    while start < keys[0].0 && doc.line_text(start).trim_start().starts_with('#') {
+        header.push_str(doc.line_with_break(start));
+        start += 1;
+    }
+    // Each block: leading comments and blank lines, the key line, and its value lines.
+    let mut blocks: Vec<(usize, String)> = Vec::new();
+    for (line, key, value) in &keys {
         let end = doc.block_end(*line);
         let mut block = String::new();
         for l in start..=end {
             block.push_str(doc.line_with_break(l));
         }
-        if let Some((_, v)) = doc.entries().get(n)
-            && FLOW_LISTS.contains(&key.as_str())
-            && let Some(flow) = flow_list(&doc, *line, end, v)
+        if FLOW_LISTS.contains(&key.as_str())
+            && let Some(flow) = flow_list(&doc, *line, end, value)
         {
             // Keep the leading comments, replace the key's own lines.
             let mut kept = String::new();
@@ -65,16 +77,17 @@ pub fn format(text: &str) -> Result<String, String> {
             block = format!("{kept}{key}: {flow}{}", doc.eol);
         }
         let rank = ORDER.iter().position(|k| k == key).unwrap_or(ORDER.len());
-        blocks.push((rank, key.clone(), block));
+        blocks.push((rank, block));
         start = end + 1;
     }
     let trailing: String = (start..doc.close).map(|l| doc.line_with_break(l)).collect();
-    blocks.sort_by_key(|(rank, _, _)| *rank);
+    blocks.sort_by_key(|(rank, _)| *rank);
     let head_end = doc.lines[doc.first].0;
     let close_start = doc.lines[doc.close].0;
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..head_end]);
-    for (_, _, block) in &blocks {
+    out.push_str(&header);
+    for (_, block) in &blocks {
         out.push_str(block);
         if !block.ends_with('\n') {
             out.push_str(doc.eol);
@@ -82,7 +95,37 @@ pub fn format(text: &str) -> Result<String, String> {
     }
     out.push_str(&trailing);
     out.push_str(&text[close_start..]);
-    Ok(with_final_newline(&out, doc.eol))
+    let out = with_final_newline(&out, doc.eol);
+    // The result must hold the same data: a formatter that changed a value would be a bug, and
+    // losing data is worse than leaving a file as it is.
+    let after = Doc::new(&out)?;
+    if !same_data(doc.root.as_ref(), after.root.as_ref()) {
+        return Err("formatting would change a value here; left as it is".into());
+    }
+    Ok(out)
+}
+
+/// Equal YAML data, ignoring positions and the order of mapping keys.
+fn same_data(a: Option<&crate::parse::yaml::Node>, b: Option<&crate::parse::yaml::Node>) -> bool {
+    use crate::parse::yaml::Node;
+    fn eq(a: &Node, b: &Node) -> bool {
+        match (&a.value, &b.value) {
+            (Value::Seq(x), Value::Seq(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .all(|(k, v)| y.iter().any(|(k2, v2)| k.value == k2.value && eq(v, v2)))
+            }
+            (x, y) => x == y,
+        }
+    }
+    match (a, b) {
+        (Some(a), Some(b)) => eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// A block list of plain names without comments, as `[a, b]`; `None` when it is anything else.
@@ -103,11 +146,20 @@ fn flow_list(
     }
     let mut parts = Vec::new();
     for item in items {
-        if !matches!(item.value, Value::Str(_)) {
+        // Only names that mean the same inside `[...]`, each on its own line.
+        let Value::Str(name) = &item.value else {
+            return None;
+        };
+        if doc.block_end(doc.line(item)) != doc.line(item) {
             return None;
         }
-        let range = doc.token(doc.offset(item), true).ok()?;
-        parts.push(&doc.text[range]);
+        let range = doc.token(doc.offset(item), false).ok()?;
+        let written = &doc.text[range];
+        let plain_safe = crate::edit::scalar::string(name) == *name;
+        if written != name || !plain_safe {
+            return None;
+        }
+        parts.push(written);
     }
     Some(format!("[{}]", parts.join(", ")))
 }

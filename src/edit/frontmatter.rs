@@ -40,7 +40,7 @@ pub(crate) struct Doc<'a> {
     /// 0-based index of the first YAML line and of the closing fence.
     pub(crate) first: usize,
     pub(crate) close: usize,
-    root: Option<Node>,
+    pub(crate) root: Option<Node>,
 }
 
 impl<'a> Doc<'a> {
@@ -124,11 +124,6 @@ impl<'a> Doc<'a> {
         l.len() - l.trim_start_matches(' ').len()
     }
 
-    fn blank_or_comment(&self, line: usize) -> bool {
-        let t = self.line_text(line).trim_start();
-        t.is_empty() || t.starts_with('#')
-    }
-
     /// The last line of the value block under a key on `line` (the key line itself when the value
     /// is on it): following lines indented deeper, before the closing fence.
     pub(crate) fn block_end(&self, line: usize) -> usize {
@@ -138,7 +133,14 @@ impl<'a> Doc<'a> {
         let is_item = self.line_text(line).trim_start().starts_with('-');
         let mut end = line;
         for l in line + 1..self.close {
-            if self.blank_or_comment(l) {
+            // A blank line, or a `#` line no deeper than the key, may belong to what follows; a
+            // deeper `#` line is inside this value (a comment of a nested map, or text of a `|`
+            // block or a multi-line string) and goes with it.
+            let text = self.line_text(l);
+            if text.trim().is_empty() {
+                continue;
+            }
+            if text.trim_start().starts_with('#') && self.indent(l) <= indent {
                 continue;
             }
             // A block list may sit at the key's own indentation (`labels:` then `- a`).
@@ -232,7 +234,7 @@ impl<'a> Doc<'a> {
             }
             _ => {
                 let mut end = rest.len();
-                if let Some(i) = rest.find(" #") {
+                if let Some(i) = comment_start(rest) {
                     end = end.min(i);
                 }
                 if in_flow && let Some(i) = rest.find([',', ']', '}']) {
@@ -318,6 +320,14 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Where a `#` comment starts in the rest of a line: a `#` after a space or a tab.
+fn comment_start(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    (1..bytes.len())
+        .find(|&i| bytes[i] == b'#' && matches!(bytes[i - 1], b' ' | b'\t'))
+        .map(|i| i - 1)
+}
+
 fn find<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n (Node, Node)> {
     entries.iter().find(|(k, _)| k.as_str() == Some(key))
 }
@@ -342,6 +352,7 @@ fn replace_whole_value(doc: &Doc, key: &Node, yaml: &str) -> Result<String, Stri
     // Keep a trailing comment on the key's line.
     let comment = doc.text[colon..line_end]
         .find(" #")
+        .or_else(|| doc.text[colon..line_end].find("\t#"))
         .map(|i| &doc.text[colon + i..line_end]);
     let mut new = format!(" {yaml}");
     if let Some(c) = comment {
@@ -355,9 +366,12 @@ fn set(doc: &Doc, path: &[String], yaml: &str) -> Result<String, String> {
     match path {
         [key] => match find(doc.entries(), key) {
             None => Ok(doc.insert_key(key, &format!("{key}: {yaml}"))),
+            // A value on the key's line and only there: replace its text. One that goes on over
+            // the next lines (a multi-line string) is replaced as a whole.
             Some((k, v))
                 if doc.value_is_inline(k, v)
-                    && !matches!(v.value, Value::Map(_) | Value::Seq(_)) =>
+                    && !matches!(v.value, Value::Map(_) | Value::Seq(_))
+                    && doc.block_end(doc.line(k)) == doc.line(k) =>
             {
                 let range = doc.token(doc.offset(v), false)?;
                 Ok(doc.replace(range, yaml))

@@ -40,7 +40,13 @@ fn is_plain_safe(value: &str) -> bool {
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return false;
     }
-    if value.contains(": ") || value.contains(" #") || value.ends_with(':') {
+    // `: ` and ` #` end a plain scalar; `, [ ] { }` would split or end it inside a flow list.
+    if value.contains(": ")
+        || value.contains(" #")
+        || value.contains("\t#")
+        || value.ends_with(':')
+        || value.contains([',', '[', ']', '{', '}'])
+    {
         return false;
     }
     // Anything YAML would read as another type (true, null, 12, 1e3, 0x1F, 2026-01-05, .inf).

@@ -85,6 +85,8 @@ pub fn import(
             status: String::new(),
             ..NewItem::default()
         };
+        // Trackers repeat columns (several "Sprint"): their values are kept together, as a list.
+        let mut extra: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (i, value) in record.iter().enumerate() {
             let value = value.trim();
             if value.is_empty() {
@@ -116,9 +118,37 @@ pub fn import(
                         .map(str::to_string),
                 ),
                 Some("body") => item.body = format!("{value}\n"),
-                Some(other) => item.extra.push((other.to_string(), scalar::string(value))),
-                None => item.extra.push((header.to_string(), scalar::string(value))),
+                Some("pi") => item.pi = Some(value.to_string()),
+                Some("art") => item.art = Some(value.to_string()),
+                Some(key @ ("iteration" | "estimate" | "rank")) => match value.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n >= 0.0 => item.numbers.push((key.to_string(), n)),
+                    _ => extra
+                        .entry(key.to_string())
+                        .or_default()
+                        .push(value.to_string()),
+                },
+                Some(other) => extra
+                    .entry(other.to_string())
+                    .or_default()
+                    .push(value.to_string()),
+                None => extra
+                    .entry(header.to_string())
+                    .or_default()
+                    .push(value.to_string()),
             }
+        }
+        for (key, values) in extra {
+            let yaml = match values.as_slice() {
+                [one] => scalar::string(one),
+                many => format!(
+                    "[{}]",
+                    many.iter()
+                        .map(|v| scalar::string(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            item.extra.push((key, yaml));
         }
         if item.title.is_empty() {
             report

@@ -35,6 +35,10 @@ pub struct NewItem {
     pub owner: Option<String>,
     pub team: Option<String>,
     pub points: Option<f64>,
+    pub pi: Option<String>,
+    pub art: Option<String>,
+    /// Other number keys (iteration, estimate, rank).
+    pub numbers: Vec<(String, f64)>,
     pub labels: Vec<String>,
     pub depends_on: Vec<String>,
     pub extra: Vec<(String, String)>,
@@ -70,6 +74,17 @@ impl NewItem {
         }
         if let Some(team) = &self.team {
             t.push_str(&format!("team: {}\n", scalar::string(team)));
+        }
+        if let Some(art) = &self.art {
+            t.push_str(&format!("art: {}\n", scalar::string(art)));
+        }
+        if let Some(pi) = &self.pi {
+            t.push_str(&format!("pi: {}\n", scalar::string(pi)));
+        }
+        for key in ["iteration", "estimate", "rank"] {
+            if let Some((_, n)) = self.numbers.iter().find(|(k, _)| k == key) {
+                t.push_str(&format!("{key}: {}\n", crate::render::format_number(*n)));
+            }
         }
         if let Some(p) = self.points {
             t.push_str(&format!("points: {}\n", crate::render::format_number(p)));
