@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark popm as a whole process on generated backlogs, next to `grep -r` over the same files.
+#
+#   bench/run.sh                 # 1 000, 10 000 and 100 000 items, 5 runs each
+#   bench/run.sh 10000           # one size
+#   RUNS=9 bench/run.sh 1000 10000
+#
+# Prints a markdown table: median wall time of the runs, its ratio to the grep floor measured in the
+# same run, and peak memory (one extra run under /usr/bin/time). Backlogs are generated once into
+# target/bench/<items> (deterministic, seed 7) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
+runs=${RUNS:-5}
+
+cargo build --release --quiet --bin popm --example generate
+popm=$PWD/target/release/popm
+generate=$PWD/target/release/examples/generate
+
+# Median wall time of $runs runs, in seconds.
+median() {
+  local times=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s%N)
+    "$@" > /dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=("$(( (end - start) / 1000 ))")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'
+}
+
+peak_mb() {
+  if [ -x /usr/bin/time ]; then
+    { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
+  else
+    echo "n/a"
+  fi
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+echo "popm $("$popm" --version | awk '{print $2}'), $runs runs per cell, page cache warm (one run before timing)"
+echo
+echo "| items | command | median (s) | × grep floor | peak memory (MB) |"
+echo "|---:|---|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+  dir=target/bench/$n
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir"
+    "$generate" --items "$n" --out "$dir" --commits 1 > /dev/null
+    # One staged change, for `check --staged` (what a pre-commit hook sees).
+    sed -i 's/^status: backlog$/status: ready/' "$dir/backlog/stories/S-1.md"
+    git -C "$dir" add backlog/stories/S-1.md
+    touch "$dir/.done"
+  fi
+  grep -r '^status:' "$dir/backlog" > /dev/null   # warm the page cache
+  floor=$(median grep -r '^status:' "$dir/backlog")
+  printf '| %s | `grep -r '"'"'^status:'"'"'` (floor) | %s | 1.0 | %s |\n' "$n" "$floor" "$(peak_mb grep -r '^status:' "$dir/backlog")"
+  for cmd in "check" "check --staged" "list --format json" "backlog" "pi ready PI-2027.1"; do
+    # shellcheck disable=SC2086
+    "$popm" -C "$dir" $cmd > /dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    t=$(median "$popm" -C "$dir" $cmd)
+    # shellcheck disable=SC2086
+    mem=$(peak_mb "$popm" -C "$dir" $cmd)
+    ratio=$(awk -v t="$t" -v f="$floor" 'BEGIN { printf "%.1f", (f > 0) ? t / f : 0 }')
+    printf '| %s | `popm %s` | %s | %s | %s |\n' "$n" "$cmd" "$t" "$ratio" "$mem"
+  done
+done
