@@ -481,31 +481,35 @@ fn read_and_parse(
     limit: u64,
 ) -> (String, Option<String>, parse::Parsed) {
     let top = Pos { line: 1, column: 1 };
-    let unreadable = |message: String| parse::Parsed {
+    let unreadable_item = |message: String| parse::Parsed {
         item: None,
         diagnostics: vec![Diagnostic::new(Rule::FileUnreadable, &shown, top, message)],
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > limit => {
-            let parsed = unreadable(format!(
-                "the file is {} bytes, over the limit of {limit} (raise [backlog] max_file_bytes in popm.toml)",
-                m.len()
-            ));
-            return (shown, None, parsed);
+    // One open, one fstat for the size, one read: the size check costs no extra path lookup.
+    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        if size > limit {
+            return Ok(Err(size));
         }
-        Ok(_) => {}
-        Err(e) => {
-            let parsed = unreadable(format!("cannot read the file: {e}"));
-            return (shown, None, parsed);
-        }
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+        file.read_to_end(&mut bytes)?;
+        Ok(Ok(bytes))
+    };
+    match read() {
+        Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
             (shown, text, parsed)
         }
+        Ok(Err(size)) => {
+            let parsed = unreadable_item(format!(
+                "the file is {size} bytes, over the limit of {limit} (raise [backlog] max_file_bytes in popm.toml)"
+            ));
+            (shown, None, parsed)
+        }
         Err(e) => {
-            let parsed = unreadable(format!("cannot read the file: {e}"));
+            let parsed = unreadable_item(format!("cannot read the file: {e}"));
             (shown, None, parsed)
         }
     }
