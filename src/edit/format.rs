@@ -4,33 +4,17 @@
 use super::frontmatter::Doc;
 use crate::parse::yaml::Value;
 
-/// The order keys are written in; unknown keys follow, in their own order.
-pub const ORDER: &[&str] = &[
-    "id",
-    "type",
-    "title",
-    "status",
-    "parent",
-    "owner",
-    "team",
-    "art",
-    "pi",
-    "iteration",
-    "points",
-    "estimate",
-    "rank",
-    "enabler",
-    "depends_on",
-    "labels",
-    "wsjf",
-    "start",
-    "iterations",
-    "iteration_weeks",
-    "capacity",
-    "allocation",
-    "objectives",
-    "extra",
-];
+/// A key's place in the canonical order: the item keys as the format lists them (docs/format.md),
+/// the PI keys after `wsjf`, then `extra`; unknown keys follow, in their own order.
+pub fn rank(key: &str) -> usize {
+    use crate::parse::{ITEM_KEYS, PI_KEYS};
+    let items = ITEM_KEYS.iter().filter(|k| **k != "extra");
+    match items.chain(PI_KEYS).position(|k| *k == key) {
+        Some(i) => i,
+        None if key == "extra" => ITEM_KEYS.len() + PI_KEYS.len(),
+        None => ITEM_KEYS.len() + PI_KEYS.len() + 1,
+    }
+}
 
 const FLOW_LISTS: &[&str] = &["team", "labels", "depends_on"];
 
@@ -76,7 +60,7 @@ pub fn format(text: &str) -> Result<String, String> {
             }
             block = format!("{kept}{key}: {flow}{}", doc.eol);
         }
-        let rank = ORDER.iter().position(|k| k == key).unwrap_or(ORDER.len());
+        let rank = rank(key);
         blocks.push((rank, block));
         start = end + 1;
     }
