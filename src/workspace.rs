@@ -238,13 +238,9 @@ impl Workspace {
     pub fn check(&self) -> Result<Checked, EnvError> {
         let (files, mut diagnostics) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => self.discover()?,
-            (Source::Index, Some(git)) => {
-                let blobs = self.backlog_blobs(git, None)?;
-                (blobs, Vec::new())
-            }
-            (Source::Rev(_), Some(git)) => {
-                let blobs = self.backlog_blobs(git, self.commit)?;
-                (blobs, Vec::new())
+            // The index for `--staged` (no commit), the commit's tree for `--rev`.
+            (Source::Index | Source::Rev(_), Some(git)) => {
+                (self.backlog_blobs(git, self.commit)?, Vec::new())
             }
         };
         let count = files.len();
@@ -480,11 +476,6 @@ fn read_and_parse(
     shown: String,
     limit: u64,
 ) -> (String, Option<String>, parse::Parsed) {
-    let top = Pos { line: 1, column: 1 };
-    let unreadable_item = |message: String| parse::Parsed {
-        item: None,
-        diagnostics: vec![Diagnostic::new(Rule::FileUnreadable, &shown, top, message)],
-    };
     // One open, one fstat for the size, one read: the size check costs no extra path lookup.
     let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
         use std::io::Read;
@@ -502,16 +493,8 @@ fn read_and_parse(
             let (parsed, text) = parse::parse_file(&shown, bytes);
             (shown, text, parsed)
         }
-        Ok(Err(size)) => {
-            let parsed = unreadable_item(format!(
-                "the file is {size} bytes, over the limit of {limit} (raise [backlog] max_file_bytes in popm.toml)"
-            ));
-            (shown, None, parsed)
-        }
-        Err(e) => {
-            let parsed = unreadable_item(format!("cannot read the file: {e}"));
-            (shown, None, parsed)
-        }
+        Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
+        Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
     }
 }
 

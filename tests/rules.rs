@@ -10,21 +10,14 @@ fn findings(rule: &str) -> Vec<String> {
     let dir = common::temp_copy(&format!("rules/{rule}"));
     let workspace = Workspace::open(dir.path(), None).expect("open workspace");
     let checked = workspace.check().expect("check");
-    checked
+    let of_rule: Vec<_> = checked
         .diagnostics
-        .iter()
+        .into_iter()
         .filter(|d| d.rule.name() == rule)
-        .map(|d| {
-            format!(
-                "{}:{}:{}: {}[{}]: {}",
-                d.path,
-                d.line,
-                d.column,
-                d.severity.as_str(),
-                d.rule.name(),
-                d.message
-            )
-        })
+        .collect();
+    popm::render::diagnostics::concise(&of_rule)
+        .lines()
+        .map(str::to_string)
         .collect()
 }
 

@@ -120,11 +120,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let shown = &ranked[..args.limit.unwrap_or(ranked.len()).min(ranked.len())];
     let rows: Vec<Row> = shown.iter().map(|r| row(r, backlog, config)).collect();
     let text = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
-            s.push('\n');
-            s
-        }
+        Format::Json => crate::render::json(&rows),
         Format::Table | Format::Csv | Format::Markdown => {
             let team_level = args.level == Level::Team;
             let header: &[&str] = if team_level {

@@ -147,7 +147,5 @@ fn json(columns: &[Column]) -> String {
                 .collect(),
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&cols).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    s
+    crate::render::json(&cols)
 }

@@ -75,9 +75,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
                         .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
                 })
                 .collect();
-            let mut s = serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into());
-            s.push('\n');
-            s
+            crate::render::json(&records)
         }
         Format::Csv => {
             let rows: Vec<Vec<String>> = items

@@ -143,9 +143,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
                 .iter()
                 .map(|i| ItemRecord::new(i, backlog, config))
                 .collect();
-            let mut s = serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into());
-            s.push('\n');
-            s
+            crate::render::json(&records)
         }
         Format::Table | Format::Csv => {
             let csv_out = matches!(args.format, Format::Csv);

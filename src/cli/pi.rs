@@ -438,7 +438,5 @@ fn render_json(r: &Readiness) -> String {
             .map(JsonDiagnostic::from)
             .collect::<Vec<_>>(),
     };
-    let mut s = serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
+    crate::render::json(&output)
 }

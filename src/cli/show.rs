@@ -5,6 +5,7 @@ use super::{Outcome, warn_if_broken, write_out};
 use crate::config::Config;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
 use crate::render::{BOLD, ColorChoice, DIM, paint};
+use crate::report::ranking::Score;
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -130,9 +131,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             time_criticality: w.time_criticality.as_ref().map(|v| v.value),
             risk_reduction: w.risk_reduction.as_ref().map(|v| v.value),
             job_size: w.job_size.as_ref().map(|v| v.value),
-            score: w
-                .complete()
-                .map(|[bv, tc, rr, js]| (bv + tc + rr) as f64 / js as f64),
+            score: Score::of(item).map(|s| s.wsjf()),
         }),
         parents,
         children,
@@ -147,11 +146,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         }),
     };
     let text = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&shown).unwrap_or_else(|_| "{}".into());
-            s.push('\n');
-            s
-        }
+        Format::Json => crate::render::json(&shown),
         Format::Human => human(&shown, item, color.stdout()),
     };
     write_out(&mut std::io::stdout().lock(), &text)?;
@@ -196,9 +191,7 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
-        let score = w.score.map_or("incomplete".to_string(), |_| {
-            crate::report::ranking::Score::of(item).map_or(String::new(), |s| s.display())
-        });
+        let score = Score::of(item).map_or("incomplete".to_string(), |s| s.display());
         field(
             "wsjf",
             format!(

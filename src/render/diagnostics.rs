@@ -160,7 +160,5 @@ pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         diagnostics: diagnostics.iter().map(JsonDiagnostic::from).collect(),
         summary,
     };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
+    crate::render::json(&output)
 }

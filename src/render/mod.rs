@@ -63,6 +63,14 @@ pub const GREEN: anstyle::Style = anstyle::Style::new()
     .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
 pub const DIM: anstyle::Style = anstyle::Style::new().dimmed();
 
+/// Pretty JSON with a final line break: every `--format json` output. Serializing these plain
+/// data types cannot fail; `null` stands in if it ever did.
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    text.push('\n');
+    text
+}
+
 /// Serializes a whole number without a fraction (`5`, not `5.0`), as people wrote it.
 pub fn number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match value {

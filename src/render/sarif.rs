@@ -75,9 +75,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
+    crate::render::json(&log)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
 use crate::parse::yaml::Pos;
-use crate::rules::Rule;
+use crate::rules::{Rule, at};
 
 /// The columns of the feature table: each groups the rules that fail it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -154,16 +154,11 @@ impl Readiness<'_> {
     }
 }
 
-/// First and last day of a PI (the last is the end of its IP iteration).
-pub fn dates(fields: &PiFields) -> Option<(Date, Date)> {
-    fields.dates()
-}
-
 /// The PI whose dates contain `today`, else the next one to start.
 pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
     let mut pis: Vec<(&Item, Date, Date)> = backlog
         .of_type(ItemType::Pi)
-        .filter_map(|i| dates(i.pi_fields.as_ref()?).map(|(s, e)| (i, s, e)))
+        .filter_map(|i| i.pi_fields.as_ref()?.dates().map(|(s, e)| (i, s, e)))
         .collect();
     pis.sort_by_key(|(_, s, _)| *s);
     pis.iter()
@@ -205,7 +200,9 @@ pub fn assess<'a>(
     };
     let fields = pi.pi_fields.as_ref().unwrap_or(&NO_FIELDS);
     let pi_id = pi.id().unwrap_or("");
-    let (start, end) = dates(fields).map_or((None, None), |(s, e)| (Some(s), Some(e)));
+    let (start, end) = fields
+        .dates()
+        .map_or((None, None), |(s, e)| (Some(s), Some(e)));
     let iterations = fields
         .iterations
         .as_ref()
@@ -257,7 +254,9 @@ pub fn assess<'a>(
         });
     }
 
-    let teams = loads(backlog, pi_id, fields, development, &planned);
+    // Every piece of planned work, computed once for the capacity table and the allocation.
+    let work = planned_work(backlog, pi_id, development, &planned);
+    let teams = loads(fields, development, &work);
     // Points that count for no team would vanish from the capacity table: say so.
     for story in backlog.of_type(ItemType::Story) {
         if backlog.planned_pi(story) == Some(pi_id) && backlog.team_of_story(story).is_none() {
@@ -275,7 +274,7 @@ pub fn assess<'a>(
         }
     }
     capacity_checks(pi, fields, &teams, &mut ctx);
-    let allocation = allocation(backlog, pi, fields, pi_id, development, &planned, &mut ctx);
+    let allocation = allocation(backlog, pi, fields, &work, &mut ctx);
     objectives(pi, fields, &teams, &mut ctx);
     let previous = previous(backlog, start, &mut ctx);
 
@@ -295,10 +294,6 @@ pub fn assess<'a>(
         previous,
         diagnostics,
     }
-}
-
-fn at(rule: Rule, item: &Item, pos: Pos, message: String) -> Diagnostic {
-    Diagnostic::new(rule, &item.path, pos, message).item(item.id())
 }
 
 /// The readiness checks of one planned feature (or capability).
@@ -390,7 +385,11 @@ fn feature(
         let Some(their_pi) = target.pi.as_ref().and_then(|p| backlog.get(&p.value)) else {
             continue;
         };
-        let their_start = their_pi.pi_fields.as_ref().and_then(dates).map(|(s, _)| s);
+        let their_start = their_pi
+            .pi_fields
+            .as_ref()
+            .and_then(PiFields::dates)
+            .map(|(s, _)| s);
         if let (Some(theirs), Some(ours)) = (their_start, pi_start)
             && theirs > ours
         {
@@ -409,13 +408,7 @@ fn feature(
     }
 }
 
-fn loads(
-    backlog: &Backlog,
-    pi_id: &str,
-    fields: &PiFields,
-    development: usize,
-    planned: &[&Item],
-) -> Vec<TeamLoad> {
+fn loads(fields: &PiFields, development: usize, work: &[Work]) -> Vec<TeamLoad> {
     let mut teams: BTreeMap<String, TeamLoad> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut team = |name: &str, teams: &mut BTreeMap<String, TeamLoad>| {
@@ -449,7 +442,8 @@ fn loads(
             t.capacity = Some(points.iter().take(development).map(|p| p.value).sum());
         }
     }
-    for (load, team_name, iteration) in planned_work(backlog, pi_id, development, planned) {
+    for (load, team_name, iteration) in work {
+        let (team_name, iteration) = (*team_name, *iteration);
         team(team_name, &mut teams);
         let Some(t) = teams.get_mut(team_name) else {
             continue;
@@ -464,6 +458,9 @@ fn loads(
     order.into_iter().filter_map(|n| teams.remove(&n)).collect()
 }
 
+/// A piece of planned work: its points, the team they count for, its development iteration.
+type Work<'a> = (Load<'a>, &'a str, Option<usize>);
+
 struct Load<'a> {
     points: f64,
     item: &'a Item,
@@ -477,7 +474,7 @@ fn planned_work<'a>(
     pi_id: &str,
     development: usize,
     planned: &[&'a Item],
-) -> Vec<(Load<'a>, &'a str, Option<usize>)> {
+) -> Vec<Work<'a>> {
     let mut work = Vec::new();
     for story in backlog.of_type(ItemType::Story) {
         if backlog.planned_pi(story) != Some(pi_id) {
@@ -662,12 +659,9 @@ fn allocation(
     backlog: &Backlog,
     pi: &Item,
     fields: &PiFields,
-    pi_id: &str,
-    development: usize,
-    planned: &[&Item],
+    work: &[Work],
     ctx: &mut Ctx,
 ) -> Vec<(String, f64, Option<f64>)> {
-    let work = planned_work(backlog, pi_id, development, planned);
     let total: f64 = work.iter().map(|(l, _, _)| l.points).sum();
     let mut out = Vec::new();
     for (kind, percent) in &fields.allocation {
@@ -733,7 +727,7 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
     let start = start?;
     let (item, _) = backlog
         .of_type(ItemType::Pi)
-        .filter_map(|i| Some((i, dates(i.pi_fields.as_ref()?)?.0)))
+        .filter_map(|i| Some((i, i.pi_fields.as_ref()?.dates()?.0)))
         .filter(|(_, s)| *s < start)
         .max_by_key(|(_, s)| *s)?;
     let fields = item.pi_fields.as_ref()?;

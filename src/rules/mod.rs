@@ -142,7 +142,7 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnost
 }
 
 /// A diagnostic about an item, tagged with its id.
-fn at(
+pub(crate) fn at(
     rule: Rule,
     item: &crate::model::Item,
     pos: crate::parse::yaml::Pos,
