@@ -1,5 +1,5 @@
-//! Finding the project (popm.toml, the repository root) and reading the backlog from disk: the walk is
-//! sequential and cheap, reading and parsing run in parallel, and each file is read exactly once.
+//! Finding the project (popm.toml, the repository root) and reading the backlog from disk or git:
+//! listing folders, reading and parsing run together in parallel, and each file is read exactly once.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -56,10 +56,19 @@ pub struct Workspace {
     commit: Option<ObjectId>,
 }
 
-/// Where one item file's bytes come from.
-enum Origin {
-    Disk(PathBuf),
-    Blob(ObjectId),
+/// One file read and parsed: its display path, its text (kept for snippets), what the parser found.
+type ParsedFile = (String, Option<String>, parse::Parsed);
+
+/// Folders nested deeper than this under a backlog root are reported, not entered: the walk recurses,
+/// and a hostile tree must not exhaust the stack.
+const MAX_FOLDER_DEPTH: usize = 64;
+
+/// What one folder entry yielded.
+enum Found {
+    Nothing,
+    File(ParsedFile),
+    Problem(Diagnostic),
+    Folder(Vec<ParsedFile>, Vec<Diagnostic>),
 }
 
 /// The difference between a base version and the checked backlog.
@@ -237,14 +246,15 @@ impl Workspace {
     /// Reads and parses the backlog from its source, then runs every check.
     pub fn check(&self) -> Result<Checked, EnvError> {
         let (files, mut diagnostics) = match (&self.source, &self.git) {
-            (Source::WorkTree, _) | (_, None) => self.discover()?,
+            (Source::WorkTree, _) | (_, None) => self.read_folders()?,
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
-                (self.backlog_blobs(git, self.commit)?, Vec::new())
+                let blobs = self.backlog_blobs(git, self.commit)?;
+                (self.read_blobs(git, blobs), Vec::new())
             }
         };
         let count = files.len();
-        let backlog = self.parse(files, &mut diagnostics);
+        let backlog = self.index(files, &mut diagnostics);
         rules::check_backlog(&backlog, &self.config, &mut diagnostics);
         Ok(Checked {
             diagnostics: rules::finish(diagnostics, &self.config),
@@ -253,32 +263,31 @@ impl Workspace {
         })
     }
 
-    /// Reads and parses files in parallel, each once.
-    fn parse(&self, files: Vec<(Origin, String)>, diagnostics: &mut Vec<Diagnostic>) -> Backlog {
+    /// Reads and parses blobs in parallel, each once.
+    fn read_blobs(&self, git: &Git, blobs: Vec<(ObjectId, String)>) -> Vec<ParsedFile> {
         let limit = self.config.max_file_bytes;
-        let reader = self.git.as_ref().map(Git::reader);
-        let parsed: Vec<(String, Option<String>, parse::Parsed)> = files
+        let reader = git.reader();
+        blobs
             .into_par_iter()
             .map_init(
-                || reader.as_ref().map(|r| r.local()),
-                |local, (origin, shown)| match origin {
-                    Origin::Disk(path) => read_and_parse(&path, shown, limit),
-                    Origin::Blob(id) => {
-                        let bytes = match local.as_ref().map(|l| l.read(id)) {
-                            Some(Ok(bytes)) => bytes,
-                            Some(Err(e)) => return unreadable(shown, e),
-                            None => return unreadable(shown, "no repository to read from".into()),
-                        };
-                        if bytes.len() as u64 > limit {
-                            let message = too_large(bytes.len() as u64, limit);
-                            return unreadable(shown, message);
-                        }
-                        let (parsed, text) = parse::parse_file(&shown, bytes);
-                        (shown, text, parsed)
+                || reader.local(),
+                |local, (id, shown)| {
+                    let bytes = match local.read(id) {
+                        Ok(bytes) => bytes,
+                        Err(e) => return unreadable(shown, e),
+                    };
+                    if bytes.len() as u64 > limit {
+                        return unreadable(shown, too_large(bytes.len() as u64, limit));
                     }
+                    let (parsed, text) = parse::parse_file(&shown, bytes);
+                    (shown, text, parsed)
                 },
             )
-            .collect();
+            .collect()
+    }
+
+    /// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics.
+    fn index(&self, parsed: Vec<ParsedFile>, diagnostics: &mut Vec<Diagnostic>) -> Backlog {
         let mut items = Vec::with_capacity(parsed.len());
         let mut sources = HashMap::with_capacity(parsed.len());
         for (shown, text, p) in parsed {
@@ -297,7 +306,7 @@ impl Workspace {
         &self,
         git: &Git,
         commit: Option<ObjectId>,
-    ) -> Result<Vec<(Origin, String)>, EnvError> {
+    ) -> Result<Vec<(ObjectId, String)>, EnvError> {
         let project = self
             .config
             .project_root
@@ -328,7 +337,7 @@ impl Workspace {
                 if hidden || !markdown || self.config.is_excluded(Path::new(relative)) {
                     continue;
                 }
-                files.push((Origin::Blob(id), path));
+                files.push((id, path));
             }
         }
         files.sort_by(|a, b| a.1.cmp(&b.1));
@@ -350,10 +359,7 @@ impl Workspace {
         };
         let base_ids: HashMap<&str, ObjectId> = base_files
             .iter()
-            .filter_map(|(origin, path)| match origin {
-                Origin::Blob(id) => Some((path.as_str(), *id)),
-                Origin::Disk(_) => None,
-            })
+            .map(|(id, path)| (path.as_str(), *id))
             .collect();
         let mut current: HashSet<&str> = checked
             .backlog
@@ -374,15 +380,15 @@ impl Workspace {
             }
         }
         let mut before_files = Vec::new();
-        for (origin, path) in base_files {
+        for (id, path) in base_files {
             let removed = !current.contains(path.as_str());
             if removed || paths.contains(&path) {
                 paths.insert(path.clone());
-                before_files.push((origin, path));
+                before_files.push((id, path));
             }
         }
         let mut ignored = Vec::new();
-        let before = self.parse(before_files, &mut ignored);
+        let before = self.index(self.read_blobs(git, before_files), &mut ignored);
         let mut ids: HashSet<String> = before
             .items
             .iter()
@@ -399,12 +405,13 @@ impl Workspace {
         Ok(Changes { paths, ids, before })
     }
 
-    /// The item files under the backlog roots, in path order, and diagnostics for what could not be
-    /// walked.
-    #[allow(clippy::type_complexity)]
-    fn discover(&self) -> Result<(Vec<(Origin, String)>, Vec<Diagnostic>), EnvError> {
+    /// Reads and parses every item file under the backlog roots, in path order, with diagnostics
+    /// for what could not be read. Listing, reading and parsing run together in parallel: each
+    /// folder is listed, then its entries (files and subfolders) are taken up by the thread pool.
+    fn read_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
+        let project = self.config.project_root.canonicalize().ok();
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
@@ -418,64 +425,140 @@ impl Workspace {
                     self.config.project_root.display()
                 )));
             }
-            let walk = walkdir::WalkDir::new(&dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                // Hidden folders (.git, .obsidian, ...) hold no items.
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walk {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        let shown = e.path().map_or_else(|| root.clone(), |p| self.display(p));
-                        let reason = e
-                            .io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string());
-                        diagnostics.push(Diagnostic::new(
-                            Rule::FileUnreadable,
-                            &shown,
-                            Pos { line: 1, column: 1 },
-                            format!("cannot read this folder: {reason}"),
-                        ));
-                        continue;
-                    }
-                };
-                let path = entry.path();
-                let is_markdown = path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-                if !is_markdown || entry.file_type().is_dir() {
-                    continue;
-                }
-                let relative = path.strip_prefix(&self.config.project_root).unwrap_or(path);
-                if self.config.is_excluded(relative) {
-                    continue;
-                }
-                let shown = self.display(path);
-                if entry.path_is_symlink() {
-                    diagnostics.push(Diagnostic::new(
-                        Rule::SymlinkSkipped,
-                        &shown,
-                        Pos { line: 1, column: 1 },
-                        "skipped: the file is a symbolic link; popm reads only regular files",
-                    ));
-                    continue;
-                }
-                files.push((Origin::Disk(path.to_path_buf()), shown));
+            // A root that is (or passes through) a link out of the project would make popm read
+            // files nobody reviewed with it.
+            let inside = match (dir.canonicalize(), &project) {
+                (Ok(real), Some(project)) => real.starts_with(project),
+                _ => false,
+            };
+            if !inside {
+                return Err(EnvError::Other(format!(
+                    "backlog folder `{}` resolves outside {} (a symbolic link?); popm reads only \
+                     the project's own files",
+                    root,
+                    self.config.project_root.display()
+                )));
             }
+            let walk = Walk {
+                config: &self.config,
+            };
+            let (f, d) = walk.read_folder(&dir, &self.display(&dir), 0);
+            files.extend(f);
+            diagnostics.extend(d);
         }
         Ok((files, diagnostics))
     }
 }
 
-fn read_and_parse(
-    path: &Path,
-    shown: String,
-    limit: u64,
-) -> (String, Option<String>, parse::Parsed) {
+/// The walk of the work tree; it needs only the configuration, which threads can share.
+struct Walk<'a> {
+    config: &'a Config,
+}
+
+impl Walk<'_> {
+    fn read_folder(
+        &self,
+        dir: &Path,
+        shown: &str,
+        depth: usize,
+    ) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let listing = match std::fs::read_dir(dir) {
+            Ok(listing) => listing,
+            Err(e) => return (Vec::new(), vec![folder_unreadable(shown, &e)]),
+        };
+        let mut entries = Vec::new();
+        for entry in listing {
+            match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => diagnostics.push(folder_unreadable(shown, &e)),
+            }
+        }
+        // Path order, as on every run and machine.
+        entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+        let found: Vec<Found> = entries
+            .into_par_iter()
+            .map(|(name, kind)| self.read_entry(dir, shown, depth, &name, kind))
+            .collect();
+        let mut files = Vec::with_capacity(found.len());
+        for f in found {
+            match f {
+                Found::Nothing => {}
+                Found::File(file) => files.push(file),
+                Found::Problem(d) => diagnostics.push(d),
+                Found::Folder(f, d) => {
+                    files.extend(f);
+                    diagnostics.extend(d);
+                }
+            }
+        }
+        (files, diagnostics)
+    }
+
+    fn read_entry(
+        &self,
+        dir: &Path,
+        shown: &str,
+        depth: usize,
+        name: &std::ffi::OsStr,
+        kind: std::fs::FileType,
+    ) -> Found {
+        let lossy = name.to_string_lossy();
+        // Hidden files and folders (.git, .obsidian, ...) hold no items.
+        if lossy.starts_with('.') {
+            return Found::Nothing;
+        }
+        let path = dir.join(name);
+        let shown = if shown.is_empty() {
+            lossy.into_owned()
+        } else {
+            format!("{shown}/{lossy}")
+        };
+        let top = Pos { line: 1, column: 1 };
+        let markdown = Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let excluded = || {
+            let relative = path.strip_prefix(&self.config.project_root).unwrap_or(&path);
+            self.config.is_excluded(relative)
+        };
+        if kind.is_symlink() {
+            // Links are never followed, so nothing outside the repository is read and a loop of
+            // links cannot trap the walk. Those that would have held items are reported.
+            let folder = !markdown && std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+            if !(markdown || folder) || excluded() {
+                return Found::Nothing;
+            }
+            let what = if folder { "folder" } else { "file" };
+            return Found::Problem(Diagnostic::new(
+                Rule::SymlinkSkipped,
+                &shown,
+                top,
+                format!(
+                    "skipped: the {what} is a symbolic link; popm reads only regular files and folders"
+                ),
+            ));
+        }
+        if kind.is_dir() {
+            if depth >= MAX_FOLDER_DEPTH {
+                return Found::Problem(Diagnostic::new(
+                    Rule::FileUnreadable,
+                    &shown,
+                    top,
+                    format!("skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read"),
+                ));
+            }
+            let (files, diagnostics) = self.read_folder(&path, &shown, depth + 1);
+            return Found::Folder(files, diagnostics);
+        }
+        if !markdown || excluded() {
+            return Found::Nothing;
+        }
+        Found::File(read_and_parse(&path, shown, self.config.max_file_bytes))
+    }
+}
+
+fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
     // One open, one fstat for the size, one read: the size check costs no extra path lookup.
     let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
         use std::io::Read;
@@ -484,8 +567,21 @@ fn read_and_parse(
         if size > limit {
             return Ok(Err(size));
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-        file.read_to_end(&mut bytes)?;
+        // Read exactly the size fstat gave, usually in one read: `read_to_end` would ask the size
+        // again (fstat, lseek) and read once more to see the end, three system calls a file.
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let mut bytes = vec![0; size];
+        let mut filled = 0;
+        while filled < size {
+            match file.read(&mut bytes[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // A file that shrank since fstat ends early; one that grew is read as it was sized.
+        bytes.truncate(filled);
         Ok(Ok(bytes))
     };
     match read() {
@@ -498,7 +594,13 @@ fn read_and_parse(
     }
 }
 
-fn unreadable(shown: String, message: String) -> (String, Option<String>, parse::Parsed) {
+fn folder_unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message = format!("cannot read this folder: {e}");
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
+}
+
+fn unreadable(shown: String, message: String) -> ParsedFile {
     let top = Pos { line: 1, column: 1 };
     let parsed = parse::Parsed {
         item: None,
@@ -531,3 +633,4 @@ fn join_git(a: &str, b: &str) -> String {
         (false, false) => format!("{a}/{b}"),
     }
 }
+

@@ -42,7 +42,7 @@ rule_test!(
     symlink_skipped,
     "symlink-skipped",
     [
-        "backlog/link.md:1:1: warning[symlink-skipped]: skipped: the file is a symbolic link; popm reads only regular files",
+        "backlog/link.md:1:1: warning[symlink-skipped]: skipped: the file is a symbolic link; popm reads only regular files and folders",
     ]
 );
 rule_test!(

@@ -68,7 +68,24 @@ pub struct YamlError {
 
 /// Parses one YAML document. Aliases, nesting depth and document size are bounded by the parser's
 /// budget, so an alias bomb ends in an error rather than in exhausted memory.
+///
+/// Most frontmatter is a plain mapping of words, numbers and short lists, and building the tree
+/// straight from the parser's events costs less than half of going through serde. So that fast
+/// path takes every document it can read with certainty, and anything it is unsure of (anchors,
+/// tags, dates, floats, words YAML may read as booleans, errors, duplicate keys, very large or deep
+/// documents) goes the full way, which decides the value or the error message. A unit test holds
+/// the two paths to the same answer on every fixture and on generated documents. Before both, a
+/// reader of the simplest form (one `key: value` a line, nested blocks, one-line lists) takes the
+/// typical item in a single scan of its lines, under the same rule and the same test.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    if let Some(node) = lines::parse(text).or_else(|| fast::parse(text)) {
+        return Ok(node);
+    }
+    full(text)
+}
+
+/// The full way: serde-saphyr, with its budget and its error messages.
+fn full(text: &str) -> Result<Node, YamlError> {
     let spanned: Result<Spanned<Value>, _> = serde_saphyr::from_str(text);
     match spanned {
         Ok(s) => Ok(node(s)),
@@ -218,6 +235,368 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+mod fast {
+    //! Builds the tree from granit-parser's events (the parser under serde-saphyr), or declines.
+
+    use granit_parser::{Event, Parser, ScalarStyle, Span};
+
+    use super::{Node, Pos, Value, clamp};
+
+    /// Documents larger or deeper than this are left to the full parser and its budget.
+    const MAX_NODES: usize = 4096;
+    const MAX_DEPTH: usize = 16;
+
+    struct Reader<'a> {
+        parser: Parser<'a, granit_parser::StrInput<'a>>,
+        nodes: usize,
+    }
+
+    /// `None`: not sure; the caller parses the document the full way.
+    pub(super) fn parse(text: &str) -> Option<Node> {
+        let mut r = Reader {
+            parser: Parser::new_from_str(text),
+            nodes: 0,
+        };
+        if !matches!(r.next()?.0, Event::StreamStart) {
+            return None;
+        }
+        if !matches!(r.next()?.0, Event::DocumentStart(false, None)) {
+            return None;
+        }
+        let first = r.next()?;
+        let root = r.node(first, 0)?;
+        if !matches!(r.next()?.0, Event::DocumentEnd) || !matches!(r.next()?.0, Event::StreamEnd) {
+            return None;
+        }
+        r.parser.next_event().is_none().then_some(root)
+    }
+
+    impl<'a> Reader<'a> {
+        fn next(&mut self) -> Option<(Event<'a>, Span)> {
+            self.parser.next_event()?.ok()
+        }
+
+        fn node(&mut self, (event, span): (Event<'a>, Span), depth: usize) -> Option<Node> {
+            self.nodes += 1;
+            if self.nodes > MAX_NODES || depth > MAX_DEPTH {
+                return None;
+            }
+            let pos = Pos {
+                line: clamp(span.start.line() as u64),
+                column: clamp(span.start.col() as u64 + 1),
+            };
+            let value = match event {
+                Event::Scalar(text, style, 0, None) => scalar(&text, style)?,
+                Event::SequenceStart(_, 0, None) => {
+                    let mut items = Vec::new();
+                    loop {
+                        let next = self.next()?;
+                        if matches!(next.0, Event::SequenceEnd) {
+                            break;
+                        }
+                        items.push(self.node(next, depth + 1)?);
+                    }
+                    Value::Seq(items)
+                }
+                Event::MappingStart(_, 0, None) => {
+                    let mut entries: Vec<(Node, Node)> = Vec::new();
+                    loop {
+                        let next = self.next()?;
+                        if matches!(next.0, Event::MappingEnd) {
+                            break;
+                        }
+                        let key = self.node(next, depth + 1)?;
+                        // Only plain keys, each once: the full parser words the duplicate error.
+                        if !matches!(key.value, Value::Str(_) | Value::Int(_))
+                            || entries.iter().any(|(k, _)| k.value == key.value)
+                        {
+                            return None;
+                        }
+                        let next = self.next()?;
+                        let value = self.node(next, depth + 1)?;
+                        entries.push((key, value));
+                    }
+                    Value::Map(entries)
+                }
+                _ => return None,
+            };
+            Some(Node { value, pos })
+        }
+    }
+
+    /// A scalar's value, when it is certain: quoted and block scalars are strings; a plain scalar
+    /// is null, a boolean, a decimal integer, or a string that starts with a letter and is none of
+    /// the words some YAML versions read as something else.
+    pub(super) fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
+        if style != ScalarStyle::Plain {
+            return Some(Value::Str(text.to_string()));
+        }
+        match text {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        let first = text.as_bytes()[0];
+        if first.is_ascii_alphabetic() {
+            const UNSURE: [&str; 12] = [
+                "yes", "no", "on", "off", "y", "n", "inf", "infinity", "nan", "null", "true",
+                "false",
+            ];
+            if UNSURE.iter().any(|w| w.eq_ignore_ascii_case(text)) {
+                return None;
+            }
+            return Some(Value::Str(text.to_string()));
+        }
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let plain_decimal = !digits.is_empty()
+            && digits.len() <= 18
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        if plain_decimal {
+            return text.parse().ok().map(Value::Int);
+        }
+        None
+    }
+}
+
+mod lines {
+    //! The simplest frontmatter, read line by line; anything else is declined.
+
+    use granit_parser::ScalarStyle;
+
+    use super::fast::scalar;
+    use super::{Node, Pos, Value, clamp};
+
+    const MAX_DEPTH: usize = 4;
+
+    struct Line<'a> {
+        no: u32,
+        indent: usize,
+        /// Without the indentation and trailing blanks.
+        text: &'a str,
+    }
+
+    /// `None`: not of the simplest form (or not sure); the caller reads it another way.
+    pub(super) fn parse(text: &str) -> Option<Node> {
+        let mut lines = Vec::with_capacity(16);
+        for (i, raw) in text.split('\n').enumerate() {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            let content = raw.trim_start_matches(' ');
+            let trimmed = content.trim_end_matches([' ', '\t']);
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if content.starts_with('\t') || trimmed.contains('\r') {
+                return None;
+            }
+            lines.push(Line {
+                no: clamp(i as u64 + 1),
+                indent: raw.len() - content.len(),
+                text: trimmed,
+            });
+        }
+        if lines.first()?.indent != 0 {
+            return None;
+        }
+        let mut at = 0;
+        let root = map(&lines, &mut at, 0, 0)?;
+        (at == lines.len()).then_some(root)
+    }
+
+    fn pos(line: u32, column: usize) -> Pos {
+        Pos {
+            line,
+            column: clamp(column as u64),
+        }
+    }
+
+    fn map(lines: &[Line], at: &mut usize, indent: usize, depth: usize) -> Option<Node> {
+        let first = lines.get(*at)?;
+        let start = pos(first.no, indent + 1);
+        let mut entries: Vec<(Node, Node)> = Vec::new();
+        while let Some(line) = lines.get(*at).filter(|l| l.indent == indent) {
+            let key_len = line
+                .text
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?;
+            let (key, rest) = line.text.split_at(key_len);
+            let rest = rest.strip_prefix(':')?;
+            if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() {
+                return None;
+            }
+            if !(rest.is_empty() || rest.starts_with(' ')) {
+                return None;
+            }
+            let key = Node {
+                value: scalar(key, ScalarStyle::Plain)?,
+                pos: pos(line.no, indent + 1),
+            };
+            if !matches!(key.value, Value::Str(_)) || entries.iter().any(|(k, _)| k.value == key.value)
+            {
+                return None;
+            }
+            let value_text = rest.trim_start_matches(' ');
+            *at += 1;
+            let value = if value_text.is_empty() || value_text.starts_with('#') {
+                // A nested block: a mapping indented deeper, or a list at this indentation or deeper.
+                let next = lines.get(*at)?;
+                let is_item = next.text == "-" || next.text.starts_with("- ");
+                if depth >= MAX_DEPTH {
+                    return None;
+                } else if is_item && next.indent >= indent {
+                    seq(lines, at, next.indent, next.indent == indent)?
+                } else if !is_item && next.indent > indent {
+                    map(lines, at, next.indent, depth + 1)?
+                } else {
+                    return None;
+                }
+            } else {
+                let column = indent + key_len + 1 + (rest.len() - value_text.len()) + 1;
+                inline(value_text, line.no, column)?
+            };
+            entries.push((key, value));
+        }
+        // A deeper line here continues a value over several lines: not the simplest form.
+        if lines.get(*at).is_some_and(|l| l.indent > indent) {
+            return None;
+        }
+        Some(Node {
+            value: Value::Map(entries),
+            pos: start,
+        })
+    }
+
+    /// `indentless`: the list's dashes sit at its key's indentation (`key:` then `- a`).
+    fn seq(lines: &[Line], at: &mut usize, indent: usize, indentless: bool) -> Option<Node> {
+        let first = lines.get(*at)?;
+        let dash = pos(first.no, indent + 1);
+        let mut items: Vec<Node> = Vec::new();
+        while let Some(line) = lines.get(*at).filter(|l| l.indent == indent) {
+            let Some(rest) = line.text.strip_prefix("- ") else {
+                break;
+            };
+            let item = rest.trim_start_matches(' ');
+            let column = indent + 2 + (rest.len() - item.len()) + 1;
+            items.push(inline(item, line.no, column)?);
+            *at += 1;
+        }
+        if lines.get(*at).is_some_and(|l| l.indent > indent) {
+            return None;
+        }
+        // Where the full parser places a list: its first dash, or its first item when indentless.
+        let start = if indentless { items.first()?.pos } else { dash };
+        Some(Node {
+            value: Value::Seq(items),
+            pos: start,
+        })
+    }
+
+    /// A value on one line: a flow list of plain words, a quoted string, or a plain scalar.
+    fn inline(text: &str, line: u32, column: usize) -> Option<Node> {
+        let value = match text.as_bytes()[0] {
+            b'[' => {
+                let close = text.find(']')?;
+                let inner = &text[1..close];
+                if !rest_is_comment(&text[close + 1..])
+                    || inner.contains(['[', '{', '}', '"', '\'', '#', '\t'])
+                {
+                    return None;
+                }
+                let mut items = Vec::new();
+                if !inner.trim_matches(' ').is_empty() {
+                    let mut offset = 1;
+                    for part in inner.split(',') {
+                        let word = part.trim_matches(' ');
+                        if !plain_ok(word) || has_mapping_colon(word) {
+                            return None;
+                        }
+                        let lead = part.len() - part.trim_start_matches(' ').len();
+                        let chars = text[..offset + lead].chars().count();
+                        items.push(Node {
+                            value: scalar(word, ScalarStyle::Plain)?,
+                            pos: pos(line, column + chars),
+                        });
+                        offset += part.len() + 1;
+                    }
+                }
+                Value::Seq(items)
+            }
+            b'\'' => {
+                let mut value = String::new();
+                let mut chars = text[1..].char_indices();
+                let end = loop {
+                    match chars.next()? {
+                        (i, '\'') if text[1 + i + 1..].starts_with('\'') => {
+                            value.push('\'');
+                            chars.next();
+                        }
+                        (i, '\'') => break 1 + i + 1,
+                        (_, c) => value.push(c),
+                    }
+                };
+                if !rest_is_comment(&text[end..]) {
+                    return None;
+                }
+                Value::Str(value)
+            }
+            b'"' => {
+                let close = text[1..].find('"')? + 1;
+                let inner = &text[1..close];
+                if inner.contains('\\') || !rest_is_comment(&text[close + 1..]) {
+                    return None;
+                }
+                Value::Str(inner.to_string())
+            }
+            _ => {
+                let word = match comment_start(text) {
+                    Some(i) => text[..i].trim_end_matches([' ', '\t']),
+                    None => text,
+                };
+                if !plain_ok(word) || has_mapping_colon(word) {
+                    return None;
+                }
+                scalar(word, ScalarStyle::Plain)?
+            }
+        };
+        Some(Node {
+            value,
+            pos: pos(line, column),
+        })
+    }
+
+    /// Where a comment starts: a `#` after a blank.
+    fn comment_start(text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        (1..bytes.len()).find(|&i| bytes[i] == b'#' && matches!(bytes[i - 1], b' ' | b'\t'))
+    }
+
+    /// A `:` followed by a blank would make the text a mapping.
+    fn has_mapping_colon(text: &str) -> bool {
+        text.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b':' && matches!(w[1], b' ' | b'\t'))
+    }
+
+    /// What may follow a closing quote or bracket: nothing, or a comment.
+    fn rest_is_comment(rest: &str) -> bool {
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
+    }
+
+    /// A plain scalar that cannot be mistaken for anything else: no indicator at its start, not
+    /// ending in `:`.
+    fn plain_ok(word: &str) -> bool {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first);
+        let dash_word = first == '-' && chars.next().is_some_and(|c| c != ' ');
+        (!indicator || dash_word) && !word.ends_with(':') && !word.contains('\t')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +622,121 @@ mod tests {
             "a: 2026-01-05\nb: 0x10\nc: ~\nd:\n",
         ] {
             println!("{t:?} => {:?}", parse(t));
+        }
+    }
+
+    /// Every document the fast path accepts must read exactly as the full parser reads it.
+    fn same_as_full(yaml: &str) -> bool {
+        if let Some(node) = lines::parse(yaml) {
+            assert_eq!(Ok(node), full(yaml), "lines and full differ on {yaml:?}");
+        }
+        match fast::parse(yaml) {
+            Some(node) => {
+                assert_eq!(Ok(node), full(yaml), "fast and full differ on {yaml:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_full_parser_on_every_fixture() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The shared corpus of other projects' files, when it is beside the repository.
+        let corpus = manifest.join("../shared/corpus");
+        if !corpus.is_dir() {
+            println!("skipped: ../shared/corpus is absent; checking the fixtures only");
+        }
+        let (mut fast, mut simplest, mut all) = (0, 0, 0);
+        let walks = [manifest.join("fixtures"), corpus];
+        for entry in walks.iter().flat_map(walkdir::WalkDir::new) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            if let Ok(split) = crate::parse::frontmatter::split(&text) {
+                all += 1;
+                fast += usize::from(same_as_full(split.yaml));
+                simplest += usize::from(lines::parse(split.yaml).is_some());
+            }
+        }
+        // Most items are plain: if the fast paths stopped taking them, they would be dead weight.
+        assert!(all > 100 && fast * 10 > all * 7, "{fast} of {all} took the fast path");
+        assert!(simplest * 10 > all * 6, "{simplest} of {all} took the line reader");
+    }
+
+    #[test]
+    fn fast_path_scalars() {
+        let words = [
+            "a", "abc", "F-1", "PI-2027.1", "in-progress", "0", "7", "-3", "+3", "007", "0x10",
+            "0o7", "1_000", "1.5", ".5", "1e3", "2026-01-05", "2026-01-05T10:00:00Z", "yes", "No",
+            "ON", "off", "y", "n", "inf", "-.inf", ".nan", "NaN", "null", "Null", "~", "true",
+            "False", "tRue", "nULL", "123456789012345678", "1234567890123456789", "-0", "a b",
+            "a: b", "'q'", "\"d\"", "x # c", "[]", "{}", "[a, 1, '2', ~]", "|\n  text\n",
+            ">\n  folded\n", "é", "Ünïcode", "😀", "#not",
+        ];
+        for w in words {
+            let doc = format!("k: {w}\n");
+            same_as_full(&doc);
+            same_as_full(&format!("k:\n  - {w}\n  - x\n"));
+        }
+        assert_eq!(
+            fast::parse("id: F-1\npoints: 5\nlabels: [a, b]\n").map(|n| n.value),
+            Some(Value::Map(vec![
+                (
+                    Node { value: Value::Str("id".into()), pos: Pos { line: 1, column: 1 } },
+                    Node { value: Value::Str("F-1".into()), pos: Pos { line: 1, column: 5 } },
+                ),
+                (
+                    Node { value: Value::Str("points".into()), pos: Pos { line: 2, column: 1 } },
+                    Node { value: Value::Int(5), pos: Pos { line: 2, column: 9 } },
+                ),
+                (
+                    Node { value: Value::Str("labels".into()), pos: Pos { line: 3, column: 1 } },
+                    Node {
+                        value: Value::Seq(vec![
+                            Node { value: Value::Str("a".into()), pos: Pos { line: 3, column: 10 } },
+                            Node { value: Value::Str("b".into()), pos: Pos { line: 3, column: 13 } },
+                        ]),
+                        pos: Pos { line: 3, column: 9 },
+                    },
+                ),
+            ]))
+        );
+        // Unsure words and errors go the full way.
+        for doc in ["a: yes\n", "a: 1\na: 2\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: [1\n"] {
+            assert_eq!(fast::parse(doc), None, "{doc:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_full_parser_on_generated_documents(
+            entries in proptest::collection::vec(
+                ("[a-z_]{1,6}", "[ -~]{0,10}|[a-zé ,#:'\"-]{0,8}", 0..8u8, " {0,2}", "(\r)?"),
+                0..6,
+            )
+        ) {
+            let mut doc = String::new();
+            for (key, value, style, space, cr) in &entries {
+                let line = match style {
+                    0 => format!("{key}:{space} {value}"),
+                    1 => format!("{key}: [{value}, x]{space}"),
+                    2 => format!("{key}:\n{space}- {value}"),
+                    3 => format!("{key}:\n  sub: {value}\n  other: [x,{value}]"),
+                    4 => format!("{key}: '{value}'{space}"),
+                    5 => format!("{key}: \"{value}\""),
+                    6 => format!("{key}: x{space}# {value}"),
+                    _ => format!("# {value}\n{key}:\n  - a\n  -  {value}\n{space}"),
+                };
+                doc.push_str(&line.replace('\n', &format!("{cr}\n")));
+                doc.push_str(cr);
+                doc.push('\n');
+            }
+            same_as_full(&doc);
         }
     }
 }
