@@ -14,4 +14,5 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod trace;
 pub mod workspace;

@@ -63,7 +63,9 @@ type ParsedFile = (String, Option<String>, parse::Parsed);
 /// and a hostile tree must not exhaust the stack.
 const MAX_FOLDER_DEPTH: usize = 64;
 
-/// What one folder entry yielded.
+/// What one folder entry yielded. Nearly every entry is a file, so boxing the large variant would
+/// only add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Found {
     Nothing,
     File(ParsedFile),
@@ -272,6 +274,7 @@ impl Workspace {
             .map_init(
                 || reader.local(),
                 |local, (id, shown)| {
+                    crate::trace::io("read-git", &shown);
                     let bytes = match local.read(id) {
                         Ok(bytes) => bytes,
                         Err(e) => return unreadable(shown, e),
@@ -519,7 +522,9 @@ impl Walk<'_> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         let excluded = || {
-            let relative = path.strip_prefix(&self.config.project_root).unwrap_or(&path);
+            let relative = path
+                .strip_prefix(&self.config.project_root)
+                .unwrap_or(&path);
             self.config.is_excluded(relative)
         };
         if kind.is_symlink() {
@@ -545,7 +550,9 @@ impl Walk<'_> {
                     Rule::FileUnreadable,
                     &shown,
                     top,
-                    format!("skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read"),
+                    format!(
+                        "skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read"
+                    ),
                 ));
             }
             let (files, diagnostics) = self.read_folder(&path, &shown, depth + 1);
@@ -559,6 +566,7 @@ impl Walk<'_> {
 }
 
 fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
+    crate::trace::io("read", &shown);
     // One open, one fstat for the size, one read: the size check costs no extra path lookup.
     let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
         use std::io::Read;
@@ -633,4 +641,3 @@ fn join_git(a: &str, b: &str) -> String {
         (false, false) => format!("{a}/{b}"),
     }
 }
-

@@ -40,11 +40,7 @@ struct Lines {
 
 impl Lines {
     fn new(body: &str, first_line: u32) -> Self {
-        let newlines = body
-            .bytes()
-            .enumerate()
-            .filter_map(|(i, b)| (b == b'\n').then_some(i))
-            .collect();
+        let newlines = memchr::memchr_iter(b'\n', body.as_bytes()).collect();
         Lines {
             newlines,
             first_line,
@@ -67,10 +63,194 @@ struct Current {
     criteria: Vec<Criterion>,
 }
 
+/// The sections found so far, carried from one part of the body to the next.
+#[derive(Default)]
+struct State {
+    out: Body,
+    current: Option<Current>,
+}
+
+/// Reads the body. Bodies are cut at their top-level `#` headings, and a part that provably
+/// changes nothing (a section popm does not read, of plain lines, after the first paragraph) is
+/// passed over without running the markdown parser on it; every other part is parsed as it is.
+/// `parse_whole` is the reference, and a test holds the two to the same result.
 pub fn parse(body: &str, first_line: u32) -> Body {
+    // Link reference definitions and HTML blocks reach across headings: read those bodies whole.
+    let Some(parts) = parts(body) else {
+        return parse_whole(body, first_line);
+    };
+    let mut state = State::default();
+    for part in parts {
+        let line = first_line.saturating_add(part.line);
+        if !skip(&part, &mut state) {
+            read(part.text, line, &mut state);
+        }
+    }
+    state.finish()
+}
+
+/// The reference reading: pulldown-cmark over the whole body.
+pub fn parse_whole(body: &str, first_line: u32) -> Body {
+    let mut state = State::default();
+    read(body, first_line, &mut state);
+    state.finish()
+}
+
+impl State {
+    fn finish(mut self) -> Body {
+        if let Some(c) = self.current.take() {
+            close(c, &mut self.out);
+        }
+        self.out
+    }
+}
+
+/// A stretch of the body that starts at a top-level ATX heading (or at the start of the body).
+struct Part<'a> {
+    text: &'a str,
+    /// Lines before it in the body.
+    line: u32,
+    /// The heading's level and text, when it is plain words; `None` when there is none or it
+    /// holds markup.
+    plain_heading: Option<(usize, &'a str)>,
+    /// Every line after the heading is blank or starts with a word: no list, quote, fence, setext
+    /// underline or nested heading that could open a section.
+    inert: bool,
+}
+
+/// Cuts the body at top-level ATX headings outside fences, in one pass over its lines; `None`
+/// when the body must be read whole.
+fn parts(body: &str) -> Option<Vec<Part<'_>>> {
+    if memchr::memmem::find(body.as_bytes(), b"]:").is_some() {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let mut parts = Vec::new();
+    let mut part = Part {
+        text: "",
+        line: 0,
+        plain_heading: None,
+        inert: true,
+    };
+    let mut start = 0;
+    let mut line_no = 0u32;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let mut line = &bytes[pos..end];
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        let indent = line
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let first = line.get(indent).copied();
+        if first == Some(b'<') {
+            return None;
+        }
+        // Fences (up to three spaces in): inside one, nothing is a heading.
+        let spaces = line.iter().take_while(|b| **b == b' ').count();
+        if let Some(m @ (b'`' | b'~')) = first
+            && spaces == indent
+            && indent <= 3
+        {
+            let run = line[indent..].iter().take_while(|b| **b == m).count();
+            let rest = &line[indent + run..];
+            match fence {
+                None if run >= 3 && !(m == b'`' && rest.contains(&b'`')) => fence = Some((m, run)),
+                Some((open, len))
+                    if open == m && run >= len && rest.iter().all(u8::is_ascii_whitespace) =>
+                {
+                    fence = None
+                }
+                _ => {}
+            }
+        }
+        let level = (fence.is_none() && indent == 0)
+            .then(|| atx_level(line))
+            .flatten();
+        if let Some(level) = level {
+            if pos > 0 {
+                part.text = &body[start..pos];
+                parts.push(part);
+            }
+            start = pos;
+            let words = body[pos + level..pos + line.len()].trim();
+            let plain = words.chars().all(|c| {
+                c.is_alphanumeric() || matches!(c, ' ' | ':' | ',' | '.' | '-' | '/' | '(' | ')')
+            });
+            part = Part {
+                text: "",
+                line: line_no,
+                plain_heading: plain.then_some((level, words)),
+                inert: true,
+            };
+        } else if let Some(first) = first {
+            // A line that starts with a word (not a numbered list item) opens nothing.
+            let digits = line[indent..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let numbered = digits > 0 && matches!(line.get(indent + digits), Some(b'.' | b')'));
+            part.inert &= first.is_ascii_alphanumeric() && !numbered
+                || (!first.is_ascii() && body[pos + indent..].starts_with(char::is_alphanumeric));
+        }
+        line_no = line_no.saturating_add(1);
+        pos = end + 1;
+    }
+    part.text = &body[start..];
+    parts.push(part);
+    Some(parts)
+}
+
+/// The level of an ATX heading that starts in the first column.
+fn atx_level(line: &[u8]) -> Option<usize> {
+    let level = line.iter().take_while(|b| **b == b'#').count();
+    let after = line.get(level);
+    ((1..=6).contains(&level) && matches!(after, None | Some(b' ' | b'\t'))).then_some(level)
+}
+
+/// Passes over a part that cannot change the result, doing what its heading would do: close the
+/// open section and open one popm does not read.
+fn skip(part: &Part, state: &mut State) -> bool {
+    let Some((level, words)) = part.plain_heading else {
+        return false;
+    };
+    let level = match level {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
+    // A deeper heading belongs to the open section, and its text may be read (criteria).
+    let nested = state.current.as_ref().is_some_and(|c| level > c.level);
+    if !part.inert
+        || nested
+        || state.out.first_paragraph.is_none()
+        || section_kind(words) != Kind::Other
+    {
+        return false;
+    }
+    if let Some(c) = state.current.take() {
+        close(c, &mut state.out);
+    }
+    state.current = Some(Current {
+        kind: Kind::Other,
+        level,
+        pos: Pos::default(),
+        has_content: false,
+        criteria: Vec::new(),
+    });
+    true
+}
+
+fn read(body: &str, first_line: u32, state: &mut State) {
     let lines = Lines::new(body, first_line);
-    let mut out = Body::default();
-    let mut current: Option<Current> = None;
+    let State { out, current } = state;
     let mut heading: Option<(HeadingLevel, usize, String)> = None;
     // Depth of list nesting, and of block quotes / lists for the first paragraph.
     let mut list_depth = 0usize;
@@ -91,15 +271,15 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                     // part of it (e.g. "### Scenario 2" inside the acceptance criteria).
                     if let Some(c) = current.take() {
                         if level > c.level {
-                            current = Some(Current {
+                            *current = Some(Current {
                                 has_content: true,
                                 ..c
                             });
                             continue;
                         }
-                        close(c, &mut out);
+                        close(c, out);
                     }
-                    current = Some(Current {
+                    *current = Some(Current {
                         kind: section_kind(&text),
                         level,
                         pos: Pos {
@@ -122,7 +302,7 @@ pub fn parse(body: &str, first_line: u32) -> Body {
             Event::Start(Tag::List(_)) => {
                 list_depth += 1;
                 container_depth += 1;
-                mark_content(&mut current);
+                mark_content(current);
             }
             Event::End(TagEnd::List(_)) => {
                 list_depth = list_depth.saturating_sub(1);
@@ -159,7 +339,7 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                 }
             }
             Event::Start(Tag::Paragraph) => {
-                mark_content(&mut current);
+                mark_content(current);
                 if out.first_paragraph.is_none() && container_depth == 0 && paragraph.is_none() {
                     paragraph = Some((range.start, String::new()));
                 }
@@ -176,7 +356,7 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                mark_content(&mut current);
+                mark_content(current);
                 if let Some((_, text)) = paragraph.as_mut() {
                     text.push_str(&t);
                 }
@@ -195,15 +375,11 @@ pub fn parse(body: &str, first_line: u32) -> Body {
                 }
             }
             Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::Table(_)) => {
-                mark_content(&mut current);
+                mark_content(current);
             }
             _ => {}
         }
     }
-    if let Some(c) = current.take() {
-        close(c, &mut out);
-    }
-    out
 }
 
 fn mark_content(current: &mut Option<Current>) {
@@ -290,5 +466,85 @@ mod tests {
         let ac = b.acceptance_criteria.unwrap();
         assert!(ac.section.has_content);
         assert!(ac.criteria.is_empty());
+    }
+
+    /// The parts-and-skips reading must find exactly what a whole reading finds.
+    fn same_as_whole(body: &str) {
+        assert_eq!(parse(body, 7), parse_whole(body, 7), "differ on {body:?}");
+    }
+
+    #[test]
+    fn skipping_agrees_with_whole_reading_on_every_fixture() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = manifest.join("../shared/corpus");
+        if !corpus.is_dir() {
+            println!("skipped: ../shared/corpus is absent; checking the fixtures only");
+        }
+        let mut bodies = 0;
+        for entry in [manifest.join("fixtures"), corpus]
+            .iter()
+            .flat_map(walkdir::WalkDir::new)
+        {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            if let Ok(split) = crate::parse::frontmatter::split(&text) {
+                same_as_whole(split.body);
+                bodies += 1;
+            }
+        }
+        assert!(bodies > 100, "{bodies}");
+    }
+
+    #[test]
+    fn a_plain_section_after_the_first_paragraph_is_passed_over() {
+        let body = "As a user, I want it.\n\n## Notes\nSome words here.\nMore words.\n\n## Acceptance criteria\n- [ ] one\n";
+        let mut state = State::default();
+        let cut = parts(body).unwrap();
+        assert_eq!(cut.len(), 3);
+        read(cut[0].text, 1, &mut state);
+        assert!(skip(&cut[1], &mut state));
+        assert!(!skip(&cut[2], &mut state));
+        same_as_whole(body);
+        // Not passed over: before the first paragraph, a list, a setext underline, a nested heading.
+        for body in [
+            "## Notes\nfirst paragraph\n",
+            "x\n\n## Notes\n- item\n",
+            "x\n\n## Notes\nAcceptance criteria\n---\n- [ ] a\n",
+            "x\n\n## Acceptance criteria\n- [ ] a\n### Notes\nwords\n",
+        ] {
+            let mut state = State::default();
+            for part in parts(body).unwrap() {
+                assert!(!skip(&part, &mut state), "{body:?}");
+                read(part.text, 1, &mut state);
+            }
+            same_as_whole(body);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skipping_agrees_with_whole_reading_on_generated_bodies(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "", "As a user, I want x.", "Plain words here.", "# Notes", "## Notes",
+                    "### Notes", "## Acceptance criteria", "### Acceptance criteria",
+                    "# Acceptance Criteria:", "## Benefit hypothesis", "## Hypothesis",
+                    "- [ ] Given a, when b, then c", "- [x] done", "* [ ] star", "1. [ ] numbered",
+                    "  - nested", "> quoted", "> ## Acceptance criteria", "```", "~~~", "````",
+                    "    indented code", "---", "===", "Acceptance criteria", "<div>", "</div>",
+                    "[ref]: http://example.com", "see [ref]", "## `Acceptance criteria`",
+                    "##Notes", "#### Deep", "## Notes ##", "\tTabbed", "- ## Acceptance criteria",
+                    "Words\r", "## Notes\r",
+                ]),
+                0..14,
+            )
+        ) {
+            same_as_whole(&lines.join("\n"));
+        }
     }
 }

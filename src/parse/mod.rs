@@ -25,6 +25,7 @@ const TOP: Pos = Pos { line: 1, column: 1 };
 /// Decodes and parses one item file. `path` is the display path (relative, with `/`). Returns the
 /// decoded text too (kept for snippets), so the bytes are validated once.
 pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
+    crate::trace::io("parse", path);
     let mut out = Parsed::default();
     match String::from_utf8(bytes) {
         Ok(text) => {

@@ -432,7 +432,8 @@ mod lines {
                 value: scalar(key, ScalarStyle::Plain)?,
                 pos: pos(line.no, indent + 1),
             };
-            if !matches!(key.value, Value::Str(_)) || entries.iter().any(|(k, _)| k.value == key.value)
+            if !matches!(key.value, Value::Str(_))
+                || entries.iter().any(|(k, _)| k.value == key.value)
             {
                 return None;
             }
@@ -664,19 +665,71 @@ mod tests {
             }
         }
         // Most items are plain: if the fast paths stopped taking them, they would be dead weight.
-        assert!(all > 100 && fast * 10 > all * 7, "{fast} of {all} took the fast path");
-        assert!(simplest * 10 > all * 6, "{simplest} of {all} took the line reader");
+        assert!(
+            all > 100 && fast * 10 > all * 7,
+            "{fast} of {all} took the fast path"
+        );
+        assert!(
+            simplest * 10 > all * 6,
+            "{simplest} of {all} took the line reader"
+        );
     }
 
     #[test]
     fn fast_path_scalars() {
         let words = [
-            "a", "abc", "F-1", "PI-2027.1", "in-progress", "0", "7", "-3", "+3", "007", "0x10",
-            "0o7", "1_000", "1.5", ".5", "1e3", "2026-01-05", "2026-01-05T10:00:00Z", "yes", "No",
-            "ON", "off", "y", "n", "inf", "-.inf", ".nan", "NaN", "null", "Null", "~", "true",
-            "False", "tRue", "nULL", "123456789012345678", "1234567890123456789", "-0", "a b",
-            "a: b", "'q'", "\"d\"", "x # c", "[]", "{}", "[a, 1, '2', ~]", "|\n  text\n",
-            ">\n  folded\n", "é", "Ünïcode", "😀", "#not",
+            "a",
+            "abc",
+            "F-1",
+            "PI-2027.1",
+            "in-progress",
+            "0",
+            "7",
+            "-3",
+            "+3",
+            "007",
+            "0x10",
+            "0o7",
+            "1_000",
+            "1.5",
+            ".5",
+            "1e3",
+            "2026-01-05",
+            "2026-01-05T10:00:00Z",
+            "yes",
+            "No",
+            "ON",
+            "off",
+            "y",
+            "n",
+            "inf",
+            "-.inf",
+            ".nan",
+            "NaN",
+            "null",
+            "Null",
+            "~",
+            "true",
+            "False",
+            "tRue",
+            "nULL",
+            "123456789012345678",
+            "1234567890123456789",
+            "-0",
+            "a b",
+            "a: b",
+            "'q'",
+            "\"d\"",
+            "x # c",
+            "[]",
+            "{}",
+            "[a, 1, '2', ~]",
+            "|\n  text\n",
+            ">\n  folded\n",
+            "é",
+            "Ünïcode",
+            "😀",
+            "#not",
         ];
         for w in words {
             let doc = format!("k: {w}\n");
@@ -687,19 +740,46 @@ mod tests {
             fast::parse("id: F-1\npoints: 5\nlabels: [a, b]\n").map(|n| n.value),
             Some(Value::Map(vec![
                 (
-                    Node { value: Value::Str("id".into()), pos: Pos { line: 1, column: 1 } },
-                    Node { value: Value::Str("F-1".into()), pos: Pos { line: 1, column: 5 } },
+                    Node {
+                        value: Value::Str("id".into()),
+                        pos: Pos { line: 1, column: 1 }
+                    },
+                    Node {
+                        value: Value::Str("F-1".into()),
+                        pos: Pos { line: 1, column: 5 }
+                    },
                 ),
                 (
-                    Node { value: Value::Str("points".into()), pos: Pos { line: 2, column: 1 } },
-                    Node { value: Value::Int(5), pos: Pos { line: 2, column: 9 } },
+                    Node {
+                        value: Value::Str("points".into()),
+                        pos: Pos { line: 2, column: 1 }
+                    },
+                    Node {
+                        value: Value::Int(5),
+                        pos: Pos { line: 2, column: 9 }
+                    },
                 ),
                 (
-                    Node { value: Value::Str("labels".into()), pos: Pos { line: 3, column: 1 } },
+                    Node {
+                        value: Value::Str("labels".into()),
+                        pos: Pos { line: 3, column: 1 }
+                    },
                     Node {
                         value: Value::Seq(vec![
-                            Node { value: Value::Str("a".into()), pos: Pos { line: 3, column: 10 } },
-                            Node { value: Value::Str("b".into()), pos: Pos { line: 3, column: 13 } },
+                            Node {
+                                value: Value::Str("a".into()),
+                                pos: Pos {
+                                    line: 3,
+                                    column: 10
+                                }
+                            },
+                            Node {
+                                value: Value::Str("b".into()),
+                                pos: Pos {
+                                    line: 3,
+                                    column: 13
+                                }
+                            },
                         ]),
                         pos: Pos { line: 3, column: 9 },
                     },
@@ -707,7 +787,13 @@ mod tests {
             ]))
         );
         // Unsure words and errors go the full way.
-        for doc in ["a: yes\n", "a: 1\na: 2\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: [1\n"] {
+        for doc in [
+            "a: yes\n",
+            "a: 1\na: 2\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: [1\n",
+        ] {
             assert_eq!(fast::parse(doc), None, "{doc:?}");
         }
     }
