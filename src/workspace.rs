@@ -113,6 +113,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read as items.
     pub files: usize,
+    /// The blob id of each file read, where it is known without hashing (read from git).
+    blob_ids: HashMap<String, ObjectId>,
 }
 
 impl Workspace {
@@ -247,12 +249,16 @@ impl Workspace {
 
     /// Reads and parses the backlog from its source, then runs every check.
     pub fn check(&self) -> Result<Checked, EnvError> {
+        let mut blob_ids = HashMap::new();
         let (files, mut diagnostics) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => self.read_folders()?,
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
                 let blobs = self.backlog_blobs(git, self.commit)?;
-                (self.read_blobs(git, blobs), Vec::new())
+                blob_ids.extend(blobs.iter().map(|(id, path)| (path.clone(), *id)));
+                // What is staged is usually what is on disk: read those files from disk.
+                let disk = matches!(self.source, Source::Index).then(|| git.workdir());
+                (self.read_blobs(git, blobs, disk), Vec::new())
             }
         };
         let count = files.len();
@@ -262,11 +268,19 @@ impl Workspace {
             diagnostics: rules::finish(diagnostics, &self.config),
             backlog,
             files: count,
+            blob_ids,
         })
     }
 
-    /// Reads and parses blobs in parallel, each once.
-    fn read_blobs(&self, git: &Git, blobs: Vec<(ObjectId, String)>) -> Vec<ParsedFile> {
+    /// Reads and parses blobs in parallel, each once. With `disk` (the work tree), a file whose bytes
+    /// on disk are exactly the blob (same blob id) is taken from disk: inflating thousands of small
+    /// compressed objects costs ten times more than reading and hashing the files.
+    fn read_blobs(
+        &self,
+        git: &Git,
+        blobs: Vec<(ObjectId, String)>,
+        disk: Option<&Path>,
+    ) -> Vec<ParsedFile> {
         let limit = self.config.max_file_bytes;
         let reader = git.reader();
         blobs
@@ -274,10 +288,25 @@ impl Workspace {
             .map_init(
                 || reader.local(),
                 |local, (id, shown)| {
-                    crate::trace::io("read-git", &shown);
-                    let bytes = match local.read(id) {
-                        Ok(bytes) => bytes,
-                        Err(e) => return unreadable(shown, e),
+                    let same_on_disk = disk.and_then(|root| {
+                        // Only a regular file (never a link, or a pipe that would block the open).
+                        let path = root.join(&shown);
+                        if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+                            return None;
+                        }
+                        let bytes = read_file(&path, limit).ok()?.ok()?;
+                        crate::trace::io("read", &shown);
+                        (local.hash(&bytes) == Some(id)).then_some(bytes)
+                    });
+                    let bytes = match same_on_disk {
+                        Some(bytes) => bytes,
+                        None => {
+                            crate::trace::io("read-git", &shown);
+                            match local.read(id) {
+                                Ok(bytes) => bytes,
+                                Err(e) => return unreadable(shown, e),
+                            }
+                        }
                     };
                     if bytes.len() as u64 > limit {
                         return unreadable(shown, too_large(bytes.len() as u64, limit));
@@ -373,11 +402,15 @@ impl Workspace {
         current.extend(checked.diagnostics.iter().map(|d| d.path.as_str()));
         let mut paths = HashSet::new();
         for path in &current {
-            // Same bytes, same blob id: hashing the text read is enough to compare it with git.
-            let now = checked
-                .backlog
-                .source(path)
-                .and_then(|t| git.hash(t.as_bytes()));
+            // Same bytes, same blob id: hashing the text read is enough to compare it with git,
+            // and files read from git have their id already.
+            let now = match checked.blob_ids.get(*path) {
+                Some(id) => Some(*id),
+                None => checked
+                    .backlog
+                    .source(path)
+                    .and_then(|t| git.hash(t.as_bytes())),
+            };
             if now.is_none() || base_ids.get(path) != now.as_ref() {
                 paths.insert(path.to_string());
             }
@@ -391,7 +424,7 @@ impl Workspace {
             }
         }
         let mut ignored = Vec::new();
-        let before = self.index(self.read_blobs(git, before_files), &mut ignored);
+        let before = self.index(self.read_blobs(git, before_files, None), &mut ignored);
         let mut ids: HashSet<String> = before
             .items
             .iter()
@@ -561,38 +594,22 @@ impl Walk<'_> {
         if !markdown || excluded() {
             return Found::Nothing;
         }
+        if !kind.is_file() {
+            // A pipe, socket or device named like an item: opening a pipe would block.
+            return Found::Problem(Diagnostic::new(
+                Rule::FileUnreadable,
+                &shown,
+                top,
+                "skipped: not a regular file (a pipe, socket or device)",
+            ));
+        }
         Found::File(read_and_parse(&path, shown, self.config.max_file_bytes))
     }
 }
 
 fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
     crate::trace::io("read", &shown);
-    // One open, one fstat for the size, one read: the size check costs no extra path lookup.
-    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
-        use std::io::Read;
-        let mut file = std::fs::File::open(path)?;
-        let size = file.metadata()?.len();
-        if size > limit {
-            return Ok(Err(size));
-        }
-        // Read exactly the size fstat gave, usually in one read: `read_to_end` would ask the size
-        // again (fstat, lseek) and read once more to see the end, three system calls a file.
-        let size = usize::try_from(size).unwrap_or(usize::MAX);
-        let mut bytes = vec![0; size];
-        let mut filled = 0;
-        while filled < size {
-            match file.read(&mut bytes[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        // A file that shrank since fstat ends early; one that grew is read as it was sized.
-        bytes.truncate(filled);
-        Ok(Ok(bytes))
-    };
-    match read() {
+    match read_file(path, limit) {
         Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
             (shown, text, parsed)
@@ -600,6 +617,36 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
         Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
         Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
     }
+}
+
+/// A regular file's bytes, or its size when it is over `limit`. One open, one fstat for the size,
+/// usually one read: `read_to_end` would ask the size again (fstat, lseek) and read once more to
+/// see the end.
+fn read_file(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let size = meta.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let mut bytes = vec![0; size];
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // A file that shrank since fstat ends early; one that grew is read as it was sized.
+    bytes.truncate(filled);
+    Ok(Ok(bytes))
 }
 
 fn folder_unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {

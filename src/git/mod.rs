@@ -235,4 +235,9 @@ impl LocalReader {
     pub fn read(&self, id: ObjectId) -> Result<Vec<u8>> {
         read_blob(&self.0, id)
     }
+
+    /// The blob id git would give these bytes.
+    pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
+        gix::objs::compute_hash(self.0.object_hash(), gix::objs::Kind::Blob, bytes).ok()
+    }
 }
