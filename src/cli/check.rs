@@ -67,6 +67,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || args.deny_warnings);
+    // The process ends next, and the operating system takes the memory back at once: freeing a
+    // hundred thousand items one by one would only delay the exit (a tenth of a second at 100 000).
+    std::mem::forget(checked);
     Ok(if failing {
         Outcome::Findings
     } else {

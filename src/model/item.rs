@@ -273,7 +273,8 @@ pub struct Item {
     pub depends_on: Vec<Spanned<String>>,
     pub labels: Vec<Spanned<String>>,
     pub wsjf: Option<Wsjf>,
-    pub pi_fields: Option<PiFields>,
+    /// Boxed: only PIs have them, and the item stays small for the other 99%.
+    pub pi_fields: Option<Box<PiFields>>,
     pub acceptance_criteria: Option<AcceptanceCriteria>,
     pub benefit_hypothesis: Option<Section>,
     pub hypothesis: Option<Section>,

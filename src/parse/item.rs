@@ -410,7 +410,7 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
         }
     }
     if is_pi {
-        item.pi_fields = Some(pi);
+        item.pi_fields = Some(Box::new(pi));
     }
 
     let id = item.id().map(str::to_string);

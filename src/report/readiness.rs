@@ -158,7 +158,7 @@ impl Readiness<'_> {
 pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
     let mut pis: Vec<(&Item, Date, Date)> = backlog
         .of_type(ItemType::Pi)
-        .filter_map(|i| i.pi_fields.as_ref()?.dates().map(|(s, e)| (i, s, e)))
+        .filter_map(|i| i.pi_fields.as_deref()?.dates().map(|(s, e)| (i, s, e)))
         .collect();
     pis.sort_by_key(|(_, s, _)| *s);
     pis.iter()
@@ -198,7 +198,7 @@ pub fn assess<'a>(
         allocation_pos: None,
         objectives_pos: None,
     };
-    let fields = pi.pi_fields.as_ref().unwrap_or(&NO_FIELDS);
+    let fields = pi.pi_fields.as_deref().unwrap_or(&NO_FIELDS);
     let pi_id = pi.id().unwrap_or("");
     let (start, end) = fields
         .dates()
@@ -387,7 +387,7 @@ fn feature(
         };
         let their_start = their_pi
             .pi_fields
-            .as_ref()
+            .as_deref()
             .and_then(PiFields::dates)
             .map(|(s, _)| s);
         if let (Some(theirs), Some(ours)) = (their_start, pi_start)
@@ -727,10 +727,10 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
     let start = start?;
     let (item, _) = backlog
         .of_type(ItemType::Pi)
-        .filter_map(|i| Some((i, i.pi_fields.as_ref()?.dates()?.0)))
+        .filter_map(|i| Some((i, i.pi_fields.as_deref()?.dates()?.0)))
         .filter(|(_, s)| *s < start)
         .max_by_key(|(_, s)| *s)?;
-    let fields = item.pi_fields.as_ref()?;
+    let fields = item.pi_fields.as_deref()?;
     let (mut planned, mut actual, mut unscored) = (0, 0, 0);
     for o in fields.objectives.iter().filter(|o| o.committed) {
         match (&o.business_value, &o.actual_value) {
