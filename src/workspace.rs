@@ -247,6 +247,55 @@ impl Workspace {
         out
     }
 
+    /// The folder new item files may be written to: `folder` (relative to the project, or absolute)
+    /// must lie inside one of the backlog roots once links are resolved, so that popm never writes
+    /// outside the backlog, and everything it writes is checked. The folder is created if needed.
+    pub fn folder_for_writing(&self, folder: &Path) -> Result<PathBuf, EnvError> {
+        let config = &self.config;
+        let wanted = config.project_root.join(folder);
+        let refuse = || {
+            EnvError::Other(format!(
+                "refusing to write to {}: popm writes only inside the backlog folders ({}); add it \
+                 to [backlog] roots in popm.toml first",
+                folder.display(),
+                config.roots.join(", ")
+            ))
+        };
+        let roots: Vec<PathBuf> = config
+            .roots
+            .iter()
+            .filter_map(|r| config.project_root.join(r).canonicalize().ok())
+            .collect();
+        let inside = |real: &Path| roots.iter().any(|r| real.starts_with(r));
+        // Before creating anything: the nearest existing folder, links resolved, plus plain names.
+        let mut existing = wanted.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                return Err(refuse());
+            };
+            rest.push(name);
+            existing = parent;
+        }
+        let mut real = existing.canonicalize().map_err(|_| refuse())?;
+        for name in rest.iter().rev() {
+            if *name == ".." || *name == "." {
+                return Err(refuse());
+            }
+            real.push(name);
+        }
+        if !inside(&real) {
+            return Err(refuse());
+        }
+        std::fs::create_dir_all(&real)
+            .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", real.display())))?;
+        // Again after creating it, in case a link appeared meanwhile.
+        match wanted.canonicalize() {
+            Ok(now) if inside(&now) => Ok(wanted),
+            _ => Err(refuse()),
+        }
+    }
+
     /// Reads and parses the backlog from its source, then runs every check.
     pub fn check(&self) -> Result<Checked, EnvError> {
         let mut blob_ids = HashMap::new();
@@ -255,6 +304,7 @@ impl Workspace {
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
                 let blobs = self.backlog_blobs(git, self.commit)?;
+                too_many(blobs.len(), &self.config)?;
                 blob_ids.extend(blobs.iter().map(|(id, path)| (path.clone(), *id)));
                 // What is staged is usually what is on disk: read those files from disk.
                 let disk = matches!(self.source, Source::Index).then(|| git.workdir());
@@ -477,10 +527,12 @@ impl Workspace {
             }
             let walk = Walk {
                 config: &self.config,
+                seen: files.len().into(),
             };
             let (f, d) = walk.read_folder(&dir, &self.display(&dir), 0);
             files.extend(f);
             diagnostics.extend(d);
+            too_many(walk.seen.into_inner(), &self.config)?;
         }
         Ok((files, diagnostics))
     }
@@ -489,6 +541,8 @@ impl Workspace {
 /// The walk of the work tree; it needs only the configuration, which threads can share.
 struct Walk<'a> {
     config: &'a Config,
+    /// Item files met so far, against `[backlog] max_items`.
+    seen: std::sync::atomic::AtomicUsize,
 }
 
 impl Walk<'_> {
@@ -603,6 +657,11 @@ impl Walk<'_> {
                 "skipped: not a regular file (a pipe, socket or device)",
             ));
         }
+        // Past the limit, files are counted but no longer read; the caller stops with an error.
+        let seen = self.seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if seen >= self.config.max_items {
+            return Found::Nothing;
+        }
         Found::File(read_and_parse(&path, shown, self.config.max_file_bytes))
     }
 }
@@ -649,6 +708,18 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     Ok(Ok(bytes))
 }
 
+/// `[backlog] max_items` bounds how many item files popm reads (and so its memory).
+fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
+    if files <= config.max_items {
+        return Ok(());
+    }
+    Err(EnvError::Other(format!(
+        "the backlog has {files} item files, more than the limit of {}; popm stopped reading \
+         (raise [backlog] max_items in popm.toml if the backlog is really this large)",
+        config.max_items
+    )))
+}
+
 fn folder_unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
     let top = Pos { line: 1, column: 1 };
     let message = format!("cannot read this folder: {e}");
@@ -686,5 +757,30 @@ fn join_git(a: &str, b: &str) -> String {
         (true, _) => b.to_string(),
         (false, true) => a.to_string(),
         (false, false) => format!("{a}/{b}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file listed by the walk can be gone (or replaced) by the time it is read: it becomes one
+    /// diagnostic on its path, and the walk goes on.
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_one_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("S-1.md");
+        let (shown, text, parsed) = read_and_parse(&gone, "backlog/S-1.md".into(), 1 << 20);
+        assert_eq!(
+            (shown.as_str(), text, parsed.item.is_none()),
+            ("backlog/S-1.md", None, true)
+        );
+        let d = &parsed.diagnostics;
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rule, Rule::FileUnreadable);
+        assert_eq!(
+            d[0].message,
+            "cannot read the file: No such file or directory (os error 2)"
+        );
     }
 }

@@ -103,11 +103,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
                 .unwrap_or_else(|| "backlog".into()),
         )
     });
-    let dir = if folder.is_absolute() {
-        folder
-    } else {
-        config.project_root.join(folder)
-    };
+    let dir = workspace.folder_for_writing(&folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
     import::write_items(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
 

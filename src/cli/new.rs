@@ -198,9 +198,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         .or(config.roots.first())
         .cloned()
         .unwrap_or_else(|| "backlog".into());
-    let dir = config.project_root.join(&folder);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", dir.display())))?;
+    let dir = workspace.folder_for_writing(Path::new(&folder))?;
     let stem = match slug(title) {
         s if s.is_empty() => id.clone(),
         s => format!("{id}-{s}"),
@@ -233,6 +231,18 @@ fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
             .join(folder)
             .join(format!("{}.md", t.as_str()));
         if path.is_file() {
+            // A template is read into a new item: only from inside the project.
+            let project = workspace.config.project_root.canonicalize().ok();
+            let inside = match (path.canonicalize(), project) {
+                (Ok(real), Some(project)) => real.starts_with(project),
+                _ => false,
+            };
+            if !inside {
+                return Err(EnvError::Other(format!(
+                    "refusing to read the template {}: it resolves outside the project",
+                    path.display()
+                )));
+            }
             return std::fs::read_to_string(&path).map_err(|e| {
                 EnvError::Other(format!("cannot read the template {}: {e}", path.display()))
             });

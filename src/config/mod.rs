@@ -98,6 +98,7 @@ struct RawBacklog {
     roots: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     max_file_bytes: Option<u64>,
+    max_items: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -198,6 +199,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
     pub max_file_bytes: u64,
+    /// More item files than this and popm stops with an error rather than reading on: memory grows
+    /// with the number of items, and a runaway folder (a generator gone wrong) should not take the
+    /// machine down.
+    pub max_items: usize,
     pub teams: Vec<String>,
     pub wsjf_scale: Vec<i64>,
     pub points_scale: Vec<i64>,
@@ -211,6 +216,8 @@ pub struct Config {
 pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
 pub const DEFAULT_POINTS_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20, 40, 100];
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// About 1.5 GB of memory at the size of a typical item; ten times the largest backlogs we know of.
+pub const DEFAULT_MAX_ITEMS: usize = 400_000;
 pub const DEFAULT_PLANNING_LOAD: f64 = 80.0;
 
 fn default_workflow(item_type: ItemType) -> Option<Workflow> {
@@ -433,6 +440,7 @@ impl Config {
             exclude,
             exclude_set,
             max_file_bytes: raw.backlog.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            max_items: raw.backlog.max_items.unwrap_or(DEFAULT_MAX_ITEMS),
             teams: raw.teams,
             wsjf_scale,
             points_scale,
