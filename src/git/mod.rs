@@ -1,8 +1,9 @@
 //! Every read popm makes of a git repository, behind a small interface. All of it goes through gix
 //! (gitoxide); popm never runs a `git` binary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use gix::bstr::ByteSlice;
 
@@ -19,6 +20,37 @@ pub type Result<T> = std::result::Result<T, String>;
 
 /// A file's path relative to the work tree, with `/`, and its blob.
 pub type Blobs = BTreeMap<String, ObjectId>;
+
+/// One commit as a history walk needs it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    /// Committer time in seconds since the Unix epoch (UTC): when the change reached the branch.
+    pub time: i64,
+    /// The committer's UTC offset in seconds, for showing local dates.
+    pub offset: i32,
+    pub author: String,
+    pub parents: usize,
+}
+
+/// A file whose blob differs between two trees: `old` is `None` when it was added, `new` when
+/// it was removed. `path` is relative to the work tree, with `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobChange {
+    pub path: String,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+/// One entry of a decoded tree.
+#[derive(Debug)]
+struct Entry {
+    name: String,
+    tree: bool,
+    blob: bool,
+    id: ObjectId,
+}
 
 impl Git {
     /// The repository holding `dir`, searching upwards; `None` outside any repository.
@@ -199,6 +231,93 @@ impl Git {
         Ok(out)
     }
 
+    /// The commits of the first-parent line that ends at `tip`, newest first. A shallow clone's
+    /// line ends where its history was cut.
+    pub fn first_parent_commits(&self, tip: ObjectId) -> Result<Vec<ObjectId>> {
+        let walk = self
+            .repo
+            .rev_walk([tip])
+            .first_parent_only()
+            .all()
+            .map_err(|e| format!("cannot walk the history of {tip}: {e}"))?;
+        let mut out = Vec::new();
+        for info in walk {
+            let info = info.map_err(|e| format!("cannot walk the history of {tip}: {e}"))?;
+            out.push(info.id);
+        }
+        Ok(out)
+    }
+
+    /// A commit's tree, committer time, author name and number of parents.
+    pub fn commit_info(&self, id: ObjectId) -> Result<CommitInfo> {
+        let what = |e: &dyn std::fmt::Display| format!("cannot read commit {id}: {e}");
+        let commit = self.repo.find_commit(id).map_err(|e| what(&e))?;
+        let tree = commit.tree_id().map_err(|e| what(&e))?.detach();
+        let time = commit.time().map_err(|e| what(&e))?;
+        let author = commit
+            .author()
+            .map(|a| a.name.to_str_lossy().trim().to_string())
+            .unwrap_or_default();
+        Ok(CommitInfo {
+            id,
+            tree,
+            time: time.seconds,
+            offset: time.offset,
+            author,
+            parents: commit.parent_ids().count(),
+        })
+    }
+
+    /// The id of the tree at `path` (relative, with `/`; empty for `tree` itself) inside `tree`;
+    /// `None` when there is no folder there.
+    pub fn subtree(&self, tree: ObjectId, path: &str) -> Result<Option<ObjectId>> {
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            return Ok(Some(tree));
+        }
+        let root = self
+            .repo
+            .find_tree(tree)
+            .map_err(|e| format!("cannot read tree {tree}: {e}"))?;
+        match root
+            .lookup_entry_by_path(path)
+            .map_err(|e| format!("cannot read {path} in tree {tree}: {e}"))?
+        {
+            Some(entry) if entry.mode().is_tree() => Ok(Some(entry.object_id())),
+            _ => Ok(None),
+        }
+    }
+
+    /// A tree differ that remembers the trees it decoded for the last commit, for walks where each
+    /// commit's new trees are the next commit's old ones.
+    pub fn tree_differ(&self) -> TreeDiffer<'_> {
+        TreeDiffer {
+            git: self,
+            previous: HashMap::new(),
+            current: HashMap::new(),
+        }
+    }
+
+    fn tree_entries(&self, id: ObjectId) -> Result<Vec<Entry>> {
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|e| format!("cannot read tree {id}: {e}"))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| format!("cannot decode tree {id}: {e}"))?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|e| Entry {
+                name: e.filename.to_str_lossy().into_owned(),
+                tree: e.mode.is_tree(),
+                blob: e.mode.is_blob(),
+                id: e.oid.to_owned(),
+            })
+            .collect())
+    }
+
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         read_blob(&self.repo, id)
     }
@@ -212,6 +331,122 @@ impl Git {
     pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
         gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).ok()
     }
+}
+
+/// Diffs trees by entry id: subtrees with the same id are skipped without being read, so the cost
+/// follows what changed, not the size of the backlog.
+pub struct TreeDiffer<'a> {
+    git: &'a Git,
+    previous: HashMap<ObjectId, Rc<Vec<Entry>>>,
+    current: HashMap<ObjectId, Rc<Vec<Entry>>>,
+}
+
+impl TreeDiffer<'_> {
+    /// Appends the blobs that differ between the trees `old` and `new` (either may be absent) found
+    /// at `prefix` (a folder relative to the work tree, with `/`).
+    pub fn changes(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        prefix: &str,
+        out: &mut Vec<BlobChange>,
+    ) -> Result<()> {
+        if old == new {
+            return Ok(());
+        }
+        let old_entries = match old {
+            Some(id) => self.entries(id)?,
+            None => Rc::new(Vec::new()),
+        };
+        let new_entries = match new {
+            Some(id) => self.entries(id)?,
+            None => Rc::new(Vec::new()),
+        };
+        let path = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            }
+        };
+        // Both lists are in git's tree order, which `tree_order` reproduces: a merge join.
+        let (mut i, mut j) = (0, 0);
+        while i < old_entries.len() || j < new_entries.len() {
+            let order = match (old_entries.get(i), new_entries.get(j)) {
+                (Some(a), Some(b)) if a.name == b.name => std::cmp::Ordering::Equal,
+                (Some(a), Some(b)) => tree_order(a, b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, _) => std::cmp::Ordering::Greater,
+            };
+            let (a, b) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (old_entries.get(i - 1), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, new_entries.get(j - 1))
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (old_entries.get(i - 1), new_entries.get(j - 1))
+                }
+            };
+            if let (Some(a), Some(b)) = (a, b)
+                && a.id == b.id
+                && a.tree == b.tree
+                && a.blob == b.blob
+            {
+                continue;
+            }
+            let name = a.or(b).map_or("", |e| e.name.as_str());
+            let full = path(name);
+            let old_tree = a.filter(|e| e.tree).map(|e| e.id);
+            let new_tree = b.filter(|e| e.tree).map(|e| e.id);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.changes(old_tree, new_tree, &full, out)?;
+            }
+            let old_blob = a.filter(|e| e.blob).map(|e| e.id);
+            let new_blob = b.filter(|e| e.blob).map(|e| e.id);
+            if old_blob != new_blob {
+                out.push(BlobChange {
+                    path: full,
+                    old: old_blob,
+                    new: new_blob,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a commit: the trees read for it are kept for the next one, the rest are dropped.
+    pub fn end_commit(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    fn entries(&mut self, id: ObjectId) -> Result<Rc<Vec<Entry>>> {
+        let found = self
+            .current
+            .get(&id)
+            .or_else(|| self.previous.get(&id))
+            .cloned();
+        let entries = match found {
+            Some(e) => e,
+            None => Rc::new(self.git.tree_entries(id)?),
+        };
+        self.current.insert(id, entries.clone());
+        Ok(entries)
+    }
+}
+
+/// Git sorts tree entries by name, a folder as if its name ended with `/`.
+fn tree_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    fn key(e: &Entry) -> impl Iterator<Item = u8> + '_ {
+        let tail: &'static [u8] = if e.tree { b"/" } else { b"" };
+        e.name.as_bytes().iter().chain(tail.iter()).copied()
+    }
+    key(a).cmp(key(b))
 }
 
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {
