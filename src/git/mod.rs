@@ -43,13 +43,26 @@ pub struct BlobChange {
     pub new: Option<ObjectId>,
 }
 
-/// One entry of a decoded tree.
+/// A decoded tree: its raw bytes, and entries whose names are ranges into them (one allocation
+/// per tree, not one per entry: backlog folders hold thousands of files).
+#[derive(Debug, Default)]
+struct DecodedTree {
+    data: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
 #[derive(Debug)]
 struct Entry {
-    name: String,
+    name: std::ops::Range<usize>,
     tree: bool,
     blob: bool,
     id: ObjectId,
+}
+
+impl DecodedTree {
+    fn name(&self, e: &Entry) -> &[u8] {
+        self.data.get(e.name.clone()).unwrap_or_default()
+    }
 }
 
 impl Git {
@@ -288,6 +301,19 @@ impl Git {
         }
     }
 
+    /// A handle on the same repository for long history walks: it keeps recently decoded pack
+    /// entries, so a tree stored as a delta of the version just read is not rebuilt from its whole
+    /// delta chain.
+    pub fn for_history(&self) -> Git {
+        let mut repo = self.repo.clone();
+        repo.objects
+            .set_pack_cache(|| Box::new(DeltaCache::new(HISTORY_PACK_CACHE_BYTES)));
+        Git {
+            repo,
+            workdir: self.workdir.clone(),
+        }
+    }
+
     /// A tree differ that remembers the trees it decoded for the last commit, for walks where each
     /// commit's new trees are the next commit's old ones.
     pub fn tree_differ(&self) -> TreeDiffer<'_> {
@@ -298,24 +324,32 @@ impl Git {
         }
     }
 
-    fn tree_entries(&self, id: ObjectId) -> Result<Vec<Entry>> {
-        let tree = self
+    fn tree_entries(&self, id: ObjectId) -> Result<DecodedTree> {
+        let mut tree = self
             .repo
             .find_tree(id)
             .map_err(|e| format!("cannot read tree {id}: {e}"))?;
-        let decoded = tree
+        let base = tree.data.as_ptr() as usize;
+        let entries = tree
             .decode()
-            .map_err(|e| format!("cannot decode tree {id}: {e}"))?;
-        Ok(decoded
+            .map_err(|e| format!("cannot decode tree {id}: {e}"))?
             .entries
             .iter()
-            .map(|e| Entry {
-                name: e.filename.to_str_lossy().into_owned(),
-                tree: e.mode.is_tree(),
-                blob: e.mode.is_blob(),
-                id: e.oid.to_owned(),
+            .map(|e| {
+                // Names borrow from the tree's bytes: keep where, not a copy.
+                let start = (e.filename.as_ptr() as usize).saturating_sub(base);
+                Entry {
+                    name: start..start + e.filename.len(),
+                    tree: e.mode.is_tree(),
+                    blob: e.mode.is_blob(),
+                    id: e.oid.to_owned(),
+                }
             })
-            .collect())
+            .collect();
+        Ok(DecodedTree {
+            data: std::mem::take(&mut tree.data),
+            entries,
+        })
     }
 
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
@@ -333,12 +367,74 @@ impl Git {
     }
 }
 
+const HISTORY_PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
+/// A memory-capped cache of decoded pack entries (first in, first out): gix's own caches need
+/// features that pull in more dependencies, and this is all a history walk needs.
+struct DeltaCache {
+    entries: HashMap<(u32, u64), (gix::object::Kind, usize, Vec<u8>)>,
+    order: std::collections::VecDeque<(u32, u64)>,
+    bytes: usize,
+    cap: usize,
+}
+
+impl DeltaCache {
+    fn new(cap: usize) -> DeltaCache {
+        DeltaCache {
+            entries: HashMap::new(),
+            order: std::collections::VecDeque::new(),
+            bytes: 0,
+            cap,
+        }
+    }
+}
+
+impl gix::odb::pack::cache::DecodeEntry for DeltaCache {
+    fn put(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        data: &[u8],
+        kind: gix::object::Kind,
+        compressed_size: usize,
+    ) {
+        let key = (pack_id, offset);
+        if data.len() > self.cap / 8 || self.entries.contains_key(&key) {
+            return;
+        }
+        self.entries
+            .insert(key, (kind, compressed_size, data.to_vec()));
+        self.order.push_back(key);
+        self.bytes += data.len();
+        while self.bytes > self.cap {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, _, d)) = self.entries.remove(&old) {
+                self.bytes -= d.len();
+            }
+        }
+    }
+
+    fn get(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<(gix::object::Kind, usize)> {
+        let (kind, size, data) = self.entries.get(&(pack_id, offset))?;
+        out.clear();
+        out.extend_from_slice(data);
+        Some((*kind, *size))
+    }
+}
+
 /// Diffs trees by entry id: subtrees with the same id are skipped without being read, so the cost
 /// follows what changed, not the size of the backlog.
 pub struct TreeDiffer<'a> {
     git: &'a Git,
-    previous: HashMap<ObjectId, Rc<Vec<Entry>>>,
-    current: HashMap<ObjectId, Rc<Vec<Entry>>>,
+    previous: HashMap<ObjectId, Rc<DecodedTree>>,
+    current: HashMap<ObjectId, Rc<DecodedTree>>,
 }
 
 impl TreeDiffer<'_> {
@@ -354,17 +450,19 @@ impl TreeDiffer<'_> {
         if old == new {
             return Ok(());
         }
-        let old_entries = match old {
+        let old_tree = match old {
             Some(id) => self.entries(id)?,
-            None => Rc::new(Vec::new()),
+            None => Rc::default(),
         };
-        let new_entries = match new {
+        let new_tree = match new {
             Some(id) => self.entries(id)?,
-            None => Rc::new(Vec::new()),
+            None => Rc::default(),
         };
-        let path = |name: &str| {
+        let (old_entries, new_entries) = (&old_tree.entries, &new_tree.entries);
+        let path = |name: &[u8]| {
+            let name = name.to_str_lossy();
             if prefix.is_empty() {
-                name.to_string()
+                name.into_owned()
             } else {
                 format!("{prefix}/{name}")
             }
@@ -373,8 +471,9 @@ impl TreeDiffer<'_> {
         let (mut i, mut j) = (0, 0);
         while i < old_entries.len() || j < new_entries.len() {
             let order = match (old_entries.get(i), new_entries.get(j)) {
-                (Some(a), Some(b)) if a.name == b.name => std::cmp::Ordering::Equal,
-                (Some(a), Some(b)) => tree_order(a, b),
+                (Some(a), Some(b)) => {
+                    tree_order(old_tree.name(a), a.tree, new_tree.name(b), b.tree)
+                }
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, _) => std::cmp::Ordering::Greater,
             };
@@ -400,7 +499,11 @@ impl TreeDiffer<'_> {
             {
                 continue;
             }
-            let name = a.or(b).map_or("", |e| e.name.as_str());
+            let name = match (a, b) {
+                (Some(a), _) => old_tree.name(a),
+                (None, Some(b)) => new_tree.name(b),
+                (None, None) => continue,
+            };
             let full = path(name);
             let old_tree = a.filter(|e| e.tree).map(|e| e.id);
             let new_tree = b.filter(|e| e.tree).map(|e| e.id);
@@ -425,7 +528,7 @@ impl TreeDiffer<'_> {
         self.previous = std::mem::take(&mut self.current);
     }
 
-    fn entries(&mut self, id: ObjectId) -> Result<Rc<Vec<Entry>>> {
+    fn entries(&mut self, id: ObjectId) -> Result<Rc<DecodedTree>> {
         let found = self
             .current
             .get(&id)
@@ -441,12 +544,16 @@ impl TreeDiffer<'_> {
 }
 
 /// Git sorts tree entries by name, a folder as if its name ended with `/`.
-fn tree_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    fn key(e: &Entry) -> impl Iterator<Item = u8> + '_ {
-        let tail: &'static [u8] = if e.tree { b"/" } else { b"" };
-        e.name.as_bytes().iter().chain(tail.iter()).copied()
+fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    if a == b {
+        // One name is one entry (a file and a folder of the same name cannot both exist).
+        return std::cmp::Ordering::Equal;
     }
-    key(a).cmp(key(b))
+    fn key(name: &[u8], tree: bool) -> impl Iterator<Item = u8> + '_ {
+        let tail: &'static [u8] = if tree { b"/" } else { b"" };
+        name.iter().chain(tail.iter()).copied()
+    }
+    key(a, a_tree).cmp(key(b, b_tree))
 }
 
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {

@@ -155,8 +155,9 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         .into_iter()
         .map(|p| if p == "." { String::new() } else { p })
         .collect();
+    // A handle with a pack cache: consecutive versions of a tree are usually deltas of each other.
+    let git = &git.for_history();
     let reader = git.reader();
-    let mut differ = git.tree_differ();
     let mut history = History {
         commits: Vec::with_capacity(ids.len()),
         items: HashMap::new(),
@@ -165,35 +166,40 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         unchanged: 0,
         parsed: 0,
     };
-    let mut previous_roots: Vec<Option<ObjectId>> = vec![None; prefixes.len()];
-    // Path -> (blob, snapshot) of every item file at the current commit.
-    let mut files: HashMap<String, (ObjectId, Option<Arc<Snapshot>>)> = HashMap::new();
-    // Item id -> the paths holding it (more than one while an id is duplicated).
-    let mut paths_of: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut cache: HashMap<ObjectId, Option<Arc<Snapshot>>> = HashMap::new();
-    let mut changes: Vec<BlobChange> = Vec::new();
-    for (index, id) in ids.into_iter().enumerate() {
+    // The backlog root trees of every commit; `None` where a root folder does not exist.
+    let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
+    for id in ids {
         let info = git.commit_info(id).map_err(EnvError::Other)?;
         if info.parents > 1 {
             history.merges += 1;
         }
-        let mut roots = Vec::with_capacity(prefixes.len());
+        let mut these = Vec::with_capacity(prefixes.len());
         for prefix in &prefixes {
-            roots.push(git.subtree(info.tree, prefix).map_err(EnvError::Other)?);
+            these.push(git.subtree(info.tree, prefix).map_err(EnvError::Other)?);
         }
+        roots.push(these);
         history.commits.push(info);
-        if roots == previous_roots {
+    }
+    // The changed item files of each commit whose backlog trees differ from its parent's. Diffed
+    // newest first: packs built by git store older versions as deltas of newer ones, so this order
+    // finds each base in the pack cache.
+    let none = vec![None; prefixes.len()];
+    let mut changed: Vec<Option<Vec<BlobChange>>> = vec![None; roots.len()];
+    let mut differ = git.tree_differ();
+    for index in (0..roots.len()).rev() {
+        let before = if index == 0 { &none } else { &roots[index - 1] };
+        if *before == roots[index] {
             history.unchanged += 1;
             continue;
         }
-        changes.clear();
+        let mut changes = Vec::new();
         for (k, prefix) in prefixes.iter().enumerate() {
-            let before = changes.len();
+            let start = changes.len();
             differ
-                .changes(previous_roots[k], roots[k], prefix, &mut changes)
+                .changes(before[k], roots[index][k], prefix, &mut changes)
                 .map_err(EnvError::Other)?;
-            let mut kept = before;
-            for i in before..changes.len() {
+            let mut kept = start;
+            for i in start..changes.len() {
                 if workspace.is_item_path(git, prefix, &changes[i].path) {
                     changes.swap(kept, i);
                     kept += 1;
@@ -202,8 +208,19 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             changes.truncate(kept);
         }
         differ.end_commit();
-        previous_roots = roots;
+        changed[index] = Some(changes);
+    }
+    drop(differ);
 
+    // Path -> (blob, snapshot) of every item file at the current commit.
+    let mut files: HashMap<String, (ObjectId, Option<Arc<Snapshot>>)> = HashMap::new();
+    // Item id -> the paths holding it (more than one while an id is duplicated).
+    let mut paths_of: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut cache: HashMap<ObjectId, Option<Arc<Snapshot>>> = HashMap::new();
+    for (index, changes) in changed.into_iter().enumerate() {
+        let Some(changes) = changes else {
+            continue;
+        };
         // Parse the blobs not seen before, in parallel when there are many (the first commit).
         let mut needed: Vec<(ObjectId, &str)> = changes
             .iter()
