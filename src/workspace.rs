@@ -305,7 +305,8 @@ impl Workspace {
         out
     }
 
-    fn project_prefix(&self, git: &Git) -> String {
+    /// The folder of popm.toml relative to the work tree, with `/` (empty at the top).
+    pub fn project_prefix(&self, git: &Git) -> String {
         self.config
             .project_root
             .strip_prefix(git.workdir())
@@ -316,20 +317,7 @@ impl Workspace {
     /// Whether a file git holds under the backlog root `prefix` is an item file: markdown, not
     /// hidden, not excluded.
     pub fn is_item_path(&self, git: &Git, prefix: &str, path: &str) -> bool {
-        let project = self.project_prefix(git);
-        let within = path
-            .strip_prefix(prefix)
-            .unwrap_or(path)
-            .trim_start_matches('/');
-        let hidden = within.split('/').any(|part| part.starts_with('.'));
-        let markdown = path
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
-        let relative = path
-            .strip_prefix(&project)
-            .unwrap_or(path)
-            .trim_start_matches('/');
-        !hidden && markdown && !self.config.is_excluded(Path::new(relative))
+        is_item_path(&self.config, &self.project_prefix(git), prefix, path)
     }
 
     /// The item files of the backlog as git holds them: in the index (`commit` None) or in a
@@ -541,6 +529,24 @@ fn git_path(relative: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether `path` (relative to the work tree), found under the backlog root `prefix`, is an item
+/// file: markdown, not hidden, not excluded. `project` is popm.toml's folder in the work tree.
+pub fn is_item_path(config: &Config, project: &str, prefix: &str, path: &str) -> bool {
+    let within = path
+        .strip_prefix(prefix)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    let hidden = within.split('/').any(|part| part.starts_with('.'));
+    let markdown = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
+    let relative = path
+        .strip_prefix(project)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    !hidden && markdown && !config.is_excluded(Path::new(relative))
 }
 
 /// `a` + `/` + `b`, for git paths (either may be empty).

@@ -610,7 +610,9 @@ fn compute_diff(
         let mut features_out: Vec<String> = a.0.difference(&b.0).cloned().collect();
         features_in.sort_by(|x, y| natural_cmp(x, y));
         features_out.sort_by(|x, y| natural_cmp(x, y));
-        let teams: BTreeSet<&String> = a.1.keys().chain(b.1.keys()).collect();
+        let mut teams: Vec<&String> = a.1.keys().chain(b.1.keys()).collect();
+        teams.sort_by(|x, y| natural_cmp(x, y));
+        teams.dedup();
         let points: Vec<TeamPoints> = teams
             .into_iter()
             .filter_map(|t| {

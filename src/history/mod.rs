@@ -180,35 +180,67 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         roots.push(these);
         history.commits.push(info);
     }
-    // The changed item files of each commit whose backlog trees differ from its parent's. Diffed
-    // newest first: packs built by git store older versions as deltas of newer ones, so this order
-    // finds each base in the pack cache.
+    // The changed item files of each commit whose backlog trees differ from its parent's. Each
+    // diff is independent, so the order is free: packs written by `git gc` or a server store older
+    // versions of a tree as deltas of newer ones (newest first is fast), `git fast-import` the
+    // other way round. A short probe of each direction picks the faster one; the result is the
+    // same either way.
     let none = vec![None; prefixes.len()];
     let mut changed: Vec<Option<Vec<BlobChange>>> = vec![None; roots.len()];
-    let mut differ = git.tree_differ();
-    for index in (0..roots.len()).rev() {
-        let before = if index == 0 { &none } else { &roots[index - 1] };
-        if *before == roots[index] {
-            history.unchanged += 1;
-            continue;
-        }
-        let mut changes = Vec::new();
-        for (k, prefix) in prefixes.iter().enumerate() {
-            let start = changes.len();
-            differ
-                .changes(before[k], roots[index][k], prefix, &mut changes)
-                .map_err(EnvError::Other)?;
-            let mut kept = start;
-            for i in start..changes.len() {
-                if workspace.is_item_path(git, prefix, &changes[i].path) {
-                    changes.swap(kept, i);
-                    kept += 1;
+    let mut pending: std::collections::VecDeque<usize> = (0..roots.len())
+        .filter(|&i| {
+            let before = if i == 0 { &none } else { &roots[i - 1] };
+            *before != roots[i]
+        })
+        .collect();
+    history.unchanged = roots.len() - pending.len();
+    let project = workspace.project_prefix(git);
+    let diff =
+        |differ: &mut crate::git::TreeDiffer, index: usize| -> Result<Vec<BlobChange>, EnvError> {
+            let before = if index == 0 { &none } else { &roots[index - 1] };
+            let mut changes = Vec::new();
+            for (k, prefix) in prefixes.iter().enumerate() {
+                let start = changes.len();
+                differ
+                    .changes(before[k], roots[index][k], prefix, &mut changes)
+                    .map_err(EnvError::Other)?;
+                let mut kept = start;
+                for i in start..changes.len() {
+                    if crate::workspace::is_item_path(config, &project, prefix, &changes[i].path) {
+                        changes.swap(kept, i);
+                        kept += 1;
+                    }
                 }
+                changes.truncate(kept);
             }
-            changes.truncate(kept);
+            differ.end_commit();
+            Ok(changes)
+        };
+    const PROBE: usize = 48;
+    let mut newest_first = true;
+    let mut differ = git.tree_differ();
+    if pending.len() > 4 * PROBE {
+        let clock = std::time::Instant::now();
+        for _ in 0..PROBE {
+            if let Some(i) = pending.pop_back() {
+                changed[i] = Some(diff(&mut differ, i)?);
+            }
         }
-        differ.end_commit();
-        changed[index] = Some(changes);
+        let newest = clock.elapsed();
+        let clock = std::time::Instant::now();
+        for _ in 0..PROBE {
+            if let Some(i) = pending.pop_front() {
+                changed[i] = Some(diff(&mut differ, i)?);
+            }
+        }
+        newest_first = newest <= clock.elapsed();
+    }
+    while let Some(i) = if newest_first {
+        pending.pop_back()
+    } else {
+        pending.pop_front()
+    } {
+        changed[i] = Some(diff(&mut differ, i)?);
     }
     drop(differ);
 
