@@ -4,8 +4,9 @@
 //! Epics, features and stories come about 1 : 10 : 100, a tenth of them enablers, with PIs that
 //! have capacity, bodies of about 1 KB with acceptance criteria, and a chosen fraction of items
 //! broken in a way some rule catches. The same seed gives the same files. With `--commits M`, the
-//! folder becomes a git repository whose history moves statuses over M commits (for the git and
-//! history commands); that part uses the `git` command line, since this is a test tool, not popm.
+//! folder becomes a git repository whose history moves statuses over M commits, one an hour from
+//! 2027-01-04 00:00 UTC (for the git and history commands: `popm flow`, `popm log`); that part
+//! uses the `git` command line (`git fast-import`), since this is a test tool, not popm.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

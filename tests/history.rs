@@ -439,3 +439,26 @@ fn squashed_histories_are_named_and_start_is_configurable() {
         r.stderr
     );
 }
+
+/// A shallow clone holds only the last commits: popm says so instead of guessing.
+#[test]
+fn a_shallow_clone_is_named() {
+    let dir = scripted();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    git_at(
+        clone.path(),
+        "2027-01-11T00:00:00Z",
+        &["clone", "-q", "--depth", "2", &url, "repo"],
+    );
+    let repo = clone.path().join("repo");
+    let v = json(&repo, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["shallow"], true);
+    assert_eq!(v["history"]["commits"], 2);
+    let r = run(&repo, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout.contains("note: this is a shallow clone"),
+        "{}",
+        r.stdout
+    );
+}

@@ -478,8 +478,8 @@ fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCoun
 fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
     let mut pis: Vec<(&str, Date, &crate::history::Snapshot)> = history
         .items
-        .iter()
-        .filter_map(|(id, _)| {
+        .keys()
+        .filter_map(|id| {
             let s = history.last(id)?;
             if s.kind != Some(ItemType::Pi) {
                 return None;
