@@ -4,8 +4,9 @@
 //! Epics, features and stories come about 1 : 10 : 100, a tenth of them enablers, with PIs that
 //! have capacity, bodies of about 1 KB with acceptance criteria, and a chosen fraction of items
 //! broken in a way some rule catches. The same seed gives the same files. With `--commits M`, the
-//! folder becomes a git repository whose history moves statuses over M commits (for the git and
-//! history commands); that part uses the `git` command line, since this is a test tool, not popm.
+//! folder becomes a git repository whose history moves statuses over M commits, one an hour from
+//! 2027-01-04 00:00 UTC (for the git and history commands: `popm flow`, `popm log`); that part
+//! uses the `git` command line (`git fast-import`), since this is a test tool, not popm.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -295,33 +296,66 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// A git history: everything in one commit, then commits that each move a few stories forward.
+/// A git history, written with `git fast-import` (thousands of commits in seconds): everything in
+/// one commit at 2027-01-04 00:00 UTC, then one commit an hour, each moving five random stories one
+/// state forward; every 250th commit also moves one story file into `backlog/stories/moved/`
+/// (renames must keep an item's history).
 fn history(root: &Path, o: &Options, rng: &mut Rng, stories: usize) -> Result<(), String> {
-    let git = |args: &[&str]| -> Result<(), String> {
-        let status = std::process::Command::new("git")
+    use std::io::Write as _;
+    let git = |args: &[&str]| -> Result<std::process::Child, String> {
+        std::process::Command::new("git")
             .current_dir(root)
             .args(args)
-            .env("GIT_AUTHOR_NAME", "Bench")
-            .env("GIT_AUTHOR_EMAIL", "bench@example.com")
-            .env("GIT_COMMITTER_NAME", "Bench")
-            .env("GIT_COMMITTER_EMAIL", "bench@example.com")
-            .status()
-            .map_err(|e| format!("git: {e}"))?;
-        if status.success() {
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("git: {e}"))
+    };
+    let wait = |child: std::process::Child, what: &str| -> Result<(), String> {
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("git {what}: {e}"))?;
+        if out.status.success() {
             Ok(())
         } else {
-            Err(format!("git {args:?} failed"))
+            Err(format!("git {what} failed"))
         }
     };
-    git(&["init", "-q", "-b", "main"])?;
-    git(&["add", "-A"])?;
-    git(&["commit", "-q", "-m", "backlog"])?;
+    wait(git(&["init", "-q", "-b", "main"])?, "init")?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    collect(root, root, &mut files)?;
+    let mut stream: Vec<u8> = Vec::new();
+    let start: i64 = 1_799_020_800; // 2027-01-04T00:00:00Z
+    let commit = |stream: &mut Vec<u8>, n: usize, message: &str| {
+        let _ = write!(
+            stream,
+            "commit refs/heads/main\ncommitter Bench <bench@example.com> {} +0000\ndata {}\n{message}\n",
+            start + 3600 * n as i64,
+            message.len()
+        );
+    };
+    let file = |stream: &mut Vec<u8>, path: &str, bytes: &[u8]| {
+        let _ = write!(stream, "M 100644 inline {path}\ndata {}\n", bytes.len());
+        stream.extend_from_slice(bytes);
+        stream.push(b'\n');
+    };
+    commit(&mut stream, 0, "backlog");
+    for (path, bytes) in &files {
+        file(&mut stream, path, bytes);
+    }
+    let mut texts: Vec<(String, String)> = (1..=stories)
+        .map(|s| {
+            let path = format!("backlog/stories/S-{s}.md");
+            let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+            (path, text)
+        })
+        .collect();
+    let mut moved = Vec::new();
     let flow = ["backlog", "ready", "in-progress", "review", "done"];
-    for c in 0..o.commits {
+    for c in 1..=o.commits {
+        commit(&mut stream, c, &format!("move stories ({c})"));
         for _ in 0..5 {
-            let s = 1 + rng.below(stories.max(1) as u64);
-            let path = root.join(format!("backlog/stories/S-{s}.md"));
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let s = rng.below(stories.max(1) as u64) as usize;
+            let Some((path, text)) = texts.get_mut(s) else {
                 continue;
             };
             let current = flow
@@ -329,15 +363,66 @@ fn history(root: &Path, o: &Options, rng: &mut Rng, stories: usize) -> Result<()
                 .position(|f| text.contains(&format!("status: {f}\n")))
                 .unwrap_or(0);
             if current + 1 < flow.len() {
-                let moved = text.replacen(
+                *text = text.replacen(
                     &format!("status: {}\n", flow[current]),
                     &format!("status: {}\n", flow[current + 1]),
                     1,
                 );
-                std::fs::write(&path, moved).map_err(|e| e.to_string())?;
+                file(&mut stream, path, text.as_bytes());
             }
         }
-        git(&["commit", "-q", "-am", &format!("move stories ({c})")])?;
+        if c % 250 == 0 {
+            let s = rng.below(stories.max(1) as u64) as usize;
+            if let Some((path, text)) = texts.get_mut(s)
+                && !path.contains("/moved/")
+            {
+                let _ = writeln!(stream, "D {path}");
+                moved.push(path.clone());
+                *path = format!("backlog/stories/moved/S-{}.md", s + 1);
+                file(&mut stream, path, text.as_bytes());
+            }
+        }
+    }
+    let mut child = git(&["fast-import", "--quiet"])?;
+    child
+        .stdin
+        .take()
+        .ok_or("git fast-import has no stdin")?
+        .write_all(&stream)
+        .map_err(|e| format!("git fast-import: {e}"))?;
+    wait(child, "fast-import")?;
+    for path in moved {
+        let _ = std::fs::remove_file(root.join(path));
+    }
+    wait(git(&["reset", "-q", "--hard", "main"])?, "reset")?;
+    Ok(())
+}
+
+/// Every file under `dir`, as (path relative to `root` with `/`, bytes), in path order.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        if path.is_dir() {
+            collect(root, &path, out)?;
+        } else {
+            let relative = path
+                .strip_prefix(root)
+                .map_err(|e| e.to_string())?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {relative}: {e}"))?;
+            out.push((relative, bytes));
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod git;
+pub mod history;
 pub mod import;
 pub mod model;
 pub mod parse;

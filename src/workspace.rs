@@ -382,6 +382,35 @@ impl Workspace {
         Backlog::new(items, sources, &self.config)
     }
 
+    /// The backlog roots as folders of the repository (relative to the work tree, with `/`).
+    pub fn backlog_prefixes(&self, git: &Git) -> Vec<String> {
+        let project = self.project_prefix(git);
+        let mut out: Vec<String> = self
+            .config
+            .roots
+            .iter()
+            .map(|root| join_git(&project, root))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The folder of popm.toml relative to the work tree, with `/` (empty at the top).
+    pub fn project_prefix(&self, git: &Git) -> String {
+        self.config
+            .project_root
+            .strip_prefix(git.workdir())
+            .map(git_path)
+            .unwrap_or_default()
+    }
+
+    /// Whether a file git holds under the backlog root `prefix` is an item file: markdown, not
+    /// hidden, not excluded.
+    pub fn is_item_path(&self, git: &Git, prefix: &str, path: &str) -> bool {
+        is_item_path(&self.config, &self.project_prefix(git), prefix, path)
+    }
+
     /// The item files of the backlog as git holds them: in the index (`commit` None) or in a
     /// commit. Paths are relative to the work tree, which is the display root with git.
     fn backlog_blobs(
@@ -389,37 +418,17 @@ impl Workspace {
         git: &Git,
         commit: Option<ObjectId>,
     ) -> Result<Vec<(ObjectId, String)>, EnvError> {
-        let project = self
-            .config
-            .project_root
-            .strip_prefix(git.workdir())
-            .map(git_path)
-            .unwrap_or_default();
         let mut files = Vec::new();
-        for root in &self.config.roots {
-            let prefix = join_git(&project, root);
+        for prefix in self.backlog_prefixes(git) {
             let blobs = match commit {
                 Some(c) => git.tree_blobs(c, &prefix),
                 None => git.index_blobs(&prefix),
             }
             .map_err(EnvError::Other)?;
             for (path, id) in blobs {
-                let within = path
-                    .strip_prefix(&prefix)
-                    .unwrap_or(&path)
-                    .trim_start_matches('/');
-                let hidden = within.split('/').any(|part| part.starts_with('.'));
-                let markdown = path
-                    .rsplit_once('.')
-                    .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
-                let relative = path
-                    .strip_prefix(&project)
-                    .unwrap_or(&path)
-                    .trim_start_matches('/');
-                if hidden || !markdown || self.config.is_excluded(Path::new(relative)) {
-                    continue;
+                if self.is_item_path(git, &prefix, &path) {
+                    files.push((id, path));
                 }
-                files.push((id, path));
             }
         }
         files.sort_by(|a, b| a.1.cmp(&b.1));
@@ -748,6 +757,24 @@ fn git_path(relative: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether `path` (relative to the work tree), found under the backlog root `prefix`, is an item
+/// file: markdown, not hidden, not excluded. `project` is popm.toml's folder in the work tree.
+pub fn is_item_path(config: &Config, project: &str, prefix: &str, path: &str) -> bool {
+    let within = path
+        .strip_prefix(prefix)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    let hidden = within.split('/').any(|part| part.starts_with('.'));
+    let markdown = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
+    let relative = path
+        .strip_prefix(project)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    !hidden && markdown && !config.is_excluded(Path::new(relative))
 }
 
 /// `a` + `/` + `b`, for git paths (either may be empty).

@@ -7,6 +7,7 @@ mod edit;
 mod export;
 mod filters;
 mod fmt;
+mod history;
 mod hook;
 mod import;
 mod init;
@@ -134,6 +135,13 @@ pub enum Command {
     Rules,
     /// Install or remove a git pre-commit hook running `popm check --staged`.
     Hook(hook::Args),
+    /// An item's history: one line per commit that changed it, following renames by id.
+    Log(history::LogArgs),
+    /// The backlog change between two revisions (default: merge base with the default branch ..
+    /// work tree), as a PM reads it.
+    Diff(history::DiffArgs),
+    /// SAFe flow metrics from the first-parent history of the current branch.
+    Flow(history::FlowArgs),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -171,6 +179,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if let Command::Hook(args) = &cli.command {
         return hook::run(&dir, args);
     }
+    if let Command::Diff(args) = &cli.command {
+        return history::diff(&dir, cli.config.as_deref(), args, cli.color);
+    }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
         let mut out = Vec::new();
@@ -202,6 +213,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Pi(a) => (a.source(), false),
         Command::Board(a) => (a.source.source(), false),
         Command::Export(a) => (a.source.source(), false),
+        Command::Log(_) | Command::Flow(_) => (Source::WorkTree, true),
         _ => (Source::WorkTree, false),
     };
     let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
@@ -220,6 +232,8 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Fmt(args) => fmt::run(&workspace, args),
         Command::Export(args) => export::run(&workspace, args, cli.color),
         Command::Import(args) => import::run(&workspace, args),
+        Command::Log(args) => history::log(&workspace, args, cli.color),
+        Command::Flow(args) => history::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }
 }

@@ -44,6 +44,208 @@ struct RawConfig {
     pi: RawPi,
     #[serde(default)]
     new: RawNew,
+    #[serde(default)]
+    flow: RawFlow,
+}
+
+/// `[flow]`: how the flow metrics read the workflow. `start` and `active` take one value for every
+/// type or an inline table per type.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlow {
+    start: Option<toml::Spanned<PerType<String>>>,
+    active: Option<toml::Spanned<PerType<Vec<String>>>>,
+    period: Option<toml::Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PerType<T> {
+    All(T),
+    ByType(BTreeMap<String, T>),
+}
+
+/// How long one flow velocity period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+}
+
+/// Settings of `popm flow`, resolved against the workflows (state indexes per type).
+#[derive(Debug, Clone)]
+pub struct FlowSettings {
+    pub period: Period,
+    start: BTreeMap<ItemType, usize>,
+    active: BTreeMap<ItemType, Vec<usize>>,
+}
+
+impl FlowSettings {
+    /// The state where an item of this type starts to flow (index into its workflow).
+    pub fn start(&self, t: ItemType) -> usize {
+        self.start.get(&t).copied().unwrap_or(0)
+    }
+
+    /// Whether time in this state counts as active work (flow efficiency).
+    pub fn is_active(&self, t: ItemType, state: usize) -> bool {
+        self.active.get(&t).is_some_and(|a| a.contains(&state))
+    }
+
+    pub fn active(&self, t: ItemType) -> &[usize] {
+        self.active.get(&t).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Built-in start and active states: the first state where a team works on the item.
+fn default_flow_states(t: ItemType) -> (&'static str, &'static [&'static str]) {
+    match t {
+        ItemType::Story => ("in-progress", &["in-progress"]),
+        ItemType::Epic => ("implementing", &["implementing"]),
+        _ => (
+            "implementing",
+            &["implementing", "validating", "deploying", "releasing"],
+        ),
+    }
+}
+
+fn flow_settings(
+    raw: RawFlow,
+    workflows: &BTreeMap<ItemType, Workflow>,
+    text: &str,
+    shown: &str,
+) -> Result<FlowSettings, ConfigError> {
+    let at = |span: std::ops::Range<usize>| {
+        let (line, column) = line_column(text, span.start);
+        format!("{shown}:{line}:{column}")
+    };
+    let err = |span: std::ops::Range<usize>, message: String| ConfigError {
+        location: at(span),
+        message,
+    };
+    let period = match raw.period {
+        None => Period::Week,
+        Some(p) => match p.get_ref().as_str() {
+            "day" => Period::Day,
+            "week" => Period::Week,
+            "month" => Period::Month,
+            other => {
+                return Err(err(
+                    p.span(),
+                    format!("[flow] period = \"{other}\": expected \"day\", \"week\" or \"month\""),
+                ));
+            }
+        },
+    };
+    let mut start = BTreeMap::new();
+    let mut active = BTreeMap::new();
+    for (t, w) in workflows {
+        let (s, a) = default_flow_states(*t);
+        let fallback = w.ready_from.map_or(1, |r| r + 1).min(w.done_from);
+        let s = w.resolve(s).unwrap_or(fallback);
+        start.insert(*t, s);
+        let a: Vec<usize> = a.iter().filter_map(|name| w.resolve(name)).collect();
+        active.insert(*t, if a.is_empty() { vec![s] } else { a });
+    }
+    let states_of = |w: &Workflow| w.states.join(", ");
+    if let Some(raw_start) = raw.start {
+        let span = raw_start.span();
+        match raw_start.into_inner() {
+            PerType::All(name) => {
+                let mut found = false;
+                for (t, w) in workflows {
+                    if let Some(i) = w.resolve(&name) {
+                        start.insert(*t, i);
+                        found = true;
+                    }
+                }
+                if !found {
+                    return Err(err(
+                        span,
+                        format!("[flow] start = \"{name}\" is not a state of any workflow"),
+                    ));
+                }
+            }
+            PerType::ByType(map) => {
+                for (type_name, name) in map {
+                    let (t, w) = flow_type(&type_name, workflows)
+                        .ok_or_else(|| err(span.clone(), format!("[flow] start: unknown item type `{type_name}` (expected epic, capability, feature or story)")))?;
+                    let i = w.resolve(&name).ok_or_else(|| {
+                        err(
+                            span.clone(),
+                            format!(
+                                "[flow] start: `{name}` is not a state of the {type_name} workflow ({})",
+                                states_of(w)
+                            ),
+                        )
+                    })?;
+                    start.insert(t, i);
+                }
+            }
+        }
+    }
+    if let Some(raw_active) = raw.active {
+        let span = raw_active.span();
+        match raw_active.into_inner() {
+            PerType::All(names) => {
+                for name in &names {
+                    if !workflows.values().any(|w| w.resolve(name).is_some()) {
+                        return Err(err(
+                            span,
+                            format!("[flow] active: `{name}` is not a state of any workflow"),
+                        ));
+                    }
+                }
+                for (t, w) in workflows {
+                    let list: Vec<usize> = names.iter().filter_map(|n| w.resolve(n)).collect();
+                    active.insert(*t, list);
+                }
+            }
+            PerType::ByType(map) => {
+                for (type_name, names) in map {
+                    let (t, w) = flow_type(&type_name, workflows)
+                        .ok_or_else(|| err(span.clone(), format!("[flow] active: unknown item type `{type_name}` (expected epic, capability, feature or story)")))?;
+                    let mut list = Vec::new();
+                    for name in &names {
+                        list.push(w.resolve(name).ok_or_else(|| {
+                            err(
+                                span.clone(),
+                                format!(
+                                    "[flow] active: `{name}` is not a state of the {type_name} workflow ({})",
+                                    states_of(w)
+                                ),
+                            )
+                        })?);
+                    }
+                    active.insert(t, list);
+                }
+            }
+        }
+    }
+    Ok(FlowSettings {
+        period,
+        start,
+        active,
+    })
+}
+
+fn flow_type<'a>(
+    name: &str,
+    workflows: &'a BTreeMap<ItemType, Workflow>,
+) -> Option<(ItemType, &'a Workflow)> {
+    let t = ItemType::parse(name)?;
+    workflows.get(&t).map(|w| (t, w))
 }
 
 /// `[new]`: where `popm new` writes and how it names items.
@@ -211,6 +413,7 @@ pub struct Config {
     /// The share of capacity a team should plan to, in percent (`load-high` above it).
     pub planning_load: f64,
     pub new: NewItems,
+    pub flow: FlowSettings,
 }
 
 pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
@@ -265,7 +468,7 @@ fn default_workflow(item_type: ItemType) -> Option<Workflow> {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::build(RawConfig::default(), None, PathBuf::from("."), "")
+        Config::build(RawConfig::default(), None, PathBuf::from("."), "", "")
             .expect("the built-in defaults are valid")
     }
 }
@@ -317,13 +520,27 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        Config::build(raw, file, project_root, text).map_err(|message| ConfigError {
-            location: shown.to_string(),
-            message,
-        })
+        Config::build(raw, file, project_root, text, shown)
     }
 
     fn build(
+        mut raw: RawConfig,
+        file: Option<PathBuf>,
+        project_root: PathBuf,
+        text: &str,
+        shown: &str,
+    ) -> Result<Config, ConfigError> {
+        let raw_flow = std::mem::take(&mut raw.flow);
+        let mut config =
+            Config::build_rest(raw, file, project_root, text).map_err(|message| ConfigError {
+                location: shown.to_string(),
+                message,
+            })?;
+        config.flow = flow_settings(raw_flow, &config.workflows, text, shown)?;
+        Ok(config)
+    }
+
+    fn build_rest(
         raw: RawConfig,
         file: Option<PathBuf>,
         project_root: PathBuf,
@@ -432,6 +649,11 @@ impl Config {
 
         Ok(Config {
             new,
+            flow: FlowSettings {
+                period: Period::Week,
+                start: BTreeMap::new(),
+                active: BTreeMap::new(),
+            },
             display_path: None,
             planning_load,
             file,
@@ -628,6 +850,25 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "popm.toml: [workflow.story] done = \"finished\" is not one of its states"
+        );
+    }
+
+    #[test]
+    fn flow_settings_resolve_states_and_point_at_mistakes() {
+        let c = parse("[flow]\nstart = { story = \"ready\" }\nactive = [\"in-progress\", \"review\"]\nperiod = \"day\"\n").unwrap();
+        assert_eq!(c.flow.start(ItemType::Story), 1);
+        assert_eq!(c.flow.start(ItemType::Feature), 3);
+        assert!(c.flow.is_active(ItemType::Story, 3));
+        assert_eq!(c.flow.period, Period::Day);
+        let e = parse("[flow]\nstart = { story = \"doing\" }\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "popm.toml:2:9: [flow] start: `doing` is not a state of the story workflow (backlog, ready, in-progress, review, done, accepted)"
+        );
+        let e = parse("[flow]\nactive = [\"coding\"]\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "popm.toml:2:10: [flow] active: `coding` is not a state of any workflow"
         );
     }
 

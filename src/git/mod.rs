@@ -1,8 +1,9 @@
 //! Every read popm makes of a git repository, behind a small interface. All of it goes through gix
 //! (gitoxide); popm never runs a `git` binary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use gix::bstr::ByteSlice;
 
@@ -19,6 +20,50 @@ pub type Result<T> = std::result::Result<T, String>;
 
 /// A file's path relative to the work tree, with `/`, and its blob.
 pub type Blobs = BTreeMap<String, ObjectId>;
+
+/// One commit as a history walk needs it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    /// Committer time in seconds since the Unix epoch (UTC): when the change reached the branch.
+    pub time: i64,
+    /// The committer's UTC offset in seconds, for showing local dates.
+    pub offset: i32,
+    pub author: String,
+    pub parents: usize,
+}
+
+/// A file whose blob differs between two trees: `old` is `None` when it was added, `new` when
+/// it was removed. `path` is relative to the work tree, with `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobChange {
+    pub path: String,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+/// A decoded tree: its raw bytes, and entries whose names are ranges into them (one allocation
+/// per tree, not one per entry: backlog folders hold thousands of files).
+#[derive(Debug, Default)]
+struct DecodedTree {
+    data: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    name: std::ops::Range<usize>,
+    tree: bool,
+    blob: bool,
+    id: ObjectId,
+}
+
+impl DecodedTree {
+    fn name(&self, e: &Entry) -> &[u8] {
+        self.data.get(e.name.clone()).unwrap_or_default()
+    }
+}
 
 impl Git {
     /// The repository holding `dir`, searching upwards; `None` outside any repository.
@@ -199,6 +244,114 @@ impl Git {
         Ok(out)
     }
 
+    /// The commits of the first-parent line that ends at `tip`, newest first. A shallow clone's
+    /// line ends where its history was cut.
+    pub fn first_parent_commits(&self, tip: ObjectId) -> Result<Vec<ObjectId>> {
+        let walk = self
+            .repo
+            .rev_walk([tip])
+            .first_parent_only()
+            .all()
+            .map_err(|e| format!("cannot walk the history of {tip}: {e}"))?;
+        let mut out = Vec::new();
+        for info in walk {
+            let info = info.map_err(|e| format!("cannot walk the history of {tip}: {e}"))?;
+            out.push(info.id);
+        }
+        Ok(out)
+    }
+
+    /// A commit's tree, committer time, author name and number of parents.
+    pub fn commit_info(&self, id: ObjectId) -> Result<CommitInfo> {
+        let what = |e: &dyn std::fmt::Display| format!("cannot read commit {id}: {e}");
+        let commit = self.repo.find_commit(id).map_err(|e| what(&e))?;
+        let tree = commit.tree_id().map_err(|e| what(&e))?.detach();
+        let time = commit.time().map_err(|e| what(&e))?;
+        let author = commit
+            .author()
+            .map(|a| a.name.to_str_lossy().trim().to_string())
+            .unwrap_or_default();
+        Ok(CommitInfo {
+            id,
+            tree,
+            time: time.seconds,
+            offset: time.offset,
+            author,
+            parents: commit.parent_ids().count(),
+        })
+    }
+
+    /// The id of the tree at `path` (relative, with `/`; empty for `tree` itself) inside `tree`;
+    /// `None` when there is no folder there.
+    pub fn subtree(&self, tree: ObjectId, path: &str) -> Result<Option<ObjectId>> {
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            return Ok(Some(tree));
+        }
+        let root = self
+            .repo
+            .find_tree(tree)
+            .map_err(|e| format!("cannot read tree {tree}: {e}"))?;
+        match root
+            .lookup_entry_by_path(path)
+            .map_err(|e| format!("cannot read {path} in tree {tree}: {e}"))?
+        {
+            Some(entry) if entry.mode().is_tree() => Ok(Some(entry.object_id())),
+            _ => Ok(None),
+        }
+    }
+
+    /// A handle on the same repository for long history walks: it keeps recently decoded pack
+    /// entries, so a tree stored as a delta of the version just read is not rebuilt from its whole
+    /// delta chain.
+    pub fn for_history(&self) -> Git {
+        let mut repo = self.repo.clone();
+        repo.objects
+            .set_pack_cache(|| Box::new(DeltaCache::new(HISTORY_PACK_CACHE_BYTES)));
+        Git {
+            repo,
+            workdir: self.workdir.clone(),
+        }
+    }
+
+    /// A tree differ that remembers the trees it decoded for the last commit, for walks where each
+    /// commit's new trees are the next commit's old ones.
+    pub fn tree_differ(&self) -> TreeDiffer<'_> {
+        TreeDiffer {
+            git: self,
+            previous: HashMap::new(),
+            current: HashMap::new(),
+        }
+    }
+
+    fn tree_entries(&self, id: ObjectId) -> Result<DecodedTree> {
+        let mut tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|e| format!("cannot read tree {id}: {e}"))?;
+        let base = tree.data.as_ptr() as usize;
+        let entries = tree
+            .decode()
+            .map_err(|e| format!("cannot decode tree {id}: {e}"))?
+            .entries
+            .iter()
+            .map(|e| {
+                // Names borrow from the tree's bytes: keep where, not a copy.
+                let start = (e.filename.as_ptr() as usize).saturating_sub(base);
+                Entry {
+                    name: start..start + e.filename.len(),
+                    tree: e.mode.is_tree(),
+                    blob: e.mode.is_blob(),
+                    id: e.oid.to_owned(),
+                }
+            })
+            .collect();
+        Ok(DecodedTree {
+            data: std::mem::take(&mut tree.data),
+            entries,
+        })
+    }
+
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         read_blob(&self.repo, id)
     }
@@ -212,6 +365,195 @@ impl Git {
     pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
         gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).ok()
     }
+}
+
+const HISTORY_PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
+/// A memory-capped cache of decoded pack entries (first in, first out): gix's own caches need
+/// features that pull in more dependencies, and this is all a history walk needs.
+struct DeltaCache {
+    entries: HashMap<(u32, u64), (gix::object::Kind, usize, Vec<u8>)>,
+    order: std::collections::VecDeque<(u32, u64)>,
+    bytes: usize,
+    cap: usize,
+}
+
+impl DeltaCache {
+    fn new(cap: usize) -> DeltaCache {
+        DeltaCache {
+            entries: HashMap::new(),
+            order: std::collections::VecDeque::new(),
+            bytes: 0,
+            cap,
+        }
+    }
+}
+
+impl gix::odb::pack::cache::DecodeEntry for DeltaCache {
+    fn put(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        data: &[u8],
+        kind: gix::object::Kind,
+        compressed_size: usize,
+    ) {
+        let key = (pack_id, offset);
+        if data.len() > self.cap / 8 || self.entries.contains_key(&key) {
+            return;
+        }
+        self.entries
+            .insert(key, (kind, compressed_size, data.to_vec()));
+        self.order.push_back(key);
+        self.bytes += data.len();
+        while self.bytes > self.cap {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, _, d)) = self.entries.remove(&old) {
+                self.bytes -= d.len();
+            }
+        }
+    }
+
+    fn get(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<(gix::object::Kind, usize)> {
+        let (kind, size, data) = self.entries.get(&(pack_id, offset))?;
+        out.clear();
+        out.extend_from_slice(data);
+        Some((*kind, *size))
+    }
+}
+
+/// Diffs trees by entry id: subtrees with the same id are skipped without being read, so the cost
+/// follows what changed, not the size of the backlog.
+pub struct TreeDiffer<'a> {
+    git: &'a Git,
+    previous: HashMap<ObjectId, Rc<DecodedTree>>,
+    current: HashMap<ObjectId, Rc<DecodedTree>>,
+}
+
+impl TreeDiffer<'_> {
+    /// Appends the blobs that differ between the trees `old` and `new` (either may be absent) found
+    /// at `prefix` (a folder relative to the work tree, with `/`).
+    pub fn changes(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        prefix: &str,
+        out: &mut Vec<BlobChange>,
+    ) -> Result<()> {
+        if old == new {
+            return Ok(());
+        }
+        let old_tree = match old {
+            Some(id) => self.entries(id)?,
+            None => Rc::default(),
+        };
+        let new_tree = match new {
+            Some(id) => self.entries(id)?,
+            None => Rc::default(),
+        };
+        let (old_entries, new_entries) = (&old_tree.entries, &new_tree.entries);
+        let path = |name: &[u8]| {
+            let name = name.to_str_lossy();
+            if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            }
+        };
+        // Both lists are in git's tree order, which `tree_order` reproduces: a merge join.
+        let (mut i, mut j) = (0, 0);
+        while i < old_entries.len() || j < new_entries.len() {
+            let order = match (old_entries.get(i), new_entries.get(j)) {
+                (Some(a), Some(b)) => {
+                    tree_order(old_tree.name(a), a.tree, new_tree.name(b), b.tree)
+                }
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, _) => std::cmp::Ordering::Greater,
+            };
+            let (a, b) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (old_entries.get(i - 1), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, new_entries.get(j - 1))
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (old_entries.get(i - 1), new_entries.get(j - 1))
+                }
+            };
+            if let (Some(a), Some(b)) = (a, b)
+                && a.id == b.id
+                && a.tree == b.tree
+                && a.blob == b.blob
+            {
+                continue;
+            }
+            let name = match (a, b) {
+                (Some(a), _) => old_tree.name(a),
+                (None, Some(b)) => new_tree.name(b),
+                (None, None) => continue,
+            };
+            let full = path(name);
+            let old_tree = a.filter(|e| e.tree).map(|e| e.id);
+            let new_tree = b.filter(|e| e.tree).map(|e| e.id);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.changes(old_tree, new_tree, &full, out)?;
+            }
+            let old_blob = a.filter(|e| e.blob).map(|e| e.id);
+            let new_blob = b.filter(|e| e.blob).map(|e| e.id);
+            if old_blob != new_blob {
+                out.push(BlobChange {
+                    path: full,
+                    old: old_blob,
+                    new: new_blob,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a commit: the trees read for it are kept for the next one, the rest are dropped.
+    pub fn end_commit(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    fn entries(&mut self, id: ObjectId) -> Result<Rc<DecodedTree>> {
+        let found = self
+            .current
+            .get(&id)
+            .or_else(|| self.previous.get(&id))
+            .cloned();
+        let entries = match found {
+            Some(e) => e,
+            None => Rc::new(self.git.tree_entries(id)?),
+        };
+        self.current.insert(id, entries.clone());
+        Ok(entries)
+    }
+}
+
+/// Git sorts tree entries by name, a folder as if its name ended with `/`.
+fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    if a == b {
+        // One name is one entry (a file and a folder of the same name cannot both exist).
+        return std::cmp::Ordering::Equal;
+    }
+    fn key(name: &[u8], tree: bool) -> impl Iterator<Item = u8> + '_ {
+        let tail: &'static [u8] = if tree { b"/" } else { b"" };
+        name.iter().chain(tail.iter()).copied()
+    }
+    key(a, a_tree).cmp(key(b, b_tree))
 }
 
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {

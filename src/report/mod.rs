@@ -2,5 +2,6 @@
 //! the board). They return data; renderers print it.
 
 pub mod board;
+pub mod flow;
 pub mod ranking;
 pub mod readiness;

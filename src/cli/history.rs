@@ -1,0 +1,1396 @@
+//! `popm log`, `popm diff` and `popm flow`: the backlog's history as git holds it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Outcome, write_out};
+use crate::config::Config;
+use crate::git::Git;
+use crate::history::{self, History};
+use crate::model::{Backlog, Item, ItemType, natural_cmp};
+use crate::render::{self, BOLD, ColorChoice, DIM, GREEN, RED, YELLOW, paint};
+use crate::report::board::Level;
+use crate::report::flow::{self, Flow, Window, day_of, iso};
+use crate::report::ranking::{self, Score};
+use crate::workspace::{EnvError, Source, Workspace};
+
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// The item's id.
+    id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Human)]
+    format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The older revision (default: the merge base of HEAD and the default branch: origin/HEAD,
+    /// main or master).
+    rev_a: Option<String>,
+    /// The newer revision (default: the work tree).
+    rev_b: Option<String>,
+    /// Output format; markdown suits a pull request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FlowArgs {
+    /// Measure over this PI's dates (and its objectives for predictability).
+    #[arg(long, value_name = "PI", conflicts_with_all = ["from", "to"])]
+    pi: Option<String>,
+    /// First day (YYYY-MM-DD, UTC; default: the day of the first commit).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    from: Option<jiff::civil::Date>,
+    /// Last day, included (YYYY-MM-DD, UTC; default: the day of the last commit).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    to: Option<jiff::civil::Date>,
+    /// portfolio (epics), art (features) or team (stories).
+    #[arg(long, value_enum, default_value_t = Level::Art)]
+    level: Level,
+    /// Only items of this team (a story without a team counts for its feature's).
+    #[arg(long, value_name = "TEAM")]
+    team: Option<String>,
+    /// Output format; csv prints the daily samples for a cumulative flow diagram.
+    #[arg(long, value_enum, default_value_t = FlowFormat::Human)]
+    format: FlowFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FlowFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD"))
+}
+
+fn git_of(workspace: &Workspace) -> Result<&Git, EnvError> {
+    workspace
+        .git
+        .as_ref()
+        .ok_or_else(|| EnvError::Other("this command needs a git repository".into()))
+}
+
+fn head(git: &Git) -> Result<crate::git::ObjectId, EnvError> {
+    git.head()
+        .map_err(EnvError::Other)?
+        .ok_or_else(|| EnvError::Other("HEAD has no commits yet: there is no history".into()))
+}
+
+fn short(id: &crate::git::ObjectId) -> String {
+    id.to_hex_with_len(7).to_string()
+}
+
+fn progress(message: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{message}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// popm log
+
+#[derive(Serialize)]
+struct LogEntry {
+    commit: String,
+    /// Committer time, ISO 8601 UTC.
+    date: String,
+    author: String,
+    path: Option<String>,
+    status: Option<String>,
+    changes: Vec<String>,
+}
+
+pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<Outcome, EnvError> {
+    let git = git_of(workspace)?;
+    let tip = head(git)?;
+    progress("reading the history...");
+    let history = history::read(workspace, git, tip)?;
+    let config = &workspace.config;
+    let Some(events) = history.items.get(&args.id) else {
+        let mut known: Vec<&str> = history.items.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let hint = crate::model::did_you_mean(&args.id, &known)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(EnvError::Other(format!(
+            "no commit on the first-parent line of HEAD holds an item `{}`{hint}",
+            args.id
+        )));
+    };
+    let mut entries = Vec::new();
+    let mut previous: Option<&history::Event> = None;
+    for event in events {
+        let Some(commit) = history.commits.get(event.commit) else {
+            continue;
+        };
+        entries.push(LogEntry {
+            commit: short(&commit.id),
+            date: iso(commit.time),
+            author: commit.author.clone(),
+            path: event.path.clone(),
+            status: event
+                .snapshot
+                .as_ref()
+                .map(|s| s.status_name(config).to_string()),
+            changes: describe(previous, event, config),
+        });
+        previous = Some(event);
+    }
+    let text = match args.format {
+        LogFormat::Json => render::json(&entries),
+        LogFormat::Human => {
+            let color = color.stdout();
+            let mut out = String::new();
+            for e in &entries {
+                let _ = writeln!(
+                    out,
+                    "{} {} {}  {}",
+                    paint(&e.commit, YELLOW, color),
+                    when_iso(&e.date),
+                    paint(&e.author, DIM, color),
+                    e.changes.join("; ")
+                );
+            }
+            if history.shallow {
+                let _ = writeln!(
+                    out,
+                    "note: this is a shallow clone; older history is not here (git fetch --unshallow)"
+                );
+            }
+            out
+        }
+    };
+    write_out(&mut std::io::stdout().lock(), &text)?;
+    Ok(Outcome::Clean)
+}
+
+fn when_iso(date: &str) -> String {
+    date.get(..16).unwrap_or(date).replace('T', " ")
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or("-".to_string(), |v| v.to_string())
+}
+
+/// What one commit changed in an item, in the words a PM uses.
+fn describe(
+    before: Option<&history::Event>,
+    after: &history::Event,
+    config: &Config,
+) -> Vec<String> {
+    let old = before.and_then(|e| e.snapshot.as_deref());
+    let new = after.snapshot.as_deref();
+    let (Some(old), Some(new)) = (old, new) else {
+        return match (old, new) {
+            (None, Some(n)) => vec![format!(
+                "added {} ({}{})",
+                after.path.as_deref().unwrap_or(""),
+                n.kind.map_or("?", ItemType::as_str),
+                match n.status_name(config) {
+                    "" => String::new(),
+                    s => format!(", status {s}"),
+                }
+            )],
+            (Some(_), None) => vec![format!(
+                "removed (was {})",
+                before.and_then(|b| b.path.as_deref()).unwrap_or("")
+            )],
+            _ => vec!["no readable item".into()],
+        };
+    };
+    let mut out = Vec::new();
+    let old_path = before.and_then(|b| b.path.as_deref());
+    if old_path != after.path.as_deref() {
+        out.push(format!(
+            "moved {} -> {}",
+            old_path.unwrap_or("-"),
+            after.path.as_deref().unwrap_or("-")
+        ));
+    }
+    if old.kind != new.kind {
+        out.push(format!(
+            "type {} -> {}",
+            old.kind.map_or("-", ItemType::as_str),
+            new.kind.map_or("-", ItemType::as_str)
+        ));
+    }
+    let (a, b) = (old.status_name(config), new.status_name(config));
+    if a != b {
+        out.push(format!("status {} -> {}", dash(a), dash(b)));
+    }
+    for (k, key) in crate::model::Wsjf::KEYS.iter().enumerate() {
+        if old.wsjf[k] != new.wsjf[k] {
+            out.push(format!(
+                "{key} {} -> {}",
+                opt(&old.wsjf[k]),
+                opt(&new.wsjf[k])
+            ));
+        }
+    }
+    if old.parent != new.parent {
+        out.push(format!(
+            "parent {} -> {}",
+            opt(&old.parent),
+            opt(&new.parent)
+        ));
+    }
+    if old.pi != new.pi {
+        out.push(format!("pi {} -> {}", opt(&old.pi), opt(&new.pi)));
+    }
+    if old.team != new.team {
+        let list = |t: &[String]| {
+            if t.is_empty() {
+                "-".to_string()
+            } else {
+                t.join(", ")
+            }
+        };
+        out.push(format!("team {} -> {}", list(&old.team), list(&new.team)));
+    }
+    if old.points != new.points {
+        let p = |v: Option<f64>| v.map_or("-".to_string(), render::format_number);
+        out.push(format!("points {} -> {}", p(old.points), p(new.points)));
+    }
+    let (oc, ot) = old.criteria.unwrap_or((0, 0));
+    let (nc, nt) = new.criteria.unwrap_or((0, 0));
+    if ot != nt {
+        out.push(format!("acceptance criteria {ot} -> {nt}"));
+    }
+    if oc != nc {
+        out.push(format!(
+            "acceptance criteria checked {oc}/{ot} -> {nc}/{nt}"
+        ));
+    }
+    if old.title != new.title {
+        out.push(format!("title \"{}\" -> \"{}\"", old.title, new.title));
+    }
+    if old.labels != new.labels || old.enabler != new.enabler {
+        out.push("labels or enabler kind changed".into());
+    }
+    if out.is_empty() {
+        out.push("edited (no tracked field changed)".into());
+    }
+    out
+}
+
+fn dash(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
+}
+
+// ---------------------------------------------------------------------------------------------
+// popm diff
+
+#[derive(Serialize)]
+struct DiffItem {
+    id: String,
+    #[serde(rename = "type")]
+    item_type: Option<ItemType>,
+    title: String,
+    status: String,
+}
+
+#[derive(Serialize)]
+struct Change<T> {
+    id: String,
+    from: T,
+    to: T,
+}
+
+#[derive(Serialize)]
+struct WsjfChange {
+    id: String,
+    /// business_value, time_criticality, risk_reduction, job_size before and after.
+    inputs: Vec<Change<Option<i64>>>,
+    wsjf_from: Option<f64>,
+    wsjf_to: Option<f64>,
+    /// Position among the open items of its type (highest WSJF first); `None` once done or
+    /// absent.
+    rank_from: Option<usize>,
+    rank_to: Option<usize>,
+    #[serde(skip)]
+    shown: (String, String),
+}
+
+#[derive(Serialize)]
+struct TeamPoints {
+    team: String,
+    #[serde(serialize_with = "render::whole")]
+    from: f64,
+    #[serde(serialize_with = "render::whole")]
+    to: f64,
+}
+
+#[derive(Serialize)]
+struct PiScope {
+    pi: String,
+    features_in: Vec<String>,
+    features_out: Vec<String>,
+    points: Vec<TeamPoints>,
+}
+
+#[derive(Serialize)]
+struct CriteriaChange {
+    id: String,
+    added: usize,
+    checked: usize,
+    /// (checked, total) after.
+    now_checked: usize,
+    now_total: usize,
+}
+
+#[derive(Serialize)]
+struct BacklogDiff {
+    from: String,
+    to: String,
+    added: Vec<DiffItem>,
+    removed: Vec<DiffItem>,
+    reparented: Vec<Change<Option<String>>>,
+    status: Vec<Change<String>>,
+    wsjf: Vec<WsjfChange>,
+    pi_scope: Vec<PiScope>,
+    acceptance_criteria: Vec<CriteriaChange>,
+}
+
+impl BacklogDiff {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.reparented.is_empty()
+            && self.status.is_empty()
+            && self.wsjf.is_empty()
+            && self.pi_scope.is_empty()
+            && self.acceptance_criteria.is_empty()
+    }
+}
+
+/// The default base: the merge base of HEAD and the default branch.
+fn default_base(git: &Git) -> Result<(String, crate::git::ObjectId), EnvError> {
+    let head = head(git)?;
+    for name in ["origin/HEAD", "main", "master"] {
+        if let Ok(branch) = git.commit(name) {
+            let base = git
+                .merge_base(branch, head, name)
+                .map_err(EnvError::Other)?;
+            return Ok((format!("merge-base({name}, HEAD) {}", short(&base)), base));
+        }
+    }
+    Err(EnvError::Other(
+        "no default branch (origin/HEAD, main or master) to compare with: name a revision, e.g. \
+         popm diff HEAD~1"
+            .into(),
+    ))
+}
+
+pub fn diff(
+    dir: &Path,
+    config: Option<&Path>,
+    args: &DiffArgs,
+    color: ColorChoice,
+) -> Result<Outcome, EnvError> {
+    let probe = Workspace::open_at(dir, config, Source::WorkTree, true)?;
+    let git = git_of(&probe)?;
+    let (from_label, from_commit) = match &args.rev_a {
+        Some(rev) => (rev.clone(), git.commit(rev).map_err(EnvError::Other)?),
+        None => default_base(git)?,
+    };
+    let before_ws = Workspace::open_at(dir, config, Source::Rev(from_commit.to_string()), true)?;
+    let before = before_ws.check()?;
+    let (to_label, after_ws) = match &args.rev_b {
+        Some(rev) => (
+            rev.clone(),
+            Workspace::open_at(dir, config, Source::Rev(rev.clone()), true)?,
+        ),
+        None => ("work tree".to_string(), probe),
+    };
+    let after = after_ws.check()?;
+    let d = compute_diff(
+        &before.backlog,
+        &after.backlog,
+        &after_ws.config,
+        from_label,
+        to_label,
+    );
+    let text = match args.format {
+        DiffFormat::Json => render::json(&d),
+        DiffFormat::Markdown => diff_markdown(&d),
+        DiffFormat::Human => diff_human(&d, color.stdout()),
+    };
+    write_out(&mut std::io::stdout().lock(), &text)?;
+    Ok(Outcome::Clean)
+}
+
+fn diff_item(item: &Item, backlog: &Backlog, config: &Config) -> DiffItem {
+    DiffItem {
+        id: item.id().unwrap_or("").to_string(),
+        item_type: item.kind(),
+        title: item.title().to_string(),
+        status: backlog.status(item, config).to_string(),
+    }
+}
+
+fn ranks<'a>(backlog: &'a Backlog, config: &Config) -> HashMap<&'a str, usize> {
+    let mut out = HashMap::new();
+    for t in [ItemType::Epic, ItemType::Capability, ItemType::Feature] {
+        let open = backlog.of_type(t).filter(|i| !backlog.is_done(i, config));
+        for r in ranking::by_wsjf(open) {
+            if let Some(id) = r.item.id() {
+                out.insert(id, r.rank);
+            }
+        }
+    }
+    out
+}
+
+fn wsjf_inputs(item: &Item) -> [Option<i64>; 4] {
+    item.wsjf.as_ref().map_or([None; 4], |w| {
+        [
+            w.business_value.as_ref().map(|v| v.value),
+            w.time_criticality.as_ref().map(|v| v.value),
+            w.risk_reduction.as_ref().map(|v| v.value),
+            w.job_size.as_ref().map(|v| v.value),
+        ]
+    })
+}
+
+/// Story points per team planned into each PI, and the features planned into each.
+fn pi_plan(backlog: &Backlog) -> BTreeMap<String, (BTreeSet<String>, BTreeMap<String, f64>)> {
+    let mut out: BTreeMap<String, (BTreeSet<String>, BTreeMap<String, f64>)> = BTreeMap::new();
+    for item in &backlog.items {
+        let Some(pi) = backlog.planned_pi(item) else {
+            continue;
+        };
+        match item.kind() {
+            Some(ItemType::Feature) => {
+                if let Some(id) = item.id() {
+                    out.entry(pi.to_string()).or_default().0.insert(id.into());
+                }
+            }
+            Some(ItemType::Story) => {
+                let team = backlog.team_of_story(item).unwrap_or("(no team)");
+                let points = item.points.as_ref().map_or(0.0, |p| p.value);
+                *out.entry(pi.to_string())
+                    .or_default()
+                    .1
+                    .entry(team.to_string())
+                    .or_default() += points;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn compute_diff(
+    before: &Backlog,
+    after: &Backlog,
+    config: &Config,
+    from: String,
+    to: String,
+) -> BacklogDiff {
+    let mut d = BacklogDiff {
+        from,
+        to,
+        added: Vec::new(),
+        removed: Vec::new(),
+        reparented: Vec::new(),
+        status: Vec::new(),
+        wsjf: Vec::new(),
+        pi_scope: Vec::new(),
+        acceptance_criteria: Vec::new(),
+    };
+    let mut ids: Vec<&str> = after
+        .items
+        .iter()
+        .chain(&before.items)
+        .filter_map(Item::id)
+        .collect();
+    ids.sort_by(|a, b| natural_cmp(a, b));
+    ids.dedup();
+    let (ranks_before, ranks_after) = (ranks(before, config), ranks(after, config));
+    for id in ids {
+        let (old, new) = match (before.get(id), after.get(id)) {
+            (None, Some(new)) => {
+                d.added.push(diff_item(new, after, config));
+                continue;
+            }
+            (Some(old), None) => {
+                d.removed.push(diff_item(old, before, config));
+                continue;
+            }
+            (Some(old), Some(new)) => (old, new),
+            (None, None) => continue,
+        };
+        let parent = |i: &Item| i.parent.as_ref().map(|p| p.value.clone());
+        if parent(old) != parent(new) {
+            d.reparented.push(Change {
+                id: id.into(),
+                from: parent(old),
+                to: parent(new),
+            });
+        }
+        let (sa, sb) = (before.status(old, config), after.status(new, config));
+        if sa != sb {
+            d.status.push(Change {
+                id: id.into(),
+                from: sa.into(),
+                to: sb.into(),
+            });
+        }
+        let (wa, wb) = (wsjf_inputs(old), wsjf_inputs(new));
+        if wa != wb {
+            let (score_a, score_b) = (Score::of(old), Score::of(new));
+            d.wsjf.push(WsjfChange {
+                id: id.into(),
+                inputs: crate::model::Wsjf::KEYS
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| wa[*k] != wb[*k])
+                    .map(|(k, key)| Change {
+                        id: (*key).into(),
+                        from: wa[k],
+                        to: wb[k],
+                    })
+                    .collect(),
+                wsjf_from: score_a.map(|s| s.wsjf()),
+                wsjf_to: score_b.map(|s| s.wsjf()),
+                rank_from: ranks_before.get(id).copied(),
+                rank_to: ranks_after.get(id).copied(),
+                shown: (
+                    score_a.map_or("-".into(), |s| s.display()),
+                    score_b.map_or("-".into(), |s| s.display()),
+                ),
+            });
+        }
+        let progress = |i: &Item| {
+            i.acceptance_criteria
+                .as_ref()
+                .map_or((0, 0), |a| a.progress())
+        };
+        let ((ca, ta), (cb, tb)) = (progress(old), progress(new));
+        if tb > ta || cb > ca {
+            d.acceptance_criteria.push(CriteriaChange {
+                id: id.into(),
+                added: tb.saturating_sub(ta),
+                checked: cb.saturating_sub(ca),
+                now_checked: cb,
+                now_total: tb,
+            });
+        }
+    }
+    let (plan_a, plan_b) = (pi_plan(before), pi_plan(after));
+    let pis: BTreeSet<&String> = plan_a.keys().chain(plan_b.keys()).collect();
+    let empty = (BTreeSet::new(), BTreeMap::new());
+    for pi in pis {
+        let a = plan_a.get(pi).unwrap_or(&empty);
+        let b = plan_b.get(pi).unwrap_or(&empty);
+        let mut features_in: Vec<String> = b.0.difference(&a.0).cloned().collect();
+        let mut features_out: Vec<String> = a.0.difference(&b.0).cloned().collect();
+        features_in.sort_by(|x, y| natural_cmp(x, y));
+        features_out.sort_by(|x, y| natural_cmp(x, y));
+        let mut teams: Vec<&String> = a.1.keys().chain(b.1.keys()).collect();
+        teams.sort_by(|x, y| natural_cmp(x, y));
+        teams.dedup();
+        let points: Vec<TeamPoints> = teams
+            .into_iter()
+            .filter_map(|t| {
+                let (x, y) = (
+                    a.1.get(t).copied().unwrap_or(0.0),
+                    b.1.get(t).copied().unwrap_or(0.0),
+                );
+                ((x - y).abs() > 1e-9).then(|| TeamPoints {
+                    team: t.clone(),
+                    from: x,
+                    to: y,
+                })
+            })
+            .collect();
+        if !features_in.is_empty() || !features_out.is_empty() || !points.is_empty() {
+            d.pi_scope.push(PiScope {
+                pi: pi.clone(),
+                features_in,
+                features_out,
+                points,
+            });
+        }
+    }
+    d
+}
+
+fn rank_text(from: Option<usize>, to: Option<usize>) -> String {
+    let r = |v: Option<usize>| v.map_or("-".to_string(), |v| format!("#{v}"));
+    match (from, to) {
+        (Some(a), Some(b)) if a == b => format!("rank #{a} (unchanged)"),
+        (Some(a), Some(b)) if b < a => format!("rank #{a} -> #{b} (up {})", a - b),
+        (Some(a), Some(b)) => format!("rank #{a} -> #{b} (down {})", b - a),
+        _ => format!("rank {} -> {}", r(from), r(to)),
+    }
+}
+
+fn inputs_text(w: &WsjfChange) -> String {
+    w.inputs
+        .iter()
+        .map(|c| format!("{} {} -> {}", c.id, opt(&c.from), opt(&c.to)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn signed(v: f64) -> String {
+    let n = render::format_number(v);
+    if v > 0.0 { format!("+{n}") } else { n }
+}
+
+/// Lines of the human diff, one section per kind of change.
+fn diff_sections(d: &BacklogDiff) -> Vec<(String, Vec<String>)> {
+    let mut s = Vec::new();
+    let item = |i: &DiffItem| {
+        format!(
+            "{} {} \"{}\" ({})",
+            i.id,
+            i.item_type.map_or("?", ItemType::as_str),
+            i.title,
+            dash(&i.status)
+        )
+    };
+    s.push(("Added".into(), d.added.iter().map(item).collect()));
+    s.push(("Removed".into(), d.removed.iter().map(item).collect()));
+    s.push((
+        "Re-parented".into(),
+        d.reparented
+            .iter()
+            .map(|c| format!("{}: {} -> {}", c.id, opt(&c.from), opt(&c.to)))
+            .collect(),
+    ));
+    s.push((
+        "Status".into(),
+        d.status
+            .iter()
+            .map(|c| format!("{}: {} -> {}", c.id, dash(&c.from), dash(&c.to)))
+            .collect(),
+    ));
+    s.push((
+        "WSJF".into(),
+        d.wsjf
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}: WSJF {} -> {} ({}), {}",
+                    w.id,
+                    w.shown.0,
+                    w.shown.1,
+                    inputs_text(w),
+                    rank_text(w.rank_from, w.rank_to)
+                )
+            })
+            .collect(),
+    ));
+    let mut pi_lines = Vec::new();
+    for p in &d.pi_scope {
+        if !p.features_in.is_empty() {
+            pi_lines.push(format!(
+                "{}: features in: {}",
+                p.pi,
+                p.features_in.join(", ")
+            ));
+        }
+        if !p.features_out.is_empty() {
+            pi_lines.push(format!(
+                "{}: features out: {}",
+                p.pi,
+                p.features_out.join(", ")
+            ));
+        }
+        for t in &p.points {
+            pi_lines.push(format!(
+                "{}: {} points {} -> {} ({})",
+                p.pi,
+                t.team,
+                render::format_number(t.from),
+                render::format_number(t.to),
+                signed(t.to - t.from)
+            ));
+        }
+    }
+    s.push(("PI scope".into(), pi_lines));
+    s.push((
+        "Acceptance criteria".into(),
+        d.acceptance_criteria
+            .iter()
+            .map(|c| {
+                let mut parts = Vec::new();
+                if c.added > 0 {
+                    parts.push(format!("{} added", c.added));
+                }
+                if c.checked > 0 {
+                    parts.push(format!("{} checked", c.checked));
+                }
+                format!(
+                    "{}: {} (now {}/{} checked)",
+                    c.id,
+                    parts.join(", "),
+                    c.now_checked,
+                    c.now_total
+                )
+            })
+            .collect(),
+    ));
+    s.retain(|(_, lines)| !lines.is_empty());
+    s
+}
+
+fn diff_human(d: &BacklogDiff, color: bool) -> String {
+    let mut out = format!("backlog changes {} .. {}\n", d.from, d.to);
+    if d.is_empty() {
+        out.push_str("no changes\n");
+        return out;
+    }
+    for (title, lines) in diff_sections(d) {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(&format!("{title} ({})", lines.len()), BOLD, color)
+        );
+        let style = match title.as_str() {
+            "Added" => GREEN,
+            "Removed" => RED,
+            _ => anstyle::Style::new(),
+        };
+        for line in lines {
+            let _ = writeln!(out, "  {}", paint(&line, style, color));
+        }
+    }
+    out
+}
+
+fn diff_markdown(d: &BacklogDiff) -> String {
+    use crate::render::markdown::{cell, table};
+    let mut out = format!(
+        "## Backlog changes\n\n`{}` .. `{}`\n\n",
+        cell(&d.from),
+        cell(&d.to)
+    );
+    if d.is_empty() {
+        out.push_str("No backlog changes.\n");
+        return out;
+    }
+    let items = |list: &[DiffItem]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|i| {
+                vec![
+                    i.id.clone(),
+                    i.item_type.map_or("?", ItemType::as_str).into(),
+                    i.title.clone(),
+                    i.status.clone(),
+                ]
+            })
+            .collect()
+    };
+    let mut section = |title: &str, header: &[&str], rows: Vec<Vec<String>>| {
+        if !rows.is_empty() {
+            let _ = write!(
+                out,
+                "### {title} ({})\n\n{}\n",
+                rows.len(),
+                table(header, &rows)
+            );
+        }
+    };
+    section("Added", &["id", "type", "title", "status"], items(&d.added));
+    section(
+        "Removed",
+        &["id", "type", "title", "status"],
+        items(&d.removed),
+    );
+    section(
+        "Re-parented",
+        &["id", "from", "to"],
+        d.reparented
+            .iter()
+            .map(|c| vec![c.id.clone(), opt(&c.from), opt(&c.to)])
+            .collect(),
+    );
+    section(
+        "Status",
+        &["id", "from", "to"],
+        d.status
+            .iter()
+            .map(|c| vec![c.id.clone(), c.from.clone(), c.to.clone()])
+            .collect(),
+    );
+    section(
+        "WSJF",
+        &["id", "WSJF", "inputs", "rank"],
+        d.wsjf
+            .iter()
+            .map(|w| {
+                vec![
+                    w.id.clone(),
+                    format!("{} -> {}", w.shown.0, w.shown.1),
+                    inputs_text(w),
+                    rank_text(w.rank_from, w.rank_to),
+                ]
+            })
+            .collect(),
+    );
+    let mut pi_rows = Vec::new();
+    for p in &d.pi_scope {
+        if !p.features_in.is_empty() {
+            pi_rows.push(vec![
+                p.pi.clone(),
+                "features in".into(),
+                p.features_in.join(", "),
+            ]);
+        }
+        if !p.features_out.is_empty() {
+            pi_rows.push(vec![
+                p.pi.clone(),
+                "features out".into(),
+                p.features_out.join(", "),
+            ]);
+        }
+        for t in &p.points {
+            pi_rows.push(vec![
+                p.pi.clone(),
+                format!("{} points", t.team),
+                format!(
+                    "{} -> {} ({})",
+                    render::format_number(t.from),
+                    render::format_number(t.to),
+                    signed(t.to - t.from)
+                ),
+            ]);
+        }
+    }
+    section("PI scope", &["PI", "change", "detail"], pi_rows);
+    section(
+        "Acceptance criteria",
+        &["id", "added", "checked", "now"],
+        d.acceptance_criteria
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.added.to_string(),
+                    c.checked.to_string(),
+                    format!("{}/{} checked", c.now_checked, c.now_total),
+                ]
+            })
+            .collect(),
+    );
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// popm flow
+
+pub fn flow(
+    workspace: &Workspace,
+    args: &FlowArgs,
+    color: ColorChoice,
+) -> Result<Outcome, EnvError> {
+    let git = git_of(workspace)?;
+    let tip = head(git)?;
+    progress("reading the history...");
+    let history = history::read(workspace, git, tip)?;
+    let window = window(&history, args)?;
+    let options = flow::Options {
+        level: args.level,
+        team: args.team.as_deref(),
+        window,
+        pi: args.pi.as_deref(),
+    };
+    let f = flow::compute(&history, &workspace.config, &options);
+    let text = match args.format {
+        FlowFormat::Json => flow_json(&f),
+        FlowFormat::Csv => {
+            if f.incomplete.any() {
+                eprintln!(
+                    "{} the history is incomplete (see `popm flow` without --format csv)",
+                    paint("warning:", YELLOW, color.stderr())
+                );
+            }
+            flow_csv(&f)
+        }
+        FlowFormat::Human => flow_human(&f, &history, color.stdout()),
+    };
+    write_out(&mut std::io::stdout().lock(), &text)?;
+    Ok(Outcome::Clean)
+}
+
+fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
+    if let Some(pi) = &args.pi {
+        let snapshot = history.last(pi).filter(|s| s.kind == Some(ItemType::Pi));
+        let Some(s) = snapshot else {
+            return Err(EnvError::Other(format!(
+                "no PI `{pi}` in the backlog at HEAD"
+            )));
+        };
+        let Some((from, to)) = s.pi_dates else {
+            return Err(EnvError::Other(format!(
+                "PI `{pi}` has no start date, so its window is unknown"
+            )));
+        };
+        return Ok(Window { from, to });
+    }
+    let first = history.commits.first().map(|c| day_of(c.time));
+    let last = history.commits.last().map(|c| day_of(c.time));
+    let from = args.from.or(first).unwrap_or_default();
+    let to = args.to.or(last).unwrap_or_default();
+    if from > to {
+        return Err(EnvError::Other(format!("--from {from} is after --to {to}")));
+    }
+    Ok(Window { from, to })
+}
+
+fn days(seconds: f64) -> String {
+    one_decimal(seconds / 86_400.0)
+}
+
+/// Days for people: one decimal, halves rounded away from zero (3.25 shows as 3.3).
+fn one_decimal(v: f64) -> String {
+    format!("{:.1}", (v * 10.0).round() / 10.0)
+}
+
+fn percent(r: f64) -> String {
+    format!("{:.0}%", r * 100.0)
+}
+
+fn level_name(f: &Flow) -> String {
+    let what = match f.level {
+        Level::Portfolio => "portfolio (epics)",
+        Level::Art => "ART (features)",
+        Level::Team => "team (stories)",
+    };
+    match &f.team {
+        Some(t) => format!("{what}, team {t}"),
+        None => what.to_string(),
+    }
+}
+
+fn flow_human(f: &Flow, history: &History, color: bool) -> String {
+    let terminal = std::io::stdout().is_terminal();
+    let table = |h: &[&str], rows: Vec<Vec<String>>| render::table::render(h, rows, terminal);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}, {} .. {} (UTC), per {}",
+        paint("Flow metrics:", BOLD, color),
+        level_name(f),
+        f.window.from,
+        f.window.to,
+        f.period.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "start state {}, done from {}, active: {}",
+        f.start_state,
+        f.done_state,
+        f.active_states.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "history: {} commits on the first-parent line of HEAD ({} changed the backlog)\n",
+        f.commits,
+        history.commits.len() - history.unchanged
+    );
+
+    let _ = writeln!(out, "{}", paint("Flow velocity", BOLD, color));
+    let mut rows: Vec<Vec<String>> = f
+        .periods
+        .iter()
+        .map(|p| vec![format!("{} .. {}", p.from, p.to), p.done.to_string()])
+        .collect();
+    rows.push(vec!["total".into(), f.done().to_string()]);
+    out.push_str(&table(&["PERIOD", "DONE"], rows));
+
+    let _ = writeln!(out, "\n{}", paint("Flow time (days)", BOLD, color));
+    match &f.flow_time {
+        Some(d) => out.push_str(&table(
+            &["ITEMS", "MIN", "MEDIAN", "85TH", "MAX", "MEAN"],
+            vec![vec![
+                d.count.to_string(),
+                one_decimal(d.min),
+                one_decimal(d.median),
+                one_decimal(d.p85),
+                one_decimal(d.max),
+                one_decimal(d.mean),
+            ]],
+        )),
+        None => out.push_str("no item with a known start reached done in the window\n"),
+    }
+
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint("Flow load (end of day, UTC)", BOLD, color)
+    );
+    let loads: Vec<usize> = f.samples.iter().map(|s| s.load).collect();
+    if let (Some(last), Some(max)) = (f.samples.last(), loads.iter().max()) {
+        let mean = loads.iter().sum::<usize>() as f64 / loads.len() as f64;
+        out.push_str(&table(
+            &["ON LAST DAY", "MEAN", "MAX", "DAYS"],
+            vec![vec![
+                format!("{} ({})", last.load, last.date),
+                one_decimal(mean),
+                max.to_string(),
+                loads.len().to_string(),
+            ]],
+        ));
+    }
+
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint("Flow distribution (items done)", BOLD, color)
+    );
+    let total = f.done().max(1) as f64;
+    let mut rows: Vec<Vec<String>> = f
+        .work_types
+        .iter()
+        .map(|(k, n)| vec![k.clone(), n.to_string(), percent(*n as f64 / total)])
+        .collect();
+    rows.extend(f.labels.iter().map(|(k, n)| {
+        vec![
+            format!("label:{k}"),
+            n.to_string(),
+            percent(*n as f64 / total),
+        ]
+    }));
+    if rows.is_empty() {
+        out.push_str("nothing reached done in the window\n");
+    } else {
+        out.push_str(&table(&["WORK TYPE", "DONE", "SHARE"], rows));
+    }
+
+    let _ = writeln!(out, "\n{}", paint("Flow efficiency", BOLD, color));
+    match f.efficiency() {
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "{} ({} active days of {} flow days)",
+                percent(e),
+                days(f.active_seconds as f64),
+                days(f.flow_seconds as f64)
+            );
+        }
+        None => out.push_str("no flow time to measure\n"),
+    }
+
+    let _ = writeln!(out, "\n{}", paint("Flow predictability", BOLD, color));
+    if f.predictability.is_empty() {
+        out.push_str("no PI with dates overlaps the window\n");
+    } else {
+        let rows = f
+            .predictability
+            .iter()
+            .map(|p| {
+                vec![
+                    p.pi.clone(),
+                    p.planned.to_string(),
+                    p.actual.to_string(),
+                    p.ratio().map_or("-".into(), percent),
+                    p.unscored.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "PI",
+                "PLANNED BV",
+                "ACTUAL BV",
+                "PREDICTABILITY",
+                "UNSCORED",
+            ],
+            rows,
+        ));
+    }
+    incomplete_notes(&mut out, f, color);
+    out
+}
+
+fn names(ids: &[String]) -> String {
+    let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+    let more = if ids.len() > 5 {
+        format!(", and {} more", ids.len() - 5)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
+}
+
+fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
+    let i = &f.incomplete;
+    if !i.any() && i.merges == 0 {
+        return;
+    }
+    let note = paint("note:", YELLOW, color);
+    out.push('\n');
+    if i.shallow {
+        let _ = writeln!(
+            out,
+            "{note} this is a shallow clone: history before its oldest commit is missing (git fetch --unshallow)"
+        );
+    }
+    if !i.appeared_done.is_empty() {
+        let _ = writeln!(
+            out,
+            "{note} {} appeared already done (when it got there is unknown); not counted: {}",
+            render::plural(i.appeared_done.len(), "item", "items"),
+            names(&i.appeared_done)
+        );
+    }
+    if !i.started_late.is_empty() {
+        let _ = writeln!(
+            out,
+            "{note} {} appeared already past {}; counted as done, left out of flow time: {}",
+            render::plural(i.started_late.len(), "item", "items"),
+            f.start_state,
+            names(&i.started_late)
+        );
+    }
+    if !i.jumped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{note} {} went from before {} to done in one commit (a squash merge or a batch edit); counted as done, left out of flow time: {}",
+            render::plural(i.jumped.len(), "item", "items"),
+            f.start_state,
+            names(&i.jumped)
+        );
+    }
+    if i.merges > 0 {
+        let _ = writeln!(
+            out,
+            "{note} {} on the first-parent line: each counts as one event at its commit time",
+            render::plural(i.merges, "merge commit", "merge commits")
+        );
+    }
+}
+
+fn flow_json(f: &Flow) -> String {
+    #[derive(Serialize)]
+    struct Period {
+        from: String,
+        to: String,
+        done: usize,
+    }
+    #[derive(Serialize)]
+    struct Velocity {
+        total: usize,
+        periods: Vec<Period>,
+    }
+    #[derive(Serialize)]
+    struct FlowTime {
+        count: usize,
+        min: f64,
+        median: f64,
+        p85: f64,
+        max: f64,
+        mean: f64,
+    }
+    #[derive(Serialize)]
+    struct Day {
+        date: String,
+        load: usize,
+        states: BTreeMap<String, usize>,
+    }
+    #[derive(Serialize)]
+    struct Share {
+        name: String,
+        count: usize,
+        share: f64,
+    }
+    #[derive(Serialize)]
+    struct Distribution {
+        work_types: Vec<Share>,
+        labels: Vec<Share>,
+    }
+    #[derive(Serialize)]
+    struct Efficiency {
+        active_days: f64,
+        flow_days: f64,
+        ratio: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Predictability {
+        pi: String,
+        planned: i64,
+        actual: i64,
+        unscored: usize,
+        ratio: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct ItemRecord {
+        id: String,
+        start: String,
+        done: String,
+        flow_time_days: f64,
+        start_known: bool,
+        active_days: f64,
+        efficiency: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct HistoryNotes {
+        commits: usize,
+        shallow: bool,
+        merges: usize,
+        appeared_done: Vec<String>,
+        started_late: Vec<String>,
+        jumped: Vec<String>,
+        complete: bool,
+    }
+    #[derive(Serialize)]
+    struct Out {
+        level: Level,
+        #[serde(rename = "type")]
+        item_type: ItemType,
+        team: Option<String>,
+        from: String,
+        to: String,
+        period: crate::config::Period,
+        start_state: String,
+        done_state: String,
+        active_states: Vec<String>,
+        velocity: Velocity,
+        flow_time: Option<FlowTime>,
+        load: Vec<Day>,
+        distribution: Distribution,
+        efficiency: Efficiency,
+        predictability: Vec<Predictability>,
+        items: Vec<ItemRecord>,
+        history: HistoryNotes,
+    }
+    let total = f.done().max(1) as f64;
+    let share = |(k, n): &(String, usize)| Share {
+        name: k.clone(),
+        count: *n,
+        share: *n as f64 / total,
+    };
+    let out = Out {
+        level: f.level,
+        item_type: f.item_type,
+        team: f.team.clone(),
+        from: f.window.from.to_string(),
+        to: f.window.to.to_string(),
+        period: f.period,
+        start_state: f.start_state.clone(),
+        done_state: f.done_state.clone(),
+        active_states: f.active_states.clone(),
+        velocity: Velocity {
+            total: f.done(),
+            periods: f
+                .periods
+                .iter()
+                .map(|p| Period {
+                    from: p.from.to_string(),
+                    to: p.to.to_string(),
+                    done: p.done,
+                })
+                .collect(),
+        },
+        flow_time: f.flow_time.map(|d| FlowTime {
+            count: d.count,
+            min: d.min,
+            median: d.median,
+            p85: d.p85,
+            max: d.max,
+            mean: d.mean,
+        }),
+        load: f
+            .samples
+            .iter()
+            .map(|s| Day {
+                date: s.date.to_string(),
+                load: s.load,
+                states: f
+                    .states
+                    .iter()
+                    .cloned()
+                    .zip(s.states.iter().copied())
+                    .collect(),
+            })
+            .collect(),
+        distribution: Distribution {
+            work_types: f.work_types.iter().map(share).collect(),
+            labels: f.labels.iter().map(share).collect(),
+        },
+        efficiency: Efficiency {
+            active_days: f.active_seconds as f64 / 86_400.0,
+            flow_days: f.flow_seconds as f64 / 86_400.0,
+            ratio: f.efficiency(),
+        },
+        predictability: f
+            .predictability
+            .iter()
+            .map(|p| Predictability {
+                pi: p.pi.clone(),
+                planned: p.planned,
+                actual: p.actual,
+                unscored: p.unscored,
+                ratio: p.ratio(),
+            })
+            .collect(),
+        items: f
+            .items
+            .iter()
+            .map(|i| ItemRecord {
+                id: i.id.clone(),
+                start: iso(i.start),
+                done: iso(i.done),
+                flow_time_days: i.flow_days(),
+                start_known: i.start_known,
+                active_days: i.active_seconds as f64 / 86_400.0,
+                efficiency: i.efficiency(),
+            })
+            .collect(),
+        history: HistoryNotes {
+            commits: f.commits,
+            shallow: f.incomplete.shallow,
+            merges: f.incomplete.merges,
+            appeared_done: f.incomplete.appeared_done.clone(),
+            started_late: f.incomplete.started_late.clone(),
+            jumped: f.incomplete.jumped.clone(),
+            complete: !f.incomplete.any(),
+        },
+    };
+    render::json(&out)
+}
+
+/// One row per day: the items in each state at the end of the day, then the load.
+fn flow_csv(f: &Flow) -> String {
+    let mut header: Vec<&str> = vec!["date"];
+    header.extend(f.states.iter().map(String::as_str));
+    header.push("load");
+    let rows: Vec<Vec<String>> = f
+        .samples
+        .iter()
+        .map(|s| {
+            let mut row = vec![s.date.to_string()];
+            row.extend(s.states.iter().map(|n| n.to_string()));
+            row.push(s.load.to_string());
+            row
+        })
+        .collect();
+    render::csv::render(&header, &rows)
+}

@@ -1,0 +1,541 @@
+//! SAFe's flow metrics from the backlog's git history: velocity, time, load, distribution,
+//! efficiency and predictability. Event times are commit (committer) times; days are UTC.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::board::Level;
+use crate::config::{Config, Period};
+use crate::history::{Event, History};
+use crate::model::ItemType;
+
+/// The days the metrics look at, both included, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Window {
+    /// The first second of `from`.
+    pub fn start(&self) -> i64 {
+        midnight(self.from)
+    }
+
+    /// The first second after `to`.
+    pub fn end(&self) -> i64 {
+        midnight(next_day(self.to))
+    }
+
+    pub fn contains(&self, time: i64) -> bool {
+        time >= self.start() && time < self.end()
+    }
+}
+
+/// 00:00:00 UTC of a day, in seconds since the epoch.
+pub fn midnight(d: Date) -> i64 {
+    d.to_zoned_datetime(TimeZone::UTC)
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+/// The UTC day of a time.
+pub fn day_of(time: i64) -> Date {
+    jiff::Timestamp::from_second(time)
+        .map(|t| t.to_zoned_datetime(TimeZone::UTC).date())
+        .unwrap_or_default()
+}
+
+/// ISO 8601 in UTC: `2027-01-04T09:00:00Z`.
+pub fn iso(time: i64) -> String {
+    jiff::Timestamp::from_second(time)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn next_day(d: Date) -> Date {
+    d.tomorrow().unwrap_or(d)
+}
+
+pub struct Options<'a> {
+    pub level: Level,
+    pub team: Option<&'a str>,
+    pub window: Window,
+    /// `--pi`: predictability of this PI only.
+    pub pi: Option<&'a str>,
+}
+
+/// One item that reached done in the window.
+#[derive(Debug, Clone)]
+pub struct ItemFlow {
+    pub id: String,
+    pub start: i64,
+    pub done: i64,
+    /// Whether the history shows the commit that moved it into the start state. When not (it
+    /// appeared past the start state, or went from before start to done in one commit), `start`
+    /// is the first commit that shows it at or past start, and the item is left out of flow time
+    /// and efficiency.
+    pub start_known: bool,
+    pub active_seconds: i64,
+}
+
+impl ItemFlow {
+    pub fn flow_seconds(&self) -> i64 {
+        self.done - self.start
+    }
+
+    pub fn flow_days(&self) -> f64 {
+        self.flow_seconds() as f64 / 86_400.0
+    }
+
+    pub fn efficiency(&self) -> Option<f64> {
+        (self.flow_seconds() > 0).then(|| self.active_seconds as f64 / self.flow_seconds() as f64)
+    }
+}
+
+/// A distribution of flow times in days, percentiles by the nearest-rank method.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Distribution {
+    pub count: usize,
+    pub min: f64,
+    pub median: f64,
+    pub p85: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+impl Distribution {
+    pub fn of(mut values: Vec<f64>) -> Option<Distribution> {
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        Some(Distribution {
+            count: n,
+            min: values[0],
+            median: nearest_rank(&values, 50),
+            p85: nearest_rank(&values, 85),
+            max: values[n - 1],
+            mean: values.iter().sum::<f64>() / n as f64,
+        })
+    }
+}
+
+/// The nearest-rank percentile of sorted values: the value at rank ceil(p/100 × n), 1-based.
+pub fn nearest_rank(sorted: &[f64], p: usize) -> f64 {
+    let n = sorted.len();
+    let rank = (p * n).div_ceil(100).clamp(1, n.max(1));
+    sorted.get(rank - 1).copied().unwrap_or(0.0)
+}
+
+#[derive(Debug, Clone)]
+pub struct PeriodCount {
+    pub from: Date,
+    pub to: Date,
+    pub done: usize,
+}
+
+/// The level's items per state at the end of one day (23:59:59 UTC).
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub date: Date,
+    pub states: Vec<usize>,
+    pub load: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Predictability {
+    pub pi: String,
+    /// Sums over committed objectives with an actual value.
+    pub planned: i64,
+    pub actual: i64,
+    /// Committed objectives without an actual value yet.
+    pub unscored: usize,
+}
+
+impl Predictability {
+    pub fn ratio(&self) -> Option<f64> {
+        (self.planned > 0).then(|| self.actual as f64 / self.planned as f64)
+    }
+}
+
+/// What the history cannot tell.
+#[derive(Debug, Clone, Default)]
+pub struct Incomplete {
+    pub shallow: bool,
+    /// Items whose file appeared already past the start state (not done).
+    pub started_late: Vec<String>,
+    /// Items whose file appeared already done: their done time is unknown, they are not counted.
+    pub appeared_done: Vec<String>,
+    /// Items that went from before the start state to done in one commit (a squash merge or a
+    /// batch edit hides the states between).
+    pub jumped: Vec<String>,
+    /// Merge commits on the first-parent line.
+    pub merges: usize,
+}
+
+impl Incomplete {
+    pub fn any(&self) -> bool {
+        self.shallow
+            || !self.started_late.is_empty()
+            || !self.appeared_done.is_empty()
+            || !self.jumped.is_empty()
+    }
+}
+
+pub struct Flow {
+    pub level: Level,
+    pub item_type: ItemType,
+    pub team: Option<String>,
+    pub window: Window,
+    pub period: Period,
+    pub states: Vec<String>,
+    pub start_state: String,
+    pub done_state: String,
+    pub active_states: Vec<String>,
+    pub periods: Vec<PeriodCount>,
+    pub items: Vec<ItemFlow>,
+    pub flow_time: Option<Distribution>,
+    pub samples: Vec<Sample>,
+    /// Work type (business, enabler kinds) -> items done in the window.
+    pub work_types: Vec<(String, usize)>,
+    /// Label -> items done in the window carrying it.
+    pub labels: Vec<(String, usize)>,
+    pub active_seconds: i64,
+    pub flow_seconds: i64,
+    pub predictability: Vec<Predictability>,
+    pub incomplete: Incomplete,
+    pub commits: usize,
+}
+
+impl Flow {
+    pub fn done(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn efficiency(&self) -> Option<f64> {
+        (self.flow_seconds > 0).then(|| self.active_seconds as f64 / self.flow_seconds as f64)
+    }
+}
+
+/// The state of an item after each event that changed it: `None` when removed, of another type or
+/// in an unknown status.
+fn timeline(events: &[Event], history: &History, t: ItemType) -> Vec<(i64, Option<usize>)> {
+    events
+        .iter()
+        .map(|e| {
+            let time = history.commits.get(e.commit).map_or(0, |c| c.time);
+            let state = e
+                .snapshot
+                .as_ref()
+                .filter(|s| s.kind == Some(t))
+                .and_then(|s| s.state);
+            (time, state)
+        })
+        .collect()
+}
+
+/// Whether the item belongs to the level and team.
+fn selected(history: &History, id: &str, t: ItemType, team: Option<&str>) -> bool {
+    let Some(last) = history.last(id) else {
+        // Removed items count with the type they had last.
+        let Some(events) = history.items.get(id) else {
+            return false;
+        };
+        let Some(last) = events.iter().rev().find_map(|e| e.snapshot.as_deref()) else {
+            return false;
+        };
+        return last.kind == Some(t) && team_matches(history, last, team);
+    };
+    last.kind == Some(t) && team_matches(history, last, team)
+}
+
+/// A story without a team counts for its feature's single team, as in `popm pi ready`.
+fn team_matches(history: &History, item: &crate::history::Snapshot, team: Option<&str>) -> bool {
+    let Some(team) = team else {
+        return true;
+    };
+    if item.team.iter().any(|t| t == team) {
+        return true;
+    }
+    item.team.is_empty()
+        && item.kind == Some(ItemType::Story)
+        && item
+            .parent
+            .as_deref()
+            .and_then(|p| history.last(p))
+            .is_some_and(|f| f.team.len() == 1 && f.team[0] == team)
+}
+
+pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
+    let t = options.level.board_type();
+    let window = options.window;
+    let workflow = config.workflow(t);
+    let states: Vec<String> = workflow.map_or(Vec::new(), |w| w.states.clone());
+    let done_from = workflow.map_or(usize::MAX, |w| w.done_from);
+    let start = config.flow.start(t);
+    let active: Vec<usize> = config.flow.active(t).to_vec();
+    let name = |i: usize| states.get(i).cloned().unwrap_or_default();
+
+    let mut ids: Vec<&String> = history
+        .items
+        .keys()
+        .filter(|id| selected(history, id, t, options.team))
+        .collect();
+    ids.sort_by(|a, b| crate::model::natural_cmp(a, b));
+
+    let days: Vec<Date> = {
+        let mut d = window.from;
+        let mut out = Vec::new();
+        while d <= window.to {
+            out.push(d);
+            let next = next_day(d);
+            if next == d {
+                break;
+            }
+            d = next;
+        }
+        out
+    };
+    let mut samples: Vec<Sample> = days
+        .iter()
+        .map(|d| Sample {
+            date: *d,
+            states: vec![0; states.len()],
+            load: 0,
+        })
+        .collect();
+    let mut items = Vec::new();
+    let mut incomplete = Incomplete {
+        shallow: history.shallow,
+        merges: history.merges,
+        ..Incomplete::default()
+    };
+    for id in ids {
+        let Some(events) = history.items.get(id) else {
+            continue;
+        };
+        let line = timeline(events, history, t);
+        let Some(&(created, first_state)) = line.first() else {
+            continue;
+        };
+        // Cumulative flow: the state at the end of each day.
+        let mut k = 0;
+        for sample in &mut samples {
+            let instant = midnight(next_day(sample.date));
+            while k < line.len() && line[k].0 < instant {
+                k += 1;
+            }
+            if k > 0
+                && let Some(s) = line[k - 1].1
+            {
+                if let Some(slot) = sample.states.get_mut(s) {
+                    *slot += 1;
+                }
+                if s >= start && s < done_from {
+                    sample.load += 1;
+                }
+            }
+        }
+        if created >= window.end() {
+            continue;
+        }
+        if first_state.is_some_and(|s| s >= done_from) {
+            if created >= window.start() {
+                incomplete.appeared_done.push(id.clone());
+            }
+            continue;
+        }
+        let Some(&(done, _)) = line.iter().find(|(_, s)| s.is_some_and(|s| s >= done_from)) else {
+            continue;
+        };
+        if !window.contains(done) {
+            continue;
+        }
+        let Some(&(started, _)) = line.iter().find(|(_, s)| s.is_some_and(|s| s >= start)) else {
+            continue;
+        };
+        let late = first_state.is_some_and(|s| s > start);
+        let jumped = !late && started == done;
+        if late {
+            incomplete.started_late.push(id.clone());
+        }
+        if jumped {
+            incomplete.jumped.push(id.clone());
+        }
+        // Time in active states between start and done.
+        let mut active_seconds = 0;
+        for (i, (at, state)) in line.iter().enumerate() {
+            let until = line.get(i + 1).map_or(done, |n| n.0).min(done);
+            let from = (*at).max(started);
+            if until > from && state.is_some_and(|s| active.contains(&s)) {
+                active_seconds += until - from;
+            }
+        }
+        items.push(ItemFlow {
+            id: id.clone(),
+            start: started,
+            done,
+            start_known: !late && !jumped,
+            active_seconds,
+        });
+    }
+    items.sort_by(|a, b| {
+        a.done
+            .cmp(&b.done)
+            .then_with(|| crate::model::natural_cmp(&a.id, &b.id))
+    });
+
+    let periods = periods(window, config.flow.period, &items);
+    let known: Vec<&ItemFlow> = items.iter().filter(|i| i.start_known).collect();
+    let flow_time = Distribution::of(known.iter().map(|i| i.flow_days()).collect());
+    let active_seconds = known.iter().map(|i| i.active_seconds).sum();
+    let flow_seconds = known.iter().map(|i| i.flow_seconds()).sum();
+
+    let mut work_types: BTreeMap<String, usize> = BTreeMap::new();
+    let mut labels: BTreeMap<String, usize> = BTreeMap::new();
+    for item in &items {
+        let Some(s) = history.items.get(&item.id).and_then(|events| {
+            events
+                .iter()
+                .rev()
+                .find(|e| {
+                    history
+                        .commits
+                        .get(e.commit)
+                        .is_some_and(|c| c.time <= item.done)
+                })
+                .and_then(|e| e.snapshot.as_deref())
+        }) else {
+            continue;
+        };
+        let kind = s.enabler.map_or("business".to_string(), |e| {
+            format!("enabler:{}", e.as_str())
+        });
+        *work_types.entry(kind).or_default() += 1;
+        for label in &s.labels {
+            *labels.entry(label.clone()).or_default() += 1;
+        }
+    }
+
+    let predictability = predictability(history, options);
+
+    Flow {
+        level: options.level,
+        item_type: t,
+        team: options.team.map(str::to_string),
+        window,
+        period: config.flow.period,
+        start_state: name(start),
+        done_state: name(done_from),
+        active_states: active.iter().map(|a| name(*a)).collect(),
+        states,
+        periods,
+        items,
+        flow_time,
+        samples,
+        work_types: work_types.into_iter().collect(),
+        labels: labels.into_iter().collect(),
+        active_seconds,
+        flow_seconds,
+        predictability,
+        incomplete,
+        commits: history.commits.len(),
+    }
+}
+
+/// Consecutive periods from the window's first day (a week is any 7 days from there, a month runs
+/// to the same day of the next month), the last one cut at the window's end.
+fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCount> {
+    let mut out = Vec::new();
+    let mut from = window.from;
+    while from <= window.to {
+        let next = match period {
+            Period::Day => from.checked_add(jiff::Span::new().days(1)),
+            Period::Week => from.checked_add(jiff::Span::new().days(7)),
+            Period::Month => from.checked_add(jiff::Span::new().months(1)),
+        };
+        let Ok(next) = next else {
+            break;
+        };
+        let to = next.yesterday().unwrap_or(next).min(window.to);
+        let (a, b) = (midnight(from), midnight(next_day(to)));
+        let done = items.iter().filter(|i| i.done >= a && i.done < b).count();
+        out.push(PeriodCount { from, to, done });
+        if next <= from {
+            break;
+        }
+        from = next;
+    }
+    out
+}
+
+/// Predictability of the PIs that overlap the window (or the one `--pi` names), from their
+/// objectives as the last commit holds them.
+fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
+    let mut pis: Vec<(&str, Date, &crate::history::Snapshot)> = history
+        .items
+        .keys()
+        .filter_map(|id| {
+            let s = history.last(id)?;
+            if s.kind != Some(ItemType::Pi) {
+                return None;
+            }
+            let (start, end) = s.pi_dates?;
+            let wanted = match options.pi {
+                Some(pi) => pi == id,
+                None => start <= options.window.to && end >= options.window.from,
+            };
+            wanted.then_some((id.as_str(), start, s))
+        })
+        .collect();
+    pis.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+    pis.into_iter()
+        .map(|(id, _, s)| {
+            let mut p = Predictability {
+                pi: id.to_string(),
+                planned: 0,
+                actual: 0,
+                unscored: 0,
+            };
+            for o in s.objectives.iter().filter(|o| o.committed) {
+                if options
+                    .team
+                    .is_some_and(|team| o.team.as_deref() != Some(team))
+                {
+                    continue;
+                }
+                match (o.planned, o.actual) {
+                    (Some(bv), Some(av)) => {
+                        p.planned += bv;
+                        p.actual += av;
+                    }
+                    (_, None) => p.unscored += 1,
+                    _ => {}
+                }
+            }
+            p
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        // n = 4: the median is rank ceil(2) = 2, the 85th percentile rank ceil(3.4) = 4.
+        let v = [1.0, 2.0, 3.0, 10.0];
+        assert_eq!(nearest_rank(&v, 50), 2.0);
+        assert_eq!(nearest_rank(&v, 85), 10.0);
+        // n = 1: every percentile is the value.
+        assert_eq!(nearest_rank(&[7.0], 85), 7.0);
+        // n = 20: rank ceil(17) = 17.
+        let v: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(nearest_rank(&v, 85), 17.0);
+    }
+}

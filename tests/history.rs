@@ -1,0 +1,464 @@
+//! History from git: `popm log`, `popm diff` and `popm flow` on repositories with scripted
+//! histories. Every commit has a fixed time (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE), so the metrics
+//! are exact and computed by hand below.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{run, write};
+
+fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Pat PM")
+        .env("GIT_AUTHOR_EMAIL", "pat@example.com")
+        .env("GIT_COMMITTER_NAME", "Pat PM")
+        .env("GIT_COMMITTER_EMAIL", "pat@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn commit(dir: &Path, date: &str, message: &str) {
+    git_at(dir, date, &["add", "-A"]);
+    git_at(dir, date, &["commit", "-q", "-m", message]);
+}
+
+const FEATURE: &str = "---\nid: F-1\ntype: feature\ntitle: Password reset\nstatus: implementing\nteam: [checkout]\npi: PI-1\nwsjf: {business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}\n---\n## Benefit hypothesis\nFewer calls.\n\n## Acceptance criteria\n- [ ] It works\n";
+
+const PI: &str = "---\nid: PI-1\ntype: pi\ntitle: PI 1\nstart: 2027-01-04\niterations: 5\niteration_weeks: 2\ncapacity:\n  checkout: [40, 40, 40, 32]\n  identity: [40, 40, 40, 32]\nobjectives:\n  - {team: checkout, text: Reset works, business_value: 8, committed: true, actual_value: 6}\n  - {team: identity, text: SSO, business_value: 5, committed: true, actual_value: 5}\n  - {team: identity, text: Stretch, business_value: 3, committed: false, actual_value: 0}\n---\n";
+
+/// S-1: an enabler story of F-1 without a team of its own (it counts for checkout, F-1's team).
+fn s1(status: &str, checked: bool) -> String {
+    let x = if checked { "x" } else { " " };
+    format!(
+        "---\nid: S-1\ntype: story\ntitle: Reset link\nstatus: {status}\nparent: F-1\nenabler: infrastructure\npoints: 3\n---\nSwap the mailer.\n\n## Acceptance criteria\n- [{x}] A link arrives\n"
+    )
+}
+
+/// S-2: a defect story of team identity.
+fn s2(status: &str) -> String {
+    format!(
+        "---\nid: S-2\ntype: story\ntitle: Fix login\nstatus: {status}\nparent: F-1\nteam: identity\nlabels: [defect]\npoints: 5\n---\nAs a user, I want to sign in so that I can work.\n\n## Acceptance criteria\n- [ ] I am in\n"
+    )
+}
+
+/// The scripted history (all times UTC):
+///
+/// | # | commit time       | change                                                           |
+/// |---|-------------------|------------------------------------------------------------------|
+/// | 1 | 2027-01-04 09:00  | F-1, PI-1, S-1 backlog, S-2 backlog                              |
+/// | 2 | 2027-01-05 09:00  | S-1 backlog -> in-progress                                       |
+/// | 3 | 2027-01-06 09:00  | S-1 -> review, S-2 backlog -> in-progress                        |
+/// | 4 | 2027-01-07 21:00  | S-1 -> done (criterion checked)                                  |
+/// | 5 | 2027-01-08 09:00  | git mv backlog/S-2.md backlog/S-2-login.md (rename)              |
+/// | 6 | 2027-01-09 09:00  | move backlog/S-2-login.md to backlog/team/identity/S-2.md        |
+/// | 7 | 2027-01-10 09:00  | S-2 -> done                                                      |
+/// | 8 | 2027-01-10 12:00  | S-3 added, already done                                          |
+fn scripted() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/F-1.md", FEATURE);
+    write(d, "backlog/PI-1.md", PI);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    write(d, "backlog/S-2.md", &s2("backlog"));
+    commit(d, "2027-01-04T09:00:00Z", "backlog");
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    write(d, "backlog/S-1.md", &s1("review", false));
+    write(d, "backlog/S-2.md", &s2("in-progress"));
+    commit(d, "2027-01-06T09:00:00Z", "S-1 to review, start S-2");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-07T21:00:00Z", "S-1 done");
+    git_at(
+        d,
+        "2027-01-08T09:00:00Z",
+        &["mv", "backlog/S-2.md", "backlog/S-2-login.md"],
+    );
+    commit(d, "2027-01-08T09:00:00Z", "rename S-2");
+    std::fs::create_dir_all(d.join("backlog/team/identity")).unwrap();
+    git_at(
+        d,
+        "2027-01-09T09:00:00Z",
+        &["mv", "backlog/S-2-login.md", "backlog/team/identity/S-2.md"],
+    );
+    commit(d, "2027-01-09T09:00:00Z", "move S-2 to its team");
+    write(d, "backlog/team/identity/S-2.md", &s2("done"));
+    commit(d, "2027-01-10T09:00:00Z", "S-2 done");
+    write(
+        d,
+        "backlog/S-3.md",
+        "---\nid: S-3\ntype: story\ntitle: Imported\nstatus: done\nparent: F-1\nteam: identity\npoints: 1\n---\nAs a user, I want it so that it works.\n",
+    );
+    commit(d, "2027-01-10T12:00:00Z", "import S-3");
+    dir
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let r = run(dir, args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("valid JSON")
+}
+
+/// Flow time, by hand (days = seconds / 86 400):
+///
+/// | item | start (in-progress) | done             | flow time | active (in-progress) |
+/// |------|---------------------|------------------|-----------|----------------------|
+/// | S-1  | 01-05 09:00         | 01-07 21:00      | 2.5       | 1.0 (01-05 -> 01-06) |
+/// | S-2  | 01-06 09:00         | 01-10 09:00      | 4.0       | 4.0 (moves keep it)  |
+///
+/// Nearest rank, n = 2: median = rank ceil(0.5 x 2) = 1 -> 2.5; 85th = rank ceil(1.7) = 2 -> 4.0;
+/// mean 3.25. Efficiency = (1.0 + 4.0) / (2.5 + 4.0) = 5 / 6.5. S-3 appeared already done: not
+/// counted, named. Velocity: one week from 01-04, 2 done.
+#[test]
+fn flow_time_velocity_and_efficiency_are_exact() {
+    let dir = scripted();
+    let v = json(dir.path(), &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["from"], "2027-01-04");
+    assert_eq!(v["to"], "2027-01-10");
+    assert_eq!(v["start_state"], "in-progress");
+    assert_eq!(v["velocity"]["total"], 2);
+    assert_eq!(
+        v["velocity"]["periods"],
+        serde_json::json!([{"from": "2027-01-04", "to": "2027-01-10", "done": 2}])
+    );
+    assert_eq!(
+        v["items"],
+        serde_json::json!([
+            {"id": "S-1", "start": "2027-01-05T09:00:00Z", "done": "2027-01-07T21:00:00Z",
+             "flow_time_days": 2.5, "start_known": true, "active_days": 1.0, "efficiency": 0.4},
+            {"id": "S-2", "start": "2027-01-06T09:00:00Z", "done": "2027-01-10T09:00:00Z",
+             "flow_time_days": 4.0, "start_known": true, "active_days": 4.0, "efficiency": 1.0}
+        ])
+    );
+    assert_eq!(
+        v["flow_time"],
+        serde_json::json!({"count": 2, "min": 2.5, "median": 2.5, "p85": 4.0, "max": 4.0, "mean": 3.25})
+    );
+    assert_eq!(v["efficiency"]["active_days"], 5.0);
+    assert_eq!(v["efficiency"]["flow_days"], 6.5);
+    assert_eq!(v["efficiency"]["ratio"], 5.0 / 6.5);
+    assert_eq!(v["history"]["appeared_done"], serde_json::json!(["S-3"]));
+    assert_eq!(v["history"]["complete"], false);
+    // Distribution of the 2 items done: S-1 enabler (infrastructure), S-2 business with label defect.
+    assert_eq!(
+        v["distribution"],
+        serde_json::json!({
+            "work_types": [{"name": "business", "count": 1, "share": 0.5},
+                           {"name": "enabler:infrastructure", "count": 1, "share": 0.5}],
+            "labels": [{"name": "defect", "count": 1, "share": 0.5}]
+        })
+    );
+}
+
+/// Load at the end of each day (UTC), items in in-progress or review:
+///
+/// | day   | S-1         | S-2         | load |
+/// |-------|-------------|-------------|------|
+/// | 01-04 | backlog     | backlog     | 0    |
+/// | 01-05 | in-progress | backlog     | 1    |
+/// | 01-06 | review      | in-progress | 2    |
+/// | 01-07 | done (21h)  | in-progress | 1    |
+/// | 01-08 | done        | in-progress | 1    |
+/// | 01-09 | done        | in-progress | 1    |
+/// | 01-10 | done        | done        | 0    | (S-3 appears done: done = 3)
+#[test]
+fn load_counts_exactly_the_items_in_progress_each_day() {
+    let dir = scripted();
+    let v = json(dir.path(), &["flow", "--level", "team", "--format", "json"]);
+    let loads: Vec<i64> = v["load"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["load"].as_i64().unwrap())
+        .collect();
+    assert_eq!(loads, [0, 1, 2, 1, 1, 1, 0]);
+    assert_eq!(v["load"][2]["date"], "2027-01-06");
+    assert_eq!(v["load"][2]["states"]["review"], 1);
+    assert_eq!(v["load"][6]["states"]["done"], 3);
+    // The CSV carries the same samples for a cumulative flow diagram.
+    let r = run(
+        dir.path(),
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--format",
+            "csv",
+            "--from",
+            "2027-01-05",
+            "--to",
+            "2027-01-07",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "date,backlog,ready,in-progress,review,done,accepted,load\n\
+         2027-01-05,1,0,1,0,0,0,1\n\
+         2027-01-06,0,0,1,1,0,0,2\n\
+         2027-01-07,0,0,1,0,1,0,1\n"
+    );
+}
+
+/// `--team checkout`: S-1 has no team and counts for F-1's (checkout); S-2 is identity's. PI-1's
+/// committed objectives: checkout 8 planned, 6 actual; identity 5 and 5 (the uncommitted one does
+/// not count). All teams: 11 / 13.
+#[test]
+fn team_filter_and_predictability() {
+    let dir = scripted();
+    let v = json(
+        dir.path(),
+        &[
+            "flow", "--level", "team", "--team", "checkout", "--pi", "PI-1", "--format", "json",
+        ],
+    );
+    assert_eq!(v["from"], "2027-01-04");
+    // 5 iterations of 2 weeks: 70 days, the last 2027-03-14.
+    assert_eq!(v["to"], "2027-03-14");
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["S-1"]);
+    assert_eq!(
+        v["predictability"],
+        serde_json::json!([{"pi": "PI-1", "planned": 8, "actual": 6, "unscored": 0, "ratio": 0.75}])
+    );
+    let v = json(dir.path(), &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["predictability"][0]["planned"], 13);
+    assert_eq!(v["predictability"][0]["actual"], 11);
+}
+
+#[test]
+fn log_follows_renames_and_moves() {
+    let dir = scripted();
+    let r = run(dir.path(), &["log", "S-2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| l.split_once("  ").map_or(l, |(_, rest)| rest).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "added backlog/S-2.md (story, status backlog)",
+            "status backlog -> in-progress",
+            "moved backlog/S-2.md -> backlog/S-2-login.md",
+            "moved backlog/S-2-login.md -> backlog/team/identity/S-2.md",
+            "status in-progress -> done",
+        ]
+    );
+    insta::assert_snapshot!("log_s1", run(dir.path(), &["log", "S-1"]).stdout);
+    let v = json(dir.path(), &["log", "S-1", "--format", "json"]);
+    assert_eq!(v[3]["date"], "2027-01-07T21:00:00Z");
+    assert_eq!(v[3]["author"], "Pat PM");
+    assert_eq!(
+        v[3]["changes"],
+        serde_json::json!([
+            "status review -> done",
+            "acceptance criteria checked 0/1 -> 1/1"
+        ])
+    );
+}
+
+#[test]
+fn unknown_ids_revisions_and_missing_git_are_errors() {
+    let dir = scripted();
+    let r = run(dir.path(), &["log", "S-9"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "popm: error: no commit on the first-parent line of HEAD holds an item `S-9`"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(dir.path(), &["diff", "nope"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown revision `nope`"), "{}", r.stderr);
+    let r = run(dir.path(), &["flow", "--pi", "PI-9"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "popm: error: no PI `PI-9` in the backlog at HEAD\n")
+    );
+    let plain = tempfile::tempdir().unwrap();
+    write(plain.path(), "backlog/S-1.md", &s1("backlog", false));
+    let r = run(plain.path(), &["flow"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("needs a git repository"), "{}", r.stderr);
+}
+
+#[test]
+fn history_that_appeared_late_is_named_in_the_output() {
+    let dir = scripted();
+    let r = run(dir.path(), &["flow", "--level", "team"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("flow_team_human", r.stdout);
+}
+
+/// A scripted change for `popm diff`: from HEAD (after a commit adding F-2) to the work tree with F-1's WSJF
+/// changed so that it overtakes F-2, a new feature F-3 planned into PI-1 with an 8-point story, and
+/// S-3 (1 point) removed. Identity's PI-1 points: before S-2 5 + S-3 1 = 6 (both inherit PI-1 from
+/// F-1); after S-2 5 + S-4 8 = 13.
+#[test]
+fn diff_reads_like_a_pm() {
+    let dir = scripted();
+    let d = dir.path();
+    write(
+        d,
+        "backlog/F-2.md",
+        "---\nid: F-2\ntype: feature\ntitle: Dark mode\nstatus: ready\nteam: [identity]\nwsjf: {business_value: 5, time_criticality: 5, risk_reduction: 3, job_size: 2}\n---\n## Benefit hypothesis\nHappier.\n\n## Acceptance criteria\n- [ ] Dark\n",
+    );
+    commit(d, "2027-01-11T09:00:00Z", "F-2");
+    // Base: F-1 WSJF 16/5 = 3.20 (rank 2), F-2 13/2 = 6.50 (rank 1).
+    write(
+        d,
+        "backlog/F-1.md",
+        &FEATURE
+            .replace("job_size: 5", "job_size: 1")
+            .replace("- [ ] It works", "- [x] It works\n- [ ] It scales"),
+    );
+    write(
+        d,
+        "backlog/F-3.md",
+        "---\nid: F-3\ntype: feature\ntitle: Audit log\nstatus: funnel\nteam: [identity]\npi: PI-1\n---\n## Benefit hypothesis\nAudits pass.\n\n## Acceptance criteria\n- [ ] Logged\n",
+    );
+    write(
+        d,
+        "backlog/S-4.md",
+        "---\nid: S-4\ntype: story\ntitle: Log writes\nstatus: backlog\nparent: F-3\nteam: identity\npoints: 8\n---\nAs an auditor, I want writes logged so that I can check them.\n",
+    );
+    std::fs::remove_file(d.join("backlog/S-3.md")).unwrap();
+    let r = run(d, &["diff", "HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("diff_human", r.stdout);
+    let r = run(d, &["diff", "HEAD", "--format", "markdown"]);
+    insta::assert_snapshot!("diff_markdown", r.stdout);
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    // F-1: 16/1 = 16.00 overtakes F-2 (6.50): rank 2 -> 1.
+    assert_eq!(v["wsjf"][0]["id"], "F-1");
+    assert_eq!(v["wsjf"][0]["rank_from"], 2);
+    assert_eq!(v["wsjf"][0]["rank_to"], 1);
+    assert_eq!(v["wsjf"][0]["wsjf_to"], 16.0);
+    assert_eq!(
+        v["pi_scope"],
+        serde_json::json!([{"pi": "PI-1", "features_in": ["F-3"], "features_out": [],
+            "points": [{"team": "identity", "from": 6, "to": 13}]}])
+    );
+    assert_eq!(
+        v["acceptance_criteria"],
+        serde_json::json!([{"id": "F-1", "added": 1, "checked": 1, "now_checked": 1, "now_total": 2}])
+    );
+    // Between two commits (the first, and the one before F-2): status moves, S-3 added.
+    let v = json(d, &["diff", "HEAD~8", "HEAD~1", "--format", "json"]);
+    assert_eq!(
+        v["status"],
+        serde_json::json!([{"id": "S-1", "from": "backlog", "to": "done"}, {"id": "S-2", "from": "backlog", "to": "done"}])
+    );
+    assert_eq!(v["added"][0]["id"], "S-3");
+}
+
+/// With no revision, the base is the merge base with main: a branch that moved one story.
+#[test]
+fn diff_defaults_to_the_merge_base_with_main() {
+    let dir = scripted();
+    let d = dir.path();
+    git_at(
+        d,
+        "2027-01-11T09:00:00Z",
+        &["checkout", "-q", "-b", "topic"],
+    );
+    write(d, "backlog/S-1.md", &s1("accepted", true));
+    commit(d, "2027-01-11T09:00:00Z", "accept S-1");
+    let v = json(d, &["diff", "--format", "json"]);
+    assert!(
+        v["from"]
+            .as_str()
+            .unwrap()
+            .starts_with("merge-base(main, HEAD) ")
+    );
+    assert_eq!(v["to"], "work tree");
+    assert_eq!(
+        v["status"],
+        serde_json::json!([{"id": "S-1", "from": "done", "to": "accepted"}])
+    );
+}
+
+/// A story that goes straight from backlog to done in one commit (as a squash merge shows it) is
+/// counted as done and named, but kept out of flow time; `[flow] start` moves the start state.
+#[test]
+fn squashed_histories_are_named_and_start_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-02-01T00:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-02-01T00:00:00Z", "add");
+    write(d, "backlog/S-1.md", &s1("ready", false));
+    commit(d, "2027-02-02T00:00:00Z", "ready");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-02-04T12:00:00Z", "squashed: S-1 done");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["jumped"], serde_json::json!(["S-1"]));
+    assert_eq!(v["velocity"]["total"], 1);
+    assert_eq!(v["flow_time"], serde_json::Value::Null);
+    // Start at ready: 02-02 00:00 -> 02-04 12:00 = 2.5 days; ready counts as active here.
+    write(
+        d,
+        "popm.toml",
+        "[flow]\nstart = { story = \"ready\" }\nactive = { story = [\"ready\"] }\nperiod = \"day\"\n",
+    );
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["items"][0]["flow_time_days"], 2.5);
+    assert_eq!(v["items"][0]["efficiency"], 1.0);
+    assert_eq!(v["velocity"]["periods"].as_array().unwrap().len(), 4);
+    // A state that does not exist is a configuration error with its place.
+    write(d, "popm.toml", "[flow]\nstart = { story = \"doing\" }\n");
+    let r = run(d, &["flow"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("popm.toml:2:9: [flow] start: `doing` is not a state of the story workflow"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A shallow clone holds only the last commits: popm says so instead of guessing.
+#[test]
+fn a_shallow_clone_is_named() {
+    let dir = scripted();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    git_at(
+        clone.path(),
+        "2027-01-11T00:00:00Z",
+        &["clone", "-q", "--depth", "2", &url, "repo"],
+    );
+    let repo = clone.path().join("repo");
+    let v = json(&repo, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["shallow"], true);
+    assert_eq!(v["history"]["commits"], 2);
+    let r = run(&repo, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout.contains("note: this is a shallow clone"),
+        "{}",
+        r.stdout
+    );
+}
