@@ -1,5 +1,20 @@
 //! The command line: argument parsing, and one module per command.
 
+/// `println!` for messages that may quote values from the backlog: the line passes the terminal
+/// safety gate ([`crate::render::safe::output`]) first.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::render::safe::output(&format!($($arg)*), false))
+    };
+}
+
+/// `eprintln!` through the same gate as [`say`].
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::render::safe::output(&format!($($arg)*), false))
+    };
+}
+
 mod backlog;
 mod board;
 mod check;
@@ -153,7 +168,10 @@ pub fn main() -> ExitCode {
     let outcome = match run(&cli) {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("popm: error: {e}");
+            eprintln!(
+                "popm: error: {}",
+                crate::render::safe::output(&e.to_string(), false)
+            );
             Outcome::Error
         }
     };
@@ -178,6 +196,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         write_out(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&out),
+            false,
         )?;
         return Ok(Outcome::Clean);
     }
@@ -190,6 +209,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         write_out(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&out),
+            false,
         )?;
         return Ok(Outcome::Clean);
     }
@@ -256,8 +276,11 @@ fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
     }
 }
 
-/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error.
-fn write_out(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
+/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate
+/// for terminal safety: no control character but line breaks, tabs and (with `color`) colour codes
+/// gets through ([`crate::render::safe::output`]).
+fn write_out(out: &mut impl std::io::Write, text: &str, color: bool) -> Result<(), EnvError> {
+    let text = crate::render::safe::output(text, color);
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
