@@ -231,3 +231,56 @@ fn hostile_values_are_shown_spelled_out() {
         String::from_utf8_lossy(&list.stdout)
     );
 }
+
+/// CSV goes into spreadsheets: a cell a spreadsheet would run as a formula starts with `'` in every
+/// command that writes CSV.
+#[test]
+fn spreadsheet_formulas_are_defused_in_every_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(popm(d).arg("init").output().unwrap().status.success());
+    let titles = [
+        (
+            "=HYPERLINK(\\\"http://evil\\\")",
+            "'=HYPERLINK(\"\"http://evil\"\")",
+        ),
+        ("+1+1", "'+1+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\\t=1", "'\t=1"),
+        ("\\r=1", "'\\r=1"),
+        (" =1", "' =1"),
+    ];
+    for (n, (title, _)) in titles.iter().enumerate() {
+        write(
+            d,
+            &format!("backlog/F-{}.md", n + 10),
+            &format!(
+                "---\nid: F-{}\ntype: feature\ntitle: \"{title}\"\nstatus: ready\nparent: E-1\npi: PI-2027.1\n\
+                 wsjf: {{business_value: 8, time_criticality: 5, risk_reduction: 1, job_size: 5}}\n---\n",
+                n + 10
+            ),
+        );
+    }
+    for args in [
+        &["export", "--format", "csv"][..],
+        &["list", "--format", "csv"],
+        &["backlog", "--format", "csv"],
+    ] {
+        let out = popm(d).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for (_, cell) in titles {
+            let quoted = format!("\"{cell}\"");
+            assert!(
+                text.contains(&format!(",{cell},")) || text.contains(&quoted),
+                "popm {args:?}: no {cell:?} in\n{text}"
+            );
+        }
+        for line in text.lines().skip(1) {
+            assert!(
+                !line.contains(",=") && !line.contains(",+") && !line.contains(",@"),
+                "{line}"
+            );
+        }
+    }
+}
