@@ -225,6 +225,17 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         _ => (Source::WorkTree, false),
     };
     let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
+    // Commands that write hold the backlog lock from their first read to their last write, so two
+    // at once run one after the other instead of deciding from the same reading.
+    let _lock = match &cli.command {
+        Command::New(_)
+        | Command::Set(_)
+        | Command::Move(_)
+        | Command::Renumber(_)
+        | Command::Fmt(_)
+        | Command::Import(_) => Some(crate::edit::lock::acquire(&workspace)?),
+        _ => None,
+    };
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
