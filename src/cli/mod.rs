@@ -153,6 +153,12 @@ pub enum Command {
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
 pub fn main() -> ExitCode {
+    // Files are parsed on rayon's threads. Give them the main thread's 8 MiB of stack rather than
+    // the 2 MiB default: the YAML and markdown parsers recurse per nesting level (bounded, but a debug
+    // build's frames are large). If a pool exists already, it is used as it is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(8 << 20)
+        .build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

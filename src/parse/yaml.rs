@@ -66,10 +66,28 @@ pub struct YamlError {
     pub pos: Option<Pos>,
 }
 
+/// How deep mappings and lists may nest in frontmatter.
+pub const MAX_DEPTH: usize = 32;
+
+/// How many nodes (scalars, lists, mappings, counting every alias expansion) a frontmatter block
+/// may have. A real item has a few dozen; the parser's default of 250 000 let an alias bomb or a
+/// file of 100 000 keys cost seconds.
+pub const MAX_NODES: usize = 50_000;
+
 /// Parses one YAML document. Aliases, nesting depth and document size are bounded by the parser's
 /// budget, so an alias bomb ends in an error rather than in exhausted memory.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let spanned: Result<Spanned<Value>, _> = serde_saphyr::from_str(text);
+    // Frontmatter is a few levels deep. The parser recurses once per level, and files are parsed on
+    // worker threads with small stacks, so flow collections (`[[[[...`) get the same bound as block
+    // ones instead of the parser's default of 255.
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+        },
+    };
+    let spanned: Result<Spanned<Value>, _> = serde_saphyr::from_str_with_options(text, options);
     match spanned {
         Ok(s) => Ok(node(s)),
         Err(e) => {
@@ -106,9 +124,15 @@ fn explain(raw: &str, text: &str, pos: Option<Pos>) -> (String, Option<Pos>) {
             pos,
         );
     }
+    if message.contains("recursion limit") || message.contains("depth") {
+        return (
+            "the YAML is nested too deeply; popm stops reading it".into(),
+            pos,
+        );
+    }
     if message.starts_with("budget breached") {
         return (
-            "the YAML is too large or expands too far (an alias bomb?); popm stops reading it"
+            "the YAML is too large (over 50 000 values, or aliases that expand that far); popm stops reading it"
                 .into(),
             pos,
         );
