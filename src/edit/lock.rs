@@ -80,10 +80,11 @@ pub fn acquire_at(path: &Path, wait: Duration) -> Result<BacklogLock, EnvError> 
             // A file system without locks (some network mounts): go on, as before locks existed;
             // the compare-before-rename of every write still refuses to overwrite a change.
             Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
-                eprintln!(
+                let warning = format!(
                     "warning: cannot lock {} ({e}); writing without the lock",
                     path.display()
                 );
+                eprintln!("{}", crate::render::safe::output(&warning, false));
                 return Ok(BacklogLock { _file: None });
             }
             Err(TryLockError::Error(e)) => {
