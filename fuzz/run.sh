@@ -2,6 +2,7 @@
 # Fuzz popm's input parsers for a bounded time each and print what happened.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     default: 600 seconds for each of frontmatter, item, config
+#   FUZZ_ARGS='-max_len=65536' fuzz/run.sh 600 item     extra libFuzzer flags
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz asks for nightly -Z flags; RUSTC_BOOTSTRAP=1
 # lets the stable compiler accept them, so no other toolchain is needed. The corpus of each target
@@ -44,7 +45,7 @@ for target in "${targets[@]}"; do
     set +e
     cargo fuzz run "$target" "$fuzz_dir/corpus/$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
-        >"$log" 2>&1
+        ${FUZZ_ARGS:-} >"$log" 2>&1
     status=$?
     set -e
     after="$(find "$fuzz_dir/artifacts/$target" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' | wc -l)"
