@@ -37,8 +37,8 @@ fn odd_files_each_get_one_diagnostic() {
     );
     assert!(big.len() > 10_000_000);
     write(d, "backlog/big.md", &big);
-    // Line 10 (`f:`) is where the expansion passes the parser's budget of 250 000 nodes: a to e hold
-    // 111 110 nodes, and each `*e` adds 100 000 more, so the second `*e` (column 11) breaks it.
+    // Line 9 (`e:`) is where the expansion passes popm's budget of 50 000 nodes: a to d hold
+    // 11 110 nodes, and each `*d` adds 11 110 more, so the fourth `*d` (column 17) breaks it.
     // A directory named like an item is not an item.
     std::fs::create_dir_all(d.join("backlog/folder.md")).unwrap();
 
@@ -46,7 +46,7 @@ fn odd_files_each_get_one_diagnostic() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stdout,
-        "backlog/bomb.md:10:11: error[frontmatter-syntax]: the YAML is too large or expands too far (an alias bomb?); popm stops reading it\n\
+        "backlog/bomb.md:9:17: error[frontmatter-syntax]: the YAML is too large (over 50 000 values, or aliases that expand that far); popm stops reading it\n\
          backlog/empty.md:1:1: error[frontmatter-missing]: the file is empty; an item starts with a `---` frontmatter block\n\
          backlog/latin1.md:3:11: error[file-unreadable]: the file is not valid UTF-8 (invalid byte at line 3, column 11); popm reads UTF-8\n\
          backlog/only-fence.md:1:1: error[frontmatter-syntax]: the frontmatter block opened on line 1 is never closed\n\

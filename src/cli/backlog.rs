@@ -109,12 +109,16 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     };
     if args.level != Level::Team {
         for hint in calibration(&ranked, config) {
-            eprintln!("{} {hint}", paint("warning:", YELLOW, color.stderr()));
+            eprintln!(
+                "{} {}",
+                paint("warning:", YELLOW, color.stderr()),
+                crate::render::safe(&hint)
+            );
         }
     }
     if let Some(id) = &args.explain {
         let text = explain(&ranked, id, args.level)?;
-        write_out(&mut std::io::stdout().lock(), &text)?;
+        write_out(&mut std::io::stdout().lock(), &text, false)?;
         return Ok(Outcome::Clean);
     }
     let shown = &ranked[..args.limit.unwrap_or(ranked.len()).min(ranked.len())];
@@ -179,7 +183,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             }
         }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    // Only a table may carry colour codes; data formats get none at all.
+    let color = color.stdout() && matches!(args.format, Format::Table);
+    write_out(&mut std::io::stdout().lock(), &text, color)?;
     Ok(Outcome::Clean)
 }
 

@@ -47,7 +47,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Format::Json => json(&columns),
         Format::Human => human(&columns, args.level, color.stdout()),
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    let color = color.stdout() && matches!(args.format, Format::Human);
+    write_out(&mut std::io::stdout().lock(), &text, color)?;
     Ok(Outcome::Clean)
 }
 
@@ -59,7 +60,11 @@ fn card(item: &Item, score: Option<crate::report::ranking::Score>, level: Level)
             .map(|p| format!("{} pts", crate::render::format_number(p.value))),
         _ => score.map(|s| format!("WSJF {}", s.display())),
     };
-    let mut text = format!("{} {}", item.id().unwrap_or("?"), item.title());
+    let mut text = format!(
+        "{} {}",
+        crate::render::safe(item.id().unwrap_or("?")),
+        crate::render::safe(item.title())
+    );
     if let Some(m) = measure {
         text.push_str(&format!(" · {m}"));
     }
@@ -73,7 +78,7 @@ fn header(c: &Column, color: bool) -> String {
         (Some(w), false) => format!("{shown} shown, {}/{w} in all", c.total),
         (None, _) => shown.to_string(),
     };
-    let text = format!("{} ({count})", c.state);
+    let text = format!("{} ({count})", crate::render::safe(&c.state));
     if c.over_limit() {
         paint(&format!("{text} WIP!"), RED, color)
     } else {

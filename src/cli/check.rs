@@ -62,7 +62,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             crate::render::junit::render(&checked.diagnostics, files, args.deny_warnings)
         }
     };
-    super::write_out(&mut out, &text)?;
+    let color = color.stdout() && matches!(args.format, Format::Human);
+    super::write_out(&mut out, &text, color)?;
     let failing = checked
         .diagnostics
         .iter()

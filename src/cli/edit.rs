@@ -164,7 +164,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
     };
     let name = &workflow.states[target];
     if item.state == Some(target) {
-        println!("{} is already {name}", args.id);
+        say!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
     let missing = rules::transitions::entry_failures(item, workflow, target);
@@ -177,7 +177,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         if !args.force {
             return refuse(&format!("{reason} (--force moves it anyway)"));
         }
-        eprintln!("warning: {reason}; moved anyway (--force)");
+        tell!("warning: {reason}; moved anyway (--force)");
     }
     if let Some(from) = item.state
         && (target < from || target > from + 1)
@@ -187,9 +187,10 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         } else {
             "over states"
         };
-        eprintln!(
+        tell!(
             "warning: {} moves {how}: from {} to {name}",
-            args.id, workflow.states[from]
+            args.id,
+            workflow.states[from]
         );
     }
     let edit = Edit::Set {
@@ -294,15 +295,18 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .collect();
     let introduced = errors_after(workspace, &checked, &replaced);
     if !introduced.is_empty() {
-        eprint!("{}", concise(&introduced));
+        eprint!(
+            "{}",
+            crate::render::safe::output(&concise(&introduced), false)
+        );
         return refuse("renumbering would add the errors above");
     }
     for (shown, path, original, new) in &writes {
         write::replace(path, original, new, false).map_err(|e| EnvError::Other(e.to_string()))?;
-        println!("updated {shown}");
+        say!("updated {shown}");
     }
     for path in review {
-        eprintln!(
+        tell!(
             "note: {path} refers to `{}`; check which item it means",
             args.old
         );
@@ -364,7 +368,7 @@ fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
 
 /// An edit that cannot be made: nothing changes, exit 1 with the reason.
 fn refuse(reason: &str) -> Result<Outcome, EnvError> {
-    eprintln!("popm: nothing changed: {reason}");
+    tell!("popm: nothing changed: {reason}");
     Ok(Outcome::Findings)
 }
 
@@ -383,11 +387,14 @@ fn apply(
     };
     let introduced = introduced_errors(workspace, checked, item, &new);
     if !introduced.is_empty() && !force {
-        eprint!("{}", concise(&introduced));
+        eprint!(
+            "{}",
+            crate::render::safe::output(&concise(&introduced), false)
+        );
         return refuse("the edit would add the errors above");
     }
     write::replace(&path, &original, &new, false).map_err(|e| EnvError::Other(e.to_string()))?;
-    println!("updated {}", item.path);
+    say!("updated {}", item.path);
     Ok(Outcome::Clean)
 }
 

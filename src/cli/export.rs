@@ -120,6 +120,6 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             csv::render(COLUMNS, &rows)
         }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    write_out(&mut std::io::stdout().lock(), &text, false)?;
     Ok(Outcome::Clean)
 }

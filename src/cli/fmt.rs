@@ -22,7 +22,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         let formatted = match format::format(text) {
             Ok(f) => f,
             Err(reason) => {
-                eprintln!("warning: {}: not formatted: {reason}", item.path);
+                tell!("warning: {}: not formatted: {reason}", item.path);
                 skipped += 1;
                 continue;
             }
@@ -32,16 +32,16 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         }
         changed += 1;
         if args.check {
-            println!("{}", item.path);
+            say!("{}", item.path);
             continue;
         }
         let path = workspace.display_root.join(&item.path);
         write::replace(&path, text.as_bytes(), &formatted, false)
             .map_err(|e| EnvError::Other(e.to_string()))?;
-        println!("formatted {}", item.path);
+        say!("formatted {}", item.path);
     }
     if skipped > 0 {
-        eprintln!("{skipped} file(s) left as they were (see the warnings above)");
+        tell!("{skipped} file(s) left as they were (see the warnings above)");
     }
     Ok(if args.check && changed > 0 {
         Outcome::Findings

@@ -105,7 +105,7 @@ fn short(id: &crate::git::ObjectId) -> String {
 
 fn progress(message: &str) {
     if std::io::stderr().is_terminal() {
-        eprintln!("{message}");
+        tell!("{message}");
     }
 }
 
@@ -159,10 +159,12 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
         });
         previous = Some(event);
     }
+    let mut colored = false;
     let text = match args.format {
         LogFormat::Json => render::json(&entries),
         LogFormat::Human => {
             let color = color.stdout();
+            colored = color;
             let mut out = String::new();
             for e in &entries {
                 let _ = writeln!(
@@ -170,8 +172,8 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
                     "{} {} {}  {}",
                     paint(&e.commit, YELLOW, color),
                     when_iso(&e.date),
-                    paint(&e.author, DIM, color),
-                    e.changes.join("; ")
+                    paint(&render::safe::safe(&e.author), DIM, color),
+                    render::safe::safe(&e.changes.join("; "))
                 );
             }
             if history.shallow {
@@ -183,7 +185,7 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
             out
         }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    write_out(&mut std::io::stdout().lock(), &text, colored)?;
     Ok(Outcome::Clean)
 }
 
@@ -433,12 +435,16 @@ pub fn diff(
         from_label,
         to_label,
     );
+    let mut colored = false;
     let text = match args.format {
         DiffFormat::Json => render::json(&d),
         DiffFormat::Markdown => diff_markdown(&d),
-        DiffFormat::Human => diff_human(&d, color.stdout()),
+        DiffFormat::Human => {
+            colored = color.stdout();
+            diff_human(&d, colored)
+        }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    write_out(&mut std::io::stdout().lock(), &text, colored)?;
     Ok(Outcome::Clean)
 }
 
@@ -778,7 +784,7 @@ fn diff_human(d: &BacklogDiff, color: bool) -> String {
             _ => anstyle::Style::new(),
         };
         for line in lines {
-            let _ = writeln!(out, "  {}", paint(&line, style, color));
+            let _ = writeln!(out, "  {}", paint(&render::safe::safe(&line), style, color));
         }
     }
     out
@@ -922,6 +928,7 @@ pub fn flow(
         pi: args.pi.as_deref(),
     };
     let f = flow::compute(&history, &workspace.config, &options);
+    let mut colored = false;
     let text = match args.format {
         FlowFormat::Json => flow_json(&f),
         FlowFormat::Csv => {
@@ -933,9 +940,12 @@ pub fn flow(
             }
             flow_csv(&f)
         }
-        FlowFormat::Human => flow_human(&f, &history, color.stdout()),
+        FlowFormat::Human => {
+            colored = color.stdout();
+            flow_human(&f, &history, colored)
+        }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    write_out(&mut std::io::stdout().lock(), &text, colored)?;
     Ok(Outcome::Clean)
 }
 
@@ -1137,7 +1147,7 @@ fn names(ids: &[String]) -> String {
     } else {
         String::new()
     };
-    format!("{}{more}", shown.join(", "))
+    format!("{}{more}", render::safe::safe(&shown.join(", ")))
 }
 
 fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {

@@ -71,15 +71,15 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
                         backup.display()
                     ))
                 })?;
-                println!("kept the previous hook as {}", backup.display());
+                say!("kept the previous hook as {}", backup.display());
             }
             std::fs::create_dir_all(&hooks)
                 .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", hooks.display())))?;
             write_executable(&hook, &script())?;
-            println!("installed {}", hook.display());
+            say!("installed {}", hook.display());
         }
         HookCommand::Uninstall => match (existing, ours) {
-            (None, _) => println!("no pre-commit hook at {}", hook.display()),
+            (None, _) => say!("no pre-commit hook at {}", hook.display()),
             (Some(_), false) => {
                 return Err(EnvError::Other(format!(
                     "{} was not written by popm; leaving it alone",
@@ -90,7 +90,7 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
                 std::fs::remove_file(&hook).map_err(|e| {
                     EnvError::Other(format!("cannot remove {}: {e}", hook.display()))
                 })?;
-                println!("removed {}", hook.display());
+                say!("removed {}", hook.display());
             }
         },
     }

@@ -114,19 +114,19 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             .or_default() += 1;
     }
     let kinds: Vec<String> = by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    println!(
+    say!(
         "imported {} items into {} ({})",
         report.written.len(),
         workspace.display(&dir),
         kinds.join(", ")
     );
     for note in &report.notes {
-        eprintln!("note: {note}");
+        tell!("note: {note}");
     }
     for skipped in &report.skipped {
-        eprintln!("skipped: {skipped}");
+        tell!("skipped: {skipped}");
     }
-    println!("next: popm check");
+    say!("next: popm check");
     // Anything not brought over (skipped, or a source file that could not be read) is a finding.
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
     Ok(if report.skipped.is_empty() && !lost {

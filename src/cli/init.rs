@@ -49,8 +49,8 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         written.map_err(|e| EnvError::Other(format!("cannot write {}: {e}", path.display())))?;
-        println!("created {name}");
+        say!("created {name}");
     }
-    println!("next: popm check");
+    say!("next: popm check");
     Ok(Outcome::Clean)
 }

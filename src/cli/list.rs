@@ -188,6 +188,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             }
         }
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    // Only a table may carry colour codes; data formats get none at all.
+    let color = color.stdout() && matches!(args.format, Format::Table);
+    write_out(&mut std::io::stdout().lock(), &text, color)?;
     Ok(Outcome::Clean)
 }

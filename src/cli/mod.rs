@@ -1,5 +1,20 @@
 //! The command line: argument parsing, and one module per command.
 
+/// `println!` for messages that may quote values from the backlog: the line passes the terminal
+/// safety gate ([`crate::render::safe::output`]) first.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::render::safe::output(&format!($($arg)*), false))
+    };
+}
+
+/// `eprintln!` through the same gate as [`say`].
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::render::safe::output(&format!($($arg)*), false))
+    };
+}
+
 mod backlog;
 mod board;
 mod check;
@@ -146,6 +161,12 @@ pub enum Command {
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
 pub fn main() -> ExitCode {
+    // Files are parsed on rayon's threads. Give them the main thread's 8 MiB of stack rather than
+    // the 2 MiB default: the YAML and markdown parsers recurse per nesting level (bounded, but a debug
+    // build's frames are large). If a pool exists already, it is used as it is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(8 << 20)
+        .build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -161,7 +182,10 @@ pub fn main() -> ExitCode {
     let outcome = match run(&cli) {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("popm: error: {e}");
+            eprintln!(
+                "popm: error: {}",
+                crate::render::safe::output(&e.to_string(), false)
+            );
             Outcome::Error
         }
     };
@@ -189,6 +213,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         write_out(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&out),
+            false,
         )?;
         return Ok(Outcome::Clean);
     }
@@ -201,6 +226,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         write_out(
             &mut std::io::stdout().lock(),
             &String::from_utf8_lossy(&out),
+            false,
         )?;
         return Ok(Outcome::Clean);
     }
@@ -217,6 +243,17 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         _ => (Source::WorkTree, false),
     };
     let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
+    // Commands that write hold the backlog lock from their first read to their last write, so two
+    // at once run one after the other instead of deciding from the same reading.
+    let _lock = match &cli.command {
+        Command::New(_)
+        | Command::Set(_)
+        | Command::Move(_)
+        | Command::Renumber(_)
+        | Command::Fmt(_)
+        | Command::Import(_) => Some(crate::edit::lock::acquire(&workspace)?),
+        _ => None,
+    };
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
@@ -270,8 +307,11 @@ fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
     }
 }
 
-/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error.
-fn write_out(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
+/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate
+/// for terminal safety: no control character but line breaks, tabs and (with `color`) colour codes
+/// gets through ([`crate::render::safe::output`]).
+fn write_out(out: &mut impl std::io::Write, text: &str, color: bool) -> Result<(), EnvError> {
+    let text = crate::render::safe::output(text, color);
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -211,12 +211,15 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let introduced =
         super::edit::errors_after(workspace, &checked, &[(shown.as_str(), text.as_str())]);
     if !introduced.is_empty() {
-        eprint!("{}", crate::render::diagnostics::concise(&introduced));
-        eprintln!("popm: nothing created: the new item would add the errors above");
+        eprint!(
+            "{}",
+            crate::render::safe::output(&crate::render::diagnostics::concise(&introduced), false)
+        );
+        tell!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
     write::create(&path, &text).map_err(|e| EnvError::Other(e.to_string()))?;
-    println!("{}", workspace.display(&path));
+    say!("{}", workspace.display(&path));
     if args.edit {
         open_editor(&path)?;
     }

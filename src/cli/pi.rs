@@ -63,7 +63,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Format::Json => render_json(&r),
         Format::Markdown => render_markdown(&r),
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    let color = color.stdout() && matches!(args.format, Format::Human);
+    write_out(&mut std::io::stdout().lock(), &text, color)?;
     Ok(if r.ready() {
         Outcome::Clean
     } else {

@@ -149,7 +149,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Format::Json => crate::render::json(&shown),
         Format::Human => human(&shown, item, color.stdout()),
     };
-    write_out(&mut std::io::stdout().lock(), &text)?;
+    let color = color.stdout() && matches!(args.format, Format::Human);
+    write_out(&mut std::io::stdout().lock(), &text, color)?;
     Ok(Outcome::Clean)
 }
 
@@ -161,6 +162,7 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     );
     let mut field = |name: &str, value: String| {
         if !value.is_empty() {
+            let value = crate::render::safe(&value);
             out.push_str(&format!("  {:<12}{value}\n", paint(name, DIM, color)));
         }
     };
@@ -210,13 +212,18 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
         );
     }
     let line = |r: &Related| {
+        let safe = crate::render::safe;
         if r.exists {
-            format!("{}  {} [{}]", r.id, r.title, r.status)
+            format!("{}  {} [{}]", safe(r.id), safe(r.title), safe(r.status))
         } else {
-            format!("{}  (no such item)", r.id)
+            format!("{}  (no such item)", safe(r.id))
         }
     };
-    let chain: Vec<String> = s.parents.iter().map(|p| p.id.to_string()).collect();
+    let chain: Vec<String> = s
+        .parents
+        .iter()
+        .map(|p| crate::render::safe(p.id).into_owned())
+        .collect();
     if !chain.is_empty() {
         out.push_str(&format!(
             "  {:<12}{}\n",

@@ -1,7 +1,7 @@
 use super::list::listing_order;
 use super::{Outcome, warn_if_broken, write_out};
 use crate::model::{Backlog, Item, ItemType};
-use crate::render::{ColorChoice, DIM, paint};
+use crate::render::{ColorChoice, DIM, paint, safe};
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -52,19 +52,19 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             }
         }
     }
-    write_out(&mut std::io::stdout().lock(), &out)?;
+    write_out(&mut std::io::stdout().lock(), &out, color)?;
     Ok(Outcome::Clean)
 }
 
 fn label(item: &Item, backlog: &Backlog, workspace: &Workspace, color: bool) -> String {
     let enabler = item.enabler.as_ref().map_or(String::new(), |e| {
-        format!(" (enabler: {})", e.value.as_str())
+        format!(" (enabler: {})", safe(e.value.as_str()))
     });
     let status = backlog.status(item, &workspace.config);
     format!(
         "{}  {}{} {}",
-        item.id().unwrap_or("?"),
-        item.title(),
+        safe(item.id().unwrap_or("?")),
+        safe(item.title()),
         enabler,
         paint(&format!("[{status}]"), DIM, color)
     )

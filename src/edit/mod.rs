@@ -2,5 +2,6 @@
 
 pub mod format;
 pub mod frontmatter;
+pub mod lock;
 pub mod scalar;
 pub mod write;

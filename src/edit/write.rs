@@ -19,6 +19,11 @@ pub enum WriteError {
 
 /// Replaces `path` with `text`, provided the file still holds `expected` (what popm read), keeping
 /// its permissions. `fail_before_rename` simulates a crash at the last step, for tests.
+///
+/// The comparison happens after the new text is on disk, immediately before the rename, so the
+/// window in which another program's write could be lost is the time between one read and one
+/// rename, not the time of a write and an fsync. Other popm processes cannot enter it at all: every
+/// writing command holds the backlog lock ([`super::lock`]) from its first read to its last write.
 pub fn replace(
     path: &Path,
     expected: &[u8],
@@ -30,12 +35,14 @@ pub fn replace(
         path: shown.clone(),
         source,
     };
-    let current = std::fs::read(path).map_err(io)?;
-    if current != expected {
-        return Err(WriteError::Changed(shown));
-    }
     let permissions = std::fs::metadata(path).map_err(io)?.permissions();
-    write_new(path, text, Some(permissions), fail_before_rename)
+    write_new(
+        path,
+        text,
+        Some(permissions),
+        fail_before_rename,
+        Some(expected),
+    )
 }
 
 /// Creates `path` with `text`; fails if it exists.
@@ -58,6 +65,7 @@ fn write_new(
     text: &str,
     permissions: Option<std::fs::Permissions>,
     fail_before_rename: bool,
+    expected: Option<&[u8]>,
 ) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.display().to_string(),
@@ -71,7 +79,7 @@ fn write_new(
         .file_name()
         .map_or_else(|| "item".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.popm-{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
+    let result = (|| -> std::io::Result<bool> {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -84,13 +92,24 @@ fn write_new(
         if fail_before_rename {
             return Err(std::io::Error::other("simulated failure before rename"));
         }
-        std::fs::rename(&tmp, path)
+        if let Some(expected) = expected
+            && std::fs::read(path)? != expected
+        {
+            return Ok(false);
+        }
+        std::fs::rename(&tmp, path).map(|()| true)
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
+    match result {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(WriteError::Changed(path.display().to_string()))
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(io(e))
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -130,10 +130,12 @@ impl Git {
 
     /// The commit HEAD points at; `None` in a repository with no commits yet.
     pub fn head(&self) -> Result<Option<ObjectId>> {
-        let head = self
-            .repo
-            .head()
-            .map_err(|e| format!("cannot read HEAD: {e}"))?;
+        let head = self.repo.head().map_err(|e| {
+            format!(
+                "cannot read HEAD in {} (a corrupt repository?): {e}",
+                self.repo.git_dir().display()
+            )
+        })?;
         Ok(head.id().map(|id| id.detach()))
     }
 
@@ -219,10 +221,12 @@ impl Git {
     /// "ours"; intent-to-add entries have no content yet and are left out.
     pub fn index_blobs(&self, prefix: &str) -> Result<Blobs> {
         use gix::index::entry::{Flags, Mode, Stage};
-        let index = self
-            .repo
-            .index_or_empty()
-            .map_err(|e| format!("cannot read the git index: {e}"))?;
+        let index = self.repo.index_or_empty().map_err(|e| {
+            format!(
+                "cannot read the git index of {}: {e}",
+                self.repo.git_dir().display()
+            )
+        })?;
         let prefix = prefix.trim_matches('/');
         let mut out = Blobs::new();
         for entry in index.entries() {

@@ -208,6 +208,8 @@ pub struct Objective {
 pub struct PiFields {
     /// ISO date `YYYY-MM-DD` (validated while parsing).
     pub start: Option<Spanned<String>>,
+    /// `start` is written but is not a date (already reported as such, so not again as missing).
+    pub start_invalid: bool,
     pub iterations: Option<Spanned<i64>>,
     pub iteration_weeks: Option<Spanned<i64>>,
     /// Team -> points per development iteration, in file order.

@@ -55,6 +55,9 @@ struct Reader<'a> {
     path: &'a str,
     offset: u32,
     diagnostics: Vec<Diagnostic>,
+    /// Unknown keys seen so far: past [`MAX_UNKNOWN_KEYS`] they are only counted (no suggestion is
+    /// computed for 100 000 of them).
+    unknown_keys: usize,
 }
 
 impl Reader<'_> {
@@ -78,6 +81,51 @@ impl Reader<'_> {
             && expected.contains("string")
         {
             d = d.help(format!("quote the value: {key}: \"...\""));
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// A date that is not `YYYY-MM-DD`: say what is wrong with this one, and how to write it.
+    fn not_a_date(&mut self, key: &str, node: &Node, text: &str) {
+        let expected = format!("`{key}` must be a date written YYYY-MM-DD");
+        let date_part = text
+            .get(..10)
+            .filter(|d| d.parse::<jiff::civil::Date>().is_ok());
+        let parts: Vec<&str> = text.split('-').collect();
+        let numeric = parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
+        let (message, help) = match (&node.value, date_part) {
+            (Value::Str(_), Some(date)) if text.len() > 10 => (
+                format!("{expected}, found a date and time `{text}`"),
+                Some(format!("write the date alone: {key}: {date}")),
+            ),
+            (Value::Str(_), _) if numeric => {
+                let padded = format!("{:0>4}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
+                if padded != text && padded.parse::<jiff::civil::Date>().is_ok() {
+                    (
+                        format!("{expected}, found `{text}`"),
+                        Some(format!(
+                            "write the month and day with two digits: {key}: {padded}"
+                        )),
+                    )
+                } else {
+                    (
+                        format!("`{key}` must be a real date: `{text}` is not in the calendar"),
+                        None,
+                    )
+                }
+            }
+            _ => {
+                self.wrong(key, node, "a date written YYYY-MM-DD");
+                return;
+            }
+        };
+        let mut d = Diagnostic::new(Rule::FieldType, self.path, self.pos(node), message)
+            .width(scalar_width(node));
+        if let Some(help) = help {
+            d = d.help(help);
         }
         self.diagnostics.push(d);
     }
@@ -197,7 +245,13 @@ impl Reader<'_> {
     fn unknown_key(&mut self, key_node: &Node, key: &str, known: &[&str], context: &str) {
         let mut message = format!("unknown key `{key}`{context}");
         let mut d;
-        if let Some(s) = did_you_mean(key, known) {
+        self.unknown_keys += 1;
+        let suggestion = if self.unknown_keys <= MAX_UNKNOWN_KEYS {
+            did_you_mean(key, known)
+        } else {
+            None
+        };
+        if let Some(s) = suggestion {
             message.push_str(&format!(" (did you mean `{s}`?)"));
             d = Diagnostic::new(Rule::FieldUnknown, self.path, self.pos(key_node), message);
             d = d.help(format!("rename it to `{s}`"));
@@ -225,6 +279,7 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
         path,
         offset,
         diagnostics: Vec::new(),
+        unknown_keys: 0,
     };
     let header = Pos { line: 1, column: 1 };
     let mut item = Item {
@@ -347,7 +402,8 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                     if s.value.parse::<jiff::civil::Date>().is_ok() && s.value.len() == 10 {
                         pi.start = Some(s);
                     } else {
-                        r.wrong(key, value, "a date written YYYY-MM-DD");
+                        pi.start_invalid = true;
+                        r.not_a_date(key, value, &s.value);
                     }
                 }
             }
@@ -414,11 +470,55 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
     }
 
     let id = item.id().map(str::to_string);
+    summarize_unknown_keys(&mut r.diagnostics);
     for mut d in r.diagnostics {
         d.item = id.clone();
         out.push(d);
     }
     item
+}
+
+/// More unknown keys than this in one file are reported as one finding, not one each: a file with
+/// 100 000 keys is not an item someone mistyped, and 100 000 lines would bury every other finding.
+const MAX_UNKNOWN_KEYS: usize = 10;
+
+fn summarize_unknown_keys(diagnostics: &mut Vec<Diagnostic>) {
+    let unknown = diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::FieldUnknown)
+        .count();
+    if unknown <= MAX_UNKNOWN_KEYS {
+        return;
+    }
+    let Some(first) = diagnostics
+        .iter()
+        .position(|d| d.rule == Rule::FieldUnknown)
+    else {
+        return;
+    };
+    let names: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::FieldUnknown)
+        .take(3)
+        .filter_map(|d| d.message.split('`').nth(1).map(|k| format!("`{k}`")))
+        .collect();
+    let mut summary = diagnostics[first].clone();
+    summary.message = format!(
+        "{unknown} unknown keys ({} and {} more)",
+        names.join(", "),
+        unknown - names.len()
+    );
+    summary.help =
+        Some("is this an item file? popm reads the keys listed in docs/format.md".into());
+    summary.width = 1;
+    diagnostics[first] = summary;
+    let mut seen_first = false;
+    diagnostics.retain(|d| {
+        if d.rule != Rule::FieldUnknown {
+            return true;
+        }
+        !std::mem::replace(&mut seen_first, true)
+    });
 }
 
 fn enabler(r: &mut Reader, node: &Node) -> Option<Spanned<EnablerKind>> {

@@ -63,6 +63,60 @@ struct Current {
     criteria: Vec<Criterion>,
 }
 
+/// How deep block quotes and lists may nest before popm stops reading a line. pulldown-cmark recurses
+/// on nesting, so a line of 10 000 `>` would overflow the stack; no real item nests 100 deep.
+const MAX_NESTING: usize = 100;
+
+/// The body with every line that nests deeper than [`MAX_NESTING`] blanked out (each of its bytes a
+/// space, so offsets and lines stay where they were). Such lines are never a section popm reads.
+fn flatten_deep(body: &str) -> std::borrow::Cow<'_, str> {
+    let too_deep = |line: &str| nesting(line) > MAX_NESTING;
+    if !body.split('\n').any(too_deep) {
+        return body.into();
+    }
+    let mut out = String::with_capacity(body.len());
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if too_deep(line) {
+            out.extend(std::iter::repeat_n(' ', line.len()));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.into()
+}
+
+/// Container depth a line opens at its start: each `>` and list marker counts one, and each two
+/// columns of indentation one (how lists nest).
+fn nesting(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let (mut depth, mut columns, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' => columns += 1,
+            b'\t' => columns += 4,
+            b'>' => depth += 1,
+            b'-' | b'*' | b'+' if matches!(bytes.get(i + 1), Some(b' ' | b'\t') | None) => {
+                depth += 1
+            }
+            b'0'..=b'9' => {
+                let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if matches!(bytes.get(i + digits), Some(b'.' | b')')) {
+                    depth += 1;
+                    i += digits;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    depth + columns / 2
+}
+
 /// The sections found so far, carried from one part of the body to the next.
 #[derive(Default)]
 struct State {
@@ -75,6 +129,8 @@ struct State {
 /// passed over without running the markdown parser on it; every other part is parsed as it is.
 /// `parse_whole` is the reference, and a test holds the two to the same result.
 pub fn parse(body: &str, first_line: u32) -> Body {
+    let body = flatten_deep(body);
+    let body = body.as_ref();
     // Link reference definitions and HTML blocks reach across headings: read those bodies whole.
     let Some(parts) = parts(body) else {
         return parse_whole(body, first_line);
@@ -91,6 +147,8 @@ pub fn parse(body: &str, first_line: u32) -> Body {
 
 /// The reference reading: pulldown-cmark over the whole body.
 pub fn parse_whole(body: &str, first_line: u32) -> Body {
+    let body = flatten_deep(body);
+    let body = body.as_ref();
     let mut state = State::default();
     read(body, first_line, &mut state);
     state.finish()
@@ -406,6 +464,28 @@ fn close(c: Current, out: &mut Body) {
         }
         Kind::Hypothesis if out.hypothesis.is_none() => out.hypothesis = Some(section),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_blanked_not_recursed_into() {
+        let body = format!(
+            "## Acceptance criteria\n- [ ] works\n\n{} deep\n{}- x\n",
+            ">".repeat(100_000),
+            "  ".repeat(50_000)
+        );
+        let parsed = parse(&body, 6);
+        assert_eq!(
+            parsed.acceptance_criteria.map(|ac| ac.criteria.len()),
+            Some(1)
+        );
+        assert_eq!(nesting("> > - 1. x"), 6);
+        assert_eq!(nesting("    - x"), 3);
+        assert_eq!(nesting("-x"), 0);
     }
 }
 

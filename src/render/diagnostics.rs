@@ -3,7 +3,9 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
-use super::{BOLD, GREEN, RED, YELLOW, paint, plural};
+use std::borrow::Cow;
+
+use super::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
 use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::model::Backlog;
 
@@ -22,13 +24,16 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
         };
         let line_text = backlog
             .source(&d.path)
-            .and_then(|text| text.lines().nth(d.line as usize - 1))
+            .and_then(|text| text.lines().nth((d.line as usize).saturating_sub(1)))
             .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
-        let title = level.primary_title(d.message.as_str()).id(d.rule.name());
+        let message = safe_multiline(&d.message);
+        let path = safe(&d.path);
+        let title = level.primary_title(message.as_ref()).id(d.rule.name());
         let mut group = match line_text {
             Some(line) => {
-                let start = byte_offset(line, d.column as usize - 1);
-                let end = byte_offset(line, (d.column + d.width) as usize - 1).max(start);
+                let first = (d.column as usize).saturating_sub(1);
+                let last = (d.column as usize + d.width as usize).saturating_sub(1);
+                let (line, start, end) = snippet_line(line, first, last);
                 let span = if start == end && start < line.len() {
                     start..start + line[start..].chars().next().map_or(1, char::len_utf8)
                 } else {
@@ -37,18 +42,19 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
                 title.element(
                     Snippet::source(line)
                         .line_start(d.line as usize)
-                        .path(d.path.as_str())
+                        .path(path.as_ref())
                         .annotation(AnnotationKind::Primary.span(span)),
                 )
             }
             None => title.element(
-                Origin::path(d.path.as_str())
+                Origin::path(path.as_ref())
                     .line(d.line as usize)
                     .char_column(d.column as usize),
             ),
         };
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        let help = d.help.as_deref().map(safe_multiline);
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_ref()));
         }
         let report: [Group; 1] = [group];
         out.push_str(&renderer.render(&report));
@@ -57,11 +63,23 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
     out
 }
 
-/// Byte offset of the `chars`-th character of `line`, clamped to its end.
-fn byte_offset(line: &str, chars: usize) -> usize {
-    line.char_indices()
-        .nth(chars)
-        .map_or(line.len(), |(i, _)| i)
+/// The source line as shown (every control character in a visible form, a tab as a space), and the
+/// byte offsets in it of the `first`-th and `last`-th characters of the original line (clamped to
+/// its end), so the underline still sits under the same characters.
+fn snippet_line(line: &str, first: usize, last: usize) -> (Cow<'_, str>, usize, usize) {
+    let shown = safe(line);
+    let (mut start, mut end) = (shown.len(), shown.len());
+    let mut at = 0;
+    for (n, c) in line.chars().enumerate() {
+        if n == first {
+            start = at;
+        }
+        if n == last {
+            end = at;
+        }
+        at += safe(c.encode_utf8(&mut [0; 4])).len();
+    }
+    (shown, start, end.max(start))
 }
 
 /// The closing line of a human report.
@@ -101,12 +119,12 @@ pub fn concise(diagnostics: &[Diagnostic]) -> String {
     for d in diagnostics {
         out.push_str(&format!(
             "{}:{}:{}: {}[{}]: {}\n",
-            d.path,
+            safe(&d.path),
             d.line,
             d.column,
             d.severity.as_str(),
             d.rule.name(),
-            d.message
+            safe(&d.message)
         ));
     }
     out
@@ -143,7 +161,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
 pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&serde_json::to_string(&JsonDiagnostic::from(d)).unwrap_or_default());
+        out.push_str(&crate::render::json_line(&JsonDiagnostic::from(d)));
         out.push('\n');
     }
     out

@@ -2,9 +2,12 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 
-/// Escapes the message part of a workflow command (`%`, CR and LF), as GitHub's toolkit does.
+/// Escapes the message part of a workflow command (`%`, CR and LF), as GitHub's toolkit does, after
+/// showing every other control character ([`crate::render::safe_multiline`]): an escape sequence in a title must not
+/// reach the log.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::render::safe_multiline(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

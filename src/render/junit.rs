@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 
-/// Escapes text for XML 1.0, which cannot carry most control characters even escaped: they become
-/// U+FFFD so a hostile title cannot break the report.
+/// Escapes text for XML 1.0, which cannot carry most control characters even escaped: they are
+/// shown in a visible form (`\x1b`, [`crate::render::safe_multiline`]) so a hostile title can neither break the
+/// report nor reach the terminal of whoever reads it; U+FFFE and U+FFFF become U+FFFD.
 pub fn escape(text: &str) -> String {
+    let text = crate::render::safe_multiline(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -95,7 +97,7 @@ mod tests {
     fn escapes_markup_and_control_characters() {
         assert_eq!(
             super::escape("a<b & \"c\"\u{1b}[31m"),
-            "a&lt;b &amp; &quot;c&quot;\u{fffd}[31m"
+            "a&lt;b &amp; &quot;c&quot;\\x1b[31m"
         );
     }
 }

@@ -1,10 +1,11 @@
 //! GitHub-flavoured markdown tables, for CI job summaries and pull request comments.
 
-/// A cell's text made safe for a table: pipes escaped, line breaks folded.
+/// A cell's text made safe for a table: line breaks folded, other control characters shown
+/// ([`crate::render::safe`]), pipes escaped.
 pub fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    crate::render::safe(&text.replace(['\r', '\n'], " "))
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
 }
 
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {

@@ -5,10 +5,13 @@ pub mod diagnostics;
 pub mod github;
 pub mod junit;
 pub mod markdown;
+pub mod safe;
 pub mod sarif;
 pub mod table;
 
 use std::io::IsTerminal;
+
+pub use safe::{safe, safe_multiline};
 
 /// `--color`: `auto` colours only a terminal and honours `NO_COLOR` and `CLICOLOR_FORCE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -42,8 +45,10 @@ impl ColorChoice {
     }
 }
 
-/// Wraps text in an ANSI style when colour is on.
+/// Wraps text in an ANSI style when colour is on. The text is a value for one line: its control
+/// characters are shown, not obeyed ([`safe`]).
 pub fn paint(text: &str, style: anstyle::Style, color: bool) -> String {
+    let text = safe(text);
     if color {
         format!("{}{text}{}", style.render(), style.render_reset())
     } else {
@@ -64,11 +69,18 @@ pub const GREEN: anstyle::Style = anstyle::Style::new()
 pub const DIM: anstyle::Style = anstyle::Style::new().dimmed();
 
 /// Pretty JSON with a final line break: every `--format json` output. Serializing these plain
-/// data types cannot fail; `null` stands in if it ever did.
+/// data types cannot fail; `null` stands in if it ever did. Control characters in strings are all
+/// `\uXXXX` escapes ([`safe::json`]).
 pub fn json<T: serde::Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    let mut text =
+        safe::json(serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into()));
     text.push('\n');
     text
+}
+
+/// One line of compact JSON (for JSON Lines), escaped like [`json`].
+pub fn json_line<T: serde::Serialize>(value: &T) -> String {
+    safe::json(serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
 }
 
 /// Serializes a whole number without a fraction (`5`, not `5.0`), as people wrote it.

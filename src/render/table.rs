@@ -28,10 +28,11 @@ pub fn render_marked(
     } else {
         table.load_style(presets::NOTHING);
     }
-    table.set_header(header.iter().map(|h| h.to_string()));
+    table.set_header(header.iter().map(|h| crate::render::safe(h).into_owned()));
     for row in rows {
         table.add_row(row.into_iter().map(|text| {
-            let cell = comfy_table::Cell::new(&text);
+            // A cell is one line of plain text: its control characters are shown, not obeyed.
+            let cell = comfy_table::Cell::new(crate::render::safe(&text));
             if color && marked(&text) {
                 cell.fg(comfy_table::Color::Red)
                     .add_attribute(comfy_table::Attribute::Bold)

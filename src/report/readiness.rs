@@ -189,6 +189,7 @@ pub fn assess<'a>(
 ) -> Readiness<'a> {
     static NO_FIELDS: PiFields = PiFields {
         start: None,
+        start_invalid: false,
         iterations: None,
         iteration_weeks: None,
         capacity: Vec::new(),

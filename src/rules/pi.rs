@@ -36,6 +36,7 @@ pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
 fn pi_item(item: &Item, pi: &PiFields, out: &mut Vec<Diagnostic>) {
     let mut report = |pos, message: String| out.push(at(Rule::PiInvalid, item, pos, message));
     match &pi.start {
+        None if pi.start_invalid => {}
         None => report(
             item.header,
             "this PI has no `start` date (YYYY-MM-DD)".into(),

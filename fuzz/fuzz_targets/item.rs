@@ -1,0 +1,31 @@
+//! A whole item file: bytes in, an item and diagnostics out, then the rules and the human renderer
+//! (with its source snippets) over them. Never a panic; every diagnostic points inside the file.
+#![no_main]
+
+use std::collections::HashMap;
+
+use libfuzzer_sys::fuzz_target;
+use popm::config::Config;
+use popm::model::Backlog;
+
+const PATH: &str = "backlog/fuzz.md";
+
+fuzz_target!(|data: &[u8]| {
+    // Line breaks in the bytes (an undecodable file has no text, but its diagnostic still has a line;
+    // a lone CR counts as one, as popm reads classic Mac files).
+    let lines = data.iter().filter(|b| **b == b'\n' || **b == b'\r').count() + 1;
+    let (parsed, text) = popm::parse::parse_file(PATH, data.to_vec());
+    for d in &parsed.diagnostics {
+        assert!(d.line as usize <= lines, "diagnostic past the end: {d:?}");
+    }
+    let config = Config::default();
+    let mut sources = HashMap::new();
+    if let Some(text) = text {
+        sources.insert(PATH.to_string(), text);
+    }
+    let backlog = Backlog::new(parsed.item.into_iter().collect(), sources, &config);
+    let mut diagnostics = parsed.diagnostics;
+    popm::rules::check_backlog(&backlog, &config, &mut diagnostics);
+    let diagnostics = popm::rules::finish(diagnostics, &config);
+    let _ = popm::render::diagnostics::human(&diagnostics, &backlog, false);
+});

@@ -1,0 +1,192 @@
+//! Errors that are not findings: a missing directory, a popm.toml that cannot be read or parsed, a
+//! corrupt git repository. Each is one line on stderr saying what and where, exit status 2, no panic.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{run, write};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+const EPIC: &str = "---\nid: E-1\ntype: epic\ntitle: Epic\n---\n## Hypothesis\nIt pays.\n";
+
+/// Runs popm and checks the whole of stderr: exactly `expected`, exit 2, nothing on stdout.
+fn fails_with(dir: &Path, args: &[&str], expected: &str) {
+    let r = run(dir, args);
+    assert_eq!(
+        r.stderr,
+        format!("popm: error: {expected}\n"),
+        "popm {args:?}"
+    );
+    assert_eq!(r.code, 2, "popm {args:?}");
+    assert_eq!(r.stdout, "", "popm {args:?}");
+}
+
+fn canonical(dir: &tempfile::TempDir) -> String {
+    dir.path().canonicalize().unwrap().display().to_string()
+}
+
+#[test]
+fn a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    fails_with(
+        dir.path(),
+        &["-C", "no/such/dir", "check"],
+        "cannot use directory no/such/dir: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
+fn an_invalid_popm_toml_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "backlog/E-1.md", EPIC);
+    write(
+        d,
+        "popm.toml",
+        "teams = [\"a\"]\n\n[backlog]\nroots = \"backlog\"\n",
+    );
+    let root = canonical(&dir);
+    fails_with(
+        d,
+        &["check"],
+        &format!("{root}/popm.toml:4:9: invalid type: string \"backlog\", expected a sequence"),
+    );
+    write(d, "popm.toml", "teams = [\"a\"\n[backlog]\n");
+    fails_with(
+        d,
+        &["list"],
+        &format!("{root}/popm.toml:2:1: missing comma between array elements, expected `,`"),
+    );
+}
+
+#[test]
+fn an_unreadable_popm_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "backlog/E-1.md", EPIC);
+    std::fs::write(d.join("popm.toml"), b"teams = [\"caf\xe9\"]\n").unwrap();
+    let root = canonical(&dir);
+    fails_with(
+        d,
+        &["check"],
+        &format!(
+            "{root}/popm.toml: cannot read the configuration: stream did not contain valid UTF-8"
+        ),
+    );
+    std::fs::remove_file(d.join("popm.toml")).unwrap();
+    std::fs::create_dir(d.join("conf.toml")).unwrap();
+    fails_with(
+        d,
+        &["check", "--config", "conf.toml"],
+        &format!("{root}/conf.toml: cannot read the configuration: Is a directory (os error 21)"),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        write(d, "popm.toml", "teams = []\n");
+        let file = d.join("popm.toml");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads anything; the permission case only means something for other users.
+        if std::fs::read(&file).is_err() {
+            fails_with(
+                d,
+                &["check"],
+                &format!(
+                    "{root}/popm.toml: cannot read the configuration: Permission denied (os error 13)"
+                ),
+            );
+        }
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "backlog/E-1.md", EPIC);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "first"]);
+    dir
+}
+
+#[test]
+fn garbage_in_head() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(d.join(".git/HEAD"), "garbage\n").unwrap();
+    let root = canonical(&dir);
+    for args in [
+        &["check", "--staged"][..],
+        &["check", "--rev", "HEAD"],
+        &["check", "--since", "main"],
+    ] {
+        fails_with(
+            d,
+            args,
+            &format!(
+                "cannot read HEAD in {root}/.git (a corrupt repository?): The reference at \"HEAD\" could not be decoded"
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_truncated_object() {
+    let dir = repo();
+    let d = dir.path();
+    let commit = git(d, &["rev-parse", "HEAD"]);
+    let tree = git(d, &["rev-parse", "HEAD^{tree}"]);
+    let object = d.join(".git/objects").join(&tree[..2]).join(&tree[2..]);
+    let bytes = std::fs::read(&object).unwrap();
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, &bytes[..bytes.len() / 2]).unwrap();
+    let root = canonical(&dir);
+    fails_with(
+        d,
+        &["check", "--rev", "HEAD"],
+        &format!(
+            "cannot read the tree of {commit}: Could not read loose object, path=\"{root}/.git/objects/{}/{}\"",
+            &tree[..2],
+            &tree[2..]
+        ),
+    );
+}
+
+#[test]
+fn a_garbage_index() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(d.join(".git/index"), b"DIRC garbage").unwrap();
+    let r = run(d, &["check", "--staged"]);
+    assert_eq!(r.code, 2);
+    let root = canonical(&dir);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "popm: error: cannot read the git index of {root}/.git: "
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
