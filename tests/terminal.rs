@@ -284,3 +284,56 @@ fn spreadsheet_formulas_are_defused_in_every_csv() {
         }
     }
 }
+
+/// The history commands print values from files and from commits (author names): the same gate.
+#[test]
+fn history_commands_let_no_control_characters_through() {
+    let dir = hostile_backlog();
+    let d = dir.path();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(d)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", format!("Mallory {PAYLOAD}"))
+            .env("GIT_AUTHOR_EMAIL", "m@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    let path = d.join("backlog/F-1.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("estimate: 20", "estimate: 13")).unwrap();
+    git(&["commit", "-q", "-am", "second"]);
+    let mut runs: Vec<Vec<&str>> = vec![vec!["log", "F-1"], vec!["log", "F-1", "--format", "json"]];
+    for f in ["human", "json", "markdown"] {
+        runs.push(vec!["diff", "HEAD~1", "HEAD", "--format", f]);
+    }
+    for f in ["human", "json", "csv"] {
+        runs.push(vec!["flow", "--level", "art", "--format", f]);
+    }
+    for args in runs {
+        for (color, forbidden) in [
+            ("never", &FORBIDDEN[..]),
+            ("always", &FORBIDDEN_IN_COLOR[..]),
+        ] {
+            let out = popm(d)
+                .args(&args)
+                .args(["--color", color])
+                .output()
+                .unwrap();
+            assert!(matches!(out.status.code(), Some(0..=2)), "popm {args:?}");
+            assert_clean(&args, &out.stdout, &out.stderr, forbidden);
+            if args == ["log", "F-1"] {
+                let shown = String::from_utf8_lossy(&out.stdout);
+                assert!(shown.contains(r"Mallory \x1b[31m"), "{shown}");
+            }
+        }
+    }
+}
