@@ -129,9 +129,8 @@ struct State {
 /// passed over without running the markdown parser on it; every other part is parsed as it is.
 /// `parse_whole` is the reference, and a test holds the two to the same result.
 pub fn parse(body: &str, first_line: u32) -> Body {
-    let body = flatten_deep(body);
-    let body = body.as_ref();
-    // Link reference definitions and HTML blocks reach across headings: read those bodies whole.
+    // Link reference definitions and HTML blocks reach across headings, and over-deep lines are
+    // blanked first: read those bodies whole.
     let Some(parts) = parts(body) else {
         return parse_whole(body, first_line);
     };
@@ -206,6 +205,10 @@ fn parts(body: &str) -> Option<Vec<Part<'_>>> {
             .count();
         let first = line.get(indent).copied();
         if first == Some(b'<') {
+            return None;
+        }
+        let opens = matches!(first, Some(b'>' | b'-' | b'*' | b'+' | b'0'..=b'9'));
+        if (opens || indent > 2 * MAX_NESTING) && nesting(&body[pos..end]) > MAX_NESTING {
             return None;
         }
         // Fences (up to three spaces in): inside one, nothing is a heading.

@@ -405,14 +405,16 @@ mod lines {
     /// `None`: not of the simplest form (or not sure); the caller reads it another way.
     pub(super) fn parse(text: &str) -> Option<Node> {
         // YAML allows only printable characters; the full parser words the error for the rest.
+        let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
+        let bytes = text.as_bytes();
+        if bytes.iter().any(|&b| control(b)) {
+            return None;
+        }
         let printable = |c: char| match c {
-            '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' => true,
-            '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' => c != '\u{feff}',
-            _ => c >= '\u{10000}',
+            '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' => c != '\u{feff}',
+            _ => c.is_ascii() || c >= '\u{10000}',
         };
-        if !text.is_ascii() && !text.chars().all(printable)
-            || text.is_ascii() && !text.bytes().all(|b| printable(char::from(b)))
-        {
+        if !text.is_ascii() && !text.chars().all(printable) {
             return None;
         }
         let mut lines = Vec::with_capacity(16);
