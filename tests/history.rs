@@ -462,3 +462,241 @@ fn a_shallow_clone_is_named() {
         r.stdout
     );
 }
+
+/// Commits the work tree with a raw author and committer time field (`time`, any text: git's own
+/// date parser refuses what a hostile repository can hold), on top of HEAD if there is one.
+fn commit_raw(dir: &Path, time: &str, message: &str) {
+    let date = "2027-01-01T00:00:00Z";
+    git_at(dir, date, &["add", "-A"]);
+    let tree = git_at(dir, date, &["write-tree"]).trim().to_string();
+    let parent = Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", "-q", "--verify", "HEAD"])
+        .output()
+        .expect("git runs");
+    let parent = String::from_utf8_lossy(&parent.stdout).trim().to_string();
+    let mut text = format!("tree {tree}\n");
+    if !parent.is_empty() {
+        text.push_str(&format!("parent {parent}\n"));
+    }
+    text.push_str(&format!(
+        "author Pat PM <pat@example.com> {time}\ncommitter Pat PM <pat@example.com> {time}\n\n{message}\n"
+    ));
+    let file = dir.join(".git/popm-raw-commit");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap().to_string();
+    let id = git_at(
+        dir,
+        date,
+        &["hash-object", "-t", "commit", "-w", "--literally", &file],
+    );
+    git_at(dir, date, &["update-ref", "HEAD", id.trim()]);
+}
+
+/// A repository with S-1 added in backlog at 2027-01-04 09:00.
+fn one_story() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-01-04T09:00:00Z", "add S-1");
+    dir
+}
+
+/// Defect 1: a commit dated near i64::MIN (git and gix accept it) made `done - start` overflow.
+/// Times are clamped into jiff's range (from year -9999), so the flow time is long but exact.
+#[test]
+fn extreme_commit_times_do_not_overflow_flow_time() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(
+        d,
+        "-9223372036854775000 +0000",
+        "start S-1 at the dawn of time",
+    );
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-07T00:00:00Z", "S-1 done");
+    let args = [
+        "flow",
+        "--level",
+        "team",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2027-01-10",
+    ];
+    let v = json(d, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(v["items"][0]["id"], "S-1");
+    assert!(
+        v["items"][0]["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("-009999-"),
+        "{}",
+        v["items"][0]
+    );
+    assert!(v["items"][0]["flow_time_days"].as_f64().unwrap() > 4_000_000.0);
+    assert_eq!(v["items"][0]["efficiency"], 1.0);
+    let r = run(d, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The log shows the clamped date too.
+    let r = run(d, &["log", "S-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Defect 2: one commit dated in the year 5138 made the default window 1.2 million days long (days
+/// × items of work and memory). A window longer than MAX_DAYS is a usage error that says what to
+/// pass; a narrower explicit window works.
+#[test]
+fn a_hostile_commit_date_cannot_make_the_window_huge() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(d, "99999999999 +0000", "from the future");
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("days); popm flow measures at most 3660 days: pass --from and --to"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    let r = run(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "0001-01-01",
+            "--to",
+            "9999-12-31",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let v = json(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-01-31",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["load"].as_array().unwrap().len(), 31);
+}
+
+/// Defect 4: the default window is the earliest to the latest commit time, not the first and last
+/// commit of the walk; a clock that went backwards is no usage error nobody asked for. With a
+/// flag, the error names the flag and the commit.
+#[test]
+fn skewed_clocks_give_the_min_to_max_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-10T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-01-10T09:00:00Z", "add S-1");
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-04T09:00:00Z", "start S-1, clock set back");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(
+        (v["from"].as_str(), v["to"].as_str()),
+        (Some("2027-01-04"), Some("2027-01-10"))
+    );
+    let r = run(d, &["flow", "--from", "2027-02-01"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "popm: error: --from 2027-02-01 is after the last commit (2027-01-10)\n"
+        )
+    );
+}
+
+/// Defect 5: two commits in the same second are two commits. Started and done in different commits
+/// of the same second is a flow time of 0, not a jump; the distribution reads the item as the done
+/// commit left it, not as a later commit of the same second.
+#[test]
+fn equal_commit_times_are_still_distinct_commits() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-05T09:00:00Z", "S-1 done, same second");
+    write(
+        d,
+        "backlog/S-1.md",
+        &s1("done", true).replace("points: 3\n", "points: 3\nlabels: [late]\n"),
+    );
+    commit(d, "2027-01-05T09:00:00Z", "label S-1, same second");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["jumped"], serde_json::json!([]));
+    assert_eq!(v["items"][0]["start_known"], true);
+    assert_eq!(v["items"][0]["flow_time_days"], 0.0);
+    assert_eq!(v["distribution"]["labels"], serde_json::json!([]));
+}
+
+/// Defect 12: done dated before start (a clock set backwards) is no negative flow time: the item
+/// counts as done, is left out of flow time and is named.
+#[test]
+fn done_before_start_is_left_out_of_flow_time_and_named() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-10T09:00:00Z", "start S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-05T09:00:00Z", "S-1 done, clock set back");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["velocity"]["total"], 1);
+    assert_eq!(v["flow_time"], serde_json::Value::Null);
+    assert_eq!(v["items"][0]["start_known"], false);
+    assert_eq!(v["history"]["backwards"], serde_json::json!(["S-1"]));
+    assert_eq!(v["efficiency"]["flow_days"], 0.0);
+    let r = run(d, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout
+            .contains("1 item reached done in a commit dated before the one that started it"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Defect 9: one commit whose committer date cannot be parsed does not fail the walk: it takes the
+/// time of the commit before it, and the notes say so.
+#[test]
+fn an_unreadable_commit_date_is_noted_not_fatal() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(d, "not-a-date +0000", "garbled date");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-06T09:00:00Z", "S-1 done");
+    let r = run(d, &["log", "S-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("note: 1 commit with a committer date that cannot be read"),
+        "{}",
+        r.stdout
+    );
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    assert_eq!(v[1]["date"], "2027-01-04T09:00:00Z");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["unreadable_times"], 1);
+    assert_eq!(v["items"][0]["start"], "2027-01-04T09:00:00Z");
+    let r = run(d, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout
+            .contains("1 commit with a committer date that cannot be read"),
+        "{}",
+        r.stdout
+    );
+}

@@ -182,6 +182,13 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
                     "note: this is a shallow clone; older history is not here (git fetch --unshallow)"
                 );
             }
+            if history.unreadable_times > 0 {
+                let _ = writeln!(
+                    out,
+                    "note: {} with a committer date that cannot be read: each shows the time of the commit before it",
+                    render::plural(history.unreadable_times, "commit", "commits")
+                );
+            }
             out
         }
     };
@@ -962,16 +969,50 @@ fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
                 "PI `{pi}` has no start date, so its window is unknown"
             )));
         };
-        return Ok(Window { from, to });
+        return capped(
+            Window { from, to },
+            &format!("PI `{}`", render::safe::safe(pi)),
+        );
     }
-    let first = history.commits.first().map(|c| day_of(c.time));
-    let last = history.commits.last().map(|c| day_of(c.time));
+    // The earliest and latest commit, not the first and last: clocks can be skewed.
+    let first = history.commits.iter().map(|c| c.time).min().map(day_of);
+    let last = history.commits.iter().map(|c| c.time).max().map(day_of);
     let from = args.from.or(first).unwrap_or_default();
     let to = args.to.or(last).unwrap_or_default();
     if from > to {
-        return Err(EnvError::Other(format!("--from {from} is after --to {to}")));
+        let given = |flag: Option<jiff::civil::Date>, name: &str, day: jiff::civil::Date| match flag
+        {
+            Some(_) => format!("{name} {day}"),
+            None => format!(
+                "the {} commit ({day})",
+                if name == "--from" { "first" } else { "last" }
+            ),
+        };
+        return Err(EnvError::Other(format!(
+            "{} is after {}",
+            given(args.from, "--from", from),
+            given(args.to, "--to", to)
+        )));
     }
-    Ok(Window { from, to })
+    let what = match (args.from, args.to) {
+        (Some(_), Some(_)) => "--from .. --to".to_string(),
+        _ => "the history (its commit dates)".to_string(),
+    };
+    capped(Window { from, to }, &what)
+}
+
+/// A window of at most [`flow::MAX_DAYS`] days, or a usage error that says how to narrow it.
+fn capped(window: Window, what: &str) -> Result<Window, EnvError> {
+    let days = window.days();
+    if days > flow::MAX_DAYS {
+        return Err(EnvError::Other(format!(
+            "{what} spans {} .. {} ({days} days); popm flow measures at most {} days: pass --from and --to",
+            window.from,
+            window.to,
+            flow::MAX_DAYS
+        )));
+    }
+    Ok(window)
 }
 
 fn days(seconds: f64) -> String {
@@ -1185,8 +1226,23 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             out,
             "{note} {} went from before {} to done in one commit (a squash merge or a batch edit); counted as done, left out of flow time: {}",
             render::plural(i.jumped.len(), "item", "items"),
-            f.start_state,
+            render::safe::safe(&f.start_state),
             names(&i.jumped)
+        );
+    }
+    if !i.backwards.is_empty() {
+        let _ = writeln!(
+            out,
+            "{note} {} reached done in a commit dated before the one that started it (a clock set backwards); counted as done, left out of flow time: {}",
+            render::plural(i.backwards.len(), "item", "items"),
+            names(&i.backwards)
+        );
+    }
+    if i.unreadable_times > 0 {
+        let _ = writeln!(
+            out,
+            "{note} {} with a committer date that cannot be read: each counts at the time of the commit before it",
+            render::plural(i.unreadable_times, "commit", "commits")
         );
     }
     if i.merges > 0 {
@@ -1268,6 +1324,8 @@ fn flow_json(f: &Flow) -> String {
         appeared_done: Vec<String>,
         started_late: Vec<String>,
         jumped: Vec<String>,
+        backwards: Vec<String>,
+        unreadable_times: usize,
         complete: bool,
     }
     #[derive(Serialize)]
@@ -1381,6 +1439,8 @@ fn flow_json(f: &Flow) -> String {
             appeared_done: f.incomplete.appeared_done.clone(),
             started_late: f.incomplete.started_late.clone(),
             jumped: f.incomplete.jumped.clone(),
+            backwards: f.incomplete.backwards.clone(),
+            unreadable_times: f.incomplete.unreadable_times,
             complete: !f.incomplete.any(),
         },
     };

@@ -27,7 +27,10 @@ pub struct CommitInfo {
     pub id: ObjectId,
     pub tree: ObjectId,
     /// Committer time in seconds since the Unix epoch (UTC): when the change reached the branch.
+    /// Clamped into jiff's timestamp range ([`clamp_time`]), so differences never overflow.
     pub time: i64,
+    /// The committer date could not be parsed; `time` is 0 and the history walk replaces it.
+    pub time_unreadable: bool,
     /// The committer's UTC offset in seconds, for showing local dates.
     pub offset: i32,
     pub author: String,
@@ -270,7 +273,11 @@ impl Git {
         let what = |e: &dyn std::fmt::Display| format!("cannot read commit {id}: {e}");
         let commit = self.repo.find_commit(id).map_err(|e| what(&e))?;
         let tree = commit.tree_id().map_err(|e| what(&e))?.detach();
-        let time = commit.time().map_err(|e| what(&e))?;
+        // A commit's date is untrusted: one that cannot be parsed must not fail the whole walk.
+        let (time, offset, time_unreadable) = match commit.time() {
+            Ok(t) => (clamp_time(t.seconds), t.offset, false),
+            Err(_) => (0, 0, true),
+        };
         let author = commit
             .author()
             .map(|a| a.name.to_str_lossy().trim().to_string())
@@ -278,8 +285,9 @@ impl Git {
         Ok(CommitInfo {
             id,
             tree,
-            time: time.seconds,
-            offset: time.offset,
+            time,
+            offset,
+            time_unreadable,
             author,
             parents: commit.parent_ids().count(),
         })
@@ -369,6 +377,15 @@ impl Git {
     pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
         gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).ok()
     }
+}
+
+/// A commit time clamped into the range jiff can represent (years -9999 to 9999): git and gix
+/// accept any i64, and durations between such times would overflow.
+pub fn clamp_time(seconds: i64) -> i64 {
+    seconds.clamp(
+        jiff::Timestamp::MIN.as_second(),
+        jiff::Timestamp::MAX.as_second(),
+    )
 }
 
 const HISTORY_PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;

@@ -136,6 +136,9 @@ pub struct History {
     pub unchanged: usize,
     /// Distinct blobs parsed.
     pub parsed: usize,
+    /// Commits whose committer date could not be read: each takes its predecessor's time (the
+    /// first ones the time of the first readable commit).
+    pub unreadable_times: usize,
 }
 
 impl History {
@@ -165,11 +168,18 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         merges: 0,
         unchanged: 0,
         parsed: 0,
+        unreadable_times: 0,
     };
     // The backlog root trees of every commit; `None` where a root folder does not exist.
     let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
     for id in ids {
-        let info = git.commit_info(id).map_err(EnvError::Other)?;
+        let mut info = git.commit_info(id).map_err(EnvError::Other)?;
+        if info.time_unreadable {
+            history.unreadable_times += 1;
+            if let Some(previous) = history.commits.last() {
+                info.time = previous.time;
+            }
+        }
         if info.parents > 1 {
             history.merges += 1;
         }
@@ -179,6 +189,13 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         }
         roots.push(these);
         history.commits.push(info);
+    }
+    // Unreadable times before the first readable one take that one's time.
+    if let Some(first) = history.commits.iter().find(|c| !c.time_unreadable) {
+        let time = first.time;
+        for c in history.commits.iter_mut().take_while(|c| c.time_unreadable) {
+            c.time = time;
+        }
     }
     // The changed item files of each commit whose backlog trees differ from its parent's. Each
     // diff is independent, so the order is free: packs written by `git gc` or a server store older
