@@ -669,6 +669,35 @@ fn done_before_start_is_left_out_of_flow_time_and_named() {
     );
 }
 
+/// Defect 3: each side of `popm diff` is read with its own popm.toml. The base's story workflow has
+/// no `ready`; the work tree inserts it, which shifts every later state's index. No item changed,
+/// so there is no status move.
+#[test]
+fn diff_reads_each_side_with_its_own_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"in-progress\", \"done\"]\n",
+    );
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    write(d, "backlog/S-2.md", &s2("done"));
+    commit(d, "2027-01-04T09:00:00Z", "base");
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"ready\", \"in-progress\", \"done\"]\n",
+    );
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["status"], serde_json::json!([]));
+    // A removed item shows its status as the base's workflow names it.
+    std::fs::remove_file(d.join("backlog/S-1.md")).unwrap();
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["removed"][0]["status"], "in-progress");
+}
+
 /// Defect 9: one commit whose committer date cannot be parsed does not fail the walk: it takes the
 /// time of the commit before it, and the notes say so.
 #[test]
@@ -698,5 +727,48 @@ fn an_unreadable_commit_date_is_noted_not_fatal() {
             .contains("1 commit with a committer date that cannot be read"),
         "{}",
         r.stdout
+    );
+}
+
+/// Defect 11: GitHub's actions/checkout leaves only refs/remotes/origin/<branch>: the default base
+/// falls back to origin/main, and a `main` with no common history gives way to the next candidate.
+#[test]
+fn diff_default_base_tries_remote_branches() {
+    let dir = scripted();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let date = "2027-01-11T09:00:00Z";
+    git_at(clone.path(), date, &["clone", "-q", &url, "repo"]);
+    let d = &clone.path().join("repo");
+    git_at(d, date, &["remote", "set-head", "origin", "-d"]);
+    git_at(d, date, &["checkout", "-q", "-b", "topic"]);
+    git_at(d, date, &["branch", "-q", "-D", "main"]);
+    write(d, "backlog/S-1.md", &s1("accepted", true));
+    commit(d, date, "accept S-1");
+    let v = json(d, &["diff", "--format", "json"]);
+    assert!(
+        v["from"]
+            .as_str()
+            .unwrap()
+            .starts_with("merge-base(origin/main, HEAD) "),
+        "{}",
+        v["from"]
+    );
+    assert_eq!(
+        v["status"],
+        serde_json::json!([{"id": "S-1", "from": "done", "to": "accepted"}])
+    );
+    // An unrelated `main` (no merge base with HEAD) is skipped.
+    git_at(d, date, &["checkout", "-q", "--orphan", "main"]);
+    commit(d, date, "unrelated");
+    git_at(d, date, &["checkout", "-q", "topic"]);
+    let v = json(d, &["diff", "--format", "json"]);
+    assert!(
+        v["from"]
+            .as_str()
+            .unwrap()
+            .starts_with("merge-base(origin/main, HEAD) "),
+        "{}",
+        v["from"]
     );
 }

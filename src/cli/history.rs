@@ -36,7 +36,7 @@ enum LogFormat {
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
     /// The older revision (default: the merge base of HEAD and the default branch: origin/HEAD,
-    /// main or master).
+    /// main, master, origin/main or origin/master, the first that has one).
     rev_a: Option<String>,
     /// The newer revision (default: the work tree).
     rev_b: Option<String>,
@@ -395,23 +395,43 @@ impl BacklogDiff {
     }
 }
 
-/// The default base: the merge base of HEAD and the default branch.
+/// The default base: the merge base of HEAD and the default branch. CI checkouts (GitHub's
+/// actions/checkout) often hold only `refs/remotes/origin/<branch>`, hence the remote names; a
+/// candidate without a merge base with HEAD (unrelated history) gives way to the next.
 fn default_base(git: &Git) -> Result<(String, crate::git::ObjectId), EnvError> {
     let head = head(git)?;
-    for name in ["origin/HEAD", "main", "master"] {
-        if let Ok(branch) = git.commit(name) {
-            let base = git
-                .merge_base(branch, head, name)
-                .map_err(EnvError::Other)?;
-            return Ok((format!("merge-base({name}, HEAD) {}", short(&base)), base));
+    // The first failure says most (a shallow clone, say) if no candidate works.
+    let mut failure: Option<String> = None;
+    for name in DEFAULT_BASES {
+        let Ok(branch) = git.commit(name) else {
+            continue;
+        };
+        match git.merge_base(branch, head, name) {
+            Ok(base) => {
+                return Ok((format!("merge-base({name}, HEAD) {}", short(&base)), base));
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
         }
     }
-    Err(EnvError::Other(
-        "no default branch (origin/HEAD, main or master) to compare with: name a revision, e.g. \
-         popm diff HEAD~1"
-            .into(),
-    ))
+    if let Some(e) = failure {
+        return Err(EnvError::Other(e));
+    }
+    Err(EnvError::Other(format!(
+        "no default branch ({}) to compare with: name a revision, \
+         e.g. popm diff HEAD~1",
+        DEFAULT_BASES.join(", ")
+    )))
 }
+
+const DEFAULT_BASES: [&str; 5] = [
+    "origin/HEAD",
+    "main",
+    "master",
+    "origin/main",
+    "origin/master",
+];
 
 pub fn diff(
     dir: &Path,
@@ -436,9 +456,8 @@ pub fn diff(
     };
     let after = after_ws.check()?;
     let d = compute_diff(
-        &before.backlog,
-        &after.backlog,
-        &after_ws.config,
+        (&before.backlog, &before_ws.config),
+        (&after.backlog, &after_ws.config),
         from_label,
         to_label,
     );
@@ -516,10 +535,11 @@ fn pi_plan(backlog: &Backlog) -> BTreeMap<String, (BTreeSet<String>, BTreeMap<St
     out
 }
 
+/// Each side is read with its own popm.toml: an item's state is an index into the workflow of the
+/// revision it was read at.
 fn compute_diff(
-    before: &Backlog,
-    after: &Backlog,
-    config: &Config,
+    (before, config_before): (&Backlog, &Config),
+    (after, config_after): (&Backlog, &Config),
     from: String,
     to: String,
 ) -> BacklogDiff {
@@ -542,15 +562,15 @@ fn compute_diff(
         .collect();
     ids.sort_by(|a, b| natural_cmp(a, b));
     ids.dedup();
-    let (ranks_before, ranks_after) = (ranks(before, config), ranks(after, config));
+    let (ranks_before, ranks_after) = (ranks(before, config_before), ranks(after, config_after));
     for id in ids {
         let (old, new) = match (before.get(id), after.get(id)) {
             (None, Some(new)) => {
-                d.added.push(diff_item(new, after, config));
+                d.added.push(diff_item(new, after, config_after));
                 continue;
             }
             (Some(old), None) => {
-                d.removed.push(diff_item(old, before, config));
+                d.removed.push(diff_item(old, before, config_before));
                 continue;
             }
             (Some(old), Some(new)) => (old, new),
@@ -564,7 +584,10 @@ fn compute_diff(
                 to: parent(new),
             });
         }
-        let (sa, sb) = (before.status(old, config), after.status(new, config));
+        let (sa, sb) = (
+            before.status(old, config_before),
+            after.status(new, config_after),
+        );
         if sa != sb {
             d.status.push(Change {
                 id: id.into(),
