@@ -698,6 +698,35 @@ fn diff_reads_each_side_with_its_own_workflow() {
     assert_eq!(v["removed"][0]["status"], "in-progress");
 }
 
+/// Defect 8: state names come from popm.toml; in the terminal a line break in one must not start a
+/// fake line, and in CSV a header cell must not run as a formula.
+#[test]
+fn flow_sanitises_state_names_from_the_configuration() {
+    let dir = one_story();
+    let d = dir.path();
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"in-progress\", \"=hyperlink(1)\", \"done\\nnote: fake\"]\n",
+    );
+    let r = run(d, &["flow", "--level", "team", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r.stdout.lines().next().unwrap();
+    assert!(header.contains(",'=hyperlink(1),"), "{header}");
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("note: fake")),
+        "{}",
+        r.stdout
+    );
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("note: fake")),
+        "{}",
+        r.stdout
+    );
+}
+
 /// Defect 9: one commit whose committer date cannot be parsed does not fail the walk: it takes the
 /// time of the commit before it, and the notes say so.
 #[test]

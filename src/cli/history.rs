@@ -1058,7 +1058,7 @@ fn level_name(f: &Flow) -> String {
         Level::Team => "team (stories)",
     };
     match &f.team {
-        Some(t) => format!("{what}, team {t}"),
+        Some(t) => format!("{what}, team {}", render::safe::safe(t)),
         None => what.to_string(),
     }
 }
@@ -1079,9 +1079,9 @@ fn flow_human(f: &Flow, history: &History, color: bool) -> String {
     let _ = writeln!(
         out,
         "start state {}, done from {}, active: {}",
-        f.start_state,
-        f.done_state,
-        f.active_states.join(", ")
+        render::safe::safe(&f.start_state),
+        render::safe::safe(&f.done_state),
+        render::safe::safe(&f.active_states.join(", "))
     );
     let _ = writeln!(
         out,
@@ -1240,7 +1240,7 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             out,
             "{note} {} appeared already past {}; counted as done, left out of flow time: {}",
             render::plural(i.started_late.len(), "item", "items"),
-            f.start_state,
+            render::safe::safe(&f.start_state),
             names(&i.started_late)
         );
     }
@@ -1472,9 +1472,15 @@ fn flow_json(f: &Flow) -> String {
 
 /// One row per day: the items in each state at the end of the day, then the load.
 fn flow_csv(f: &Flow) -> String {
-    let mut header: Vec<&str> = vec!["date"];
-    header.extend(f.states.iter().map(String::as_str));
-    header.push("load");
+    // State names come from popm.toml: defused like any cell, control characters shown.
+    let mut header: Vec<String> = vec!["date".into()];
+    header.extend(
+        f.states
+            .iter()
+            .map(|s| render::csv::defuse(&render::safe::safe(s)).into_owned()),
+    );
+    header.push("load".into());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = f
         .samples
         .iter()
