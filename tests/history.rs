@@ -801,3 +801,43 @@ fn diff_default_base_tries_remote_branches() {
         v["from"]
     );
 }
+
+/// Defect 7: monthly periods did not drift back to the 28th after February: the k-th period starts
+/// k months after `--from` (01-31, 02-28, 03-31, 04-30).
+#[test]
+fn monthly_periods_do_not_drift() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "popm.toml", "[flow]\nperiod = \"month\"\n");
+    let v = json(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "2027-01-31",
+            "--to",
+            "2027-04-30",
+            "--format",
+            "json",
+        ],
+    );
+    let periods: Vec<(String, String)> = v["velocity"]["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["from"].to_string(), p["to"].to_string()))
+        .collect();
+    let expected = [
+        ("2027-01-31", "2027-02-27"),
+        ("2027-02-28", "2027-03-30"),
+        ("2027-03-31", "2027-04-29"),
+        ("2027-04-30", "2027-04-30"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (format!("\"{a}\""), format!("\"{b}\"")))
+        .collect();
+    assert_eq!(periods, expected);
+}

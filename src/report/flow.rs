@@ -505,17 +505,23 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
 }
 
 /// Consecutive periods from the window's first day (a week is any 7 days from there, a month runs
-/// to the same day of the next month), the last one cut at the window's end.
+/// to the same day of the next month), the last one cut at the window's end. The k-th boundary is
+/// the first day plus k periods, so months do not drift: from 01-31 they start 02-28, 03-31, 04-30.
 fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCount> {
+    let boundary = |k: i64| {
+        let span = match period {
+            Period::Day => jiff::Span::new().try_days(k),
+            Period::Week => jiff::Span::new().try_weeks(k),
+            Period::Month => jiff::Span::new().try_months(k),
+        };
+        span.and_then(|span| window.from.checked_add(span)).ok()
+    };
     let mut out = Vec::new();
     let mut from = window.from;
+    let mut k: i64 = 0;
     while from <= window.to {
-        let next = match period {
-            Period::Day => from.checked_add(jiff::Span::new().days(1)),
-            Period::Week => from.checked_add(jiff::Span::new().days(7)),
-            Period::Month => from.checked_add(jiff::Span::new().months(1)),
-        };
-        let Ok(next) = next else {
+        k += 1;
+        let Some(next) = boundary(k) else {
             break;
         };
         let to = next.yesterday().unwrap_or(next).min(window.to);
