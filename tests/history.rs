@@ -841,3 +841,39 @@ fn monthly_periods_do_not_drift() {
         .collect();
     assert_eq!(periods, expected);
 }
+
+/// Defect 10: the tree diff recursed once per folder level, so a commit with folders nested 20 000
+/// deep (git fast-import writes one in a blink) overflowed the stack and aborted. The walk keeps its
+/// own stack and stops past 2048 levels (git's core.maxTreeDepth) with a usage error.
+#[test]
+fn deeply_nested_folders_are_an_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    let data = "---\nid: S-9\ntype: story\ntitle: Deep\nstatus: backlog\n---\nx\n";
+    let path = format!("backlog/{}S-9.md", "a/".repeat(20_000));
+    let stream = format!(
+        "commit refs/heads/main\ncommitter Pat PM <pat@example.com> 1798275600 +0000\ndata 4\ndeep\nM 100644 inline {path}\ndata {}\n{data}\n",
+        data.len()
+    );
+    let mut child = Command::new("git")
+        .current_dir(d)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(stream.as_bytes()).unwrap();
+    }
+    assert!(child.wait().unwrap().success());
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "popm: error: backlog: folders nested more than 2048 deep in a commit; popm does not walk them\n"
+        )
+    );
+}
