@@ -877,3 +877,47 @@ fn deeply_nested_folders_are_an_error_not_a_stack_overflow() {
         )
     );
 }
+
+/// Defect 6: a file that does not parse in one commit is not a removal and a re-addition: the log
+/// says "unreadable", the item keeps its last readable state, and its flow start is kept.
+#[test]
+fn a_file_broken_in_one_commit_keeps_its_last_readable_state() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    write(
+        d,
+        "backlog/S-1.md",
+        "---\nid: S-1\ntype: story\ntitle: [oops\n",
+    );
+    commit(d, "2027-01-06T09:00:00Z", "break S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-07T09:00:00Z", "S-1 done");
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    let changes: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["changes"].as_array().unwrap()[0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "added backlog/S-1.md (story, status backlog)",
+            "status backlog -> in-progress",
+            "unreadable: backlog/S-1.md does not parse here (its last readable state is kept)",
+            "status in-progress -> done",
+        ]
+    );
+    assert_eq!(v[2]["status"], "in-progress");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["items"][0]["start"], "2027-01-05T09:00:00Z");
+    assert_eq!(v["items"][0]["flow_time_days"], 2.0);
+    assert_eq!(v["load"][2]["load"], 1);
+}

@@ -210,6 +210,12 @@ fn describe(
     after: &history::Event,
     config: &Config,
 ) -> Vec<String> {
+    if after.unreadable {
+        return vec![format!(
+            "unreadable: {} does not parse here (its last readable state is kept)",
+            after.path.as_deref().unwrap_or("")
+        )];
+    }
     let old = before.and_then(|e| e.snapshot.as_deref());
     let new = after.snapshot.as_deref();
     let (Some(old), Some(new)) = (old, new) else {
