@@ -462,3 +462,462 @@ fn a_shallow_clone_is_named() {
         r.stdout
     );
 }
+
+/// Commits the work tree with a raw author and committer time field (`time`, any text: git's own
+/// date parser refuses what a hostile repository can hold), on top of HEAD if there is one.
+fn commit_raw(dir: &Path, time: &str, message: &str) {
+    let date = "2027-01-01T00:00:00Z";
+    git_at(dir, date, &["add", "-A"]);
+    let tree = git_at(dir, date, &["write-tree"]).trim().to_string();
+    let parent = Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", "-q", "--verify", "HEAD"])
+        .output()
+        .expect("git runs");
+    let parent = String::from_utf8_lossy(&parent.stdout).trim().to_string();
+    let mut text = format!("tree {tree}\n");
+    if !parent.is_empty() {
+        text.push_str(&format!("parent {parent}\n"));
+    }
+    text.push_str(&format!(
+        "author Pat PM <pat@example.com> {time}\ncommitter Pat PM <pat@example.com> {time}\n\n{message}\n"
+    ));
+    let file = dir.join(".git/popm-raw-commit");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap().to_string();
+    let id = git_at(
+        dir,
+        date,
+        &["hash-object", "-t", "commit", "-w", "--literally", &file],
+    );
+    git_at(dir, date, &["update-ref", "HEAD", id.trim()]);
+}
+
+/// A repository with S-1 added in backlog at 2027-01-04 09:00.
+fn one_story() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-01-04T09:00:00Z", "add S-1");
+    dir
+}
+
+/// Defect 1: a commit dated near i64::MIN (git and gix accept it) made `done - start` overflow.
+/// Times are clamped into jiff's range (from year -9999), so the flow time is long but exact.
+#[test]
+fn extreme_commit_times_do_not_overflow_flow_time() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(
+        d,
+        "-9223372036854775000 +0000",
+        "start S-1 at the dawn of time",
+    );
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-07T00:00:00Z", "S-1 done");
+    let args = [
+        "flow",
+        "--level",
+        "team",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2027-01-10",
+    ];
+    let v = json(d, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(v["items"][0]["id"], "S-1");
+    assert!(
+        v["items"][0]["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("-009999-"),
+        "{}",
+        v["items"][0]
+    );
+    assert!(v["items"][0]["flow_time_days"].as_f64().unwrap() > 4_000_000.0);
+    assert_eq!(v["items"][0]["efficiency"], 1.0);
+    let r = run(d, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The log shows the clamped date too.
+    let r = run(d, &["log", "S-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Defect 2: one commit dated in the year 5138 made the default window 1.2 million days long (days
+/// × items of work and memory). A window longer than MAX_DAYS is a usage error that says what to
+/// pass; a narrower explicit window works.
+#[test]
+fn a_hostile_commit_date_cannot_make_the_window_huge() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(d, "99999999999 +0000", "from the future");
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("days); popm flow measures at most 3660 days: pass --from and --to"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    let r = run(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "0001-01-01",
+            "--to",
+            "9999-12-31",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let v = json(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-01-31",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["load"].as_array().unwrap().len(), 31);
+}
+
+/// Defect 4: the default window is the earliest to the latest commit time, not the first and last
+/// commit of the walk; a clock that went backwards is no usage error nobody asked for. With a
+/// flag, the error names the flag and the commit.
+#[test]
+fn skewed_clocks_give_the_min_to_max_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-10T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-01-10T09:00:00Z", "add S-1");
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-04T09:00:00Z", "start S-1, clock set back");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(
+        (v["from"].as_str(), v["to"].as_str()),
+        (Some("2027-01-04"), Some("2027-01-10"))
+    );
+    let r = run(d, &["flow", "--from", "2027-02-01"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "popm: error: --from 2027-02-01 is after the last commit (2027-01-10)\n"
+        )
+    );
+}
+
+/// Defect 5: two commits in the same second are two commits. Started and done in different commits
+/// of the same second is a flow time of 0, not a jump; the distribution reads the item as the done
+/// commit left it, not as a later commit of the same second.
+#[test]
+fn equal_commit_times_are_still_distinct_commits() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-05T09:00:00Z", "S-1 done, same second");
+    write(
+        d,
+        "backlog/S-1.md",
+        &s1("done", true).replace("points: 3\n", "points: 3\nlabels: [late]\n"),
+    );
+    commit(d, "2027-01-05T09:00:00Z", "label S-1, same second");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["jumped"], serde_json::json!([]));
+    assert_eq!(v["items"][0]["start_known"], true);
+    assert_eq!(v["items"][0]["flow_time_days"], 0.0);
+    assert_eq!(v["distribution"]["labels"], serde_json::json!([]));
+}
+
+/// Defect 12: done dated before start (a clock set backwards) is no negative flow time: the item
+/// counts as done, is left out of flow time and is named.
+#[test]
+fn done_before_start_is_left_out_of_flow_time_and_named() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-10T09:00:00Z", "start S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-05T09:00:00Z", "S-1 done, clock set back");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["velocity"]["total"], 1);
+    assert_eq!(v["flow_time"], serde_json::Value::Null);
+    assert_eq!(v["items"][0]["start_known"], false);
+    assert_eq!(v["history"]["backwards"], serde_json::json!(["S-1"]));
+    assert_eq!(v["efficiency"]["flow_days"], 0.0);
+    let r = run(d, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout
+            .contains("1 item reached done in a commit dated before the one that started it"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Defect 3: each side of `popm diff` is read with its own popm.toml. The base's story workflow has
+/// no `ready`; the work tree inserts it, which shifts every later state's index. No item changed,
+/// so there is no status move.
+#[test]
+fn diff_reads_each_side_with_its_own_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"in-progress\", \"done\"]\n",
+    );
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    write(d, "backlog/S-2.md", &s2("done"));
+    commit(d, "2027-01-04T09:00:00Z", "base");
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"ready\", \"in-progress\", \"done\"]\n",
+    );
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["status"], serde_json::json!([]));
+    // A removed item shows its status as the base's workflow names it.
+    std::fs::remove_file(d.join("backlog/S-1.md")).unwrap();
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["removed"][0]["status"], "in-progress");
+}
+
+/// Defect 8: state names come from popm.toml; in the terminal a line break in one must not start a
+/// fake line, and in CSV a header cell must not run as a formula.
+#[test]
+fn flow_sanitises_state_names_from_the_configuration() {
+    let dir = one_story();
+    let d = dir.path();
+    write(
+        d,
+        "popm.toml",
+        "[workflow.story]\nstates = [\"backlog\", \"in-progress\", \"=hyperlink(1)\", \"done\\nnote: fake\"]\n",
+    );
+    let r = run(d, &["flow", "--level", "team", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r.stdout.lines().next().unwrap();
+    assert!(header.contains(",'=hyperlink(1),"), "{header}");
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("note: fake")),
+        "{}",
+        r.stdout
+    );
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("note: fake")),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Defect 9: one commit whose committer date cannot be parsed does not fail the walk: it takes the
+/// time of the commit before it, and the notes say so.
+#[test]
+fn an_unreadable_commit_date_is_noted_not_fatal() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit_raw(d, "not-a-date +0000", "garbled date");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-06T09:00:00Z", "S-1 done");
+    let r = run(d, &["log", "S-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("note: 1 commit with a committer date that cannot be read"),
+        "{}",
+        r.stdout
+    );
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    assert_eq!(v[1]["date"], "2027-01-04T09:00:00Z");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["unreadable_times"], 1);
+    assert_eq!(v["items"][0]["start"], "2027-01-04T09:00:00Z");
+    let r = run(d, &["flow", "--level", "team"]);
+    assert!(
+        r.stdout
+            .contains("1 commit with a committer date that cannot be read"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Defect 11: GitHub's actions/checkout leaves only refs/remotes/origin/<branch>: the default base
+/// falls back to origin/main, and a `main` with no common history gives way to the next candidate.
+#[test]
+fn diff_default_base_tries_remote_branches() {
+    let dir = scripted();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let date = "2027-01-11T09:00:00Z";
+    git_at(clone.path(), date, &["clone", "-q", &url, "repo"]);
+    let d = &clone.path().join("repo");
+    git_at(d, date, &["remote", "set-head", "origin", "-d"]);
+    git_at(d, date, &["checkout", "-q", "-b", "topic"]);
+    git_at(d, date, &["branch", "-q", "-D", "main"]);
+    write(d, "backlog/S-1.md", &s1("accepted", true));
+    commit(d, date, "accept S-1");
+    let v = json(d, &["diff", "--format", "json"]);
+    assert!(
+        v["from"]
+            .as_str()
+            .unwrap()
+            .starts_with("merge-base(origin/main, HEAD) "),
+        "{}",
+        v["from"]
+    );
+    assert_eq!(
+        v["status"],
+        serde_json::json!([{"id": "S-1", "from": "done", "to": "accepted"}])
+    );
+    // An unrelated `main` (no merge base with HEAD) is skipped.
+    git_at(d, date, &["checkout", "-q", "--orphan", "main"]);
+    commit(d, date, "unrelated");
+    git_at(d, date, &["checkout", "-q", "topic"]);
+    let v = json(d, &["diff", "--format", "json"]);
+    assert!(
+        v["from"]
+            .as_str()
+            .unwrap()
+            .starts_with("merge-base(origin/main, HEAD) "),
+        "{}",
+        v["from"]
+    );
+}
+
+/// Defect 7: monthly periods did not drift back to the 28th after February: the k-th period starts
+/// k months after `--from` (01-31, 02-28, 03-31, 04-30).
+#[test]
+fn monthly_periods_do_not_drift() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "popm.toml", "[flow]\nperiod = \"month\"\n");
+    let v = json(
+        d,
+        &[
+            "flow",
+            "--level",
+            "team",
+            "--from",
+            "2027-01-31",
+            "--to",
+            "2027-04-30",
+            "--format",
+            "json",
+        ],
+    );
+    let periods: Vec<(String, String)> = v["velocity"]["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["from"].to_string(), p["to"].to_string()))
+        .collect();
+    let expected = [
+        ("2027-01-31", "2027-02-27"),
+        ("2027-02-28", "2027-03-30"),
+        ("2027-03-31", "2027-04-29"),
+        ("2027-04-30", "2027-04-30"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (format!("\"{a}\""), format!("\"{b}\"")))
+        .collect();
+    assert_eq!(periods, expected);
+}
+
+/// Defect 10: the tree diff recursed once per folder level, so a commit with folders nested 20 000
+/// deep (git fast-import writes one in a blink) overflowed the stack and aborted. The walk keeps its
+/// own stack and stops past 2048 levels (git's core.maxTreeDepth) with a usage error.
+#[test]
+fn deeply_nested_folders_are_an_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    let data = "---\nid: S-9\ntype: story\ntitle: Deep\nstatus: backlog\n---\nx\n";
+    let path = format!("backlog/{}S-9.md", "a/".repeat(20_000));
+    let stream = format!(
+        "commit refs/heads/main\ncommitter Pat PM <pat@example.com> 1798275600 +0000\ndata 4\ndeep\nM 100644 inline {path}\ndata {}\n{data}\n",
+        data.len()
+    );
+    let mut child = Command::new("git")
+        .current_dir(d)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(stream.as_bytes()).unwrap();
+    }
+    assert!(child.wait().unwrap().success());
+    let r = run(d, &["flow", "--level", "team"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "popm: error: backlog: folders nested more than 2048 deep in a commit; popm does not walk them\n"
+        )
+    );
+}
+
+/// Defect 6: a file that does not parse in one commit is not a removal and a re-addition: the log
+/// says "unreadable", the item keeps its last readable state, and its flow start is kept.
+#[test]
+fn a_file_broken_in_one_commit_keeps_its_last_readable_state() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    write(
+        d,
+        "backlog/S-1.md",
+        "---\nid: S-1\ntype: story\ntitle: [oops\n",
+    );
+    commit(d, "2027-01-06T09:00:00Z", "break S-1");
+    write(d, "backlog/S-1.md", &s1("done", true));
+    commit(d, "2027-01-07T09:00:00Z", "S-1 done");
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    let changes: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["changes"].as_array().unwrap()[0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "added backlog/S-1.md (story, status backlog)",
+            "status backlog -> in-progress",
+            "unreadable: backlog/S-1.md does not parse here (its last readable state is kept)",
+            "status in-progress -> done",
+        ]
+    );
+    assert_eq!(v[2]["status"], "in-progress");
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["items"][0]["start"], "2027-01-05T09:00:00Z");
+    assert_eq!(v["items"][0]["flow_time_days"], 2.0);
+    assert_eq!(v["load"][2]["load"], 1);
+}

@@ -36,7 +36,7 @@ enum LogFormat {
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
     /// The older revision (default: the merge base of HEAD and the default branch: origin/HEAD,
-    /// main or master).
+    /// main, master, origin/main or origin/master, the first that has one).
     rev_a: Option<String>,
     /// The newer revision (default: the work tree).
     rev_b: Option<String>,
@@ -182,6 +182,13 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
                     "note: this is a shallow clone; older history is not here (git fetch --unshallow)"
                 );
             }
+            if history.unreadable_times > 0 {
+                let _ = writeln!(
+                    out,
+                    "note: {} with a committer date that cannot be read: each shows the time of the commit before it",
+                    render::plural(history.unreadable_times, "commit", "commits")
+                );
+            }
             out
         }
     };
@@ -203,6 +210,12 @@ fn describe(
     after: &history::Event,
     config: &Config,
 ) -> Vec<String> {
+    if after.unreadable {
+        return vec![format!(
+            "unreadable: {} does not parse here (its last readable state is kept)",
+            after.path.as_deref().unwrap_or("")
+        )];
+    }
     let old = before.and_then(|e| e.snapshot.as_deref());
     let new = after.snapshot.as_deref();
     let (Some(old), Some(new)) = (old, new) else {
@@ -388,23 +401,43 @@ impl BacklogDiff {
     }
 }
 
-/// The default base: the merge base of HEAD and the default branch.
+/// The default base: the merge base of HEAD and the default branch. CI checkouts (GitHub's
+/// actions/checkout) often hold only `refs/remotes/origin/<branch>`, hence the remote names; a
+/// candidate without a merge base with HEAD (unrelated history) gives way to the next.
 fn default_base(git: &Git) -> Result<(String, crate::git::ObjectId), EnvError> {
     let head = head(git)?;
-    for name in ["origin/HEAD", "main", "master"] {
-        if let Ok(branch) = git.commit(name) {
-            let base = git
-                .merge_base(branch, head, name)
-                .map_err(EnvError::Other)?;
-            return Ok((format!("merge-base({name}, HEAD) {}", short(&base)), base));
+    // The first failure says most (a shallow clone, say) if no candidate works.
+    let mut failure: Option<String> = None;
+    for name in DEFAULT_BASES {
+        let Ok(branch) = git.commit(name) else {
+            continue;
+        };
+        match git.merge_base(branch, head, name) {
+            Ok(base) => {
+                return Ok((format!("merge-base({name}, HEAD) {}", short(&base)), base));
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
         }
     }
-    Err(EnvError::Other(
-        "no default branch (origin/HEAD, main or master) to compare with: name a revision, e.g. \
-         popm diff HEAD~1"
-            .into(),
-    ))
+    if let Some(e) = failure {
+        return Err(EnvError::Other(e));
+    }
+    Err(EnvError::Other(format!(
+        "no default branch ({}) to compare with: name a revision, \
+         e.g. popm diff HEAD~1",
+        DEFAULT_BASES.join(", ")
+    )))
 }
+
+const DEFAULT_BASES: [&str; 5] = [
+    "origin/HEAD",
+    "main",
+    "master",
+    "origin/main",
+    "origin/master",
+];
 
 pub fn diff(
     dir: &Path,
@@ -429,9 +462,8 @@ pub fn diff(
     };
     let after = after_ws.check()?;
     let d = compute_diff(
-        &before.backlog,
-        &after.backlog,
-        &after_ws.config,
+        (&before.backlog, &before_ws.config),
+        (&after.backlog, &after_ws.config),
         from_label,
         to_label,
     );
@@ -509,10 +541,11 @@ fn pi_plan(backlog: &Backlog) -> BTreeMap<String, (BTreeSet<String>, BTreeMap<St
     out
 }
 
+/// Each side is read with its own popm.toml: an item's state is an index into the workflow of the
+/// revision it was read at.
 fn compute_diff(
-    before: &Backlog,
-    after: &Backlog,
-    config: &Config,
+    (before, config_before): (&Backlog, &Config),
+    (after, config_after): (&Backlog, &Config),
     from: String,
     to: String,
 ) -> BacklogDiff {
@@ -535,15 +568,15 @@ fn compute_diff(
         .collect();
     ids.sort_by(|a, b| natural_cmp(a, b));
     ids.dedup();
-    let (ranks_before, ranks_after) = (ranks(before, config), ranks(after, config));
+    let (ranks_before, ranks_after) = (ranks(before, config_before), ranks(after, config_after));
     for id in ids {
         let (old, new) = match (before.get(id), after.get(id)) {
             (None, Some(new)) => {
-                d.added.push(diff_item(new, after, config));
+                d.added.push(diff_item(new, after, config_after));
                 continue;
             }
             (Some(old), None) => {
-                d.removed.push(diff_item(old, before, config));
+                d.removed.push(diff_item(old, before, config_before));
                 continue;
             }
             (Some(old), Some(new)) => (old, new),
@@ -557,7 +590,10 @@ fn compute_diff(
                 to: parent(new),
             });
         }
-        let (sa, sb) = (before.status(old, config), after.status(new, config));
+        let (sa, sb) = (
+            before.status(old, config_before),
+            after.status(new, config_after),
+        );
         if sa != sb {
             d.status.push(Change {
                 id: id.into(),
@@ -962,16 +998,50 @@ fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
                 "PI `{pi}` has no start date, so its window is unknown"
             )));
         };
-        return Ok(Window { from, to });
+        return capped(
+            Window { from, to },
+            &format!("PI `{}`", render::safe::safe(pi)),
+        );
     }
-    let first = history.commits.first().map(|c| day_of(c.time));
-    let last = history.commits.last().map(|c| day_of(c.time));
+    // The earliest and latest commit, not the first and last: clocks can be skewed.
+    let first = history.commits.iter().map(|c| c.time).min().map(day_of);
+    let last = history.commits.iter().map(|c| c.time).max().map(day_of);
     let from = args.from.or(first).unwrap_or_default();
     let to = args.to.or(last).unwrap_or_default();
     if from > to {
-        return Err(EnvError::Other(format!("--from {from} is after --to {to}")));
+        let given = |flag: Option<jiff::civil::Date>, name: &str, day: jiff::civil::Date| match flag
+        {
+            Some(_) => format!("{name} {day}"),
+            None => format!(
+                "the {} commit ({day})",
+                if name == "--from" { "first" } else { "last" }
+            ),
+        };
+        return Err(EnvError::Other(format!(
+            "{} is after {}",
+            given(args.from, "--from", from),
+            given(args.to, "--to", to)
+        )));
     }
-    Ok(Window { from, to })
+    let what = match (args.from, args.to) {
+        (Some(_), Some(_)) => "--from .. --to".to_string(),
+        _ => "the history (its commit dates)".to_string(),
+    };
+    capped(Window { from, to }, &what)
+}
+
+/// A window of at most [`flow::MAX_DAYS`] days, or a usage error that says how to narrow it.
+fn capped(window: Window, what: &str) -> Result<Window, EnvError> {
+    let days = window.days();
+    if days > flow::MAX_DAYS {
+        return Err(EnvError::Other(format!(
+            "{what} spans {} .. {} ({days} days); popm flow measures at most {} days: pass --from and --to",
+            window.from,
+            window.to,
+            flow::MAX_DAYS
+        )));
+    }
+    Ok(window)
 }
 
 fn days(seconds: f64) -> String {
@@ -994,7 +1064,7 @@ fn level_name(f: &Flow) -> String {
         Level::Team => "team (stories)",
     };
     match &f.team {
-        Some(t) => format!("{what}, team {t}"),
+        Some(t) => format!("{what}, team {}", render::safe::safe(t)),
         None => what.to_string(),
     }
 }
@@ -1015,9 +1085,9 @@ fn flow_human(f: &Flow, history: &History, color: bool) -> String {
     let _ = writeln!(
         out,
         "start state {}, done from {}, active: {}",
-        f.start_state,
-        f.done_state,
-        f.active_states.join(", ")
+        render::safe::safe(&f.start_state),
+        render::safe::safe(&f.done_state),
+        render::safe::safe(&f.active_states.join(", "))
     );
     let _ = writeln!(
         out,
@@ -1176,7 +1246,7 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             out,
             "{note} {} appeared already past {}; counted as done, left out of flow time: {}",
             render::plural(i.started_late.len(), "item", "items"),
-            f.start_state,
+            render::safe::safe(&f.start_state),
             names(&i.started_late)
         );
     }
@@ -1185,8 +1255,23 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             out,
             "{note} {} went from before {} to done in one commit (a squash merge or a batch edit); counted as done, left out of flow time: {}",
             render::plural(i.jumped.len(), "item", "items"),
-            f.start_state,
+            render::safe::safe(&f.start_state),
             names(&i.jumped)
+        );
+    }
+    if !i.backwards.is_empty() {
+        let _ = writeln!(
+            out,
+            "{note} {} reached done in a commit dated before the one that started it (a clock set backwards); counted as done, left out of flow time: {}",
+            render::plural(i.backwards.len(), "item", "items"),
+            names(&i.backwards)
+        );
+    }
+    if i.unreadable_times > 0 {
+        let _ = writeln!(
+            out,
+            "{note} {} with a committer date that cannot be read: each counts at the time of the commit before it",
+            render::plural(i.unreadable_times, "commit", "commits")
         );
     }
     if i.merges > 0 {
@@ -1268,6 +1353,8 @@ fn flow_json(f: &Flow) -> String {
         appeared_done: Vec<String>,
         started_late: Vec<String>,
         jumped: Vec<String>,
+        backwards: Vec<String>,
+        unreadable_times: usize,
         complete: bool,
     }
     #[derive(Serialize)]
@@ -1381,6 +1468,8 @@ fn flow_json(f: &Flow) -> String {
             appeared_done: f.incomplete.appeared_done.clone(),
             started_late: f.incomplete.started_late.clone(),
             jumped: f.incomplete.jumped.clone(),
+            backwards: f.incomplete.backwards.clone(),
+            unreadable_times: f.incomplete.unreadable_times,
             complete: !f.incomplete.any(),
         },
     };
@@ -1389,9 +1478,15 @@ fn flow_json(f: &Flow) -> String {
 
 /// One row per day: the items in each state at the end of the day, then the load.
 fn flow_csv(f: &Flow) -> String {
-    let mut header: Vec<&str> = vec!["date"];
-    header.extend(f.states.iter().map(String::as_str));
-    header.push("load");
+    // State names come from popm.toml: defused like any cell, control characters shown.
+    let mut header: Vec<String> = vec!["date".into()];
+    header.extend(
+        f.states
+            .iter()
+            .map(|s| render::csv::defuse(&render::safe::safe(s)).into_owned()),
+    );
+    header.push("load".into());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = f
         .samples
         .iter()

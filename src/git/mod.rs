@@ -27,7 +27,10 @@ pub struct CommitInfo {
     pub id: ObjectId,
     pub tree: ObjectId,
     /// Committer time in seconds since the Unix epoch (UTC): when the change reached the branch.
+    /// Clamped into jiff's timestamp range ([`clamp_time`]), so differences never overflow.
     pub time: i64,
+    /// The committer date could not be parsed; `time` is 0 and the history walk replaces it.
+    pub time_unreadable: bool,
     /// The committer's UTC offset in seconds, for showing local dates.
     pub offset: i32,
     pub author: String,
@@ -270,7 +273,11 @@ impl Git {
         let what = |e: &dyn std::fmt::Display| format!("cannot read commit {id}: {e}");
         let commit = self.repo.find_commit(id).map_err(|e| what(&e))?;
         let tree = commit.tree_id().map_err(|e| what(&e))?.detach();
-        let time = commit.time().map_err(|e| what(&e))?;
+        // A commit's date is untrusted: one that cannot be parsed must not fail the whole walk.
+        let (time, offset, time_unreadable) = match commit.time() {
+            Ok(t) => (clamp_time(t.seconds), t.offset, false),
+            Err(_) => (0, 0, true),
+        };
         let author = commit
             .author()
             .map(|a| a.name.to_str_lossy().trim().to_string())
@@ -278,8 +285,9 @@ impl Git {
         Ok(CommitInfo {
             id,
             tree,
-            time: time.seconds,
-            offset: time.offset,
+            time,
+            offset,
+            time_unreadable,
             author,
             parents: commit.parent_ids().count(),
         })
@@ -371,6 +379,15 @@ impl Git {
     }
 }
 
+/// A commit time clamped into the range jiff can represent (years -9999 to 9999): git and gix
+/// accept any i64, and durations between such times would overflow.
+pub fn clamp_time(seconds: i64) -> i64 {
+    seconds.clamp(
+        jiff::Timestamp::MIN.as_second(),
+        jiff::Timestamp::MAX.as_second(),
+    )
+}
+
 const HISTORY_PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
 
 /// A memory-capped cache of decoded pack entries (first in, first out): gix's own caches need
@@ -435,6 +452,20 @@ impl gix::odb::pack::cache::DecodeEntry for DeltaCache {
 
 /// Diffs trees by entry id: subtrees with the same id are skipped without being read, so the cost
 /// follows what changed, not the size of the backlog.
+/// How deep [`TreeDiffer::changes`] follows folders (git's own `core.maxTreeDepth` default).
+pub const MAX_TREE_DEPTH: usize = 2048;
+
+/// One folder of a [`TreeDiffer::changes`] walk: both versions, how far the merge join got, and
+/// the folder's own blob change (a file replaced by a folder or back), written after its contents.
+struct Frame {
+    old: Rc<DecodedTree>,
+    new: Rc<DecodedTree>,
+    i: usize,
+    j: usize,
+    prefix: String,
+    pending: Option<BlobChange>,
+}
+
 pub struct TreeDiffer<'a> {
     git: &'a Git,
     previous: HashMap<ObjectId, Rc<DecodedTree>>,
@@ -443,7 +474,9 @@ pub struct TreeDiffer<'a> {
 
 impl TreeDiffer<'_> {
     /// Appends the blobs that differ between the trees `old` and `new` (either may be absent) found
-    /// at `prefix` (a folder relative to the work tree, with `/`).
+    /// at `prefix` (a folder relative to the work tree, with `/`). The walk keeps its own stack, so
+    /// a hostile tree nested thousands deep cannot overflow the thread's; past [`MAX_TREE_DEPTH`]
+    /// levels it is an error.
     pub fn changes(
         &mut self,
         old: Option<ObjectId>,
@@ -454,27 +487,27 @@ impl TreeDiffer<'_> {
         if old == new {
             return Ok(());
         }
-        let old_tree = match old {
-            Some(id) => self.entries(id)?,
-            None => Rc::default(),
-        };
-        let new_tree = match new {
-            Some(id) => self.entries(id)?,
-            None => Rc::default(),
-        };
-        let (old_entries, new_entries) = (&old_tree.entries, &new_tree.entries);
-        let path = |name: &[u8]| {
-            let name = name.to_str_lossy();
-            if prefix.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{prefix}/{name}")
+        let mut stack = vec![Frame {
+            old: self.tree_or_empty(old)?,
+            new: self.tree_or_empty(new)?,
+            i: 0,
+            j: 0,
+            prefix: prefix.to_string(),
+            pending: None,
+        }];
+        while let Some(frame) = stack.last_mut() {
+            let (old_tree, new_tree) = (frame.old.clone(), frame.new.clone());
+            let (old_entries, new_entries) = (&old_tree.entries, &new_tree.entries);
+            if frame.i >= old_entries.len() && frame.j >= new_entries.len() {
+                // A folder's own blob change comes after its contents, as a recursive walk
+                // gives them.
+                if let Some(change) = stack.pop().and_then(|f| f.pending) {
+                    out.push(change);
+                }
+                continue;
             }
-        };
-        // Both lists are in git's tree order, which `tree_order` reproduces: a merge join.
-        let (mut i, mut j) = (0, 0);
-        while i < old_entries.len() || j < new_entries.len() {
-            let order = match (old_entries.get(i), new_entries.get(j)) {
+            // Both lists are in git's tree order, which `tree_order` reproduces: a merge join.
+            let order = match (old_entries.get(frame.i), new_entries.get(frame.j)) {
                 (Some(a), Some(b)) => {
                     tree_order(old_tree.name(a), a.tree, new_tree.name(b), b.tree)
                 }
@@ -483,17 +516,17 @@ impl TreeDiffer<'_> {
             };
             let (a, b) = match order {
                 std::cmp::Ordering::Less => {
-                    i += 1;
-                    (old_entries.get(i - 1), None)
+                    frame.i += 1;
+                    (old_entries.get(frame.i - 1), None)
                 }
                 std::cmp::Ordering::Greater => {
-                    j += 1;
-                    (None, new_entries.get(j - 1))
+                    frame.j += 1;
+                    (None, new_entries.get(frame.j - 1))
                 }
                 std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    (old_entries.get(i - 1), new_entries.get(j - 1))
+                    frame.i += 1;
+                    frame.j += 1;
+                    (old_entries.get(frame.i - 1), new_entries.get(frame.j - 1))
                 }
             };
             if let (Some(a), Some(b)) = (a, b)
@@ -508,23 +541,49 @@ impl TreeDiffer<'_> {
                 (None, Some(b)) => new_tree.name(b),
                 (None, None) => continue,
             };
-            let full = path(name);
-            let old_tree = a.filter(|e| e.tree).map(|e| e.id);
-            let new_tree = b.filter(|e| e.tree).map(|e| e.id);
-            if old_tree.is_some() || new_tree.is_some() {
-                self.changes(old_tree, new_tree, &full, out)?;
-            }
+            let name = name.to_str_lossy();
+            let full = if frame.prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{}/{name}", frame.prefix)
+            };
             let old_blob = a.filter(|e| e.blob).map(|e| e.id);
             let new_blob = b.filter(|e| e.blob).map(|e| e.id);
-            if old_blob != new_blob {
-                out.push(BlobChange {
-                    path: full,
-                    old: old_blob,
-                    new: new_blob,
-                });
+            let change = (old_blob != new_blob).then(|| BlobChange {
+                path: full.clone(),
+                old: old_blob,
+                new: new_blob,
+            });
+            let old_sub = a.filter(|e| e.tree).map(|e| e.id);
+            let new_sub = b.filter(|e| e.tree).map(|e| e.id);
+            if old_sub.is_none() && new_sub.is_none() {
+                out.extend(change);
+                continue;
             }
+            if stack.len() >= MAX_TREE_DEPTH {
+                let root = if prefix.is_empty() { "." } else { prefix };
+                return Err(format!(
+                    "{root}: folders nested more than {MAX_TREE_DEPTH} deep in a commit; popm does \
+                     not walk them"
+                ));
+            }
+            stack.push(Frame {
+                old: self.tree_or_empty(old_sub)?,
+                new: self.tree_or_empty(new_sub)?,
+                i: 0,
+                j: 0,
+                prefix: full,
+                pending: change,
+            });
         }
         Ok(())
+    }
+
+    fn tree_or_empty(&mut self, id: Option<ObjectId>) -> Result<Rc<DecodedTree>> {
+        match id {
+            Some(id) => self.entries(id),
+            None => Ok(Rc::default()),
+        }
     }
 
     /// Ends a commit: the trees read for it are kept for the next one, the rest are dropped.

@@ -121,6 +121,9 @@ pub struct Event {
     pub path: Option<String>,
     pub blob: Option<ObjectId>,
     pub snapshot: Option<Arc<Snapshot>>,
+    /// The file at `path` did not parse at this commit: `snapshot` is the last readable version,
+    /// so one broken commit is not a removal followed by an addition.
+    pub unreadable: bool,
 }
 
 pub struct History {
@@ -136,6 +139,9 @@ pub struct History {
     pub unchanged: usize,
     /// Distinct blobs parsed.
     pub parsed: usize,
+    /// Commits whose committer date could not be read: each takes its predecessor's time (the
+    /// first ones the time of the first readable commit).
+    pub unreadable_times: usize,
 }
 
 impl History {
@@ -165,11 +171,18 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         merges: 0,
         unchanged: 0,
         parsed: 0,
+        unreadable_times: 0,
     };
     // The backlog root trees of every commit; `None` where a root folder does not exist.
     let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
     for id in ids {
-        let info = git.commit_info(id).map_err(EnvError::Other)?;
+        let mut info = git.commit_info(id).map_err(EnvError::Other)?;
+        if info.time_unreadable {
+            history.unreadable_times += 1;
+            if let Some(previous) = history.commits.last() {
+                info.time = previous.time;
+            }
+        }
         if info.parents > 1 {
             history.merges += 1;
         }
@@ -179,6 +192,13 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         }
         roots.push(these);
         history.commits.push(info);
+    }
+    // Unreadable times before the first readable one take that one's time.
+    if let Some(first) = history.commits.iter().find(|c| !c.time_unreadable) {
+        let time = first.time;
+        for c in history.commits.iter_mut().take_while(|c| c.time_unreadable) {
+            c.time = time;
+        }
     }
     // The changed item files of each commit whose backlog trees differ from its parent's. Each
     // diff is independent, so the order is free: packs written by `git gc` or a server store older
@@ -249,6 +269,8 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     // Item id -> the paths holding it (more than one while an id is duplicated).
     let mut paths_of: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut cache: HashMap<ObjectId, Option<Arc<Snapshot>>> = HashMap::new();
+    // Path -> the last readable version of the item a now unparseable file at that path held.
+    let mut held: HashMap<String, Arc<Snapshot>> = HashMap::new();
     for (index, changes) in changed.into_iter().enumerate() {
         let Some(changes) = changes else {
             continue;
@@ -286,7 +308,9 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
 
         let mut touched: HashSet<String> = HashSet::new();
         for change in &changes {
-            if let Some((_, Some(old))) = files.remove(&change.path) {
+            let removed = files.remove(&change.path).and_then(|(_, s)| s);
+            let old = removed.or_else(|| held.remove(&change.path));
+            if let Some(old) = &old {
                 if let Some(set) = paths_of.get_mut(&old.id) {
                     set.remove(&change.path);
                 }
@@ -294,6 +318,16 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             }
             if let Some(new) = change.new {
                 let snapshot = cache.get(&new).cloned().flatten();
+                if snapshot.is_none()
+                    && let Some(old) = old
+                {
+                    // Broken in this commit: the item stays, as it last read.
+                    paths_of
+                        .entry(old.id.clone())
+                        .or_default()
+                        .insert(change.path.clone());
+                    held.insert(change.path.clone(), old);
+                }
                 if let Some(s) = &snapshot {
                     paths_of
                         .entry(s.id.clone())
@@ -310,17 +344,22 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
                 .and_then(|set| set.iter().next())
                 .and_then(|path| files.get(path).map(|(blob, s)| (path, *blob, s.clone())));
             let event = match current {
-                Some((path, blob, snapshot)) => Event {
-                    commit: index,
-                    path: Some(path.clone()),
-                    blob: Some(blob),
-                    snapshot,
-                },
+                Some((path, blob, snapshot)) => {
+                    let kept = held.get(path).filter(|_| snapshot.is_none()).cloned();
+                    Event {
+                        commit: index,
+                        path: Some(path.clone()),
+                        blob: Some(blob),
+                        unreadable: kept.is_some(),
+                        snapshot: snapshot.or(kept),
+                    }
+                }
                 None => Event {
                     commit: index,
                     path: None,
                     blob: None,
                     snapshot: None,
+                    unreadable: false,
                 },
             };
             let events = history.items.entry(item).or_default();

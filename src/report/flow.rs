@@ -32,13 +32,22 @@ impl Window {
     pub fn contains(&self, time: i64) -> bool {
         time >= self.start() && time < self.end()
     }
+
+    /// How many days the window holds, both ends included.
+    pub fn days(&self) -> i64 {
+        (midnight(self.to).saturating_sub(midnight(self.from)) / 86_400).saturating_add(1)
+    }
 }
 
-/// 00:00:00 UTC of a day, in seconds since the epoch.
+/// The longest window `popm flow` measures (about ten years): the daily samples are days × states,
+/// and a hostile commit date must not make them millions of days long.
+pub const MAX_DAYS: i64 = 3660;
+
+/// 00:00:00 UTC of a day, in seconds since the epoch (counted, so days past the last instant jiff
+/// can represent still get their own second).
 pub fn midnight(d: Date) -> i64 {
-    d.to_zoned_datetime(TimeZone::UTC)
-        .map(|z| z.timestamp().as_second())
-        .unwrap_or(0)
+    d.since(Date::constant(1970, 1, 1))
+        .map_or(0, |s| i64::from(s.get_days()).saturating_mul(86_400))
 }
 
 /// The UTC day of a time.
@@ -79,11 +88,13 @@ pub struct ItemFlow {
     /// and efficiency.
     pub start_known: bool,
     pub active_seconds: i64,
+    /// Index of the event (in the item's history) that moved it to done.
+    pub done_event: usize,
 }
 
 impl ItemFlow {
     pub fn flow_seconds(&self) -> i64 {
-        self.done - self.start
+        self.done.saturating_sub(self.start)
     }
 
     pub fn flow_days(&self) -> f64 {
@@ -173,8 +184,13 @@ pub struct Incomplete {
     /// Items that went from before the start state to done in one commit (a squash merge or a
     /// batch edit hides the states between).
     pub jumped: Vec<String>,
+    /// Items whose done commit is dated before their start commit (a clock set backwards):
+    /// counted as done, left out of flow time.
+    pub backwards: Vec<String>,
     /// Merge commits on the first-parent line.
     pub merges: usize,
+    /// Commits whose committer date could not be read (each took its predecessor's time).
+    pub unreadable_times: usize,
 }
 
 impl Incomplete {
@@ -183,6 +199,8 @@ impl Incomplete {
             || !self.started_late.is_empty()
             || !self.appeared_done.is_empty()
             || !self.jumped.is_empty()
+            || !self.backwards.is_empty()
+            || self.unreadable_times > 0
     }
 }
 
@@ -300,18 +318,26 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         }
         out
     };
-    let mut samples: Vec<Sample> = days
-        .iter()
-        .map(|d| Sample {
-            date: *d,
-            states: vec![0; states.len()],
-            load: 0,
-        })
-        .collect();
+    // Cumulative flow, in O(events + days × states): an event at `time` holds from the first
+    // sample whose end of day (the next midnight) is after it until the item's next event, so
+    // each event adds +1 at its first sample and -1 at the next event's, summed up afterwards.
+    let first_sample = |time: i64| -> usize {
+        let offset = time.saturating_sub(window.start());
+        if offset < 0 {
+            0
+        } else {
+            usize::try_from(offset / 86_400)
+                .unwrap_or(usize::MAX)
+                .min(days.len())
+        }
+    };
+    let mut state_delta: Vec<Vec<i64>> = vec![vec![0; days.len() + 1]; states.len()];
+    let mut load_delta: Vec<i64> = vec![0; days.len() + 1];
     let mut items = Vec::new();
     let mut incomplete = Incomplete {
         shallow: history.shallow,
         merges: history.merges,
+        unreadable_times: history.unreadable_times,
         ..Incomplete::default()
     };
     for id in ids {
@@ -322,23 +348,24 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         let Some(&(created, first_state)) = line.first() else {
             continue;
         };
-        // Cumulative flow: the state at the end of each day.
-        let mut k = 0;
-        for sample in &mut samples {
-            let instant = midnight(next_day(sample.date));
-            while k < line.len() && line[k].0 < instant {
-                k += 1;
-            }
-            if k > 0
-                && let Some(s) = line[k - 1].1
+        // Times need not grow along the line (skewed clocks): an event's span of samples ends
+        // at the latest first sample of the events after it, never before its own.
+        let mut until = days.len();
+        for k in (0..line.len()).rev() {
+            let from = first_sample(line[k].0).min(until);
+            if let Some(s) = line[k].1
+                && from < until
             {
-                if let Some(slot) = sample.states.get_mut(s) {
-                    *slot += 1;
+                if let Some(delta) = state_delta.get_mut(s) {
+                    delta[from] += 1;
+                    delta[until] -= 1;
                 }
                 if s >= start && s < done_from {
-                    sample.load += 1;
+                    load_delta[from] += 1;
+                    load_delta[until] -= 1;
                 }
             }
+            until = from;
         }
         if created >= window.end() {
             continue;
@@ -349,40 +376,71 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
             }
             continue;
         }
-        let Some(&(done, _)) = line.iter().find(|(_, s)| s.is_some_and(|s| s >= done_from)) else {
+        let Some(done_at) = line
+            .iter()
+            .position(|(_, s)| s.is_some_and(|s| s >= done_from))
+        else {
             continue;
         };
+        let done = line[done_at].0;
         if !window.contains(done) {
             continue;
         }
-        let Some(&(started, _)) = line.iter().find(|(_, s)| s.is_some_and(|s| s >= start)) else {
+        let Some(started_at) = line.iter().position(|(_, s)| s.is_some_and(|s| s >= start)) else {
             continue;
         };
+        let started = line[started_at].0;
         let late = first_state.is_some_and(|s| s > start);
-        let jumped = !late && started == done;
+        // The same commit, not the same time: two commits can share a second.
+        let jumped = !late && started_at == done_at;
+        let backwards = !late && !jumped && done < started;
         if late {
             incomplete.started_late.push(id.clone());
         }
         if jumped {
             incomplete.jumped.push(id.clone());
         }
+        if backwards {
+            incomplete.backwards.push(id.clone());
+        }
         // Time in active states between start and done.
-        let mut active_seconds = 0;
+        let mut active_seconds: i64 = 0;
         for (i, (at, state)) in line.iter().enumerate() {
             let until = line.get(i + 1).map_or(done, |n| n.0).min(done);
             let from = (*at).max(started);
             if until > from && state.is_some_and(|s| active.contains(&s)) {
-                active_seconds += until - from;
+                active_seconds = active_seconds.saturating_add(until.saturating_sub(from));
             }
         }
         items.push(ItemFlow {
             id: id.clone(),
             start: started,
             done,
-            start_known: !late && !jumped,
+            start_known: !late && !jumped && !backwards,
             active_seconds,
+            done_event: done_at,
         });
     }
+    let mut running: Vec<i64> = vec![0; states.len()];
+    let mut load: i64 = 0;
+    let samples: Vec<Sample> = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            for (s, delta) in state_delta.iter().enumerate() {
+                running[s] += delta[i];
+            }
+            load += load_delta[i];
+            Sample {
+                date: *d,
+                states: running
+                    .iter()
+                    .map(|n| usize::try_from(*n).unwrap_or(0))
+                    .collect(),
+                load: usize::try_from(load).unwrap_or(0),
+            }
+        })
+        .collect();
     items.sort_by(|a, b| {
         a.done
             .cmp(&b.done)
@@ -392,24 +450,23 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
     let periods = periods(window, config.flow.period, &items);
     let known: Vec<&ItemFlow> = items.iter().filter(|i| i.start_known).collect();
     let flow_time = Distribution::of(known.iter().map(|i| i.flow_days()).collect());
-    let active_seconds = known.iter().map(|i| i.active_seconds).sum();
-    let flow_seconds = known.iter().map(|i| i.flow_seconds()).sum();
+    let active_seconds = known
+        .iter()
+        .fold(0i64, |sum, i| sum.saturating_add(i.active_seconds));
+    let flow_seconds = known
+        .iter()
+        .fold(0i64, |sum, i| sum.saturating_add(i.flow_seconds()));
 
     let mut work_types: BTreeMap<String, usize> = BTreeMap::new();
     let mut labels: BTreeMap<String, usize> = BTreeMap::new();
     for item in &items {
-        let Some(s) = history.items.get(&item.id).and_then(|events| {
-            events
-                .iter()
-                .rev()
-                .find(|e| {
-                    history
-                        .commits
-                        .get(e.commit)
-                        .is_some_and(|c| c.time <= item.done)
-                })
-                .and_then(|e| e.snapshot.as_deref())
-        }) else {
+        // The item as the done commit left it (by event, not by time: times can repeat).
+        let Some(s) = history
+            .items
+            .get(&item.id)
+            .and_then(|events| events.get(item.done_event))
+            .and_then(|e| e.snapshot.as_deref())
+        else {
             continue;
         };
         let kind = s.enabler.map_or("business".to_string(), |e| {
@@ -448,17 +505,23 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
 }
 
 /// Consecutive periods from the window's first day (a week is any 7 days from there, a month runs
-/// to the same day of the next month), the last one cut at the window's end.
+/// to the same day of the next month), the last one cut at the window's end. The k-th boundary is
+/// the first day plus k periods, so months do not drift: from 01-31 they start 02-28, 03-31, 04-30.
 fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCount> {
+    let boundary = |k: i64| {
+        let span = match period {
+            Period::Day => jiff::Span::new().try_days(k),
+            Period::Week => jiff::Span::new().try_weeks(k),
+            Period::Month => jiff::Span::new().try_months(k),
+        };
+        span.and_then(|span| window.from.checked_add(span)).ok()
+    };
     let mut out = Vec::new();
     let mut from = window.from;
+    let mut k: i64 = 0;
     while from <= window.to {
-        let next = match period {
-            Period::Day => from.checked_add(jiff::Span::new().days(1)),
-            Period::Week => from.checked_add(jiff::Span::new().days(7)),
-            Period::Month => from.checked_add(jiff::Span::new().months(1)),
-        };
-        let Ok(next) = next else {
+        k += 1;
+        let Some(next) = boundary(k) else {
             break;
         };
         let to = next.yesterday().unwrap_or(next).min(window.to);
@@ -510,8 +573,8 @@ fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
                 }
                 match (o.planned, o.actual) {
                     (Some(bv), Some(av)) => {
-                        p.planned += bv;
-                        p.actual += av;
+                        p.planned = p.planned.saturating_add(bv);
+                        p.actual = p.actual.saturating_add(av);
                     }
                     (_, None) => p.unscored += 1,
                     _ => {}
