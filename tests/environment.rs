@@ -4,25 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{run, write};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
+use common::{git, run, write};
 
 const EPIC: &str = "---\nid: E-1\ntype: epic\ntitle: Epic\n---\n## Hypothesis\nIt pays.\n";
 
@@ -152,8 +135,8 @@ fn garbage_in_head() {
 fn a_truncated_object() {
     let dir = repo();
     let d = dir.path();
-    let commit = git(d, &["rev-parse", "HEAD"]);
-    let tree = git(d, &["rev-parse", "HEAD^{tree}"]);
+    let commit = git(d, &["rev-parse", "HEAD"]).trim().to_string();
+    let tree = git(d, &["rev-parse", "HEAD^{tree}"]).trim().to_string();
     let object = d.join(".git/objects").join(&tree[..2]).join(&tree[2..]);
     let bytes = std::fs::read(&object).unwrap();
     let mut permissions = std::fs::metadata(&object).unwrap().permissions();

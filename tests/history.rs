@@ -7,28 +7,17 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{run, write};
+use common::{git_command, git_output, run, write};
 
 fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Pat PM")
+    let mut cmd = git_command(dir, args);
+    cmd.env("GIT_AUTHOR_NAME", "Pat PM")
         .env("GIT_AUTHOR_EMAIL", "pat@example.com")
         .env("GIT_COMMITTER_NAME", "Pat PM")
         .env("GIT_COMMITTER_EMAIL", "pat@example.com")
         .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+        .env("GIT_COMMITTER_DATE", date);
+    git_output(cmd, args)
 }
 
 fn commit(dir: &Path, date: &str, message: &str) {

@@ -7,9 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use common::{popm, temp_copy};
+use common::{git, popm, temp_copy};
 
 /// (what, path) -> how many times, from a traced run's stderr.
 fn traced(dir: &Path, args: &[&str]) -> BTreeMap<(String, String), usize> {
@@ -55,21 +54,6 @@ fn expect_once(counts: &BTreeMap<(String, String), usize>, what: &str, items: &[
         .collect();
     let want: Vec<(&str, usize)> = items.iter().map(|p| (p.as_str(), 1)).collect();
     assert_eq!(got, want, "{what}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

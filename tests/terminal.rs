@@ -291,18 +291,9 @@ fn history_commands_let_no_control_characters_through() {
     let dir = hostile_backlog();
     let d = dir.path();
     let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .current_dir(d)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", format!("Mallory {PAYLOAD}"))
-            .env("GIT_AUTHOR_EMAIL", "m@example.com")
-            .env("GIT_COMMITTER_NAME", "Test")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
+        let mut cmd = common::git_command(d, args);
+        cmd.env("GIT_AUTHOR_NAME", format!("Mallory {PAYLOAD}"));
+        common::git_output(cmd, args);
     };
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);

@@ -108,3 +108,34 @@ pub fn tool_available(check: &mut Command, what: &str) -> bool {
     }
     ok
 }
+
+/// git, for building test repositories: a fixed identity, and no user or system configuration.
+/// Callers add what they need (dates, another author) before running it.
+pub fn git_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+/// Runs a git command built by [`git_command`] and returns its stdout; git failing fails the test.
+pub fn git_output(mut cmd: Command, args: &[&str]) -> String {
+    let out = cmd.output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `git args` in `dir`, with [`git_command`]'s environment; its stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_output(git_command(dir, args), args)
+}
