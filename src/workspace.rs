@@ -506,7 +506,6 @@ impl Workspace {
     fn read_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
-        let project = self.config.project_root.canonicalize().ok();
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
@@ -522,11 +521,7 @@ impl Workspace {
             }
             // A root that is (or passes through) a link out of the project would make popm read
             // files nobody reviewed with it.
-            let inside = match (dir.canonicalize(), &project) {
-                (Ok(real), Some(project)) => real.starts_with(project),
-                _ => false,
-            };
-            if !inside {
+            if !self.config.resolves_inside(&dir) {
                 return Err(EnvError::Other(format!(
                     "backlog folder `{}` resolves outside {} (a symbolic link?); popm reads only \
                      the project's own files",

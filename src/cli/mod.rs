@@ -210,12 +210,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         let mut command = <Cli as clap::CommandFactory>::command();
         let mut out = Vec::new();
         clap_complete::generate(*shell, &mut command, "popm", &mut out);
-        write_out(
-            &mut std::io::stdout().lock(),
-            &String::from_utf8_lossy(&out),
-            false,
-        )?;
-        return Ok(Outcome::Clean);
+        return print_generated(&out);
     }
     if let Command::Man = &cli.command {
         let command = <Cli as clap::CommandFactory>::command();
@@ -223,12 +218,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         clap_mangen::Man::new(command)
             .render(&mut out)
             .map_err(|e| EnvError::Other(format!("cannot render the man page: {e}")))?;
-        write_out(
-            &mut std::io::stdout().lock(),
-            &String::from_utf8_lossy(&out),
-            false,
-        )?;
-        return Ok(Outcome::Clean);
+        return print_generated(&out);
     }
     let (source, needs_git) = match &cli.command {
         Command::Check(a) => (a.source.source(), a.since.is_some()),
@@ -305,6 +295,13 @@ fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
             crate::render::plural(summary.errors, "error", "errors")
         );
     }
+}
+
+/// Prints a completion script or man page that clap generated.
+fn print_generated(out: &[u8]) -> Result<Outcome, EnvError> {
+    let text = String::from_utf8_lossy(out);
+    write_out(&mut std::io::stdout().lock(), &text, false)?;
+    Ok(Outcome::Clean)
 }
 
 /// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate

@@ -235,12 +235,7 @@ fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
             .join(format!("{}.md", t.as_str()));
         if path.is_file() {
             // A template is read into a new item: only from inside the project.
-            let project = workspace.config.project_root.canonicalize().ok();
-            let inside = match (path.canonicalize(), project) {
-                (Ok(real), Some(project)) => real.starts_with(project),
-                _ => false,
-            };
-            if !inside {
+            if !workspace.config.resolves_inside(&path) {
                 return Err(EnvError::Other(format!(
                     "refusing to read the template {}: it resolves outside the project",
                     path.display()

@@ -691,6 +691,15 @@ impl Config {
         }
     }
 
+    /// Whether `path`, with every link resolved, lies inside the project (false when it does not
+    /// exist): what popm reads from configured places must be the project's own files.
+    pub fn resolves_inside(&self, path: &Path) -> bool {
+        match (path.canonicalize(), self.project_root.canonicalize()) {
+            (Ok(real), Ok(project)) => real.starts_with(project),
+            _ => false,
+        }
+    }
+
     /// Whether a file, given by its path relative to the project root, is left out of the backlog.
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.exclude_set.is_match(relative)

@@ -375,7 +375,7 @@ impl Git {
 
     /// The blob id git would give these bytes (to compare work-tree files with a commit cheaply).
     pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
-        gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes).ok()
+        blob_id(&self.repo, bytes)
     }
 }
 
@@ -619,6 +619,10 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Order
     key(a, a_tree).cmp(key(b, b_tree))
 }
 
+fn blob_id(repo: &gix::Repository, bytes: &[u8]) -> Option<ObjectId> {
+    gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes).ok()
+}
+
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {
     repo.find_blob(id)
         .map(|mut b| b.take_data())
@@ -643,6 +647,6 @@ impl LocalReader {
 
     /// The blob id git would give these bytes.
     pub fn hash(&self, bytes: &[u8]) -> Option<ObjectId> {
-        gix::objs::compute_hash(self.0.object_hash(), gix::objs::Kind::Blob, bytes).ok()
+        blob_id(&self.0, bytes)
     }
 }

@@ -161,3 +161,30 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
     };
     out.item = Some(item);
 }
+
+/// Every item file of the fixtures, and of the shared corpus of other projects' files when it is
+/// beside the repository, split into frontmatter and body: the inputs the fast readers' tests
+/// hold to the reference readings.
+#[cfg(test)]
+pub(crate) fn each_fixture_split(mut f: impl FnMut(frontmatter::Split<'_>)) {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = manifest.join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipped: ../shared/corpus is absent; checking the fixtures only");
+    }
+    for entry in [manifest.join("fixtures"), corpus]
+        .iter()
+        .flat_map(walkdir::WalkDir::new)
+    {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        if let Ok(split) = frontmatter::split(&text) {
+            f(split);
+        }
+    }
+}
