@@ -73,7 +73,7 @@ pub fn format(text: &str) -> Result<String, String> {
     out.push_str(&header);
     for (_, block) in &blocks {
         out.push_str(block);
-        if !block.ends_with('\n') {
+        if !block.ends_with(['\n', '\r']) {
             out.push_str(doc.eol);
         }
     }
@@ -91,22 +91,8 @@ pub fn format(text: &str) -> Result<String, String> {
 
 /// Equal YAML data, ignoring positions and the order of mapping keys.
 fn same_data(a: Option<&crate::parse::yaml::Node>, b: Option<&crate::parse::yaml::Node>) -> bool {
-    use crate::parse::yaml::Node;
-    fn eq(a: &Node, b: &Node) -> bool {
-        match (&a.value, &b.value) {
-            (Value::Seq(x), Value::Seq(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
-            }
-            (Value::Map(x), Value::Map(y)) => {
-                x.len() == y.len()
-                    && x.iter()
-                        .all(|(k, v)| y.iter().any(|(k2, v2)| k.value == k2.value && eq(v, v2)))
-            }
-            (x, y) => x == y,
-        }
-    }
     match (a, b) {
-        (Some(a), Some(b)) => eq(a, b),
+        (Some(a), Some(b)) => super::frontmatter::same_value(&a.value, &b.value),
         (None, None) => true,
         _ => false,
     }
@@ -149,7 +135,7 @@ fn flow_list(
 }
 
 fn with_final_newline(text: &str, eol: &str) -> String {
-    if text.is_empty() || text.ends_with('\n') {
+    if text.is_empty() || text.ends_with(['\n', '\r']) {
         text.to_string()
     } else {
         format!("{text}{eol}")
