@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use super::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::frontmatter::{self, Edit};
-use crate::edit::{scalar, write};
+use crate::edit::journal::{self, Write};
+use crate::edit::scalar;
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
@@ -142,7 +143,7 @@ pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
     };
     let checked = writable(workspace)?;
     let item = find(&checked.backlog, &args.id)?;
-    apply(workspace, &checked, item, &edits, false)
+    apply(workspace, &checked, item, &edits, false, "set")
 }
 
 pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvError> {
@@ -197,7 +198,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         path: vec!["status".into()],
         yaml: scalar::string(name),
     };
-    apply(workspace, &checked, item, &[edit], args.force)
+    apply(workspace, &checked, item, &[edit], args.force, "move")
 }
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
@@ -301,8 +302,13 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         );
         return refuse("renumbering would add the errors above");
     }
-    for (shown, path, original, new) in &writes {
-        write::replace(path, original, new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+    // Every file or none, even if popm is killed half-way (edit::journal).
+    let files: Vec<Write> = writes
+        .iter()
+        .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
+        .collect();
+    journal::commit(workspace, "renumber", &files).map_err(|e| EnvError::Other(e.to_string()))?;
+    for (shown, ..) in &writes {
         say!("updated {shown}");
     }
     for path in review {
@@ -379,6 +385,7 @@ fn apply(
     item: &Item,
     edits: &[Edit],
     force: bool,
+    command: &str,
 ) -> Result<Outcome, EnvError> {
     let (path, original, text) = read(workspace, item)?;
     let new = match frontmatter::apply(&text, edits) {
@@ -393,7 +400,8 @@ fn apply(
         );
         return refuse("the edit would add the errors above");
     }
-    write::replace(&path, &original, &new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, command, &[Write::replace(path, original, new)])
+        .map_err(|e| EnvError::Other(e.to_string()))?;
     say!("updated {}", item.path);
     Ok(Outcome::Clean)
 }
