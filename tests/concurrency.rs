@@ -217,7 +217,7 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
     // 12 files change: F-1 itself, and the parent of the 11 stories.
     let changed = before.iter().zip(&after).filter(|(b, a)| b != a).count();
     assert_eq!(changed, 12);
-    let undone = "note: undid an interrupted `popm renumber`: none of its 12 file(s) had been written; its temporary files are removed\n";
+    let undone = "note: undid an interrupted `popm renumber F-1 F-100`: none of its 12 file(s) had been written; its temporary files are removed\n";
     for (at, next, expected, note) in [
         // Killed while preparing: nothing was decided, the next run removes what was prepared.
         ("prepare:5", &["check"][..], &before, undone.to_string()),
@@ -227,13 +227,13 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
             "commit",
             &["check"][..],
             &after,
-            "note: finished an interrupted `popm renumber`: 12 of its 12 file(s) written now, the others before it stopped\n".to_string(),
+            "note: finished an interrupted `popm renumber F-1 F-100`: 12 of its 12 file(s) written now, the others before it stopped\n".to_string(),
         ),
         (
             "rename:5",
             &["fmt", "--check"][..],
             &after,
-            "note: finished an interrupted `popm renumber`: 7 of its 12 file(s) written now, the others before it stopped\n".to_string(),
+            "note: finished an interrupted `popm renumber F-1 F-100`: 7 of its 12 file(s) written now, the others before it stopped\n".to_string(),
         ),
     ] {
         let dir = backlog_of(10);
@@ -250,16 +250,24 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
 
 #[test]
 fn an_import_killed_half_way_imports_nothing_twice() {
-    let csv = "Issue key,Summary,Issue Type\nS-20,One,Story\nS-21,Two,Story\nS-22,Three,Story\n";
-    for (at, first_rerun_code) in [("prepare:2", 0), ("rename:2", 1)] {
+    // Rows without ids: a second import of them would create a second item for each.
+    let csv = "Summary,Issue Type\nOne,Story\nTwo,Story\nThree,Story\n";
+    let finished = "note: finished an interrupted `popm import csv in.csv`: 1 of its 3 file(s) written now, the others before it stopped\n\
+                    popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice\n";
+    let undone = "note: undid an interrupted `popm import csv in.csv`: none of its 3 file(s) had been written; its temporary files are removed\n";
+    for (at, rerun_code, rerun_stderr) in [("prepare:2", 0, undone), ("rename:2", 1, finished)] {
         let dir = init();
         let d = dir.path();
         common::write(d, "in.csv", csv);
         crash(d, at, &["import", "csv", "in.csv"]);
-        // Run again: after an undone import all three rows come in; after a finished one all
-        // three are there already and are skipped, never written twice.
+        // The same import again: an undone one now imports the three rows; a finished one is
+        // complete, and running it again is not taken as asking for three more.
         let r = run(d, &["import", "csv", "in.csv"]);
-        assert_eq!(r.code, first_rerun_code, "{at}: {}", r.stderr);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (rerun_code, rerun_stderr),
+            "{at}"
+        );
         let names: Vec<String> = snapshot(d).into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             names,
@@ -269,9 +277,9 @@ fn an_import_killed_half_way_imports_nothing_twice() {
                 "F-2.md",
                 "PI-2027.1.md",
                 "S-1.md",
-                "s-20-one.md",
-                "s-21-two.md",
-                "s-22-three.md"
+                "s-2-one.md",
+                "s-3-two.md",
+                "s-4-three.md"
             ],
             "{at}"
         );
@@ -288,7 +296,7 @@ fn an_interrupted_write_is_completed_by_a_writing_command_first() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "note: finished an interrupted `popm renumber`: 4 of its 5 file(s) written now, the others before it stopped\n"
+        "note: finished an interrupted `popm renumber F-1 F-100`: 4 of its 5 file(s) written now, the others before it stopped\n"
     );
     assert_eq!(run(d, &["check", "--format", "concise"]).stdout, "");
     let temps = std::fs::read_dir(d.join("backlog"))

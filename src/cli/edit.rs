@@ -143,7 +143,7 @@ pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
     };
     let checked = writable(workspace)?;
     let item = find(&checked.backlog, &args.id)?;
-    apply(workspace, &checked, item, &edits, false, "set")
+    apply(workspace, &checked, item, &edits, false)
 }
 
 pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvError> {
@@ -198,7 +198,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         path: vec!["status".into()],
         yaml: scalar::string(name),
     };
-    apply(workspace, &checked, item, &[edit], args.force, "move")
+    apply(workspace, &checked, item, &[edit], args.force)
 }
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
@@ -307,7 +307,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .iter()
         .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
         .collect();
-    journal::commit(workspace, "renumber", &files).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &files).map_err(|e| EnvError::Other(e.to_string()))?;
     for (shown, ..) in &writes {
         say!("updated {shown}");
     }
@@ -385,7 +385,6 @@ fn apply(
     item: &Item,
     edits: &[Edit],
     force: bool,
-    command: &str,
 ) -> Result<Outcome, EnvError> {
     let (path, original, text) = read(workspace, item)?;
     let new = match frontmatter::apply(&text, edits) {
@@ -400,7 +399,7 @@ fn apply(
         );
         return refuse("the edit would add the errors above");
     }
-    journal::commit(workspace, command, &[Write::replace(path, original, new)])
+    journal::commit(workspace, &[Write::replace(path, original, new)])
         .map_err(|e| EnvError::Other(e.to_string()))?;
     say!("updated {}", item.path);
     Ok(Outcome::Clean)

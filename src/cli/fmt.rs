@@ -60,7 +60,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         writes.push(write);
     }
     // Every file or none, even if popm is killed half-way (edit::journal).
-    journal::commit(workspace, "fmt", &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
     for path in &changed {
         if args.check {
             say!("{path}");

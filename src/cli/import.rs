@@ -107,8 +107,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let shown = |p: &std::path::Path| workspace.display(p);
     let writes = import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
     // Every file or none, even if popm is killed half-way (edit::journal).
-    crate::edit::journal::commit(workspace, "import", &writes)
-        .map_err(|e| EnvError::Other(e.to_string()))?;
+    crate::edit::journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
 
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     for item in &items {

@@ -245,7 +245,15 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         _ => None,
     };
     // A command killed half-way through its writes is finished or undone before anything is read.
-    crate::edit::journal::settle(&workspace, lock.is_some())?;
+    let completed = crate::edit::journal::settle(&workspace, lock.is_some())?;
+    if completed.is_some_and(|c| c == crate::edit::journal::invocation()) {
+        // The same command run again after the kill: it is done now, and doing it twice (an import
+        // of rows without ids, say) would not be what was meant.
+        tell!(
+            "popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice"
+        );
+        return Ok(Outcome::Findings);
+    }
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),

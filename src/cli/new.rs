@@ -233,7 +233,7 @@ pub fn run(
         tell!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
-    journal::commit(workspace, "new", &[Write::create(path.clone(), text)])
+    journal::commit(workspace, &[Write::create(path.clone(), text)])
         .map_err(|e| EnvError::Other(e.to_string()))?;
     say!("{shown}");
     if !args.edit {

@@ -94,8 +94,23 @@ pub fn path(workspace: &Workspace) -> PathBuf {
 }
 
 /// Writes every file or none (see the module documentation). The caller holds the backlog lock.
-pub fn commit(workspace: &Workspace, command: &str, writes: &[Write]) -> Result<(), WriteError> {
-    commit_at(&path(workspace), &workspace.display_root, command, writes)
+pub fn commit(workspace: &Workspace, writes: &[Write]) -> Result<(), WriteError> {
+    commit_at(
+        &path(workspace),
+        &workspace.display_root,
+        &invocation(),
+        writes,
+    )
+}
+
+/// This run's command line after `popm`, as the journal records it: the next run names it, and
+/// tells a retry of the same command from another one.
+pub fn invocation() -> String {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// [`commit`] with the journal's path and the root that paths in it are relative to.
@@ -222,10 +237,11 @@ pub fn commit_at(
 /// Finishes what an interrupted command left (see the module documentation). Writing commands call
 /// it holding the lock (`locked`), and a journal they cannot settle stops them; reading commands
 /// call it without, take the lock only if it is free, and go on whatever happens, with a warning.
-pub fn settle(workspace: &Workspace, locked: bool) -> Result<(), EnvError> {
+/// Returns the command line of a command it completed (rolled forward), for a writing command.
+pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, EnvError> {
     let journal = path(workspace);
     if std::fs::symlink_metadata(&journal).is_err() {
-        return Ok(());
+        return Ok(None);
     }
     if locked {
         return settle_at(&journal, &workspace.display_root).map_err(EnvError::Other);
@@ -241,15 +257,15 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<(), EnvError> {
             "note: another popm is writing this backlog right now; what follows may show its change half made",
         ),
     }
-    Ok(())
+    Ok(None)
 }
 
 /// [`settle`] with the journal's path and the root its paths are relative to.
-pub fn settle_at(journal: &Path, root: &Path) -> Result<(), String> {
+pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> {
     let shown = journal.display();
     let meta = match std::fs::symlink_metadata(journal) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read {shown}: {e}")),
     };
     if !meta.is_file() {
@@ -292,6 +308,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<(), String> {
             say(&format!(
                 "note: undid an interrupted `popm {command}`: none of its {total} file(s) had been written; its temporary files are removed"
             ));
+            Ok(None)
         }
         State::Committed => {
             let mut now = 0;
@@ -344,9 +361,9 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<(), String> {
             say(&format!(
                 "note: finished an interrupted `popm {command}`: {now} of its {total} file(s) written now, the others before it stopped"
             ));
+            Ok(Some(record.command))
         }
     }
-    Ok(())
 }
 
 const ABSENT: &str = "absent";
@@ -569,7 +586,7 @@ mod tests {
     fn preparing_is_rolled_back_and_committed_rolled_forward() {
         let (_dir, root, journal) = setup();
         let (a, b) = interrupted(&root, &journal, State::Preparing);
-        settle_at(&journal, &root).unwrap();
+        assert_eq!(settle_at(&journal, &root), Ok(None));
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
         assert_eq!(files(&root.join("backlog")), ["A.md", "B.md"]);
         assert!(!journal.exists());
@@ -577,14 +594,14 @@ mod tests {
         let (a, b2) = interrupted(&root, &journal, State::Committed);
         // The first rename happened before the crash.
         std::fs::rename(root.join("backlog/.A.md.popm-7.tmp"), &a).unwrap();
-        settle_at(&journal, &root).unwrap();
+        assert_eq!(settle_at(&journal, &root), Ok(Some("renumber".into())));
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b2).unwrap(), "new b");
         assert_eq!(b, b2);
         assert_eq!(files(&root.join("backlog")), ["A.md", "B.md"]);
         assert!(!journal.exists());
         // Settling twice is settling once.
-        settle_at(&journal, &root).unwrap();
+        assert_eq!(settle_at(&journal, &root), Ok(None));
     }
 
     #[test]
