@@ -134,12 +134,19 @@ fn flow_list(
     Some(format!("[{}]", parts.join(", ")))
 }
 
-fn with_final_newline(text: &str, eol: &str) -> String {
+/// The text ending with a line break: the one its last line break uses (the body's own), or the
+/// frontmatter's when the file has a single line.
+fn with_final_newline(text: &str, frontmatter_eol: &str) -> String {
     if text.is_empty() || text.ends_with(['\n', '\r']) {
-        text.to_string()
-    } else {
-        format!("{text}{eol}")
+        return text.to_string();
     }
+    let eol = match text.rfind(['\n', '\r']) {
+        Some(i) if text[..i].ends_with('\r') && text[i..].starts_with('\n') => "\r\n",
+        Some(i) if text[i..].starts_with('\n') => "\n",
+        Some(_) => "\r",
+        None => frontmatter_eol,
+    };
+    format!("{text}{eol}")
 }
 
 #[cfg(test)]
@@ -155,6 +162,18 @@ mod tests {
             "---\n# the id\nid: F-1 # inline\ntype: feature\ntitle: T\nlabels: [a, b]\nwsjf:\n  job_size: 3\nfoo: kept\n---\nBody\n"
         );
         assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn the_final_line_break_is_the_bodys() {
+        assert_eq!(
+            format("---\nid: S-1\n---\r\nbody\r\nlast").unwrap(),
+            "---\nid: S-1\n---\r\nbody\r\nlast\r\n"
+        );
+        assert_eq!(
+            format("---\r\nid: S-1\r\n---\nx\nlast").unwrap(),
+            "---\r\nid: S-1\r\n---\nx\nlast\n"
+        );
     }
 
     #[test]
