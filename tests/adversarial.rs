@@ -1,7 +1,8 @@
 //! The adversarial corpus: one hostile or odd item file per case in tests/adversarial/, and the one
 //! finding each must give (or none, when the file is fine). Large and deep cases are generated here
 //! rather than committed. Every case: no panic, no hang, one clear diagnostic with its path, and
-//! every other file still checked.
+//! every other file still checked. Every case that is an item is also edited (`set`, `fmt`): the
+//! edit lands where `check` reads, or is refused; it never panics, never touches the body.
 //!
 //! tests/robustness.rs covers the neighbours: Latin-1, an alias bomb at the node budget, tabs, an
 //! empty file, a lone fence, CRLF snippets, classic Mac files, the size limit, huge numbers.
@@ -51,6 +52,10 @@ const CASES: &[(&str, &str)] = &[
         "duplicate-keys",
         "5:1: error[frontmatter-syntax]: duplicate key `title`: each key may appear once",
     ),
+    ("edit-comment-under-key", ""),
+    ("edit-crlf-body", ""),
+    ("edit-flow-apostrophe", ""),
+    ("edit-lone-cr-keys", ""),
     (
         "id-bool",
         "2:5: error[field-type]: `id` must be a string, found a boolean",
@@ -245,4 +250,99 @@ fn every_case_gets_its_one_diagnostic_and_the_rest_is_still_checked() {
         let out = run(d, &["check", "--format", format]);
         assert_eq!(out.code, 1, "{format}: {}", out.stderr);
     }
+}
+
+/// The body of an item file: what follows the closing fence's line, lines ending at LF, CRLF or a
+/// lone CR (as the checker reads them).
+fn body(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut line = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = i;
+        let next = match bytes[i] {
+            b'\n' => i + 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let fence = text[start..end].trim_end();
+        if line > 0 && (fence == "---" || fence == "...") {
+            return &text[next..];
+        }
+        line += 1;
+        start = next;
+        i = next;
+    }
+    ""
+}
+
+#[test]
+fn every_case_that_is_an_item_survives_edits() {
+    let corpus = common::root().join("tests/adversarial");
+    let mut edited = Vec::new();
+    for (case, _) in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let file = format!("backlog/{case}.md");
+        std::fs::create_dir_all(d.join("backlog")).unwrap();
+        std::fs::copy(corpus.join(format!("{case}.md")), d.join(&file)).unwrap();
+        let list = run(d, &["list", "--format", "json"]);
+        let items: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+        let Some(id) = items[0]["id"].as_str().map(str::to_string) else {
+            continue;
+        };
+        edited.push(*case);
+        let original = std::fs::read(d.join(&file)).unwrap();
+        for change in [
+            "labels+=added",
+            "owner=someone",
+            "status=funnel",
+            "labels-=x",
+        ] {
+            let before = std::fs::read(d.join(&file)).unwrap();
+            let r = run(d, &["set", &id, change]);
+            assert!(
+                r.code == 0 || (r.code == 1 && r.stderr.starts_with("popm: nothing changed")),
+                "{case} {change}: {} {}",
+                r.code,
+                r.stderr
+            );
+            let after = std::fs::read(d.join(&file)).unwrap();
+            if r.code == 1 {
+                assert_eq!(after, before, "{case} {change}");
+                continue;
+            }
+            let (before, after) = (
+                String::from_utf8_lossy(&before),
+                String::from_utf8_lossy(&after),
+            );
+            assert_eq!(body(&after), body(&before), "{case} {change}");
+        }
+        let show = run(d, &["show", &id, "--format", "json"]);
+        let item: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+        if item["owner"] == "someone" {
+            let labels = item["labels"].as_array().unwrap();
+            assert_eq!(labels.last().unwrap(), "added", "{case}");
+        }
+        let r = run(d, &["fmt"]);
+        assert!(
+            r.code == 0 && !r.stderr.contains("changed on disk"),
+            "{case}: {}",
+            r.stderr
+        );
+        assert_eq!(run(d, &["fmt", "--check"]).code, 0, "{case}");
+        let text = std::fs::read(d.join(&file)).unwrap();
+        assert_eq!(
+            body(&String::from_utf8_lossy(&text)),
+            body(&String::from_utf8_lossy(&original)),
+            "{case}"
+        );
+    }
+    // Every case whose file is an item with an id: the others have no item to edit.
+    assert_eq!(edited.len(), 18, "{edited:?}");
 }

@@ -377,7 +377,143 @@ mod properties {
         text
     }
 
+    /// Pieces of frontmatter that have tripped line-based editors: comments, quotes, apostrophes,
+    /// flow and block collections, `|` text, multi-line strings, anchors and aliases.
+    const PIECES: &[&str] = &[
+        "k0: a",
+        "k1: 'it''s' # c'",
+        "k2: [don't, x] # y' ]",
+        "k3:",
+        "  # note",
+        "- a",
+        "  - b # c",
+        "k4: |",
+        "  # text",
+        "k5: \"long",
+        "  # b\"",
+        "k0: &x {a: 1}",
+        "k1: *x",
+        "k2: &y []",
+        "k3: *y",
+        "  sub: 1",
+        "k4: {a: 'b, c', d: [e]}",
+        "# top",
+        "",
+        "k5: a   # c",
+        "k6: [a,",
+        "  b]",
+    ];
+
+    fn messy() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((0..PIECES.len(), 0..3usize), 0..10),
+            0..3usize,
+        )
+            .prop_map(|(lines, fence)| {
+                let eol = ["\n", "\r\n", "\r"];
+                let mut text = format!("---{}", eol[fence]);
+                for (piece, e) in lines {
+                    text.push_str(PIECES[piece]);
+                    text.push_str(eol[e]);
+                }
+                text.push_str("---\nbody\r\n");
+                text
+            })
+    }
+
+    /// The frontmatter's keys and values as `check` reads them (a lone CR ends a line), sorted,
+    /// positions left out.
+    fn data(text: &str) -> Option<Vec<(String, String)>> {
+        use popm::parse::yaml::{self, Node, Value};
+        fn plain(node: &Node) -> String {
+            match &node.value {
+                Value::Seq(items) => format!(
+                    "[{}]",
+                    items.iter().map(plain).collect::<Vec<_>>().join(",")
+                ),
+                Value::Map(entries) => format!(
+                    "{{{}}}",
+                    entries
+                        .iter()
+                        .map(|(k, v)| format!("{}:{}", plain(k), plain(v)))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                Value::Str(s) => format!("{s:?}"),
+                other => format!("{other:?}"),
+            }
+        }
+        let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+        let split = popm::parse::frontmatter::split(&lf).ok()?;
+        let root = yaml::parse(split.yaml).ok()?;
+        let Value::Map(entries) = root.value else {
+            return None;
+        };
+        let mut out: Vec<(String, String)> = entries
+            .iter()
+            .map(|(k, v)| (k.as_str().unwrap_or("?").to_string(), plain(v)))
+            .collect();
+        out.sort();
+        Some(out)
+    }
+
+    fn any_edit() -> impl Strategy<Value = Edit> {
+        let key = (0..7usize).prop_map(|k| format!("k{k}"));
+        prop_oneof![
+            (key.clone(), "[a-z]{1,3}").prop_map(|(k, v)| Edit::Set {
+                path: vec![k],
+                yaml: v
+            }),
+            (key.clone(), "[a-z]{1,3}").prop_map(|(k, v)| Edit::Set {
+                path: vec![k, "sub".into()],
+                yaml: v
+            }),
+            key.clone().prop_map(|k| Edit::Remove { path: vec![k] }),
+            (key.clone(), "[a-z]{1,3}").prop_map(|(k, v)| Edit::Append { key: k, yaml: v }),
+            (
+                key.clone(),
+                prop::sample::select(vec!["a", "x", "don't", "b"])
+            )
+                .prop_map(|(k, v)| Edit::RemoveElement {
+                    key: k,
+                    value: v.into()
+                }),
+            (key, prop::sample::select(vec!["a", "x", "don't"])).prop_map(|(k, v)| {
+                Edit::ReplaceElement {
+                    key: k,
+                    old: v.into(),
+                    yaml: "n".into(),
+                }
+            }),
+        ]
+    }
+
     proptest! {
+        /// On any of these documents an edit is made or refused, never a panic; a made edit leaves
+        /// the body as it was (`apply` also reads its result back and compares the data).
+        #[test]
+        fn edits_on_messy_frontmatter_are_made_or_refused(doc in messy(), edit in any_edit()) {
+            if let Ok(edited) = apply(&doc, std::slice::from_ref(&edit)) {
+                prop_assert!(edited.ends_with("---\nbody\r\n"), "{:?}", edited);
+                let _ = format(&edited);
+            }
+            let _ = format(&doc);
+        }
+
+        /// What `check` reads after a `set` is the new value, and every other key as it was.
+        #[test]
+        fn set_on_messy_frontmatter_does_what_it_says(doc in messy(), key in 0..7usize) {
+            let key = format!("k{key}");
+            let set = Edit::Set { path: vec![key.clone()], yaml: "zz".into() };
+            if let (Ok(edited), Some(mut before)) = (apply(&doc, &[set]), data(&doc)) {
+                let after = data(&edited);
+                before.retain(|(k, _)| *k != key);
+                before.push((key, "\"zz\"".into()));
+                before.sort();
+                prop_assert_eq!(Some(before), after, "{:?} -> {:?}", doc, edited);
+            }
+        }
+
         #[test]
         fn set_changes_only_that_key((entries, crlf, header) in document(), pick in any::<prop::sample::Index>(), new in "[a-z]{1,5}") {
             let target = pick.index(entries.len());
@@ -541,5 +677,150 @@ mod review {
             "{}",
             check.stdout
         );
+    }
+}
+
+/// Issue 12: the editor sees the lines the checker sees, keeps every comment it was not asked to
+/// change, reads flow lists as YAML does, and fills templates once.
+mod edits_match_the_checker {
+    use super::common::{run, temp_copy, write};
+    use super::read;
+
+    const S2: &str = "backlog/stories/S-2-set-new-password.md";
+
+    /// The demo with S-2 replaced by `text`.
+    fn demo_with_s2(text: &str) -> tempfile::TempDir {
+        let demo = temp_copy("demo");
+        write(demo.path(), S2, text);
+        demo
+    }
+
+    #[test]
+    fn lone_cr_line_breaks_are_lines_to_the_editor_too() {
+        // The checker reads a lone CR as a line break; `set` used to count it as part of a line,
+        // writing into the body or panicking.
+        let text = "---\nid: S-2\rtype: story\rtitle: T\rstatus: backlog\n---\nbody\n";
+        let demo = demo_with_s2(text);
+        let d = demo.path();
+        let r = run(d, &["set", "S-2", "status=ready"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        assert_eq!(read(d, S2), text.replace("backlog", "ready"));
+
+        let text = "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: backlog\n---\nb\n";
+        write(d, S2, text);
+        let r = run(d, &["set", "S-2", "status=ready", "owner=ann"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        // A new key takes the frontmatter's own line break: here a lone CR, three lines to two.
+        assert_eq!(
+            read(d, S2),
+            "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: ready\nowner: ann\r---\nb\n"
+        );
+        let r = run(d, &["fmt"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+        assert_eq!(r.stdout, format!("formatted {S2}\n"));
+        assert_eq!(
+            read(d, S2),
+            "---\nid: S-2\rtype: story\rtitle: T\rstatus: ready\nowner: ann\rteam: identity\r---\nb\n"
+        );
+        assert_eq!(run(d, &["fmt", "--check"]).code, 0);
+    }
+
+    #[test]
+    fn an_indented_comment_under_an_edited_key_is_kept() {
+        let original = read(temp_copy("demo").path(), S2)
+            .replace("id: S-2\n", "id: S-2   # c\n  # id note\n")
+            .replace("status: ready\n", "status: ready   # c\n  # status note\n");
+        let demo = demo_with_s2(&original);
+        let d = demo.path();
+        for (args, from, to) in [
+            (
+                &["set", "S-2", "status=in-progress"][..],
+                "status: ready   #",
+                "status: in-progress   #",
+            ),
+            (
+                &["move", "S-2", "in-progress"][..],
+                "status: ready   #",
+                "status: in-progress   #",
+            ),
+            (
+                &["renumber", "S-2", "S-99"][..],
+                "id: S-2   #",
+                "id: S-99   #",
+            ),
+            (&["set", "S-2", "status="][..], "status: ready   # c\n", ""),
+        ] {
+            write(d, S2, &original);
+            let r = run(d, args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            assert_eq!(read(d, S2), original.replace(from, to), "{args:?}");
+            // Put back what renumber changed elsewhere.
+            if args[0] == "renumber" {
+                assert_eq!(run(d, &["renumber", "S-99", "S-2"]).code, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn flow_lists_with_apostrophes_are_read_as_yaml_reads_them() {
+        let original = read(temp_copy("demo").path(), S2).replace(
+            "depends_on: [S-1]\n",
+            "depends_on: [S-1]\nlabels: [don't, x] # y' ]\n",
+        );
+        let demo = demo_with_s2(&original);
+        let d = demo.path();
+        for (change, line) in [
+            ("labels+=new", "labels: [don't, x, new] # y' ]\n"),
+            ("labels-=x", "labels: [don't] # y' ]\n"),
+            ("labels+=it's", "labels: [don't, x, it's] # y' ]\n"),
+            ("labels-=don't", "labels: [x] # y' ]\n"),
+        ] {
+            write(d, S2, &original);
+            let r = run(d, &["set", "S-2", change]);
+            assert_eq!(r.code, 0, "{change}: {}", r.stderr);
+            assert_eq!(
+                read(d, S2),
+                original.replace("labels: [don't, x] # y' ]\n", line),
+                "{change}"
+            );
+        }
+    }
+
+    #[test]
+    fn inserted_keys_take_the_frontmatters_line_breaks_not_the_bodys() {
+        let original = format!("{}A CRLF line.\r\n", read(temp_copy("demo").path(), S2));
+        let demo = demo_with_s2(&original);
+        let d = demo.path();
+        assert_eq!(run(d, &["set", "S-2", "owner=ann"]).code, 0);
+        assert_eq!(
+            read(d, S2),
+            original.replace("team: identity\n", "owner: ann\nteam: identity\n")
+        );
+    }
+
+    #[test]
+    fn new_fills_template_placeholders_once() {
+        let demo = temp_copy("demo");
+        let d = demo.path();
+        let title = "Render {{status}} badge {{id}} {{start}} {{title}}";
+        let r = run(
+            d,
+            &[
+                "new", "story", title, "--parent", "F-1", "--team", "identity",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let path = r.stdout.trim();
+        assert_eq!(path, "backlog/S-17-render-status-badge-id-start-title.md");
+        let text = read(d, path);
+        assert!(
+            text.starts_with(&format!(
+                "---\nid: S-17\ntype: story\ntitle: \"{title}\"\nstatus: backlog\nparent: F-1\nteam: identity\n---\n"
+            )),
+            "{text}"
+        );
+        let show = run(d, &["show", "S-17", "--format", "json"]);
+        let item: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+        assert_eq!(item["title"], title);
     }
 }

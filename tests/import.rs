@@ -258,3 +258,21 @@ fn csv_export_imports_with_a_mapping() {
     assert_eq!(again.code, 1);
     assert!(again.stderr.contains("skipped: "), "{}", again.stderr);
 }
+
+#[test]
+fn a_backlog_md_task_with_lone_cr_line_breaks_is_read_as_check_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(run(d, &["init"]).code, 0);
+    write(
+        d,
+        "old/tasks/task-1.md",
+        "---\nid: task-1\rtitle: Lone CR task\rstatus: To Do\rassignee: @ann\rlabels: [a]\n---\nBody\n",
+    );
+    let r = run(d, &["import", "backlog-md", "old"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_to_string(d.join("backlog/task-1-lone-cr-task.md")).unwrap(),
+        "---\nid: task-1\ntype: story\ntitle: Lone CR task\nstatus: backlog\nowner: \"@ann\"\nlabels: [a]\n---\nBody\n"
+    );
+}

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use super::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::frontmatter::{self, Edit};
-use crate::edit::{scalar, write};
+use crate::edit::journal::{self, Write};
+use crate::edit::scalar;
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
@@ -301,8 +302,13 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         );
         return refuse("renumbering would add the errors above");
     }
-    for (shown, path, original, new) in &writes {
-        write::replace(path, original, new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+    // Every file or none, even if popm is killed half-way (edit::journal).
+    let files: Vec<Write> = writes
+        .iter()
+        .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
+        .collect();
+    journal::commit(workspace, &files).map_err(|e| EnvError::Other(e.to_string()))?;
+    for (shown, ..) in &writes {
         say!("updated {shown}");
     }
     for path in review {
@@ -393,7 +399,8 @@ fn apply(
         );
         return refuse("the edit would add the errors above");
     }
-    write::replace(&path, &original, &new, false).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &[Write::replace(path, original, new)])
+        .map_err(|e| EnvError::Other(e.to_string()))?;
     say!("updated {}", item.path);
     Ok(Outcome::Clean)
 }

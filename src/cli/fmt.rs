@@ -1,7 +1,8 @@
 //! `popm fmt [--check]`.
 
 use super::Outcome;
-use crate::edit::{format, write};
+use crate::edit::format;
+use crate::edit::journal::{self, Write};
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -13,7 +14,8 @@ pub struct Args {
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let checked = workspace.check()?;
-    let mut changed = 0;
+    let mut changed = Vec::new();
+    let mut writes = Vec::new();
     let mut skipped = 0;
     for item in &checked.backlog.items {
         let Some(text) = checked.backlog.source(&item.path) else {
@@ -30,22 +32,68 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         if formatted == text {
             continue;
         }
-        changed += 1;
+        changed.push(item.path.as_str());
         if args.check {
-            say!("{}", item.path);
             continue;
         }
         let path = workspace.display_root.join(&item.path);
-        write::replace(&path, text.as_bytes(), &formatted, false)
-            .map_err(|e| EnvError::Other(e.to_string()))?;
-        say!("formatted {}", item.path);
+        let write = match original(&path, text) {
+            // What the checker read is the file (the usual case).
+            Original::Same => Write::replace(path, text.as_bytes().to_vec(), formatted),
+            // The checker read lone CRs as LF; format the file itself, so its line breaks stay.
+            Original::LoneCr(raw) => match format::format(&raw) {
+                Ok(f) => Write::replace(path, raw.into_bytes(), f),
+                Err(reason) => {
+                    tell!("warning: {}: not formatted: {reason}", item.path);
+                    changed.pop();
+                    skipped += 1;
+                    continue;
+                }
+            },
+            Original::Changed => {
+                return Err(EnvError::Other(format!(
+                    "{} changed on disk since popm read it; nothing was written (run the command again)",
+                    item.path
+                )));
+            }
+        };
+        writes.push(write);
+    }
+    // Every file or none, even if popm is killed half-way (edit::journal).
+    journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    for path in &changed {
+        if args.check {
+            say!("{path}");
+        } else {
+            say!("formatted {path}");
+        }
     }
     if skipped > 0 {
         tell!("{skipped} file(s) left as they were (see the warnings above)");
     }
-    Ok(if args.check && changed > 0 {
+    Ok(if args.check && !changed.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+enum Original {
+    Same,
+    LoneCr(String),
+    Changed,
+}
+
+/// How the file on disk relates to the text the checker read (lone CRs read as LF).
+fn original(path: &std::path::Path, read: &str) -> Original {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Original::Changed;
+    };
+    if bytes == read.as_bytes() {
+        return Original::Same;
+    }
+    match String::from_utf8(bytes) {
+        Ok(raw) if crate::parse::lone_cr_to_lf(raw.clone()) == read => Original::LoneCr(raw),
+        _ => Original::Changed,
+    }
 }

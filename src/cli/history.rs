@@ -446,6 +446,7 @@ pub fn diff(
     color: ColorChoice,
 ) -> Result<Outcome, EnvError> {
     let probe = Workspace::open_at(dir, config, Source::WorkTree, true)?;
+    crate::edit::journal::settle(&probe, false)?;
     let git = git_of(&probe)?;
     let (from_label, from_commit) = match &args.rev_a {
         Some(rev) => (rev.clone(), git.commit(rev).map_err(EnvError::Other)?),

@@ -105,7 +105,9 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     });
     let dir = workspace.folder_for_writing(&folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
-    import::write_items(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
+    let writes = import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
+    // Every file or none, even if popm is killed half-way (edit::journal).
+    crate::edit::journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
 
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     for item in &items {

@@ -235,7 +235,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
     // Commands that write hold the backlog lock from their first read to their last write, so two
     // at once run one after the other instead of deciding from the same reading.
-    let _lock = match &cli.command {
+    let lock = match &cli.command {
         Command::New(_)
         | Command::Set(_)
         | Command::Move(_)
@@ -244,6 +244,16 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         | Command::Import(_) => Some(crate::edit::lock::acquire(&workspace)?),
         _ => None,
     };
+    // A command killed half-way through its writes is finished or undone before anything is read.
+    let completed = crate::edit::journal::settle(&workspace, lock.is_some())?;
+    if completed.is_some_and(|c| c == crate::edit::journal::invocation()) {
+        // The same command run again after the kill: it is done now, and doing it twice (an import
+        // of rows without ids, say) would not be what was meant.
+        tell!(
+            "popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice"
+        );
+        return Ok(Outcome::Findings);
+    }
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
@@ -252,7 +262,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Backlog(args) => backlog::run(&workspace, args, cli.color),
         Command::Pi(args) => pi::run(&workspace, args, cli.color),
         Command::Board(args) => board::run(&workspace, args, cli.color),
-        Command::New(args) => new::run(&workspace, args),
+        Command::New(args) => new::run(&workspace, args, lock),
         Command::Set(args) => edit::set(&workspace, args),
         Command::Move(args) => edit::move_item(&workspace, args),
         Command::Renumber(args) => edit::renumber(&workspace, args),

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::Outcome;
 use crate::edit::frontmatter::{self, Edit};
-use crate::edit::{scalar, write};
+use crate::edit::journal::{self, Write};
+use crate::edit::lock::BacklogLock;
+use crate::edit::scalar;
 use crate::model::{EnablerKind, ItemType, natural_cmp};
 use crate::workspace::{EnvError, Workspace};
 
@@ -97,7 +99,12 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
+/// `lock` is the backlog lock, held for the id and the write and released before an editor opens.
+pub fn run(
+    workspace: &Workspace,
+    args: &Args,
+    lock: Option<BacklogLock>,
+) -> Result<Outcome, EnvError> {
     let config = &workspace.config;
     let checked = workspace.check()?;
     let backlog = &checked.backlog;
@@ -152,11 +159,19 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     if title.is_empty() {
         return Err(EnvError::Other("the title is empty".into()));
     }
-    let text = template
-        .replace("{{id}}", &scalar::string(&id))
-        .replace("{{title}}", &scalar::string(title))
-        .replace("{{status}}", status.as_deref().unwrap_or(""))
-        .replace("{{start}}", &jiff::ZonedDateTime::now().date().to_string());
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    let text = fill(
+        &template,
+        &[
+            ("id", scalar::string(&id)),
+            ("title", scalar::string(title)),
+            (
+                "status",
+                status.as_deref().map(scalar::string).unwrap_or_default(),
+            ),
+            ("start", today),
+        ],
+    );
     let mut edits = Vec::new();
     let mut set = |key: &str, yaml: String| {
         edits.push(Edit::Set {
@@ -218,12 +233,65 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         tell!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
-    write::create(&path, &text).map_err(|e| EnvError::Other(e.to_string()))?;
-    say!("{}", workspace.display(&path));
-    if args.edit {
-        open_editor(&path)?;
+    journal::commit(workspace, &[Write::create(path.clone(), text)])
+        .map_err(|e| EnvError::Other(e.to_string()))?;
+    say!("{shown}");
+    if !args.edit {
+        return Ok(Outcome::Clean);
     }
-    Ok(Outcome::Clean)
+    // The id is taken and the file written: other popm commands may run while the editor is open.
+    drop(lock);
+    open_editor(&path)?;
+    // What the editor left is checked like any change (read-only, so no lock).
+    let after = workspace.check()?;
+    let findings: Vec<_> = after
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.path == shown)
+        .collect();
+    if findings.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    eprint!(
+        "{}",
+        crate::render::safe::output(&crate::render::diagnostics::concise(&findings), false)
+    );
+    let errors = findings
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error);
+    Ok(if errors {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Fills `{{name}}` placeholders in one pass over the template: a value is never scanned again, so
+/// a title holding `{{status}}` stays as written. Unknown placeholders are kept.
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let known = after.find("}}").and_then(|close| {
+            let name = &after[..close];
+            let value = values.iter().find(|(n, _)| *n == name)?;
+            Some((value, close))
+        });
+        match known {
+            Some(((_, value), close)) => {
+                out.push_str(value);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
@@ -302,6 +370,22 @@ mod tests {
         assert_eq!(slug("\u{1b}[31mred\ttext"), "31mred-text");
         assert_eq!(slug("///"), "");
         assert_eq!(slug(&"a".repeat(200)).len(), 60);
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let values = [
+            ("id", "S-1".to_string()),
+            ("title", "Render {{status}} badge {{id}}".to_string()),
+            ("status", "backlog".to_string()),
+        ];
+        assert_eq!(
+            fill(
+                "id: {{id}}\ntitle: {{title}}\nstatus: {{status}}\n{{other}} {{",
+                &values
+            ),
+            "id: S-1\ntitle: Render {{status}} badge {{id}}\nstatus: backlog\n{{other}} {{"
+        );
     }
 
     #[test]

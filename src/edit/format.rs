@@ -73,7 +73,7 @@ pub fn format(text: &str) -> Result<String, String> {
     out.push_str(&header);
     for (_, block) in &blocks {
         out.push_str(block);
-        if !block.ends_with('\n') {
+        if !block.ends_with(['\n', '\r']) {
             out.push_str(doc.eol);
         }
     }
@@ -91,22 +91,8 @@ pub fn format(text: &str) -> Result<String, String> {
 
 /// Equal YAML data, ignoring positions and the order of mapping keys.
 fn same_data(a: Option<&crate::parse::yaml::Node>, b: Option<&crate::parse::yaml::Node>) -> bool {
-    use crate::parse::yaml::Node;
-    fn eq(a: &Node, b: &Node) -> bool {
-        match (&a.value, &b.value) {
-            (Value::Seq(x), Value::Seq(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
-            }
-            (Value::Map(x), Value::Map(y)) => {
-                x.len() == y.len()
-                    && x.iter()
-                        .all(|(k, v)| y.iter().any(|(k2, v2)| k.value == k2.value && eq(v, v2)))
-            }
-            (x, y) => x == y,
-        }
-    }
     match (a, b) {
-        (Some(a), Some(b)) => eq(a, b),
+        (Some(a), Some(b)) => super::frontmatter::same_value(&a.value, &b.value),
         (None, None) => true,
         _ => false,
     }
@@ -148,12 +134,19 @@ fn flow_list(
     Some(format!("[{}]", parts.join(", ")))
 }
 
-fn with_final_newline(text: &str, eol: &str) -> String {
-    if text.is_empty() || text.ends_with('\n') {
-        text.to_string()
-    } else {
-        format!("{text}{eol}")
+/// The text ending with a line break: the one its last line break uses (the body's own), or the
+/// frontmatter's when the file has a single line.
+fn with_final_newline(text: &str, frontmatter_eol: &str) -> String {
+    if text.is_empty() || text.ends_with(['\n', '\r']) {
+        return text.to_string();
     }
+    let eol = match text.rfind(['\n', '\r']) {
+        Some(i) if text[..i].ends_with('\r') && text[i..].starts_with('\n') => "\r\n",
+        Some(i) if text[i..].starts_with('\n') => "\n",
+        Some(_) => "\r",
+        None => frontmatter_eol,
+    };
+    format!("{text}{eol}")
 }
 
 #[cfg(test)]
@@ -169,6 +162,18 @@ mod tests {
             "---\n# the id\nid: F-1 # inline\ntype: feature\ntitle: T\nlabels: [a, b]\nwsjf:\n  job_size: 3\nfoo: kept\n---\nBody\n"
         );
         assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn the_final_line_break_is_the_bodys() {
+        assert_eq!(
+            format("---\nid: S-1\n---\r\nbody\r\nlast").unwrap(),
+            "---\nid: S-1\n---\r\nbody\r\nlast\r\n"
+        );
+        assert_eq!(
+            format("---\r\nid: S-1\r\n---\nx\nlast").unwrap(),
+            "---\r\nid: S-1\r\n---\nx\nlast\n"
+        );
     }
 
     #[test]

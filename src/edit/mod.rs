@@ -2,6 +2,7 @@
 
 pub mod format;
 pub mod frontmatter;
+pub mod journal;
 pub mod lock;
 pub mod scalar;
 pub mod write;

@@ -1,115 +1,110 @@
-//! Writing a file without ever losing it: a temporary file in the same folder, flushed to disk, then
-//! renamed over the original. A failure at any step leaves the original untouched.
+//! The file operations under every write: a temporary file in the target's folder, written and
+//! flushed to disk, later renamed over the target (see [`super::journal`], which orders them so
+//! that a command's writes happen all or not at all).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Why a write did not happen.
+/// Why a write did not happen, or did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{0} changed on disk since popm read it; nothing was written (run the command again)")]
     Changed(String),
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}; nothing was written")]
     Io {
         path: String,
         #[source]
         source: std::io::Error,
     },
+    /// The journal was committed, and a rename then failed: the next popm run finishes the rest.
+    #[error(
+        "cannot write {path}: {source}; {done} of {total} files are written, the rest is recorded in {journal} and the next popm command finishes it"
+    )]
+    Unfinished {
+        path: String,
+        source: std::io::Error,
+        done: usize,
+        total: usize,
+        journal: String,
+    },
 }
 
-/// Replaces `path` with `text`, provided the file still holds `expected` (what popm read), keeping
-/// its permissions. `fail_before_rename` simulates a crash at the last step, for tests.
-///
-/// The comparison happens after the new text is on disk, immediately before the rename, so the
-/// window in which another program's write could be lost is the time between one read and one
-/// rename, not the time of a write and an fsync. Other popm processes cannot enter it at all: every
-/// writing command holds the backlog lock ([`super::lock`]) from its first read to its last write.
-pub fn replace(
-    path: &Path,
-    expected: &[u8],
-    text: &str,
-    fail_before_rename: bool,
-) -> Result<(), WriteError> {
-    let shown = path.display().to_string();
-    let io = |source| WriteError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
-    write_new(
-        path,
-        text,
-        Some(permissions),
-        fail_before_rename,
-        Some(expected),
-    )
-}
-
-/// Creates `path` with `text`; fails if it exists.
-pub fn create(path: &Path, text: &str) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)
-}
-
-fn write_new(
-    path: &Path,
-    text: &str,
-    permissions: Option<std::fs::Permissions>,
-    fail_before_rename: bool,
-    expected: Option<&[u8]>,
-) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
+/// The folder of a file, `.` for a bare name.
+pub(crate) fn folder(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// The name of the temporary file popm writes before renaming it over `path`: hidden, in the same
+/// folder, named after the file and this process (`.S-1.md.popm-4242.tmp`).
+pub(crate) fn temp_name(path: &Path) -> String {
     let name = path
         .file_name()
         .map_or_else(|| "item".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.popm-{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<bool> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Some(p) = permissions {
-            std::fs::set_permissions(&tmp, p)?;
-        }
-        if fail_before_rename {
-            return Err(std::io::Error::other("simulated failure before rename"));
-        }
-        if let Some(expected) = expected
-            && std::fs::read(path)? != expected
-        {
-            return Ok(false);
-        }
-        std::fs::rename(&tmp, path).map(|()| true)
-    })();
-    match result {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(WriteError::Changed(path.display().to_string()))
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(io(e))
-        }
+    format!(".{name}.popm-{}.tmp", std::process::id())
+}
+
+/// Whether `temp` is a name [`temp_name`] gives for a file named `name` (by any process).
+pub(crate) fn is_temp_name_of(temp: &str, name: &str) -> bool {
+    temp.strip_prefix('.')
+        .and_then(|t| t.strip_prefix(name))
+        .and_then(|t| t.strip_prefix(".popm-"))
+        .and_then(|t| t.strip_suffix(".tmp"))
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Creates `temp` (never over an existing file or link), writes `text`, flushes it to disk.
+pub(crate) fn prepare(
+    temp: &Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(temp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    if let Some(p) = permissions {
+        std::fs::set_permissions(temp, p)?;
     }
+    Ok(())
+}
+
+/// Flushes a folder's entries (renames, new and removed files) to disk, where the system allows it.
+pub(crate) fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Writes a small file of popm's own (the journal) so that it is either the old one or the new
+/// one: a fresh temporary file beside it, flushed, renamed over it, the folder flushed.
+pub(crate) fn replace_own(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".new");
+    let temp: PathBuf = folder(path).join(name);
+    // A leftover of an earlier crash, or a link someone put there: removed, never written through.
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)?;
+    sync_folder(folder(path))
 }
 
 #[cfg(test)]
@@ -117,46 +112,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failed_write_leaves_the_original() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("F-1.md");
-        std::fs::write(&path, "old\r\n").unwrap();
-        let err = replace(&path, b"old\r\n", "new\r\n", true).unwrap_err();
-        assert!(err.to_string().contains("simulated failure"), "{err}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\r\n");
-        // No temporary file is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        replace(&path, b"old\r\n", "new\r\n", false).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\r\n");
-    }
-
-    #[test]
-    fn a_file_changed_since_read_is_not_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("F-1.md");
-        std::fs::write(&path, "someone else's edit").unwrap();
-        assert!(matches!(
-            replace(&path, b"what popm read", "new", false),
-            Err(WriteError::Changed(_))
-        ));
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "someone else's edit"
+    fn temp_names_are_recognised() {
+        let name = temp_name(Path::new("backlog/S-1.md"));
+        assert!(
+            name.starts_with(".S-1.md.popm-") && name.ends_with(".tmp"),
+            "{name}"
         );
+        assert!(is_temp_name_of(&name, "S-1.md"));
+        assert!(!is_temp_name_of(&name, "S-2.md"));
+        assert!(!is_temp_name_of(".S-1.md.popm-.tmp", "S-1.md"));
+        assert!(!is_temp_name_of(".S-1.md.popm-1/../x.tmp", "S-1.md"));
     }
 
     #[cfg(unix)]
     #[test]
-    fn permissions_are_kept() {
-        use std::os::unix::fs::PermissionsExt;
+    fn own_files_are_not_written_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("F-1.md");
-        std::fs::write(&path, "old").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        replace(&path, b"old", "new", false).unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::write(&outside, "keep").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.path().join("popm.journal.new")).unwrap();
+        replace_own(&dir.path().join("popm.journal"), b"{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
         assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o640
+            std::fs::read_to_string(dir.path().join("popm.journal")).unwrap(),
+            "{}"
         );
     }
 }

@@ -161,7 +161,9 @@ pub fn import(dir: &Path, report: &mut Report) -> Result<Vec<NewItem>, String> {
 
 fn read_task(file: &Path, source: &str, folder: Option<&str>) -> Result<Task, String> {
     let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?;
+    // Lone CRs end lines, as they do for `popm check`.
+    let text =
+        crate::parse::lone_cr_to_lf(String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let split = frontmatter::split(text).map_err(|_| "no frontmatter".to_string())?;
     // Backlog.md writes `assignee: @name` unquoted, which YAML reserves; quote such values and retry.

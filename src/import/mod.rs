@@ -6,7 +6,8 @@ pub mod csv;
 
 use std::path::Path;
 
-use crate::edit::{scalar, write};
+use crate::edit::journal::Write;
+use crate::edit::scalar;
 use crate::model::ItemType;
 
 /// A tracker's status as "to do", "in progress" or "done" (`None`: no such meaning).
@@ -119,14 +120,18 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// Writes items into `dir` as `<id>-<slug>.md`, never over an existing file.
-pub fn write_items(
+/// Plans the files of items in `dir` as `<id>-<slug>.md`, never over an existing file (one that
+/// exists, or that an earlier item takes, is skipped). The caller writes them all at once
+/// (`edit::journal`), so an import killed half-way leaves nothing to import twice.
+pub fn plan_writes(
     items: &[NewItem],
     dir: &Path,
     shown: &dyn Fn(&Path) -> String,
     report: &mut Report,
-) -> Result<(), String> {
+) -> Result<Vec<Write>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut writes: Vec<Write> = Vec::with_capacity(items.len());
+    let mut planned = std::collections::HashSet::new();
     for item in items {
         let slug = crate::cli::slug(&item.title);
         let id_part = crate::cli::slug(&item.id);
@@ -136,10 +141,14 @@ pub fn write_items(
             format!("{id_part}-{slug}")
         };
         let path = dir.join(format!("{stem}.md"));
-        match write::create(&path, &item.render()) {
-            Ok(()) => report.written.push(shown(&path)),
-            Err(e) => report.skipped.push(format!("{}: {e}", item.source)),
+        if std::fs::symlink_metadata(&path).is_ok() || !planned.insert(path.clone()) {
+            report
+                .skipped
+                .push(format!("{}: {} already exists", item.source, shown(&path)));
+            continue;
         }
+        report.written.push(shown(&path));
+        writes.push(Write::create(path, item.render()));
     }
-    Ok(())
+    Ok(writes)
 }

@@ -47,8 +47,9 @@ pub fn parse_file(path: &str, bytes: Vec<u8>) -> (Parsed, Option<String>) {
 }
 
 /// Classic Mac files end lines with a lone CR. Turning each into LF keeps every byte offset (one
-/// byte for one), so positions stay right and the rest of popm sees LF or CRLF only.
-fn lone_cr_to_lf(text: String) -> String {
+/// byte for one), so positions stay right and the rest of popm sees LF or CRLF only. The editor
+/// (`edit::frontmatter`) reads lines the same way, so an edit lands where the checker looked.
+pub(crate) fn lone_cr_to_lf(text: String) -> String {
     if !text.as_bytes().contains(&b'\r') {
         return text;
     }
