@@ -71,26 +71,11 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).expect("write file");
 }
 
-/// ../shared, beside the repository: present on developers' machines and in CI, absent in a user's
-/// fresh clone. Tests that need it skip, saying so, unless POPM_REQUIRE_SHARED is set (as .ci/run
-/// does), where its absence fails the test.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = root().join("..").join("shared").join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("POPM_REQUIRE_SHARED").is_some() {
-        panic!(
-            "{} is missing, and POPM_REQUIRE_SHARED is set",
-            path.display()
-        );
-    }
-    eprintln!(
-        "skipped: {} is absent (../shared is not part of the repository)",
-        path.display()
-    );
-    None
-}
+// Where ../shared is, and how a test that needs it skips: one definition, shared with the unit
+// tests.
+#[path = "../../src/shared_dir.rs"]
+mod shared_dir;
+pub use shared_dir::shared;
 
 /// An external tool a test drives (pre-commit, python packages). Missing: skip, saying so, unless
 /// POPM_REQUIRE_TOOLS is set (as .ci/run does after installing them).
