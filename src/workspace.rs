@@ -73,6 +73,16 @@ enum Found {
     Folder(Vec<ParsedFile>, Vec<Diagnostic>),
 }
 
+/// The item files of one version of the backlog in git, and what could not be listed.
+#[derive(Default)]
+struct Listing {
+    /// (blob, path), in path order.
+    files: Vec<(ObjectId, String)>,
+    problems: Vec<Diagnostic>,
+    /// Roots (as configured) git holds nothing under.
+    missing: Vec<String>,
+}
+
 /// The difference between a base version and the checked backlog.
 pub struct Changes {
     /// Item files added, changed or removed (paths as displayed).
@@ -209,18 +219,18 @@ impl Workspace {
             return Ok(());
         };
         let path = git_path(relative);
-        let blobs = match &self.source {
+        let id = match &self.source {
             Source::WorkTree => return Ok(()),
-            Source::Index => git.index_blobs("").map_err(EnvError::Other)?,
+            Source::Index => git.index_file(&path).map_err(EnvError::Other)?,
             Source::Rev(_) => match self.commit {
-                Some(c) => git.tree_blobs(c, "").map_err(EnvError::Other)?,
+                Some(c) => git.file_at(c, &path).map_err(EnvError::Other)?,
                 None => return Ok(()),
             },
         };
-        let Some(id) = blobs.get(&path) else {
+        let Some(id) = id else {
             return Ok(());
         };
-        let bytes = git.blob(*id).map_err(EnvError::Other)?;
+        let bytes = git.blob(id).map_err(EnvError::Other)?;
         let text = String::from_utf8_lossy(&bytes);
         let shown = format!("{path} ({})", self.source.flag());
         let mut config = Config::parse(
@@ -296,19 +306,40 @@ impl Workspace {
         }
     }
 
-    /// Reads and parses the backlog from its source, then runs every check.
+    /// Reads and parses the backlog from its source, then runs every check. A backlog root the
+    /// source does not hold is an error (exit status 2), whatever the source.
     pub fn check(&self) -> Result<Checked, EnvError> {
+        self.check_roots(true)
+    }
+
+    /// Like [`Workspace::check`], where a backlog root a commit does not hold is an empty folder:
+    /// for the earlier side of a comparison, which may predate the backlog.
+    pub fn check_allowing_missing_roots(&self) -> Result<Checked, EnvError> {
+        self.check_roots(false)
+    }
+
+    fn check_roots(&self, roots_required: bool) -> Result<Checked, EnvError> {
         let mut blob_ids = HashMap::new();
         let (files, mut diagnostics) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => self.read_folders()?,
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
-                let blobs = self.backlog_blobs(git, self.commit)?;
+                let listing = self.backlog_blobs(git, self.commit)?;
+                if let Some(root) = listing.missing.first().filter(|_| roots_required) {
+                    // The index holds no empty folders: one that exists on disk with nothing
+                    // staged under it yet is an empty staged backlog, not a missing one.
+                    let on_disk =
+                        self.commit.is_none() && self.config.project_root.join(root).is_dir();
+                    if !on_disk {
+                        return Err(self.missing_root(root));
+                    }
+                }
+                let blobs = listing.files;
                 too_many(blobs.len(), &self.config)?;
                 blob_ids.extend(blobs.iter().map(|(id, path)| (path.clone(), *id)));
                 // What is staged is usually what is on disk: read those files from disk.
                 let disk = matches!(self.source, Source::Index).then(|| git.workdir());
-                (self.read_blobs(git, blobs, disk), Vec::new())
+                (self.read_blobs(git, blobs, disk), listing.problems)
             }
         };
         let count = files.len();
@@ -384,16 +415,20 @@ impl Workspace {
 
     /// The backlog roots as folders of the repository (relative to the work tree, with `/`).
     pub fn backlog_prefixes(&self, git: &Git) -> Vec<String> {
-        let project = self.project_prefix(git);
-        let mut out: Vec<String> = self
-            .config
-            .roots
-            .iter()
-            .map(|root| join_git(&project, root))
-            .collect();
+        let mut out = self.root_prefixes(git);
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Each backlog root, in the order of `[backlog] roots`, as a folder of the repository.
+    pub fn root_prefixes(&self, git: &Git) -> Vec<String> {
+        let project = self.project_prefix(git);
+        self.config
+            .roots
+            .iter()
+            .map(|root| join_git(&project, root))
+            .collect()
     }
 
     /// The folder of popm.toml relative to the work tree, with `/` (empty at the top).
@@ -412,28 +447,83 @@ impl Workspace {
     }
 
     /// The item files of the backlog as git holds them: in the index (`commit` None) or in a
-    /// commit. Paths are relative to the work tree, which is the display root with git.
-    fn backlog_blobs(
-        &self,
-        git: &Git,
-        commit: Option<ObjectId>,
-    ) -> Result<Vec<(ObjectId, String)>, EnvError> {
-        let mut files = Vec::new();
-        for prefix in self.backlog_prefixes(git) {
+    /// commit. Paths are relative to the work tree, which is the display root with git. Entries
+    /// git should never hold (unsafe names, folders nested too deep) are diagnostics; roots git
+    /// holds nothing under are listed, for the caller to judge.
+    fn backlog_blobs(&self, git: &Git, commit: Option<ObjectId>) -> Result<Listing, EnvError> {
+        let mut listing = Listing::default();
+        let project = self.project_prefix(git);
+        for (root, prefix) in self.config.roots.iter().zip(self.root_prefixes(git)) {
             let blobs = match commit {
-                Some(c) => git.tree_blobs(c, &prefix),
-                None => git.index_blobs(&prefix),
-            }
-            .map_err(EnvError::Other)?;
+                Some(c) => match git
+                    .tree_listing(c, &prefix, MAX_FOLDER_DEPTH)
+                    .map_err(EnvError::Other)?
+                {
+                    Some(found) => {
+                        for entry in found.unsafe_names {
+                            let item_like =
+                                entry.tree || entry.name.to_ascii_lowercase().ends_with(".md");
+                            if item_like {
+                                listing.problems.push(unsafe_name(&entry));
+                            }
+                        }
+                        listing
+                            .problems
+                            .extend(found.too_deep.iter().map(|f| too_deep(f)));
+                        found.blobs
+                    }
+                    None => {
+                        listing.missing.push(root.clone());
+                        continue;
+                    }
+                },
+                None => match git.index_blobs(&prefix).map_err(EnvError::Other)? {
+                    Some(blobs) => blobs,
+                    None => {
+                        listing.missing.push(root.clone());
+                        continue;
+                    }
+                },
+            };
             for (path, id) in blobs {
-                if self.is_item_path(git, &prefix, &path) {
-                    files.push((id, path));
+                if !crate::git::is_safe_path(&path) {
+                    // Only the index can hold such a path (a tree's names were checked above).
+                    if path.to_ascii_lowercase().ends_with(".md") {
+                        listing.problems.push(unsafe_index_path(&prefix, &path));
+                    }
+                    continue;
+                }
+                if is_item_path(&self.config, &project, &prefix, &path) {
+                    listing.files.push((id, path));
                 }
             }
         }
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        files.dedup_by(|a, b| a.1 == b.1);
-        Ok(files)
+        listing.files.sort_by(|a, b| a.1.cmp(&b.1));
+        listing.files.dedup_by(|a, b| a.1 == b.1);
+        Ok(listing)
+    }
+
+    /// The error for a backlog root that does not exist in the source read, the same from every
+    /// source.
+    fn missing_root(&self, root: &str) -> EnvError {
+        match &self.source {
+            Source::Rev(rev) => self.missing_root_at(root, Some(rev)),
+            Source::WorkTree | Source::Index => self.missing_root_at(root, None),
+        }
+    }
+
+    /// The error for a backlog root that does not exist on disk or in the index (`rev` None), or
+    /// in the commit `rev` names.
+    pub fn missing_root_at(&self, root: &str, rev: Option<&str>) -> EnvError {
+        let hint = match &self.config.file {
+            Some(f) => format!("set [backlog] roots in {}", self.display(f)),
+            None => "create it, run `popm init`, or name the folder in popm.toml".into(),
+        };
+        let at = rev.map_or(String::new(), |rev| format!(" at `{rev}`"));
+        EnvError::Other(format!(
+            "backlog folder `{root}` not found{at} in {} ({hint})",
+            self.config.project_root.display()
+        ))
     }
 
     /// What changed between a base commit (`None`: no commits yet, so everything is new) and the
@@ -445,7 +535,7 @@ impl Workspace {
             ));
         };
         let base_files = match base {
-            Some(commit) => self.backlog_blobs(git, Some(commit))?,
+            Some(commit) => self.backlog_blobs(git, Some(commit))?.files,
             None => Vec::new(),
         };
         let base_ids: HashMap<&str, ObjectId> = base_files
@@ -509,15 +599,7 @@ impl Workspace {
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
-                let hint = match &self.config.file {
-                    Some(f) => format!("set [backlog] roots in {}", self.display(f)),
-                    None => "create it, run `popm init`, or name the folder in popm.toml".into(),
-                };
-                return Err(EnvError::Other(format!(
-                    "backlog folder `{}` not found in {} ({hint})",
-                    root,
-                    self.config.project_root.display()
-                )));
+                return Err(self.missing_root(root));
             }
             // A root that is (or passes through) a link out of the project would make popm read
             // files nobody reviewed with it.
@@ -637,14 +719,7 @@ impl Walk<'_> {
         }
         if kind.is_dir() {
             if depth >= MAX_FOLDER_DEPTH {
-                return Found::Problem(Diagnostic::new(
-                    Rule::FileUnreadable,
-                    &shown,
-                    top,
-                    format!(
-                        "skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read"
-                    ),
-                ));
+                return Found::Problem(too_deep(&shown));
             }
             let (files, diagnostics) = self.read_folder(&path, &shown, depth + 1);
             return Found::Folder(files, diagnostics);
@@ -722,6 +797,38 @@ fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
          (raise [backlog] max_items in popm.toml if the backlog is really this large)",
         config.max_items
     )))
+}
+
+fn unsafe_name(entry: &crate::git::UnsafeEntry) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message = format!(
+        "skipped: git names an entry of this folder `{}`, which is not a safe file name (empty, \
+         `.`, `..` or holding `/`)",
+        entry.name
+    );
+    let shown = if entry.folder.is_empty() {
+        "."
+    } else {
+        &entry.folder
+    };
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
+}
+
+fn unsafe_index_path(prefix: &str, path: &str) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message = format!(
+        "skipped: the git index holds `{path}`, which is not a safe path (a part that is empty, \
+         `.` or `..`)"
+    );
+    let shown = if prefix.is_empty() { "." } else { prefix };
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
+}
+
+fn too_deep(shown: &str) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message =
+        format!("skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read");
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
 }
 
 fn folder_unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {

@@ -245,6 +245,125 @@ fn since_reports_only_what_changed_on_the_branch() {
     );
 }
 
+/// A backlog folder git does not hold is the error it is for the work tree, not "0 items checked".
+#[test]
+fn a_missing_backlog_folder_fails_from_every_source() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "popm.toml", "[backlog]\nroots = [\"backlgo\"]\n");
+    git(d, &["add", "popm.toml"]);
+    git(d, &["commit", "-q", "-m", "typo"]);
+    let root = d.canonicalize().unwrap();
+    let missing = format!(
+        "popm: error: backlog folder `backlgo` not found in {} (set [backlog] roots in popm.toml)\n",
+        root.display()
+    );
+    let at_head = missing.replace(" not found in", " not found at `HEAD` in");
+    for (args, message) in [
+        (&["check"][..], &missing),
+        (&["check", "--staged"], &missing),
+        (&["check", "--rev", "HEAD"], &at_head),
+        (&["list", "--staged"], &missing),
+        (&["tree", "--rev", "HEAD"], &at_head),
+    ] {
+        let r = run(d, args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", message.as_str()),
+            "{args:?}"
+        );
+    }
+    // The folder on disk with nothing under it staged yet (a first commit in the making) is an
+    // empty staged backlog, not a missing one.
+    std::fs::create_dir(d.join("backlgo")).unwrap();
+    write(d, "backlgo/E-1.md", EPIC);
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+}
+
+/// A crafted commit can name a tree entry `../../x.md` or `..`: each is reported where it is,
+/// and the rest of the folder is still read (it once hid the whole folder from `--rev`).
+#[test]
+fn unsafe_names_in_a_commit_are_reported_and_the_rest_of_the_folder_read() {
+    let dir = repo();
+    let d = dir.path();
+    let id = |rev: &str| git(d, &["rev-parse", rev]).trim().to_string();
+    write(
+        d,
+        "S-9.md",
+        "---\nid: S-9\ntype: story\ntitle: Hidden\nparent: F-1\n---\nAs a user, I want it so that it works.\n",
+    );
+    let hidden = git(d, &["hash-object", "-w", "S-9.md"]).trim().to_string();
+    std::fs::remove_file(d.join("S-9.md")).unwrap();
+    let folder = id("HEAD:backlog");
+    let backlog = common::raw_tree(
+        d,
+        &[
+            ("40000", "..", &folder),
+            ("100644", "../../x.md", &hidden),
+            ("100644", "E-1.md", &id("HEAD:backlog/E-1.md")),
+            ("100644", "F-1.md", &id("HEAD:backlog/F-1.md")),
+            ("100644", "F-2.md", &id("HEAD:backlog/F-2.md")),
+        ],
+    );
+    let top = common::raw_tree(d, &[("40000", "backlog", &backlog)]);
+    let commit = git(d, &["commit-tree", &top, "-p", "HEAD", "-m", "crafted"]);
+    git(d, &["branch", "crafted", commit.trim()]);
+    assert_eq!(
+        concise(d, &["--rev", "crafted"]),
+        (1, "backlog:1:1: error[file-unreadable]: skipped: git names an entry of this folder `..`, which is not a safe file name (empty, `.`, `..` or holding `/`)\n\
+             backlog:1:1: error[file-unreadable]: skipped: git names an entry of this folder `../../x.md`, which is not a safe file name (empty, `.`, `..` or holding `/`)\n".into())
+    );
+    let list = run(d, &["list", "--rev", "crafted", "--format", "csv"]);
+    assert_eq!(
+        list.stdout,
+        "id,type,status,title,team,pi,parent,enabler\n\
+         E-1,epic,funnel,Epic,,,,\n\
+         F-1,feature,funnel,Feature F-1,,,E-1,\n\
+         F-2,feature,ready,Feature F-2,,,E-1,\n"
+    );
+    // Between the two commits, nothing the backlog holds changed.
+    let diff = run(d, &["diff", "main", "crafted"]);
+    assert_eq!(
+        (diff.code, diff.stdout.as_str()),
+        (0, "backlog changes main .. crafted\nno changes\n")
+    );
+}
+
+/// The git index can be crafted too: a staged path with a `..` part is reported, not read from
+/// disk outside the backlog, and the rest is checked.
+#[test]
+fn an_unsafe_path_in_the_index_is_reported_and_the_rest_read() {
+    let dir = repo();
+    let d = dir.path();
+    // Staged under a placeholder of the same length and sort position, then renamed in place.
+    write(
+        d,
+        "backlog/--/--/x.md",
+        "---\nid: S-9\ntype: story\ntitle: Hidden\n---\n",
+    );
+    git(d, &["add", "backlog/--/--/x.md"]);
+    let index = d.join(".git/index");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let at = bytes
+        .windows(18)
+        .position(|w| w == b"backlog/--/--/x.md")
+        .unwrap();
+    bytes[at..at + 18].copy_from_slice(b"backlog/../../x.md");
+    let body = bytes.len() - 20;
+    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+    hasher.update(&bytes[..body]);
+    let sum = hasher.try_finalize().unwrap();
+    bytes[body..].copy_from_slice(sum.as_bytes());
+    std::fs::write(&index, bytes).unwrap();
+    assert!(git(d, &["ls-files"]).starts_with("backlog/../../x.md\n"));
+    assert_eq!(
+        concise(d, &["--staged"]),
+        (1, "backlog:1:1: error[file-unreadable]: skipped: the git index holds `backlog/../../x.md`, which is not a safe path (a part that is empty, `.` or `..`)\n".into())
+    );
+    let list = run(d, &["list", "--staged", "--format", "csv"]);
+    assert_eq!(list.stdout.lines().count(), 4, "{}", list.stdout);
+}
+
 #[test]
 fn a_shallow_clone_without_the_base_says_so() {
     let dir = repo();
