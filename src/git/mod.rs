@@ -21,10 +21,12 @@ pub type Result<T> = std::result::Result<T, String>;
 /// A file's path relative to the work tree, with `/`, and its blob.
 pub type Blobs = BTreeMap<String, ObjectId>;
 
-/// What [`Git::tree_listing`] found under a folder of a commit.
+/// What [`Git::tree_listing`] or [`Git::index_listing`] found under a folder.
 #[derive(Debug, Default)]
 pub struct TreeListing {
     pub blobs: Blobs,
+    /// Paths of symbolic links (never read, as on disk).
+    pub links: Vec<String>,
     /// Entries named so that joining the name to its folder would not give a path inside it.
     pub unsafe_names: Vec<UnsafeEntry>,
     /// Folders (paths) nested deeper than the walk enters.
@@ -92,6 +94,7 @@ struct Entry {
     name: std::ops::Range<usize>,
     tree: bool,
     blob: bool,
+    link: bool,
     id: ObjectId,
 }
 
@@ -281,20 +284,23 @@ impl Git {
                     }
                 } else if entry.blob {
                     out.blobs.insert(path, entry.id);
+                } else if entry.link {
+                    out.links.push(path);
                 }
             }
         }
         Ok(Some(out))
     }
 
-    /// The blobs the index (staging area) holds under `prefix`; `None` when it holds nothing
+    /// The files the index (staging area) holds under `prefix`; `None` when it holds nothing
     /// there (git keeps no empty folders). Conflicted paths are read from "ours"; intent-to-add
-    /// entries have no content yet and are left out.
-    pub fn index_blobs(&self, prefix: &str) -> Result<Option<Blobs>> {
+    /// entries have no content yet and are left out. Paths are as the index holds them: the
+    /// caller checks that they are safe ([`is_safe_path`]).
+    pub fn index_listing(&self, prefix: &str) -> Result<Option<TreeListing>> {
         use gix::index::entry::{Flags, Mode, Stage};
         let index = self.index()?;
         let prefix = prefix.trim_matches('/');
-        let mut out = Blobs::new();
+        let mut out = TreeListing::default();
         let mut any = false;
         for entry in index.entries() {
             let path = entry.path(&index).to_str_lossy();
@@ -307,12 +313,15 @@ impl Git {
             }
             any = true;
             if entry.flags.contains(Flags::INTENT_TO_ADD)
-                || !(entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE)
                 || !matches!(entry.stage(), Stage::Unconflicted | Stage::Ours)
             {
                 continue;
             }
-            out.insert(path.into_owned(), entry.id);
+            if entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE {
+                out.blobs.insert(path.into_owned(), entry.id);
+            } else if entry.mode == Mode::SYMLINK {
+                out.links.push(path.into_owned());
+            }
         }
         Ok(any.then_some(out))
     }
@@ -439,6 +448,7 @@ impl Git {
                     name: start..start + e.filename.len(),
                     tree: e.mode.is_tree(),
                     blob: e.mode.is_blob(),
+                    link: e.mode.is_link(),
                     id: e.oid.to_owned(),
                 }
             })
