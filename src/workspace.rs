@@ -121,7 +121,7 @@ fn finding_key(d: &Diagnostic) -> FindingKey {
 /// The findings `--since` shows: every finding in a file the change touched, and every other
 /// finding the base version did not have (matched by [`finding_key`], counting repeats). Order
 /// is kept.
-pub fn since_base(
+pub fn brought_by_branch(
     diagnostics: Vec<Diagnostic>,
     touched: &HashSet<String>,
     base: &[Diagnostic],
@@ -660,10 +660,16 @@ impl Workspace {
             (None, Some(_)) => Some(Listing::default()),
             (_, None) => None,
         };
-        // Each base blob that differs from now is read and parsed once, for both uses.
+        if let (Some(l), Some(config)) = (&base_listing, base_config) {
+            too_many(l.files.len(), config)?;
+        }
+        // A file unchanged since the base is taken as it was read now (when its per-file
+        // findings were kept); each other base blob is read and parsed once, for both uses.
+        let reusable =
+            |path: &str, id: ObjectId| checked.file_findings.is_some() && unchanged(path, id);
         let mut wanted = before_files.clone();
         if let Some(l) = &base_listing {
-            wanted.extend(l.files.iter().filter(|(id, p)| !unchanged(p, *id)).cloned());
+            wanted.extend(l.files.iter().filter(|(id, p)| !reusable(p, *id)).cloned());
         }
         wanted.sort_by(|a, b| a.1.cmp(&b.1));
         wanted.dedup_by(|a, b| a.1 == b.1);
@@ -679,7 +685,7 @@ impl Workspace {
         let before = Backlog::new(before_items, HashMap::new(), &self.config);
         let base_findings = match (base_listing, base_config) {
             (Some(l), Some(config)) => {
-                Some(self.check_base(checked, l, &mut parsed, &unchanged, config))
+                Some(self.check_base(checked, l, &mut parsed, &reusable, config))
             }
             _ => None,
         };
@@ -690,14 +696,14 @@ impl Workspace {
         })
     }
 
-    /// Every finding of the base version: files unchanged since are taken from `checked`, the
-    /// rest from `parsed`.
+    /// Every finding of the base version: `reusable` files are taken from `checked`, the rest
+    /// from `parsed`.
     fn check_base(
         &self,
         checked: &Checked,
         listing: Listing,
         parsed: &mut HashMap<String, (Option<crate::model::Item>, Vec<Diagnostic>)>,
-        unchanged: &dyn Fn(&str, ObjectId) -> bool,
+        reusable: &dyn Fn(&str, ObjectId) -> bool,
         config: &Config,
     ) -> Vec<Diagnostic> {
         let current: HashMap<&str, &crate::model::Item> = checked
@@ -710,7 +716,7 @@ impl Workspace {
         let mut items = Vec::with_capacity(listing.files.len());
         for (id, path) in listing.files {
             let reused = match &checked.file_findings {
-                Some(findings) if unchanged(&path, id) => {
+                Some(findings) if reusable(&path, id) => {
                     diagnostics.extend(findings.get(&path).into_iter().flatten().cloned());
                     items.extend(current.get(path.as_str()).map(|i| (*i).clone()));
                     true
@@ -1107,7 +1113,7 @@ mod tests {
             finding(Rule::PiUnknown, "c.md", 3, "PI `P` is not an item"),
         ];
         let touched: HashSet<String> = ["c.md".to_string()].into();
-        let lines: Vec<(String, u32)> = since_base(now, &touched, &base)
+        let lines: Vec<(String, u32)> = brought_by_branch(now, &touched, &base)
             .into_iter()
             .map(|d| (d.path, d.line))
             .collect();

@@ -85,7 +85,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
 
 /// `--staged` compares with HEAD: status transitions of the changed items. `--since` compares
 /// with the merge base: transitions too, and only the findings the branch brings (see
-/// [`crate::workspace::since_base`]): each in a file it touched, and each new one anywhere.
+/// [`crate::workspace::brought_by_branch`]): each in a file it touched, and each new one anywhere.
 fn compare_versions(
     workspace: &Workspace,
     args: &Args,
@@ -140,7 +140,7 @@ fn compare_versions(
     if args.since.is_some() {
         let base = changes.base_findings.as_deref().unwrap_or_default();
         let all = std::mem::take(&mut checked.diagnostics);
-        checked.diagnostics = crate::workspace::since_base(all, &changes.paths, base);
+        checked.diagnostics = crate::workspace::brought_by_branch(all, &changes.paths, base);
     }
     Ok(())
 }
