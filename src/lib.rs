@@ -15,5 +15,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod shared_dir;
 pub mod trace;
 pub mod workspace;

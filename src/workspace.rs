@@ -73,38 +73,78 @@ enum Found {
     Folder(Vec<ParsedFile>, Vec<Diagnostic>),
 }
 
+/// The item files of one version of the backlog in git, and what could not be listed.
+#[derive(Default)]
+struct Listing {
+    /// (blob, path), in path order.
+    files: Vec<(ObjectId, String)>,
+    problems: Vec<Diagnostic>,
+    /// Roots (as configured) git holds nothing under.
+    missing: Vec<String>,
+}
+
 /// The difference between a base version and the checked backlog.
 pub struct Changes {
     /// Item files added, changed or removed (paths as displayed).
     pub paths: HashSet<String>,
-    /// Ids of the items in those files, then and now.
-    pub ids: HashSet<String>,
-    /// The base version of every changed or removed file that existed there.
+    /// The base version of every changed or removed file that existed there, indexed with the
+    /// current configuration (to compare workflow states).
     pub before: Backlog,
+    /// Every finding the base version has, checked with its own popm.toml; when asked for.
+    pub base_findings: Option<Vec<Diagnostic>>,
 }
 
-impl Changes {
-    /// Keeps the findings on changed items, and on items whose parent or dependencies changed.
-    pub fn filter(&self, checked: &mut Checked) {
-        let touched = |item: &crate::model::Item| {
-            self.paths.contains(&item.path)
-                || item
-                    .parent
-                    .as_ref()
-                    .is_some_and(|p| self.ids.contains(&p.value))
-                || item.depends_on.iter().any(|d| self.ids.contains(&d.value))
-        };
-        let affected: HashSet<&str> = checked
-            .backlog
-            .items
-            .iter()
-            .filter(|i| touched(i))
-            .map(|i| i.path.as_str())
-            .collect();
-        checked
-            .diagnostics
-            .retain(|d| self.paths.contains(&d.path) || affected.contains(d.path.as_str()));
+/// What makes two findings the same one across versions: rule, severity, file and message. Not the
+/// line or column, which move when lines are added above; and in the message, a line number after
+/// a `:` (`backlog/F-1.md:3 uses it too`) counts as any line.
+type FindingKey = (Rule, crate::diagnostic::Severity, String, String);
+
+fn finding_key(d: &Diagnostic) -> FindingKey {
+    let mut message = String::with_capacity(d.message.len());
+    let mut after_colon = false;
+    let mut in_number = false;
+    for c in d.message.chars() {
+        if c.is_ascii_digit() && (after_colon || in_number) {
+            if !in_number {
+                message.push('#');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            message.push(c);
+        }
+        after_colon = c == ':';
     }
+    (d.rule, d.severity, d.path.clone(), message)
+}
+
+/// The findings `--since` shows: every finding in a file the change touched, and every other
+/// finding the base version did not have (matched by [`finding_key`], counting repeats). Order
+/// is kept.
+pub fn brought_by_branch(
+    diagnostics: Vec<Diagnostic>,
+    touched: &HashSet<String>,
+    base: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let mut known: HashMap<FindingKey, usize> = HashMap::with_capacity(base.len());
+    for d in base {
+        *known.entry(finding_key(d)).or_default() += 1;
+    }
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            if touched.contains(&d.path) {
+                return true;
+            }
+            match known.get_mut(&finding_key(d)) {
+                Some(left) if *left > 0 => {
+                    *left -= 1;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .collect()
 }
 
 /// The backlog with every finding, severities applied and sorted.
@@ -115,6 +155,9 @@ pub struct Checked {
     pub files: usize,
     /// The blob id of each file read, where it is known without hashing (read from git).
     blob_ids: HashMap<String, ObjectId>,
+    /// The findings about single files (reading, parsing, listing), by path: kept only for a
+    /// comparison with another version, which reuses them for files that did not change.
+    file_findings: Option<HashMap<String, Vec<Diagnostic>>>,
 }
 
 impl Workspace {
@@ -209,18 +252,18 @@ impl Workspace {
             return Ok(());
         };
         let path = git_path(relative);
-        let blobs = match &self.source {
+        let id = match &self.source {
             Source::WorkTree => return Ok(()),
-            Source::Index => git.index_blobs("").map_err(EnvError::Other)?,
+            Source::Index => git.index_file(&path).map_err(EnvError::Other)?,
             Source::Rev(_) => match self.commit {
-                Some(c) => git.tree_blobs(c, "").map_err(EnvError::Other)?,
+                Some(c) => git.file_at(c, &path).map_err(EnvError::Other)?,
                 None => return Ok(()),
             },
         };
-        let Some(id) = blobs.get(&path) else {
+        let Some(id) = id else {
             return Ok(());
         };
-        let bytes = git.blob(*id).map_err(EnvError::Other)?;
+        let bytes = git.blob(id).map_err(EnvError::Other)?;
         let text = String::from_utf8_lossy(&bytes);
         let shown = format!("{path} ({})", self.source.flag());
         let mut config = Config::parse(
@@ -296,29 +339,62 @@ impl Workspace {
         }
     }
 
-    /// Reads and parses the backlog from its source, then runs every check.
+    /// Reads and parses the backlog from its source, then runs every check. A backlog root the
+    /// source does not hold is an error (exit status 2), whatever the source.
     pub fn check(&self) -> Result<Checked, EnvError> {
+        self.check_with(true, false)
+    }
+
+    /// Like [`Workspace::check`], where a backlog root a commit does not hold is an empty folder:
+    /// for the earlier side of a comparison, which may predate the backlog.
+    pub fn check_allowing_missing_roots(&self) -> Result<Checked, EnvError> {
+        self.check_with(false, false)
+    }
+
+    /// Like [`Workspace::check`], keeping what [`Workspace::compare`] reuses for the files that
+    /// did not change (`check --since`).
+    pub fn check_for_comparison(&self) -> Result<Checked, EnvError> {
+        self.check_with(true, true)
+    }
+
+    fn check_with(
+        &self,
+        roots_required: bool,
+        keep_file_findings: bool,
+    ) -> Result<Checked, EnvError> {
         let mut blob_ids = HashMap::new();
         let (files, mut diagnostics) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => self.read_folders()?,
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
-                let blobs = self.backlog_blobs(git, self.commit)?;
+                let listing = self.backlog_blobs(git, self.commit, &self.config)?;
+                if let Some(root) = listing.missing.first().filter(|_| roots_required) {
+                    // The index holds no empty folders: one that exists on disk with nothing
+                    // staged under it yet is an empty staged backlog, not a missing one.
+                    let on_disk =
+                        self.commit.is_none() && self.config.project_root.join(root).is_dir();
+                    if !on_disk {
+                        return Err(self.missing_root(root));
+                    }
+                }
+                let blobs = listing.files;
                 too_many(blobs.len(), &self.config)?;
                 blob_ids.extend(blobs.iter().map(|(id, path)| (path.clone(), *id)));
                 // What is staged is usually what is on disk: read those files from disk.
                 let disk = matches!(self.source, Source::Index).then(|| git.workdir());
-                (self.read_blobs(git, blobs, disk), Vec::new())
+                (self.read_blobs(git, blobs, disk), listing.problems)
             }
         };
         let count = files.len();
         let backlog = self.index(files, &mut diagnostics);
+        let file_findings = keep_file_findings.then(|| by_path(diagnostics.iter().cloned()));
         rules::check_backlog(&backlog, &self.config, &mut diagnostics);
         Ok(Checked {
             diagnostics: rules::finish(diagnostics, &self.config),
             backlog,
             files: count,
             blob_ids,
+            file_findings,
         })
     }
 
@@ -384,16 +460,20 @@ impl Workspace {
 
     /// The backlog roots as folders of the repository (relative to the work tree, with `/`).
     pub fn backlog_prefixes(&self, git: &Git) -> Vec<String> {
-        let project = self.project_prefix(git);
-        let mut out: Vec<String> = self
-            .config
-            .roots
-            .iter()
-            .map(|root| join_git(&project, root))
-            .collect();
+        let mut out = self.root_prefixes(git);
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Each backlog root, in the order of `[backlog] roots`, as a folder of the repository.
+    pub fn root_prefixes(&self, git: &Git) -> Vec<String> {
+        let project = self.project_prefix(git);
+        self.config
+            .roots
+            .iter()
+            .map(|root| join_git(&project, root))
+            .collect()
     }
 
     /// The folder of popm.toml relative to the work tree, with `/` (empty at the top).
@@ -412,92 +492,271 @@ impl Workspace {
     }
 
     /// The item files of the backlog as git holds them: in the index (`commit` None) or in a
-    /// commit. Paths are relative to the work tree, which is the display root with git.
+    /// commit. Paths are relative to the work tree, which is the display root with git. Entries
+    /// git should never hold (unsafe names, folders nested too deep) are diagnostics; roots git
+    /// holds nothing under are listed, for the caller to judge.
     fn backlog_blobs(
         &self,
         git: &Git,
         commit: Option<ObjectId>,
-    ) -> Result<Vec<(ObjectId, String)>, EnvError> {
-        let mut files = Vec::new();
-        for prefix in self.backlog_prefixes(git) {
-            let blobs = match commit {
-                Some(c) => git.tree_blobs(c, &prefix),
-                None => git.index_blobs(&prefix),
+        config: &Config,
+    ) -> Result<Listing, EnvError> {
+        let mut listing = Listing::default();
+        let project = self.project_prefix(git);
+        let roots = config
+            .roots
+            .iter()
+            .map(|root| (root, join_git(&project, root)));
+        for (root, prefix) in roots {
+            let found = match commit {
+                Some(c) => git.tree_listing(c, &prefix, MAX_FOLDER_DEPTH),
+                None => git.index_listing(&prefix),
             }
             .map_err(EnvError::Other)?;
-            for (path, id) in blobs {
-                if self.is_item_path(git, &prefix, &path) {
-                    files.push((id, path));
+            let Some(found) = found else {
+                listing.missing.push(root.clone());
+                continue;
+            };
+            for entry in found.unsafe_names {
+                if entry.tree || has_md_extension(&entry.name) {
+                    listing.problems.push(unsafe_name(&entry));
+                }
+            }
+            listing
+                .problems
+                .extend(found.too_deep.iter().map(|f| too_deep(f)));
+            // Links are never followed, from git as on disk, and reported as the work tree walk
+            // reports them: one named like an item, or one that leads to a folder (which only
+            // the work tree can tell).
+            for path in found.links {
+                let markdown = has_md_extension(&path);
+                let folder = !markdown
+                    && std::fs::metadata(git.workdir().join(&path)).is_ok_and(|m| m.is_dir());
+                let in_backlog = |p: &str| {
+                    let within = p.strip_prefix(&prefix).unwrap_or(p).trim_start_matches('/');
+                    let relative = p
+                        .strip_prefix(&project)
+                        .unwrap_or(p)
+                        .trim_start_matches('/');
+                    !within.split('/').any(|part| part.starts_with('.'))
+                        && !config.is_excluded(Path::new(relative))
+                };
+                if (markdown || folder) && in_backlog(&path) {
+                    listing.problems.push(link_skipped(&path, folder));
+                }
+            }
+            for (path, id) in found.blobs {
+                if !crate::git::is_safe_path(&path) {
+                    // Only the index can hold such a path (a tree's names were checked above).
+                    if has_md_extension(&path) {
+                        listing.problems.push(unsafe_index_path(&prefix, &path));
+                    }
+                    continue;
+                }
+                if is_item_path(config, &project, &prefix, &path) {
+                    listing.files.push((id, path));
                 }
             }
         }
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        files.dedup_by(|a, b| a.1 == b.1);
-        Ok(files)
+        listing.files.sort_by(|a, b| a.1.cmp(&b.1));
+        listing.files.dedup_by(|a, b| a.1 == b.1);
+        Ok(listing)
+    }
+
+    /// The error for a backlog root that does not exist in the source read, the same from every
+    /// source.
+    fn missing_root(&self, root: &str) -> EnvError {
+        match &self.source {
+            Source::Rev(rev) => self.missing_root_at(root, Some(rev)),
+            Source::WorkTree | Source::Index => self.missing_root_at(root, None),
+        }
+    }
+
+    /// The error for a backlog root that does not exist on disk or in the index (`rev` None), or
+    /// in the commit `rev` names.
+    pub fn missing_root_at(&self, root: &str, rev: Option<&str>) -> EnvError {
+        let hint = match &self.config.file {
+            Some(f) => format!("set [backlog] roots in {}", self.display(f)),
+            None => "create it, run `popm init`, or name the folder in popm.toml".into(),
+        };
+        let at = rev.map_or(String::new(), |rev| format!(" at `{rev}`"));
+        EnvError::Other(format!(
+            "backlog folder `{root}` not found{at} in {} ({hint})",
+            self.config.project_root.display()
+        ))
     }
 
     /// What changed between a base commit (`None`: no commits yet, so everything is new) and the
-    /// backlog that was checked, with the base's version of every changed item.
-    pub fn changes(&self, checked: &Checked, base: Option<ObjectId>) -> Result<Changes, EnvError> {
+    /// backlog that was checked, with the base's version of every changed item. With
+    /// `base_config` (the base's own popm.toml), the whole base version is checked too, for
+    /// [`Changes::base_findings`]: files with the same blob as now are not read again (their
+    /// parse is reused from `checked`), the others are read and parsed once.
+    pub fn compare(
+        &self,
+        checked: &Checked,
+        base: Option<ObjectId>,
+        base_config: Option<&Config>,
+    ) -> Result<Changes, EnvError> {
         let Some(git) = &self.git else {
             return Err(EnvError::Other(
                 "comparing versions needs a git repository".into(),
             ));
         };
-        let base_files = match base {
-            Some(commit) => self.backlog_blobs(git, Some(commit))?,
-            None => Vec::new(),
+        let listing = match base {
+            Some(commit) => self.backlog_blobs(git, Some(commit), &self.config)?,
+            None => Listing::default(),
         };
-        let base_ids: HashMap<&str, ObjectId> = base_files
+        let base_ids: HashMap<&str, ObjectId> = listing
+            .files
             .iter()
             .map(|(id, path)| (path.as_str(), *id))
             .collect();
-        let mut current: HashSet<&str> = checked
+        // The blob id of each file checked now. Same bytes, same blob id: hashing the text read is
+        // enough to compare it with git, and files read from git have their id already.
+        let mut now: HashMap<&str, Option<ObjectId>> = HashMap::new();
+        let paths = checked.backlog.items.iter().map(|i| i.path.as_str());
+        for path in paths.chain(checked.diagnostics.iter().map(|d| d.path.as_str())) {
+            now.entry(path)
+                .or_insert_with(|| match checked.blob_ids.get(path) {
+                    Some(id) => Some(*id),
+                    None => checked
+                        .backlog
+                        .source(path)
+                        .and_then(|t| git.hash(t.as_bytes())),
+                });
+        }
+        let unchanged = |path: &str, id: ObjectId| now.get(path).copied().flatten() == Some(id);
+        // Touched: an item file added or changed, or removed. A path with findings but no text
+        // (a link, a file that is not UTF-8) has no blob to compare: its findings are compared
+        // one by one instead.
+        let mut paths: HashSet<String> = now
+            .iter()
+            .filter_map(|(path, id)| {
+                id.filter(|id| base_ids.get(*path) != Some(id))
+                    .map(|_| *path)
+            })
+            .map(str::to_string)
+            .collect();
+        let mut before_files = Vec::new();
+        for (id, path) in &listing.files {
+            if !unchanged(path, *id) {
+                if !now.contains_key(path.as_str()) {
+                    paths.insert(path.clone());
+                }
+                before_files.push((*id, path.clone()));
+            }
+        }
+        // The base as its own configuration lists it (roots and exclusions may differ).
+        let base_listing = match (base, base_config) {
+            (Some(commit), Some(config)) => {
+                let same =
+                    config.roots == self.config.roots && config.exclude == self.config.exclude;
+                Some(if same {
+                    listing
+                } else {
+                    self.backlog_blobs(git, Some(commit), config)?
+                })
+            }
+            (None, Some(_)) => Some(Listing::default()),
+            (_, None) => None,
+        };
+        if let (Some(l), Some(config)) = (&base_listing, base_config) {
+            too_many(l.files.len(), config)?;
+        }
+        // A file unchanged since the base is taken as it was read now (when its per-file
+        // findings were kept); each other base blob is read and parsed once, for both uses.
+        let reusable =
+            |path: &str, id: ObjectId| checked.file_findings.is_some() && unchanged(path, id);
+        let mut wanted = before_files.clone();
+        if let Some(l) = &base_listing {
+            wanted.extend(l.files.iter().filter(|(id, p)| !reusable(p, *id)).cloned());
+        }
+        wanted.sort_by(|a, b| a.1.cmp(&b.1));
+        wanted.dedup_by(|a, b| a.1 == b.1);
+        let mut parsed: HashMap<String, (Option<crate::model::Item>, Vec<Diagnostic>)> = self
+            .read_blobs(git, wanted, None)
+            .into_iter()
+            .map(|(path, _, p)| (path, (p.item, p.diagnostics)))
+            .collect();
+        let before_items = before_files
+            .iter()
+            .filter_map(|(_, path)| parsed.get(path).and_then(|(item, _)| item.clone()))
+            .collect();
+        let before = Backlog::new(before_items, HashMap::new(), &self.config);
+        let base_findings = match (base_listing, base_config) {
+            (Some(l), Some(config)) => {
+                Some(self.check_base(checked, l, &mut parsed, &reusable, config))
+            }
+            _ => None,
+        };
+        Ok(Changes {
+            paths,
+            before,
+            base_findings,
+        })
+    }
+
+    /// Every finding of the base version: `reusable` files are taken from `checked`, the rest
+    /// from `parsed`.
+    fn check_base(
+        &self,
+        checked: &Checked,
+        listing: Listing,
+        parsed: &mut HashMap<String, (Option<crate::model::Item>, Vec<Diagnostic>)>,
+        reusable: &dyn Fn(&str, ObjectId) -> bool,
+        config: &Config,
+    ) -> Vec<Diagnostic> {
+        let current: HashMap<&str, &crate::model::Item> = checked
             .backlog
             .items
             .iter()
-            .map(|i| i.path.as_str())
+            .map(|i| (i.path.as_str(), i))
             .collect();
-        current.extend(checked.diagnostics.iter().map(|d| d.path.as_str()));
-        let mut paths = HashSet::new();
-        for path in &current {
-            // Same bytes, same blob id: hashing the text read is enough to compare it with git,
-            // and files read from git have their id already.
-            let now = match checked.blob_ids.get(*path) {
-                Some(id) => Some(*id),
-                None => checked
-                    .backlog
-                    .source(path)
-                    .and_then(|t| git.hash(t.as_bytes())),
+        let mut diagnostics = listing.problems;
+        let mut items = Vec::with_capacity(listing.files.len());
+        for (id, path) in listing.files {
+            let reused = match &checked.file_findings {
+                Some(findings) if reusable(&path, id) => {
+                    diagnostics.extend(findings.get(&path).into_iter().flatten().cloned());
+                    items.extend(current.get(path.as_str()).map(|i| (*i).clone()));
+                    true
+                }
+                _ => false,
             };
-            if now.is_none() || base_ids.get(path) != now.as_ref() {
-                paths.insert(path.to_string());
+            if !reused && let Some((item, found)) = parsed.remove(&path) {
+                diagnostics.extend(found);
+                items.extend(item);
             }
         }
-        let mut before_files = Vec::new();
-        for (id, path) in base_files {
-            let removed = !current.contains(path.as_str());
-            if removed || paths.contains(&path) {
-                paths.insert(path.clone());
-                before_files.push((id, path));
-            }
-        }
-        let mut ignored = Vec::new();
-        let before = self.index(self.read_blobs(git, before_files, None), &mut ignored);
-        let mut ids: HashSet<String> = before
-            .items
-            .iter()
-            .filter_map(|i| i.id().map(str::to_string))
-            .collect();
-        ids.extend(
-            checked
-                .backlog
-                .items
-                .iter()
-                .filter(|i| paths.contains(&i.path))
-                .filter_map(|i| i.id().map(str::to_string)),
-        );
-        Ok(Changes { paths, ids, before })
+        let backlog = Backlog::new(items, HashMap::new(), config);
+        rules::check_backlog(&backlog, config, &mut diagnostics);
+        rules::finish(diagnostics, config)
+    }
+
+    /// popm.toml as the commit `commit` holds it, for checking that version with its own rules:
+    /// the built-in defaults when the commit has none. A configuration file outside the
+    /// repository (`--config`) is the same for every version.
+    pub fn config_at(&self, git: &Git, commit: ObjectId) -> Result<Config, EnvError> {
+        let file = match &self.config.file {
+            Some(f) => f.canonicalize().unwrap_or_else(|_| f.clone()),
+            None => self.config.project_root.join(crate::config::FILE_NAME),
+        };
+        let Ok(relative) = file.strip_prefix(git.workdir()) else {
+            return Ok(self.config.clone());
+        };
+        let path = git_path(relative);
+        let project_root = self.config.project_root.clone();
+        let Some(id) = git.file_at(commit, &path).map_err(EnvError::Other)? else {
+            let mut defaults = Config::default();
+            defaults.project_root = project_root;
+            return Ok(defaults);
+        };
+        let bytes = git.blob(id).map_err(EnvError::Other)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let shown = format!("{path} (at {})", &commit.to_hex_with_len(7));
+        let mut config = Config::parse(&text, &shown, Some(file), project_root)?;
+        config.display_path = self.config.display_path.clone();
+        Ok(config)
     }
 
     /// Reads and parses every item file under the backlog roots, in path order, with diagnostics
@@ -509,15 +768,7 @@ impl Workspace {
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
-                let hint = match &self.config.file {
-                    Some(f) => format!("set [backlog] roots in {}", self.display(f)),
-                    None => "create it, run `popm init`, or name the folder in popm.toml".into(),
-                };
-                return Err(EnvError::Other(format!(
-                    "backlog folder `{}` not found in {} ({hint})",
-                    root,
-                    self.config.project_root.display()
-                )));
+                return Err(self.missing_root(root));
             }
             // A root that is (or passes through) a link out of the project would make popm read
             // files nobody reviewed with it.
@@ -625,26 +876,11 @@ impl Walk<'_> {
             if !(markdown || folder) || excluded() {
                 return Found::Nothing;
             }
-            let what = if folder { "folder" } else { "file" };
-            return Found::Problem(Diagnostic::new(
-                Rule::SymlinkSkipped,
-                &shown,
-                top,
-                format!(
-                    "skipped: the {what} is a symbolic link; popm reads only regular files and folders"
-                ),
-            ));
+            return Found::Problem(link_skipped(&shown, folder));
         }
         if kind.is_dir() {
             if depth >= MAX_FOLDER_DEPTH {
-                return Found::Problem(Diagnostic::new(
-                    Rule::FileUnreadable,
-                    &shown,
-                    top,
-                    format!(
-                        "skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read"
-                    ),
-                ));
+                return Found::Problem(too_deep(&shown));
             }
             let (files, diagnostics) = self.read_folder(&path, &shown, depth + 1);
             return Found::Folder(files, diagnostics);
@@ -712,6 +948,15 @@ fn read_file(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     Ok(Ok(bytes))
 }
 
+/// Diagnostics grouped by path.
+fn by_path(diagnostics: impl Iterator<Item = Diagnostic>) -> HashMap<String, Vec<Diagnostic>> {
+    let mut out: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+    for d in diagnostics {
+        out.entry(d.path.clone()).or_default().push(d);
+    }
+    out
+}
+
 /// `[backlog] max_items` bounds how many item files popm reads (and so its memory).
 fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
     if files <= config.max_items {
@@ -722,6 +967,56 @@ fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
          (raise [backlog] max_items in popm.toml if the backlog is really this large)",
         config.max_items
     )))
+}
+
+fn unsafe_name(entry: &crate::git::UnsafeEntry) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message = format!(
+        "skipped: git names an entry of this folder `{}`, which is not a safe file name (empty, \
+         `.`, `..` or holding `/`)",
+        entry.name
+    );
+    let shown = if entry.folder.is_empty() {
+        "."
+    } else {
+        &entry.folder
+    };
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
+}
+
+fn has_md_extension(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
+}
+
+fn link_skipped(shown: &str, folder: bool) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let what = if folder { "folder" } else { "file" };
+    Diagnostic::new(
+        Rule::SymlinkSkipped,
+        shown,
+        top,
+        format!(
+            "skipped: the {what} is a symbolic link; popm reads only regular files and folders"
+        ),
+    )
+}
+
+fn unsafe_index_path(prefix: &str, path: &str) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message = format!(
+        "skipped: the git index holds `{path}`, which is not a safe path (a part that is empty, \
+         `.` or `..`)"
+    );
+    let shown = if prefix.is_empty() { "." } else { prefix };
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
+}
+
+fn too_deep(shown: &str) -> Diagnostic {
+    let top = Pos { line: 1, column: 1 };
+    let message =
+        format!("skipped: folders nested deeper than {MAX_FOLDER_DEPTH} levels are not read");
+    Diagnostic::new(Rule::FileUnreadable, shown, top, message)
 }
 
 fn folder_unreadable(shown: &str, e: &std::io::Error) -> Diagnostic {
@@ -785,6 +1080,52 @@ fn join_git(a: &str, b: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(rule: Rule, path: &str, line: u32, message: &str) -> Diagnostic {
+        Diagnostic::new(rule, path, Pos { line, column: 1 }, message)
+    }
+
+    #[test]
+    fn findings_match_across_versions_by_rule_severity_path_and_message() {
+        let key = |m: &str| finding_key(&finding(Rule::IdDuplicate, "a.md", 1, m)).3;
+        assert_eq!(
+            key("duplicate id `F-1`: backlog/F-1.md:12 uses it too"),
+            "duplicate id `F-1`: backlog/F-1.md:# uses it too"
+        );
+        assert_eq!(
+            key("WSJF 13: off the scale 1:2"),
+            "WSJF 13: off the scale 1:#"
+        );
+        let base = vec![
+            finding(Rule::PiUnknown, "a.md", 3, "PI `P` is not an item"),
+            finding(Rule::PiUnknown, "b.md", 3, "PI `P` is not an item"),
+        ];
+        let now = vec![
+            // Moved down a line: the same finding.
+            finding(Rule::PiUnknown, "a.md", 4, "PI `P` is not an item"),
+            // Twice where the base had it once: one is new.
+            finding(Rule::PiUnknown, "b.md", 3, "PI `P` is not an item"),
+            finding(Rule::PiUnknown, "b.md", 9, "PI `P` is not an item"),
+            // Another severity is another finding.
+            finding(Rule::PiUnknown, "a.md", 3, "PI `P` is not an item")
+                .severity(crate::diagnostic::Severity::Warning),
+            // In a touched file, shown whatever the base had.
+            finding(Rule::PiUnknown, "c.md", 3, "PI `P` is not an item"),
+        ];
+        let touched: HashSet<String> = ["c.md".to_string()].into();
+        let lines: Vec<(String, u32)> = brought_by_branch(now, &touched, &base)
+            .into_iter()
+            .map(|d| (d.path, d.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("b.md".to_string(), 9),
+                ("a.md".to_string(), 3),
+                ("c.md".to_string(), 3)
+            ]
+        );
+    }
 
     /// A file listed by the walk can be gone (or replaced) by the time it is read: it becomes one
     /// diagnostic on its path, and the walk goes on.

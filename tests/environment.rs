@@ -173,3 +173,95 @@ fn a_garbage_index() {
     );
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
+
+/// popm.toml is untrusted too: its lists are bounded, so no setting can make every command slow
+/// (120 000 workflow states took 27 s a command) or `flow` large (states × days), and the file
+/// itself is bounded. Each limit is one line naming the setting's place, exit status 2.
+#[test]
+fn configuration_sizes_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "backlog/E-1.md", EPIC);
+    let root = canonical(&dir);
+    let many = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join(", ");
+    let states = many(65, &|i| format!("\"s{i}\""));
+    write(
+        d,
+        "popm.toml",
+        &format!("# a workflow\n[workflow.story]\nstates = [{states}]\n"),
+    );
+    // Every command, `flow` included (it keeps a count per state per day).
+    for command in ["check", "flow"] {
+        fails_with(
+            d,
+            &[command],
+            &format!(
+                "{root}/popm.toml:3:10: [workflow.story] states: 65 states, more than the limit of 64"
+            ),
+        );
+    }
+    // At the limit, fine.
+    let states = many(64, &|i| format!("\"s{i}\""));
+    write(
+        d,
+        "popm.toml",
+        &format!("[workflow.story]\nstates = [{states}]\n"),
+    );
+    assert_eq!(run(d, &["check"]).code, 0);
+    let teams = many(1001, &|i| format!("\"t{i}\""));
+    write(d, "popm.toml", &format!("teams = [{teams}]\n"));
+    fails_with(
+        d,
+        &["list"],
+        &format!("{root}/popm.toml:1:9: teams: 1001 teams, more than the limit of 1000"),
+    );
+    let scale = many(101, &|i| (i + 1).to_string());
+    write(d, "popm.toml", &format!("[wsjf]\nscale = [{scale}]\n"));
+    fails_with(
+        d,
+        &["check"],
+        &format!("{root}/popm.toml:2:9: [wsjf] scale: 101 values, more than the limit of 100"),
+    );
+    let aliases = many(257, &|i| format!("a{i} = \"ready\""));
+    write(
+        d,
+        "popm.toml",
+        &format!("[workflow.feature]\naliases = {{ {aliases} }}\n"),
+    );
+    fails_with(
+        d,
+        &["check"],
+        &format!(
+            "{root}/popm.toml:2:11: [workflow.feature] aliases: 257 aliases, more than the limit of 256"
+        ),
+    );
+    let roots = many(65, &|i| format!("\"r{i}\""));
+    write(d, "popm.toml", &format!("[backlog]\nroots = [{roots}]\n"));
+    fails_with(
+        d,
+        &["check"],
+        &format!("{root}/popm.toml:2:9: [backlog] roots: 65 folders, more than the limit of 64"),
+    );
+    let exclude = many(257, &|i| format!("\"x{i}.md\""));
+    write(
+        d,
+        "popm.toml",
+        &format!("[backlog]\nexclude = [{exclude}]\n"),
+    );
+    fails_with(
+        d,
+        &["check"],
+        &format!(
+            "{root}/popm.toml:2:11: [backlog] exclude: 257 patterns, more than the limit of 256"
+        ),
+    );
+    // The file itself: a megabyte of comments is not a configuration.
+    write(d, "popm.toml", &format!("{}\n", "#".repeat(1 << 20)));
+    fails_with(
+        d,
+        &["check"],
+        &format!(
+            "{root}/popm.toml: the file is 1048577 bytes, over the limit of 1048576 for popm.toml"
+        ),
+    );
+}

@@ -30,7 +30,7 @@ fn json_lines_is_one_object_per_line() {
 }
 
 #[test]
-fn sarif_is_valid_against_the_official_schema() {
+fn sarif_is_valid_against_the_shared_official_schema() {
     let Some(schema_path) = common::shared("schemas/sarif-2.1.0.json") else {
         return;
     };

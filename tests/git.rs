@@ -223,26 +223,272 @@ fn since_reports_only_what_changed_on_the_branch() {
         "backlog/E-1.md",
         &EPIC.replace("title: Epic", "title: Epic\nowner: 7"),
     );
-    // The whole backlog has the legacy findings (F-2, F-4) and the new ones.
+    // The whole backlog has the legacy findings (F-2, F-4) and the new one.
     let (_, all) = concise(d, &[]);
     assert_eq!(all.lines().count(), 3, "{all}");
-    // Since main (the merge base is main's tip, F-4 included): F-3, the branch's own, and the items
-    // whose parent changed: E-1 changed in the work tree, so its children are in scope again, with
-    // the legacy findings of F-2 and F-4.
-    let (code, out) = concise(d, &["--since", "main"]);
-    assert_eq!(code, 1);
+    // Since main (the merge base is main's tip, F-4 included): F-3, the branch's own. E-1 changed
+    // in the work tree, but the findings of its children F-2 and F-4 are the same as at the merge
+    // base: not the branch's.
     assert_eq!(
-        out,
-        "backlog/F-2.md:5:9: error[status-unknown]: unknown status `doing` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n\
-         backlog/F-3.md:6:9: error[parent-unknown]: parent `E-7` is not an item of this backlog\n\
-         backlog/F-4.md:5:9: error[status-unknown]: unknown status `nope` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n"
+        concise(d, &["--since", "main"]),
+        (1, "backlog/F-3.md:6:9: error[parent-unknown]: parent `E-7` is not an item of this backlog\n".into())
     );
-    // Without the work-tree change to E-1, only F-3.
+    // Without the work-tree change to E-1, the same.
     git(d, &["checkout", "-q", "--", "backlog/E-1.md"]);
     assert_eq!(
         concise(d, &["--since", "main"]),
         (1, "backlog/F-3.md:6:9: error[parent-unknown]: parent `E-7` is not an item of this backlog\n".into())
     );
+}
+
+/// A backlog folder git does not hold is the error it is for the work tree, not "0 items checked".
+#[test]
+fn a_missing_backlog_folder_fails_from_every_source() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "popm.toml", "[backlog]\nroots = [\"backlgo\"]\n");
+    git(d, &["add", "popm.toml"]);
+    git(d, &["commit", "-q", "-m", "typo"]);
+    let root = d.canonicalize().unwrap();
+    let missing = format!(
+        "popm: error: backlog folder `backlgo` not found in {} (set [backlog] roots in popm.toml)\n",
+        root.display()
+    );
+    let at_head = missing.replace(" not found in", " not found at `HEAD` in");
+    for (args, message) in [
+        (&["check"][..], &missing),
+        (&["check", "--staged"], &missing),
+        (&["check", "--rev", "HEAD"], &at_head),
+        (&["list", "--staged"], &missing),
+        (&["tree", "--rev", "HEAD"], &at_head),
+    ] {
+        let r = run(d, args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", message.as_str()),
+            "{args:?}"
+        );
+    }
+    // The folder on disk with nothing under it staged yet (a first commit in the making) is an
+    // empty staged backlog, not a missing one.
+    std::fs::create_dir(d.join("backlgo")).unwrap();
+    write(d, "backlgo/E-1.md", EPIC);
+    assert_eq!(concise(d, &["--staged"]), (0, String::new()));
+}
+
+/// A crafted commit can name a tree entry `../../x.md` or `..`: each is reported where it is,
+/// and the rest of the folder is still read (it once hid the whole folder from `--rev`).
+#[test]
+fn unsafe_names_in_a_commit_are_reported_and_the_rest_of_the_folder_read() {
+    let dir = repo();
+    let d = dir.path();
+    let id = |rev: &str| git(d, &["rev-parse", rev]).trim().to_string();
+    write(
+        d,
+        "S-9.md",
+        "---\nid: S-9\ntype: story\ntitle: Hidden\nparent: F-1\n---\nAs a user, I want it so that it works.\n",
+    );
+    let hidden = git(d, &["hash-object", "-w", "S-9.md"]).trim().to_string();
+    std::fs::remove_file(d.join("S-9.md")).unwrap();
+    let folder = id("HEAD:backlog");
+    let backlog = common::raw_tree(
+        d,
+        &[
+            ("40000", "..", &folder),
+            ("100644", "../../x.md", &hidden),
+            ("100644", "E-1.md", &id("HEAD:backlog/E-1.md")),
+            ("100644", "F-1.md", &id("HEAD:backlog/F-1.md")),
+            ("100644", "F-2.md", &id("HEAD:backlog/F-2.md")),
+        ],
+    );
+    let top = common::raw_tree(d, &[("40000", "backlog", &backlog)]);
+    let commit = git(d, &["commit-tree", &top, "-p", "HEAD", "-m", "crafted"]);
+    git(d, &["branch", "crafted", commit.trim()]);
+    assert_eq!(
+        concise(d, &["--rev", "crafted"]),
+        (1, "backlog:1:1: error[file-unreadable]: skipped: git names an entry of this folder `..`, which is not a safe file name (empty, `.`, `..` or holding `/`)\n\
+             backlog:1:1: error[file-unreadable]: skipped: git names an entry of this folder `../../x.md`, which is not a safe file name (empty, `.`, `..` or holding `/`)\n".into())
+    );
+    let list = run(d, &["list", "--rev", "crafted", "--format", "csv"]);
+    assert_eq!(
+        list.stdout,
+        "id,type,status,title,team,pi,parent,enabler\n\
+         E-1,epic,funnel,Epic,,,,\n\
+         F-1,feature,funnel,Feature F-1,,,E-1,\n\
+         F-2,feature,ready,Feature F-2,,,E-1,\n"
+    );
+    // Between the two commits, nothing the backlog holds changed.
+    let diff = run(d, &["diff", "main", "crafted"]);
+    assert_eq!(
+        (diff.code, diff.stdout.as_str()),
+        (0, "backlog changes main .. crafted\nno changes\n")
+    );
+}
+
+/// The git index can be crafted too: a staged path with a `..` part is reported, not read from
+/// disk outside the backlog, and the rest is checked.
+#[test]
+fn an_unsafe_path_in_the_index_is_reported_and_the_rest_read() {
+    let dir = repo();
+    let d = dir.path();
+    // Staged under a placeholder of the same length and sort position, then renamed in place.
+    write(
+        d,
+        "backlog/--/--/x.md",
+        "---\nid: S-9\ntype: story\ntitle: Hidden\n---\n",
+    );
+    git(d, &["add", "backlog/--/--/x.md"]);
+    let index = d.join(".git/index");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let at = bytes
+        .windows(18)
+        .position(|w| w == b"backlog/--/--/x.md")
+        .unwrap();
+    bytes[at..at + 18].copy_from_slice(b"backlog/../../x.md");
+    let body = bytes.len() - 20;
+    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+    hasher.update(&bytes[..body]);
+    let sum = hasher.try_finalize().unwrap();
+    bytes[body..].copy_from_slice(sum.as_bytes());
+    std::fs::write(&index, bytes).unwrap();
+    assert!(git(d, &["ls-files"]).starts_with("backlog/../../x.md\n"));
+    assert_eq!(
+        concise(d, &["--staged"]),
+        (1, "backlog:1:1: error[file-unreadable]: skipped: the git index holds `backlog/../../x.md`, which is not a safe path (a part that is empty, `.` or `..`)\n".into())
+    );
+    let list = run(d, &["list", "--staged", "--format", "csv"]);
+    assert_eq!(list.stdout.lines().count(), 4, "{}", list.stdout);
+}
+
+const PI: &str = "---\nid: PI-1\ntype: pi\ntitle: PI 1\nstart: 2027-01-04\niterations: 5\niteration_weeks: 2\n---\n";
+
+/// The gate fails on what a branch breaks anywhere, not only in the files it touches: findings
+/// are compared with the merge base's (checked with its own popm.toml).
+#[test]
+fn since_fails_on_findings_the_branch_causes_in_files_it_did_not_touch() {
+    let dir = repo();
+    let d = dir.path();
+    for id in ["F-1", "F-2"] {
+        let path = format!("backlog/{id}.md");
+        let text = std::fs::read_to_string(d.join(&path)).unwrap();
+        write(
+            d,
+            &path,
+            &text.replace("parent: E-1", "parent: E-1\npi: PI-1\ncolour: red"),
+        );
+    }
+    write(d, "backlog/PI-1.md", PI);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "plan PI-1"]);
+    let legacy = "backlog/F-1.md:8:1: warning[field-unknown]: unknown key `colour`\n\
+                  backlog/F-2.md:8:1: warning[field-unknown]: unknown key `colour`\n";
+    assert_eq!(concise(d, &[]), (0, legacy.into()));
+
+    // Deleting a PI that items still name: each of them fails the gate.
+    git(d, &["checkout", "-q", "-b", "drop-pi"]);
+    git(d, &["rm", "-q", "backlog/PI-1.md"]);
+    git(d, &["commit", "-q", "-m", "drop PI-1"]);
+    assert_eq!(
+        concise(d, &["--since", "main"]),
+        (
+            1,
+            "backlog/F-1.md:7:5: error[pi-unknown]: PI `PI-1` is not an item of this backlog\n\
+             backlog/F-2.md:7:5: error[pi-unknown]: PI `PI-1` is not an item of this backlog\n"
+                .into()
+        )
+    );
+
+    // Dropping a workflow state an item is in (popm.toml alone changes).
+    git(d, &["checkout", "-q", "main"]);
+    git(d, &["checkout", "-q", "-b", "drop-state"]);
+    write(
+        d,
+        "popm.toml",
+        "[workflow.feature]\nstates = [\"analyzing\", \"ready\", \"implementing\", \"done\"]\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "no funnel"]);
+    assert_eq!(
+        concise(d, &["--since", "main"]),
+        (1, "backlog/F-1.md:5:9: error[status-unknown]: unknown status `funnel` for a feature: expected analyzing, ready, implementing or done\n".into())
+    );
+
+    // A rule made stricter: the legacy warnings are errors now, which the branch brings.
+    write(d, "popm.toml", "[rules]\nfield-unknown = \"error\"\n");
+    let (code, out) = concise(d, &["--since", "main"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (1, legacy.replace("warning", "error").as_str())
+    );
+
+    // Legacy findings stay out even when a touched file moves the line they quote:
+    // F-1b duplicates F-1's id, and its finding names F-1's line, which a new line above moves.
+    git(d, &["checkout", "-q", "-f", "main"]);
+    write(d, "backlog/F-1b.md", &feature("F-1", "funnel"));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "legacy duplicate"]);
+    let text = std::fs::read_to_string(d.join("backlog/F-1.md")).unwrap();
+    write(
+        d,
+        "backlog/F-1.md",
+        &text.replacen("---\n", "---\n# moved down\n", 1),
+    );
+    let (_, all) = concise(d, &[]);
+    assert!(all.contains("backlog/F-1b.md:2:5: error[id-duplicate]: duplicate id `F-1`: backlog/F-1.md:3 uses it too\n"), "{all}");
+    assert_eq!(
+        concise(d, &["--since", "HEAD"]),
+        (
+            0,
+            "backlog/F-1.md:9:1: warning[field-unknown]: unknown key `colour`\n".into()
+        )
+    );
+}
+
+/// Where the base cannot say what it had, every finding is the branch's: a base from before the
+/// backlog existed, or one whose popm.toml does not parse (said on stderr).
+#[test]
+fn since_with_no_comparable_base_shows_every_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "README.md", "no backlog yet\n");
+    write(d, "popm.toml", "[backlog\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "start"]);
+    git(d, &["checkout", "-q", "-b", "adopt"]);
+    write(d, "popm.toml", "");
+    write(d, "backlog/E-1.md", EPIC);
+    write(d, "backlog/F-1.md", &feature("F-1", "doing"));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "adopt popm"]);
+    let r = run(d, &["check", "--since", "main", "--format", "concise"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "backlog/F-1.md:5:9: error[status-unknown]: unknown status `doing` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done\n"
+        )
+    );
+    assert!(
+        r.stderr
+            .starts_with("warning: the merge base's configuration cannot be read (popm.toml (at "),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with("); every finding counts as new\n"),
+        "{}",
+        r.stderr
+    );
+    // With a readable popm.toml at the base that has no backlog folder: the same finding, quietly.
+    git(d, &["checkout", "-q", "main"]);
+    write(d, "popm.toml", "");
+    git(d, &["commit", "-q", "-am", "fix popm.toml"]);
+    git(d, &["checkout", "-q", "adopt"]);
+    git(d, &["merge", "-q", "--no-edit", "main"]);
+    let r = run(d, &["check", "--since", "main", "--format", "concise"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, ""));
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
 }
 
 #[test]

@@ -910,3 +910,91 @@ fn a_file_broken_in_one_commit_keeps_its_last_readable_state() {
     assert_eq!(v["items"][0]["flow_time_days"], 2.0);
     assert_eq!(v["load"][2]["load"], 1);
 }
+
+/// A crafted commit can hold a tree entry named `a/S-2.md`: joined to its folder it would read as
+/// backlog/a/S-2.md, a file git cannot check out. The walk skips it and says so.
+#[test]
+fn unsafe_names_in_the_history_are_skipped_and_noted() {
+    let dir = one_story();
+    let d = dir.path();
+    let date = "2027-01-05T09:00:00Z";
+    let id = |rev: &str| git_at(d, date, &["rev-parse", rev]).trim().to_string();
+    write(d, "S-2.md", &s2("done"));
+    let spoof = git_at(d, date, &["hash-object", "-w", "S-2.md"])
+        .trim()
+        .to_string();
+    std::fs::remove_file(d.join("S-2.md")).unwrap();
+    let backlog = common::raw_tree(
+        d,
+        &[
+            ("100644", "S-1.md", &id("HEAD:backlog/S-1.md")),
+            ("100644", "a/S-2.md", &spoof),
+        ],
+    );
+    let top = common::raw_tree(d, &[("40000", "backlog", &backlog)]);
+    let commit = git_at(
+        d,
+        date,
+        &["commit-tree", &top, "-p", "HEAD", "-m", "crafted"],
+    );
+    git_at(d, date, &["update-ref", "HEAD", commit.trim()]);
+    let r = run(d, &["log", "S-1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines[0]
+            .ends_with(" 2027-01-04 09:00 Pat PM  added backlog/S-1.md (story, status backlog)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[1],
+        "note: skipped 1 git tree entry in the backlog's history whose name is not a safe file name (empty, `.`, `..` or holding `/`)"
+    );
+    let r = run(d, &["log", "S-2"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let v = json(d, &["flow", "--level", "team", "--format", "json"]);
+    assert_eq!(v["history"]["unsafe_names"], 1);
+    assert_eq!(v["history"]["complete"], false);
+}
+
+/// A backlog folder the history does not hold at HEAD is an error, as for `check`, not an empty
+/// history; a diff from a commit before the backlog existed lists everything as added.
+#[test]
+fn a_missing_backlog_folder_is_an_error_for_the_history_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-03T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "README.md", "a project without a backlog yet\n");
+    commit(d, "2027-01-03T09:00:00Z", "start");
+    write(d, "backlog/S-1.md", &s1("backlog", false));
+    commit(d, "2027-01-04T09:00:00Z", "add S-1");
+    let r = run(d, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Added (1)\n  S-1 story \"Reset link\" (backlog)\n"),
+        "{}",
+        r.stdout
+    );
+    write(d, "popm.toml", "[backlog]\nroots = [\"backlgo\"]\n");
+    commit(d, "2027-01-05T09:00:00Z", "typo");
+    let root = d.canonicalize().unwrap();
+    let missing = format!(
+        "popm: error: backlog folder `backlgo` not found at `HEAD` in {} (set [backlog] roots in popm.toml)\n",
+        root.display()
+    );
+    for args in [
+        &["log", "S-1"][..],
+        &["flow", "--level", "team"],
+        &["diff", "HEAD~1", "HEAD"],
+    ] {
+        let r = run(d, args);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (2, "", missing.as_str()),
+            "{args:?}"
+        );
+    }
+}

@@ -98,7 +98,7 @@ fn source_tasks(root: &std::path::Path) -> HashMap<String, Source> {
 }
 
 #[test]
-fn backlog_md_corpus_imports_without_loss() {
+fn backlog_md_shared_corpus_imports_without_loss() {
     let Some(corpus) = common::shared("corpus/backlog-md/backlog") else {
         return;
     };

@@ -45,6 +45,38 @@ fn links_to_files_and_folders_are_reported_and_never_followed() {
     assert!(!listed.stdout.contains("X-1"), "nothing outside was read");
 }
 
+/// Committed links are reported from git as on disk, so `--staged`, `--rev` and the `--since` gate
+/// (which compares the work tree with a commit) see the same findings.
+#[test]
+fn committed_links_are_reported_from_every_source_alike() {
+    let outside = tempfile::tempdir().unwrap();
+    outside_item(outside.path());
+    let dir = temp_copy("demo");
+    let d = dir.path();
+    let backlog = d.join("backlog");
+    symlink(outside.path(), backlog.join("linked")).unwrap();
+    symlink(outside.path().join("X-1.md"), backlog.join("X-1.md")).unwrap();
+    symlink("/etc/hostname", backlog.join("notes.txt")).unwrap();
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "links"]);
+    let expected = "backlog/X-1.md:1:1: warning[symlink-skipped]: skipped: the file is a symbolic link; popm reads only regular files and folders\n\
+                    backlog/linked:1:1: warning[symlink-skipped]: skipped: the folder is a symbolic link; popm reads only regular files and folders\n";
+    for args in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        let r = run(d, &all);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, expected),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    let r = run(d, &["check", "--format", "concise", "--since", "HEAD"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+}
+
 #[test]
 fn a_backlog_root_that_leads_outside_the_project_is_refused() {
     let outside = tempfile::tempdir().unwrap();

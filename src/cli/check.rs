@@ -15,8 +15,9 @@ pub struct Args {
     deny_warnings: bool,
     #[command(flatten)]
     pub source: super::SourceArgs,
-    /// Report only findings on items changed since the merge base of REF and HEAD (plus uncommitted
-    /// changes), and on items whose parent or dependencies changed.
+    /// Report only the findings the branch brings since the merge base of REF and HEAD (plus
+    /// uncommitted changes): every finding in a file it changed, and every finding anywhere that
+    /// the merge base (checked with its own popm.toml) does not have.
     #[arg(long, value_name = "REF", conflicts_with = "rev")]
     pub since: Option<String>,
 }
@@ -40,8 +41,12 @@ enum Format {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let mut checked = workspace.check()?;
-    compare_versions(workspace, args, &mut checked)?;
+    let mut checked = if args.since.is_some() {
+        workspace.check_for_comparison()?
+    } else {
+        workspace.check()?
+    };
+    compare_versions(workspace, args, &mut checked, color)?;
     let summary = Summary::of(checked.files, &checked.diagnostics);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -78,12 +83,14 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     })
 }
 
-/// `--staged` compares with HEAD, `--since` with the merge base: status transitions on changed
-/// items, and with `--since`, only the findings on what changed.
+/// `--staged` compares with HEAD: status transitions of the changed items. `--since` compares
+/// with the merge base: transitions too, and only the findings the branch brings (see
+/// [`crate::workspace::brought_by_branch`]): each in a file it touched, and each new one anywhere.
 fn compare_versions(
     workspace: &Workspace,
     args: &Args,
     checked: &mut crate::workspace::Checked,
+    color: ColorChoice,
 ) -> Result<(), EnvError> {
     let Some(git) = &workspace.git else {
         return Ok(());
@@ -102,7 +109,23 @@ fn compare_versions(
         (None, true) => git.head().map_err(EnvError::Other)?,
         (None, false) => return Ok(()),
     };
-    let changes = workspace.changes(checked, base)?;
+    // The base is checked with its own popm.toml: a change to the configuration (a workflow
+    // state dropped) is a change the branch brings. One that cannot be read there leaves
+    // nothing to compare with, so every finding counts as new.
+    let base_config = match (args.since.is_some(), base) {
+        (true, Some(commit)) => match workspace.config_at(git, commit) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                eprintln!(
+                    "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
+                    crate::render::paint("warning:", crate::render::YELLOW, color.stderr())
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+    let changes = workspace.compare(checked, base, base_config.as_ref())?;
     let mut found = Vec::new();
     crate::rules::transitions::check(
         &changes.before,
@@ -115,7 +138,9 @@ fn compare_versions(
     let all = std::mem::take(&mut checked.diagnostics);
     checked.diagnostics = crate::rules::finish(all, &workspace.config);
     if args.since.is_some() {
-        changes.filter(checked);
+        let base = changes.base_findings.as_deref().unwrap_or_default();
+        let all = std::mem::take(&mut checked.diagnostics);
+        checked.diagnostics = crate::workspace::brought_by_branch(all, &changes.paths, base);
     }
     Ok(())
 }

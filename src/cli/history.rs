@@ -189,6 +189,9 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
                     render::plural(history.unreadable_times, "commit", "commits")
                 );
             }
+            if history.unsafe_names > 0 {
+                let _ = writeln!(out, "note: {}", unsafe_names_note(history.unsafe_names));
+            }
             out
         }
     };
@@ -453,7 +456,8 @@ pub fn diff(
         None => default_base(git)?,
     };
     let before_ws = Workspace::open_at(dir, config, Source::Rev(from_commit.to_string()), true)?;
-    let before = before_ws.check()?;
+    // The base may predate the backlog: a root it does not hold is empty there.
+    let before = before_ws.check_allowing_missing_roots()?;
     let (to_label, after_ws) = match &args.rev_b {
         Some(rev) => (
             rev.clone(),
@@ -1221,6 +1225,14 @@ fn names(ids: &[String]) -> String {
     format!("{}{more}", render::safe::safe(&shown.join(", ")))
 }
 
+/// Only a crafted commit holds such names; joined to their folder they would name other paths.
+fn unsafe_names_note(count: usize) -> String {
+    format!(
+        "skipped {} in the backlog's history whose name is not a safe file name (empty, `.`, `..` or holding `/`)",
+        render::plural(count, "git tree entry", "git tree entries")
+    )
+}
+
 fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
     let i = &f.incomplete;
     if !i.any() && i.merges == 0 {
@@ -1274,6 +1286,9 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             "{note} {} with a committer date that cannot be read: each counts at the time of the commit before it",
             render::plural(i.unreadable_times, "commit", "commits")
         );
+    }
+    if i.unsafe_names > 0 {
+        let _ = writeln!(out, "{note} {}", unsafe_names_note(i.unsafe_names));
     }
     if i.merges > 0 {
         let _ = writeln!(
@@ -1356,6 +1371,7 @@ fn flow_json(f: &Flow) -> String {
         jumped: Vec<String>,
         backwards: Vec<String>,
         unreadable_times: usize,
+        unsafe_names: usize,
         complete: bool,
     }
     #[derive(Serialize)]
@@ -1471,6 +1487,7 @@ fn flow_json(f: &Flow) -> String {
             jumped: f.incomplete.jumped.clone(),
             backwards: f.incomplete.backwards.clone(),
             unreadable_times: f.incomplete.unreadable_times,
+            unsafe_names: f.incomplete.unsafe_names,
             complete: !f.incomplete.any(),
         },
     };

@@ -70,8 +70,14 @@ fn label(item: &Item, backlog: &Backlog, workspace: &Workspace, color: bool) -> 
     )
 }
 
+/// Levels of indentation shown; deeper items stay at this indentation and say their depth. SAFe's
+/// hierarchy is four levels deep, so only a mis-typed chain reaches it; indenting every level
+/// would make the output grow with the square of a chain's length.
+const MAX_INDENT: usize = 16;
+
 /// Depth-first with an explicit stack: a long (mis-typed) parent chain cannot overflow it, and
-/// `seen` stops at an item already printed.
+/// `seen` stops at an item already printed. Indentation stops growing at [`MAX_INDENT`] levels,
+/// so each line, and each entry of the stack, is bounded: output and memory are linear.
 fn render(
     backlog: &Backlog,
     workspace: &Workspace,
@@ -80,29 +86,61 @@ fn render(
     color: bool,
     out: &mut String,
 ) {
-    // (item, prefix for its children, its own connector)
-    let mut stack: Vec<(usize, String, String)> = vec![(root, String::new(), String::new())];
-    while let Some((index, prefix, connector)) = stack.pop() {
-        if std::mem::replace(&mut seen[index], true) {
+    struct Entry {
+        index: usize,
+        depth: usize,
+        /// For each level of indentation drawn before the connector: whether the ancestor there
+        /// was a last child (blank) or has siblings below (a vertical line).
+        levels: Vec<bool>,
+        last: bool,
+    }
+    let mut stack = vec![Entry {
+        index: root,
+        depth: 0,
+        levels: Vec::new(),
+        last: true,
+    }];
+    while let Some(entry) = stack.pop() {
+        if std::mem::replace(&mut seen[entry.index], true) {
             continue;
         }
-        let item = &backlog.items[index];
-        out.push_str(&connector);
+        let item = &backlog.items[entry.index];
+        for last in &entry.levels {
+            out.push_str(if *last { "    " } else { "│   " });
+        }
+        if entry.depth > 0 {
+            out.push_str(if entry.last {
+                "└── "
+            } else {
+                "├── "
+            });
+        }
+        if entry.depth > MAX_INDENT {
+            out.push_str(&paint(&format!("[depth {}]", entry.depth), DIM, color));
+            out.push(' ');
+        }
         out.push_str(&label(item, backlog, workspace, color));
         out.push('\n');
         let children: Vec<usize> = backlog
-            .child_indexes(index)
+            .child_indexes(entry.index)
             .iter()
             .copied()
             .filter(|c| !seen[*c])
             .collect();
+        let mut levels = entry.levels;
+        // Past the deepest indentation, children are drawn where their parent is.
+        if entry.depth > 0 && levels.len() + 1 < MAX_INDENT {
+            levels.push(entry.last);
+        }
         let n = children.len();
         // Pushed in reverse so that the first child is printed first.
         for (k, child) in children.into_iter().enumerate().rev() {
-            let last = k + 1 == n;
-            let own = format!("{prefix}{}", if last { "└── " } else { "├── " });
-            let below = format!("{prefix}{}", if last { "    " } else { "│   " });
-            stack.push((child, below, own));
+            stack.push(Entry {
+                index: child,
+                depth: entry.depth + 1,
+                levels: levels.clone(),
+                last: k + 1 == n,
+            });
         }
     }
 }

@@ -28,8 +28,7 @@ pub struct ConfigError {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    #[serde(default)]
-    teams: Vec<String>,
+    teams: Option<toml::Spanned<Vec<String>>>,
     #[serde(default)]
     backlog: RawBacklog,
     #[serde(default)]
@@ -297,8 +296,8 @@ struct RawPi {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBacklog {
-    roots: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
+    roots: Option<toml::Spanned<Vec<String>>>,
+    exclude: Option<toml::Spanned<Vec<String>>>,
     max_file_bytes: Option<u64>,
     max_items: Option<usize>,
 }
@@ -306,16 +305,16 @@ struct RawBacklog {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScale {
-    scale: Option<Vec<i64>>,
+    scale: Option<toml::Spanned<Vec<i64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWorkflow {
-    states: Option<Vec<String>>,
+    states: Option<toml::Spanned<Vec<String>>>,
     done: Option<String>,
     ready: Option<String>,
-    aliases: Option<BTreeMap<String, String>>,
+    aliases: Option<toml::Spanned<BTreeMap<String, String>>>,
     wip: Option<BTreeMap<String, toml::Spanned<u32>>>,
     /// Severity of `status-transition` for this type: "error", "warning" or "off".
     transitions: Option<String>,
@@ -406,6 +405,8 @@ pub struct Config {
     /// machine down.
     pub max_items: usize,
     pub teams: Vec<String>,
+    /// The same names, for lookups in time independent of how many there are.
+    team_names: std::collections::HashSet<String>,
     pub wsjf_scale: Vec<i64>,
     pub points_scale: Vec<i64>,
     workflows: BTreeMap<ItemType, Workflow>,
@@ -422,6 +423,103 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// About 1.5 GB of memory at the size of a typical item; ten times the largest backlogs we know of.
 pub const DEFAULT_MAX_ITEMS: usize = 400_000;
 pub const DEFAULT_PLANNING_LOAD: f64 = 80.0;
+
+/// Bounds on popm.toml, which is as untrusted as the items: every command reads it, and some
+/// settings are looked up once per item (teams, states) or multiplied by days (`flow` keeps a
+/// count per state per day). Each is far above what a real backlog uses.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub const MAX_STATES: usize = 64;
+pub const MAX_ALIASES: usize = 256;
+pub const MAX_TEAMS: usize = 1000;
+pub const MAX_SCALE_VALUES: usize = 100;
+pub const MAX_ROOTS: usize = 64;
+pub const MAX_EXCLUDE: usize = 256;
+
+/// Refuses a list of popm.toml longer than its bound, naming the list and its place.
+fn within_limit(
+    text: &str,
+    shown: &str,
+    span: std::ops::Range<usize>,
+    setting: &str,
+    count: usize,
+    max: usize,
+    noun: &str,
+) -> Result<(), ConfigError> {
+    if count <= max {
+        return Ok(());
+    }
+    let (line, column) = line_column(text, span.start);
+    Err(ConfigError {
+        location: format!("{shown}:{line}:{column}"),
+        message: format!("{setting}: {count} {noun}, more than the limit of {max}"),
+    })
+}
+
+/// Every bounded list of popm.toml, before anything is built from it.
+fn check_limits(raw: &RawConfig, text: &str, shown: &str) -> Result<(), ConfigError> {
+    let check = |span, setting: &str, count, max, noun: &str| {
+        within_limit(text, shown, span, setting, count, max, noun)
+    };
+    if let Some(t) = &raw.teams {
+        check(t.span(), "teams", t.get_ref().len(), MAX_TEAMS, "teams")?;
+    }
+    if let Some(r) = &raw.backlog.roots {
+        check(
+            r.span(),
+            "[backlog] roots",
+            r.get_ref().len(),
+            MAX_ROOTS,
+            "folders",
+        )?;
+    }
+    if let Some(e) = &raw.backlog.exclude {
+        let n = e.get_ref().len();
+        check(e.span(), "[backlog] exclude", n, MAX_EXCLUDE, "patterns")?;
+    }
+    for (name, scale) in [("wsjf", &raw.wsjf.scale), ("points", &raw.points.scale)] {
+        if let Some(v) = scale {
+            let setting = format!("[{name}] scale");
+            check(
+                v.span(),
+                &setting,
+                v.get_ref().len(),
+                MAX_SCALE_VALUES,
+                "values",
+            )?;
+        }
+    }
+    for (type_name, w) in &raw.workflow {
+        if let Some(states) = &w.states {
+            let setting = format!("[workflow.{type_name}] states");
+            check(
+                states.span(),
+                &setting,
+                states.get_ref().len(),
+                MAX_STATES,
+                "states",
+            )?;
+        }
+        if let Some(aliases) = &w.aliases {
+            let setting = format!("[workflow.{type_name}] aliases");
+            let n = aliases.get_ref().len();
+            check(aliases.span(), &setting, n, MAX_ALIASES, "aliases")?;
+        }
+    }
+    if let Some(active) = &raw.flow.active {
+        let longest = match active.get_ref() {
+            PerType::All(names) => names.len(),
+            PerType::ByType(map) => map.values().map(Vec::len).max().unwrap_or(0),
+        };
+        check(
+            active.span(),
+            "[flow] active",
+            longest,
+            MAX_STATES,
+            "states",
+        )?;
+    }
+    Ok(())
+}
 
 fn default_workflow(item_type: ItemType) -> Option<Workflow> {
     const ART: &[&str] = &[
@@ -489,10 +587,28 @@ impl Config {
     }
 
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        use std::io::Read;
         let shown = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+        let unreadable = |e: std::io::Error| ConfigError {
             location: shown.clone(),
             message: format!("cannot read the configuration: {e}"),
+        };
+        // Read at most one byte past the limit: the size is known without trusting metadata
+        // (a pipe or a growing file has none worth trusting).
+        let mut bytes = Vec::new();
+        std::fs::File::open(file)
+            .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(unreadable)?;
+        let size = match std::fs::metadata(file) {
+            Ok(m) if m.is_file() => m.len().max(bytes.len() as u64),
+            _ => bytes.len() as u64,
+        };
+        too_large(size, &shown)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            unreadable(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
         })?;
         let project_root = match file.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -507,6 +623,7 @@ impl Config {
         file: Option<PathBuf>,
         project_root: PathBuf,
     ) -> Result<Config, ConfigError> {
+        too_large(text.len() as u64, shown)?;
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => {
@@ -530,6 +647,7 @@ impl Config {
         text: &str,
         shown: &str,
     ) -> Result<Config, ConfigError> {
+        check_limits(&raw, text, shown)?;
         let raw_flow = std::mem::take(&mut raw.flow);
         let mut config =
             Config::build_rest(raw, file, project_root, text).map_err(|message| ConfigError {
@@ -546,14 +664,17 @@ impl Config {
         project_root: PathBuf,
         text: &str,
     ) -> Result<Config, String> {
-        let roots = raw.backlog.roots.unwrap_or_else(|| vec!["backlog".into()]);
+        let roots = raw
+            .backlog
+            .roots
+            .map_or_else(|| vec!["backlog".into()], toml::Spanned::into_inner);
         if roots.is_empty() {
             return Err("[backlog] roots is empty: name at least one folder".into());
         }
         let exclude = raw
             .backlog
             .exclude
-            .unwrap_or_else(|| vec!["README.md".into()]);
+            .map_or_else(|| vec!["README.md".into()], toml::Spanned::into_inner);
         let mut globs = GlobSetBuilder::new();
         for pattern in &exclude {
             // A pattern without a `/` names files anywhere, as .gitignore does.
@@ -574,8 +695,16 @@ impl Config {
             .build()
             .map_err(|e| format!("[backlog] exclude: {e}"))?;
 
-        let wsjf_scale = scale(raw.wsjf.scale, DEFAULT_WSJF_SCALE, "wsjf")?;
-        let points_scale = scale(raw.points.scale, DEFAULT_POINTS_SCALE, "points")?;
+        let wsjf_scale = scale(
+            raw.wsjf.scale.map(toml::Spanned::into_inner),
+            DEFAULT_WSJF_SCALE,
+            "wsjf",
+        )?;
+        let points_scale = scale(
+            raw.points.scale.map(toml::Spanned::into_inner),
+            DEFAULT_POINTS_SCALE,
+            "points",
+        )?;
 
         let mut workflows = BTreeMap::new();
         for t in ItemType::ALL {
@@ -663,12 +792,22 @@ impl Config {
             exclude_set,
             max_file_bytes: raw.backlog.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
             max_items: raw.backlog.max_items.unwrap_or(DEFAULT_MAX_ITEMS),
-            teams: raw.teams,
+            team_names: raw
+                .teams
+                .as_ref()
+                .map(|t| t.get_ref().iter().cloned().collect())
+                .unwrap_or_default(),
+            teams: raw.teams.map(toml::Spanned::into_inner).unwrap_or_default(),
             wsjf_scale,
             points_scale,
             workflows,
             severities,
         })
+    }
+
+    /// Whether `teams` lists this name.
+    pub fn has_team(&self, name: &str) -> bool {
+        self.team_names.contains(name)
     }
 
     pub fn workflow(&self, item_type: ItemType) -> Option<&Workflow> {
@@ -728,12 +867,17 @@ fn apply_workflow(
 ) -> Result<(), String> {
     let section = format!("[workflow.{type_name}]");
     if let Some(states) = raw.states {
-        let states: Vec<String> = states.iter().map(|s| normalize_status(s)).collect();
+        let states: Vec<String> = states
+            .get_ref()
+            .iter()
+            .map(|s| normalize_status(s))
+            .collect();
         if states.is_empty() {
             return Err(format!("{section} states is empty"));
         }
-        for (i, s) in states.iter().enumerate() {
-            if s.is_empty() || states[..i].contains(s) {
+        let mut seen = std::collections::HashSet::with_capacity(states.len());
+        for s in &states {
+            if s.is_empty() || !seen.insert(s.as_str()) {
                 return Err(format!("{section} states: `{s}` is empty or listed twice"));
             }
         }
@@ -766,7 +910,7 @@ fn apply_workflow(
         );
     }
     if let Some(aliases) = raw.aliases {
-        for (alias, target) in aliases {
+        for (alias, target) in aliases.into_inner() {
             let target = normalize_status(&target);
             if !base.states.contains(&target) {
                 return Err(format!(
@@ -806,6 +950,19 @@ fn apply_workflow(
         }
     }
     Ok(())
+}
+
+/// popm.toml over [`MAX_CONFIG_BYTES`] is refused before it is parsed.
+fn too_large(size: u64, shown: &str) -> Result<(), ConfigError> {
+    if size <= MAX_CONFIG_BYTES {
+        return Ok(());
+    }
+    Err(ConfigError {
+        location: shown.to_string(),
+        message: format!(
+            "the file is {size} bytes, over the limit of {MAX_CONFIG_BYTES} for popm.toml"
+        ),
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.

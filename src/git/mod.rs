@@ -21,6 +21,41 @@ pub type Result<T> = std::result::Result<T, String>;
 /// A file's path relative to the work tree, with `/`, and its blob.
 pub type Blobs = BTreeMap<String, ObjectId>;
 
+/// What [`Git::tree_listing`] or [`Git::index_listing`] found under a folder.
+#[derive(Debug, Default)]
+pub struct TreeListing {
+    pub blobs: Blobs,
+    /// Paths of symbolic links (never read, as on disk).
+    pub links: Vec<String>,
+    /// Entries named so that joining the name to its folder would not give a path inside it.
+    pub unsafe_names: Vec<UnsafeEntry>,
+    /// Folders (paths) nested deeper than the walk enters.
+    pub too_deep: Vec<String>,
+}
+
+/// A tree entry whose name is not a safe file name: empty, `.`, `..` or holding `/`. git itself
+/// never writes one; a crafted commit can, and joined to its folder it would name another path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeEntry {
+    /// The folder holding it (relative to the work tree, with `/`).
+    pub folder: String,
+    /// The name as written (lossily decoded).
+    pub name: String,
+    /// Whether it is a folder (else a file).
+    pub tree: bool,
+}
+
+/// Whether a tree entry's name is one file name: not empty, not `.` or `..`, no `/`. (A NUL cannot
+/// occur: it ends the name in git's tree format.)
+pub fn is_safe_name(name: &[u8]) -> bool {
+    !(name.is_empty() || name == b"." || name == b".." || name.contains(&b'/'))
+}
+
+/// Whether a path (with `/`) from the index is made of safe names only.
+pub fn is_safe_path(path: &str) -> bool {
+    path.split('/').all(|part| is_safe_name(part.as_bytes()))
+}
+
 /// One commit as a history walk needs it.
 #[derive(Debug, Clone)]
 pub struct CommitInfo {
@@ -59,6 +94,7 @@ struct Entry {
     name: std::ops::Range<usize>,
     tree: bool,
     blob: bool,
+    link: bool,
     id: ObjectId,
 }
 
@@ -176,79 +212,136 @@ impl Git {
         }
     }
 
-    /// The blobs of a commit's tree under `prefix` (a folder relative to the work tree, with `/`;
-    /// empty for the whole tree).
-    pub fn tree_blobs(&self, commit: ObjectId, prefix: &str) -> Result<Blobs> {
+    /// The blob of the file at `path` (relative to the work tree, with `/`) in a commit; `None`
+    /// when there is no file there.
+    pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<ObjectId>> {
         let tree = self
             .repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(|e| format!("cannot read the tree of {commit}: {e}"))?;
+        match tree
+            .lookup_entry_by_path(path)
+            .map_err(|e| format!("cannot read {path} at {commit}: {e}"))?
+        {
+            Some(entry) if entry.mode().is_blob() => Ok(Some(entry.object_id())),
+            _ => Ok(None),
+        }
+    }
+
+    /// The files of a commit's tree under `prefix` (a folder relative to the work tree, with `/`;
+    /// empty for the whole tree); `None` when the commit has no folder there. Entries whose names
+    /// are not safe file names are listed apart and not entered; folders deeper than `max_depth`
+    /// below `prefix` are listed apart too. The walk keeps its own stack.
+    pub fn tree_listing(
+        &self,
+        commit: ObjectId,
+        prefix: &str,
+        max_depth: usize,
+    ) -> Result<Option<TreeListing>> {
         let prefix = prefix.trim_matches('/');
-        let subtree = if prefix.is_empty() {
-            tree
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| format!("cannot read the tree of {commit}: {e}"))?;
+        let top = if prefix.is_empty() {
+            tree.id
         } else {
             match tree
                 .lookup_entry_by_path(prefix)
                 .map_err(|e| format!("cannot read {prefix} at {commit}: {e}"))?
             {
-                Some(entry) if entry.mode().is_tree() => self
-                    .repo
-                    .find_tree(entry.object_id())
-                    .map_err(|e| format!("cannot read {prefix} at {commit}: {e}"))?,
-                _ => return Ok(Blobs::new()),
+                Some(entry) if entry.mode().is_tree() => entry.object_id(),
+                _ => return Ok(None),
             }
         };
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        subtree
-            .traverse()
-            .breadthfirst(&mut recorder)
-            .map_err(|e| format!("cannot walk {prefix} at {commit}: {e}"))?;
-        let mut out = Blobs::new();
-        for entry in recorder.records {
-            if !entry.mode.is_blob() {
-                continue;
+        let mut out = TreeListing::default();
+        let mut stack = vec![(top, prefix.to_string(), 0)];
+        while let Some((id, folder, depth)) = stack.pop() {
+            let tree = self.tree_entries(id)?;
+            for entry in &tree.entries {
+                let raw = tree.name(entry);
+                let name = raw.to_str_lossy();
+                if !is_safe_name(raw) {
+                    out.unsafe_names.push(UnsafeEntry {
+                        folder: folder.clone(),
+                        name: name.into_owned(),
+                        tree: entry.tree,
+                    });
+                    continue;
+                }
+                let path = if folder.is_empty() {
+                    name.into_owned()
+                } else {
+                    format!("{folder}/{name}")
+                };
+                if entry.tree {
+                    if depth >= max_depth {
+                        out.too_deep.push(path);
+                    } else {
+                        stack.push((entry.id, path, depth + 1));
+                    }
+                } else if entry.blob {
+                    out.blobs.insert(path, entry.id);
+                } else if entry.link {
+                    out.links.push(path);
+                }
             }
-            let path = entry.filepath.to_str_lossy();
-            let full = if prefix.is_empty() {
-                path.into_owned()
-            } else {
-                format!("{prefix}/{path}")
-            };
-            out.insert(full, entry.oid);
         }
-        Ok(out)
+        Ok(Some(out))
     }
 
-    /// The blobs the index (staging area) holds under `prefix`. Conflicted paths are read from
-    /// "ours"; intent-to-add entries have no content yet and are left out.
-    pub fn index_blobs(&self, prefix: &str) -> Result<Blobs> {
+    /// The files the index (staging area) holds under `prefix`; `None` when it holds nothing
+    /// there (git keeps no empty folders). Conflicted paths are read from "ours"; intent-to-add
+    /// entries have no content yet and are left out. Paths are as the index holds them: the
+    /// caller checks that they are safe ([`is_safe_path`]).
+    pub fn index_listing(&self, prefix: &str) -> Result<Option<TreeListing>> {
         use gix::index::entry::{Flags, Mode, Stage};
-        let index = self.repo.index_or_empty().map_err(|e| {
-            format!(
-                "cannot read the git index of {}: {e}",
-                self.repo.git_dir().display()
-            )
-        })?;
+        let index = self.index()?;
         let prefix = prefix.trim_matches('/');
-        let mut out = Blobs::new();
+        let mut out = TreeListing::default();
+        let mut any = false;
         for entry in index.entries() {
-            if entry.flags.contains(Flags::INTENT_TO_ADD)
-                || !(entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE)
-                || !matches!(entry.stage(), Stage::Unconflicted | Stage::Ours)
-            {
-                continue;
-            }
             let path = entry.path(&index).to_str_lossy();
             let inside = prefix.is_empty()
                 || path
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.starts_with('/'));
-            if inside {
-                out.insert(path.into_owned(), entry.id);
+            if !inside {
+                continue;
+            }
+            any = true;
+            if entry.flags.contains(Flags::INTENT_TO_ADD)
+                || !matches!(entry.stage(), Stage::Unconflicted | Stage::Ours)
+            {
+                continue;
+            }
+            if entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE {
+                out.blobs.insert(path.into_owned(), entry.id);
+            } else if entry.mode == Mode::SYMLINK {
+                out.links.push(path.into_owned());
             }
         }
-        Ok(out)
+        Ok(any.then_some(out))
+    }
+
+    /// The blob the index holds at `path` (relative to the work tree, with `/`), if any.
+    pub fn index_file(&self, path: &str) -> Result<Option<ObjectId>> {
+        let index = self.index()?;
+        Ok(index
+            .entry_by_path(path.into())
+            .filter(|e| !e.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD))
+            .map(|e| e.id))
+    }
+
+    fn index(&self) -> Result<gix::worktree::Index> {
+        self.repo.index_or_empty().map_err(|e| {
+            format!(
+                "cannot read the git index of {}: {e}",
+                self.repo.git_dir().display()
+            )
+        })
     }
 
     /// The commits of the first-parent line that ends at `tip`, newest first. A shallow clone's
@@ -333,6 +426,7 @@ impl Git {
             git: self,
             previous: HashMap::new(),
             current: HashMap::new(),
+            unsafe_names: 0,
         }
     }
 
@@ -354,6 +448,7 @@ impl Git {
                     name: start..start + e.filename.len(),
                     tree: e.mode.is_tree(),
                     blob: e.mode.is_blob(),
+                    link: e.mode.is_link(),
                     id: e.oid.to_owned(),
                 }
             })
@@ -470,6 +565,9 @@ pub struct TreeDiffer<'a> {
     git: &'a Git,
     previous: HashMap<ObjectId, Rc<DecodedTree>>,
     current: HashMap<ObjectId, Rc<DecodedTree>>,
+    /// Entries added or changed with a name that is not a safe file name ([`is_safe_name`]):
+    /// skipped, and counted so that commands can say so.
+    pub unsafe_names: usize,
 }
 
 impl TreeDiffer<'_> {
@@ -541,6 +639,13 @@ impl TreeDiffer<'_> {
                 (None, Some(b)) => new_tree.name(b),
                 (None, None) => continue,
             };
+            if !is_safe_name(name) {
+                // Joined to its folder, it would name another path (or none): not followed.
+                if b.is_some() {
+                    self.unsafe_names += 1;
+                }
+                continue;
+            }
             let name = name.to_str_lossy();
             let full = if frame.prefix.is_empty() {
                 name.into_owned()

@@ -142,6 +142,9 @@ pub struct History {
     /// Commits whose committer date could not be read: each takes its predecessor's time (the
     /// first ones the time of the first readable commit).
     pub unreadable_times: usize,
+    /// Tree entries added or changed under the backlog with a name that is not a safe file name
+    /// (empty, `.`, `..`, holding `/`: only a crafted commit has them); they were skipped.
+    pub unsafe_names: usize,
 }
 
 impl History {
@@ -151,9 +154,21 @@ impl History {
     }
 }
 
-/// Walks the first-parent line ending at `tip`, oldest commit first.
+/// Walks the first-parent line ending at `tip` (HEAD), oldest commit first.
 pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, EnvError> {
     let config = &workspace.config;
+    // A backlog folder HEAD does not hold (a typo in popm.toml) is the error it is for `check`,
+    // not an empty history.
+    let tip_tree = git.commit_info(tip).map_err(EnvError::Other)?.tree;
+    for (root, prefix) in config.roots.iter().zip(workspace.root_prefixes(git)) {
+        if git
+            .subtree(tip_tree, &prefix)
+            .map_err(EnvError::Other)?
+            .is_none()
+        {
+            return Err(workspace.missing_root_at(root, Some("HEAD")));
+        }
+    }
     let mut ids = git.first_parent_commits(tip).map_err(EnvError::Other)?;
     ids.reverse();
     let prefixes: Vec<String> = workspace
@@ -172,6 +187,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         unchanged: 0,
         parsed: 0,
         unreadable_times: 0,
+        unsafe_names: 0,
     };
     // The backlog root trees of every commit; `None` where a root folder does not exist.
     let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
@@ -262,6 +278,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     } {
         changed[i] = Some(diff(&mut differ, i)?);
     }
+    history.unsafe_names = differ.unsafe_names;
     drop(differ);
 
     // Path -> (blob, snapshot) of every item file at the current commit.

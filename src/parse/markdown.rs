@@ -557,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn skipping_agrees_with_whole_reading_on_every_fixture() {
+    fn skipping_agrees_with_whole_reading_on_fixtures_and_shared_corpus() {
         let mut bodies = 0;
         crate::parse::each_fixture_split(|split| {
             same_as_whole(split.body);

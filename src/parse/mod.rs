@@ -164,17 +164,14 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
 }
 
 /// Every item file of the fixtures, and of the shared corpus of other projects' files when it is
-/// beside the repository, split into frontmatter and body: the inputs the fast readers' tests
-/// hold to the reference readings.
+/// there ([`crate::shared_dir`]), split into frontmatter and body: the inputs the fast readers'
+/// tests hold to the reference readings.
 #[cfg(test)]
 pub(crate) fn each_fixture_split(mut f: impl FnMut(frontmatter::Split<'_>)) {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = manifest.join("../shared/corpus");
-    if !corpus.is_dir() {
-        println!("skipped: ../shared/corpus is absent; checking the fixtures only");
-    }
-    for entry in [manifest.join("fixtures"), corpus]
-        .iter()
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let corpus = crate::shared_dir::shared("corpus");
+    for entry in std::iter::once(fixtures)
+        .chain(corpus)
         .flat_map(walkdir::WalkDir::new)
     {
         let entry = entry.unwrap();

@@ -680,7 +680,7 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_agrees_with_full_parser_on_every_fixture() {
+    fn fast_path_agrees_with_full_parser_on_fixtures_and_shared_corpus() {
         let (mut fast, mut simplest, mut all) = (0, 0, 0);
         crate::parse::each_fixture_split(|split| {
             all += 1;

@@ -191,6 +191,8 @@ pub struct Incomplete {
     pub merges: usize,
     /// Commits whose committer date could not be read (each took its predecessor's time).
     pub unreadable_times: usize,
+    /// Tree entries with unsafe names the history walk skipped.
+    pub unsafe_names: usize,
 }
 
 impl Incomplete {
@@ -201,6 +203,7 @@ impl Incomplete {
             || !self.jumped.is_empty()
             || !self.backwards.is_empty()
             || self.unreadable_times > 0
+            || self.unsafe_names > 0
     }
 }
 
@@ -338,6 +341,7 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         shallow: history.shallow,
         merges: history.merges,
         unreadable_times: history.unreadable_times,
+        unsafe_names: history.unsafe_names,
         ..Incomplete::default()
     };
     for id in ids {

@@ -1,11 +1,16 @@
 //! Identity: unique ids, known team names.
 
+use std::collections::HashMap;
+
 use super::{Rule, at};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Backlog;
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
+    let teams: Vec<&str> = config.teams.iter().map(String::as_str).collect();
+    // "Did you mean" compares a name with every team: once per distinct unknown name.
+    let mut suggestions: HashMap<&str, Option<&str>> = HashMap::new();
     for (i, item) in backlog.items.iter().enumerate() {
         if let Some(id) = &item.id
             && let Some(first) = backlog.index_of(&id.value).filter(|first| *first != i)
@@ -28,7 +33,7 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         }
         if !config.teams.is_empty() {
             for team in &item.team {
-                if !config.teams.contains(&team.value) {
+                if !config.has_team(&team.value) {
                     let mut d = at(
                         Rule::TeamUnknown,
                         item,
@@ -39,8 +44,10 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .width(team.value.chars().count());
-                    let teams: Vec<&str> = config.teams.iter().map(String::as_str).collect();
-                    if let Some(s) = crate::model::did_you_mean(&team.value, &teams) {
+                    let suggestion = suggestions
+                        .entry(team.value.as_str())
+                        .or_insert_with(|| crate::model::did_you_mean(&team.value, &teams));
+                    if let Some(s) = suggestion {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
                     out.push(d);

@@ -71,26 +71,12 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).expect("write file");
 }
 
-/// ../shared, beside the repository: present on developers' machines and in CI, absent in a user's
-/// fresh clone. Tests that need it skip, saying so, unless POPM_REQUIRE_SHARED is set (as .ci/run
-/// does), where its absence fails the test.
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = root().join("..").join("shared").join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("POPM_REQUIRE_SHARED").is_some() {
-        panic!(
-            "{} is missing, and POPM_REQUIRE_SHARED is set",
-            path.display()
-        );
-    }
-    eprintln!(
-        "skipped: {} is absent (../shared is not part of the repository)",
-        path.display()
-    );
-    None
-}
+// Where ../shared is, and how a test that needs it skips: one definition, shared with the unit
+// tests.
+#[path = "../../src/shared_dir.rs"]
+mod shared_dir;
+#[allow(unused_imports)]
+pub use shared_dir::shared;
 
 /// An external tool a test drives (pre-commit, python packages). Missing: skip, saying so, unless
 /// POPM_REQUIRE_TOOLS is set (as .ci/run does after installing them).
@@ -138,4 +124,35 @@ pub fn git_output(mut cmd: Command, args: &[&str]) -> String {
 /// `git args` in `dir`, with [`git_command`]'s environment; its stdout.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     git_output(git_command(dir, args), args)
+}
+
+/// A tree object written from raw bytes, so it can hold names `git mktree` refuses (`../../x.md`,
+/// `a/b.md`), as a crafted commit can. `entries` are (mode, name, object id in hex), in git's
+/// order. Returns the tree's id.
+pub fn raw_tree(dir: &Path, entries: &[(&str, &str, &str)]) -> String {
+    use std::io::Write;
+    let mut bytes = Vec::new();
+    for (mode, name, id) in entries {
+        bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        bytes.extend(
+            (0..id.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&id[i..i + 2], 16).expect("a hex object id")),
+        );
+    }
+    let args = ["hash-object", "-t", "tree", "--literally", "-w", "--stdin"];
+    let mut child = git_command(dir, &args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&bytes)
+        .expect("write the tree");
+    let out = child.wait_with_output().expect("git runs");
+    assert!(out.status.success(), "git hash-object of a tree failed");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
