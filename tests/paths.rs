@@ -175,3 +175,122 @@ fn ids_that_would_make_a_path_are_rejected() {
         );
     }
 }
+
+/// A copy of the demo backlog committed in a fresh repository whose hooks live in `.githooks`
+/// (`core.hooksPath`, as teams that commit their hooks set it).
+fn repo_with_committed_hooks() -> tempfile::TempDir {
+    let dir = temp_copy("demo");
+    let d = &dir.path().canonicalize().unwrap();
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::git(d, &["config", "core.hooksPath", ".githooks"]);
+    std::fs::create_dir(d.join(".githooks")).unwrap();
+    dir
+}
+
+/// A file outside the repository that a planted link points at; it must stay as it is.
+fn victim() -> (tempfile::TempDir, std::path::PathBuf) {
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("victim");
+    std::fs::write(&file, "precious\n").unwrap();
+    (outside, file)
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Issue 12: a link committed at the temporary name `hook install` used made it overwrite (and make
+/// executable) a file outside the repository. The temporary file is now created new, under a name
+/// nobody can predict, so a planted link is never written through.
+#[test]
+fn hook_install_never_writes_through_a_planted_link() {
+    let (_outside, victim) = victim();
+    let dir = repo_with_committed_hooks();
+    let d = &dir.path().canonicalize().unwrap();
+    for planted in [".pre-commit.popm-tmp", ".pre-commit.popm-tmp.tmp"] {
+        symlink(&victim, d.join(".githooks").join(planted)).unwrap();
+    }
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hook = d.join(".githooks/pre-commit");
+    assert_eq!(r.stdout, format!("installed {}\n", hook.display()));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(mode(&victim), 0o644);
+    let installed = std::fs::symlink_metadata(&hook).unwrap();
+    assert!(installed.is_file(), "the hook is a file of its own");
+    assert_eq!(mode(&hook), 0o755);
+    assert!(
+        std::fs::read_to_string(&hook)
+            .unwrap()
+            .ends_with("exec popm check --staged\n")
+    );
+    // Nothing but the hook was added (no temporary file left behind).
+    let mut names: Vec<String> = std::fs::read_dir(d.join(".githooks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".pre-commit.popm-tmp",
+            ".pre-commit.popm-tmp.tmp",
+            "pre-commit"
+        ]
+    );
+}
+
+/// A hook that is itself a link is never written through, replaced or removed, even with --force.
+#[test]
+fn a_hook_that_is_a_link_is_left_alone() {
+    let (_outside, victim) = victim();
+    let dir = repo_with_committed_hooks();
+    let d = &dir.path().canonicalize().unwrap();
+    let hook = d.join(".githooks/pre-commit");
+    symlink(&victim, &hook).unwrap();
+    let expected = format!(
+        "popm: error: {} is a symbolic link; popm never writes through a link or replaces one \
+         (remove it, or install the hook by hand)\n",
+        hook.display()
+    );
+    for args in [
+        &["hook", "install"][..],
+        &["hook", "install", "--force"],
+        &["hook", "uninstall"],
+    ] {
+        let r = run(d, args);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (2, expected.as_str()),
+            "{args:?}"
+        );
+        assert!(std::fs::symlink_metadata(&hook).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    }
+    assert!(!d.join(".githooks/pre-commit.bak").exists());
+}
+
+/// A committed `.githooks` that is a link out of the repository: nothing is written there.
+#[test]
+fn a_hooks_folder_that_leads_outside_the_repository_is_refused() {
+    let (outside, victim) = victim();
+    let dir = repo_with_committed_hooks();
+    let d = &dir.path().canonicalize().unwrap();
+    std::fs::remove_dir(d.join(".githooks")).unwrap();
+    symlink(outside.path(), d.join(".githooks")).unwrap();
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "popm: error: the hooks folder {} resolves to {}, outside the repository (a symbolic \
+             link?); popm writes hooks only inside it\n",
+            d.join(".githooks").display(),
+            outside.path().canonicalize().unwrap().display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+}
