@@ -294,3 +294,78 @@ fn a_hooks_folder_that_leads_outside_the_repository_is_refused() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
 }
+
+const S1: &str = "backlog/stories/S-1-request-reset-link.md";
+
+/// Issue 12: outside git the lock is `.popm.lock` beside popm.toml, a name anyone can commit as a
+/// link; popm opened (and so created) the link's target. Now the link is refused and nothing is
+/// written.
+#[test]
+fn the_lock_file_is_never_opened_through_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("created-by-popm");
+    let dir = temp_copy("demo");
+    let d = &dir.path().canonicalize().unwrap();
+    symlink(&target, d.join(".popm.lock")).unwrap();
+    let before = std::fs::read_to_string(d.join(S1)).unwrap();
+    let r = run(d, &["set", "S-1", "labels+=x"]);
+    assert_eq!(
+        (r.code, r.stderr),
+        (
+            2,
+            format!(
+                "popm: error: cannot open the lock file {}: it is a symbolic link, which popm does not follow\n",
+                d.join(".popm.lock").display()
+            )
+        )
+    );
+    assert!(!target.exists(), "nothing was created outside");
+    assert_eq!(std::fs::read_to_string(d.join(S1)).unwrap(), before);
+}
+
+/// A `.git` file (as linked work trees and submodules have) that names a folder which is not a git
+/// directory: popm put its lock there, so an unpacked archive could make it create a file in any
+/// folder. Now the repository is found by gix, which accepts only a real git directory; this one
+/// is not a repository, and the lock lies beside popm.toml as for any folder outside git.
+#[test]
+fn a_git_file_naming_any_folder_does_not_place_the_lock() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = temp_copy("demo");
+    let d = &dir.path().canonicalize().unwrap();
+    write(
+        d,
+        ".git",
+        &format!("gitdir: {}\n", elsewhere.path().display()),
+    );
+    let r = run(d, &["set", "S-1", "labels+=x"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    assert!(
+        std::fs::symlink_metadata(d.join(".popm.lock"))
+            .unwrap()
+            .is_file()
+    );
+}
+
+/// A linked work tree is a checkout of its own: its lock lies in its own git directory (inside
+/// the main repository's), and nothing lands in its work tree.
+#[test]
+fn a_linked_work_tree_locks_in_its_own_git_directory() {
+    let dir = temp_copy("demo");
+    let d = &dir.path().canonicalize().unwrap();
+    let main = d.join("main");
+    std::fs::create_dir(&main).unwrap();
+    for name in ["backlog", "popm.toml"] {
+        std::fs::rename(d.join(name), main.join(name)).unwrap();
+    }
+    common::git(&main, &["init", "-q", "-b", "main"]);
+    common::git(&main, &["add", "-A"]);
+    common::git(&main, &["commit", "-q", "-m", "demo"]);
+    common::git(&main, &["worktree", "add", "-q", "../wt", "-b", "wt"]);
+    let wt = d.join("wt");
+    let r = run(&wt, &["set", "S-1", "labels+=x"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(main.join(".git/worktrees/wt/popm.lock").is_file());
+    assert!(!main.join(".git/popm.lock").exists());
+    assert!(!wt.join(".popm.lock").exists());
+}
