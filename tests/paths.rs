@@ -369,3 +369,135 @@ fn a_linked_work_tree_locks_in_its_own_git_directory() {
     assert!(!main.join(".git/popm.lock").exists());
     assert!(!wt.join(".popm.lock").exists());
 }
+
+/// Runs popm, killing it if it has not finished after a minute: a command that blocks on a pipe
+/// fails the test instead of hanging it. (A guard against hanging, not a timing assertion: popm
+/// takes a fraction of a second here.)
+fn run_or_kill(dir: &Path, args: &[&str]) -> common::Run {
+    let mut child = common::popm(dir)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("popm {args:?} hung (killed after 60 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mkfifo(path: &Path) -> bool {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("skipped: mkfifo is not available");
+        return false;
+    }
+    true
+}
+
+/// Issue 12: `import backlog-md` read task files through links (a task outside the source folder
+/// became an item of the backlog) and hung on a pipe named like a task, holding the lock. It now
+/// reads regular files only, as the backlog reader does, and names what it did not import.
+#[test]
+fn import_backlog_md_reads_regular_files_only() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "---\nid: task-9\ntitle: Secret\nstatus: To Do\n---\nsecret body\n";
+    write(outside.path(), "secret.md", secret);
+    write(outside.path(), "tasks/task-7 - Elsewhere.md", secret);
+    write(outside.path(), "config.yml", "task_prefix: evil\n");
+    let source = tempfile::tempdir().unwrap();
+    let s = source.path();
+    write(
+        s,
+        "tasks/task-1 - One.md",
+        "---\nid: task-1\ntitle: One\nstatus: To Do\n---\nbody\n",
+    );
+    symlink(
+        outside.path().join("secret.md"),
+        s.join("tasks/task-9 - Linked.md"),
+    )
+    .unwrap();
+    symlink(outside.path().join("config.yml"), s.join("config.yml")).unwrap();
+    symlink(outside.path().join("tasks"), s.join("completed")).unwrap();
+    if !mkfifo(&s.join("tasks/task-5 - Pipe.md")) {
+        return;
+    }
+    let dir = temp_copy("demo");
+    let d = dir.path();
+    let r = run_or_kill(d, &["import", "backlog-md", s.to_str().unwrap()]);
+    assert_eq!(
+        r.stdout,
+        "imported 1 items into backlog (1 story)\nnext: popm check\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: config.yml: not read: it is a symbolic link, which popm does not follow\n\
+         note: tasks/task-5 - Pipe.md: not imported: it is not a regular file (a pipe, socket, device or folder)\n\
+         note: tasks/task-9 - Linked.md: not imported: it is a symbolic link, which popm does not follow\n\
+         note: completed: not read: it is a symbolic link, which popm does not follow\n"
+    );
+    assert_eq!(r.code, 1, "what was not imported is a finding");
+    let list = run(d, &["list", "--format", "csv"]);
+    assert!(
+        list.stdout.contains("\ntask-1,story,backlog,One,"),
+        "{}",
+        list.stdout
+    );
+    assert!(!list.stdout.contains("Secret"), "{}", list.stdout);
+}
+
+/// Issue 12: a popm.toml that is a link was read from wherever it pointed (and an error quoted that
+/// file). Like an item file that is a link, it is never read; unlike one it cannot be skipped (the
+/// backlog would be judged by other settings), so it is a configuration error. A pipe too.
+#[test]
+fn a_configuration_that_is_a_link_or_a_pipe_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "popm.toml",
+        "[backlog]\nroots = [\"backlog\"]\nsecret = \"hunter2\"\n",
+    );
+    let dir = temp_copy("demo");
+    let d = &dir.path().canonicalize().unwrap();
+    let toml = d.join("popm.toml");
+    std::fs::remove_file(&toml).unwrap();
+    symlink(outside.path().join("popm.toml"), &toml).unwrap();
+    let refused = format!(
+        "popm: error: {}: cannot read the configuration: it is a symbolic link, which popm does not follow\n",
+        toml.display()
+    );
+    for args in [&["check"][..], &["--config", "popm.toml", "check"]] {
+        let r = run(d, args);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (2, refused.as_str()),
+            "{args:?}"
+        );
+    }
+    std::fs::remove_file(&toml).unwrap();
+    if !mkfifo(&toml) {
+        return;
+    }
+    let r = run_or_kill(d, &["check"]);
+    assert_eq!(
+        (r.code, r.stderr),
+        (
+            2,
+            format!(
+                "popm: error: {}: cannot read the configuration: it is not a regular file (a pipe, socket, device or folder)\n",
+                toml.display()
+            )
+        )
+    );
+}

@@ -47,7 +47,8 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let mut report = Report::default();
     let (mut items, into) = match &args.from {
         From::BacklogMd { folder, into } => (
-            import::backlog_md::import(folder, &mut report).map_err(EnvError::Other)?,
+            import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
+                .map_err(EnvError::Other)?,
             into,
         ),
         From::Csv { file, into, map } => (

@@ -478,8 +478,11 @@ impl Config {
     pub fn discover(start: &Path) -> Result<Config, ConfigError> {
         for dir in start.ancestors() {
             let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate);
+            // Not `is_file`, which follows links: a link (or a pipe) named popm.toml is found, and
+            // refused by `load`, rather than skipped for the defaults.
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(m) if !m.is_dir() => return Config::load(&candidate),
+                _ => {}
             }
         }
         Ok(Config {
@@ -488,12 +491,18 @@ impl Config {
         })
     }
 
+    /// Reads popm.toml: a regular file only, never through a symbolic link (a committed link could
+    /// make popm read, and quote in its errors, any file of whoever runs it) and never a pipe.
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
         let shown = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+        let unreadable = |e: std::io::Error| ConfigError {
             location: shown.clone(),
             message: format!("cannot read the configuration: {e}"),
-        })?;
+        };
+        let mut text = String::new();
+        crate::files::open_regular(file)
+            .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
+            .map_err(unreadable)?;
         let project_root = match file.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
