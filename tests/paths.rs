@@ -170,7 +170,7 @@ fn ids_that_would_make_a_path_are_rejected() {
         assert_eq!(
             r.stderr,
             format!(
-                "popm: error: `{id}` is not a valid id (letters, digits, `-`, `_` and `.`, starting with a letter or digit)\n"
+                "popm: error: `{id}` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)\n"
             )
         );
     }
