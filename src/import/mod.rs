@@ -119,7 +119,8 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// Writes items into `dir` as `<id>-<slug>.md`, never over an existing file.
+/// Writes items into `dir` as `<id>-<slug>.md` (`<id>.md` when the title gives no slug), never over
+/// an existing file.
 pub fn write_items(
     items: &[NewItem],
     dir: &Path,
@@ -130,6 +131,15 @@ pub fn write_items(
     for item in items {
         let slug = crate::cli::slug(&item.title);
         let id_part = crate::cli::slug(&item.id);
+        // Ids match the id pattern, so `id_part` has a letter or digit; without one the name would
+        // be `.md`, a hidden file no command reads.
+        if id_part.is_empty() {
+            report.skipped.push(format!(
+                "{}: id `{}` gives no file name",
+                item.source, item.id
+            ));
+            continue;
+        }
         let stem = if slug.is_empty() {
             id_part
         } else {
