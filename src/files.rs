@@ -71,23 +71,28 @@ fn check_kind(path: &Path) -> io::Result<()> {
 
 /// Opens an existing regular file for reading, refusing links and special files.
 pub fn open_regular(path: &Path) -> io::Result<File> {
+    open_regular_sized(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's size from the same fstat.
+fn open_regular_sized(path: &Path) -> io::Result<(File, u64)> {
     #[cfg(not(unix))]
     check_kind(path)?;
     let file = no_follow(OpenOptions::new().read(true))
         .open(path)
         .map_err(explain)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(not_regular_error());
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 /// A regular file's bytes, or its size when it is over `limit`. One open, one fstat for the size,
 /// usually one read: `read_to_end` would ask the size again (fstat, lseek) and read once more to
 /// see the end.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
-    let mut file = open_regular(path)?;
-    let size = file.metadata()?.len();
+    let (mut file, size) = open_regular_sized(path)?;
     if size > limit {
         return Ok(Err(size));
     }

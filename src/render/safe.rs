@@ -20,6 +20,10 @@ use std::borrow::Cow;
 /// Would this character do something on a terminal, reorder the text around it, or hide in it?
 /// [`is_control`] and [`is_invisible`].
 pub fn is_unsafe(c: char) -> bool {
+    // Nearly all text is ASCII, where only C0 and DEL are unsafe.
+    if c.is_ascii() {
+        return c < ' ' || c == '\x7f';
+    }
     is_control(c) || is_invisible(c)
 }
 
@@ -107,10 +111,10 @@ struct Rules {
 /// `text` the byte offset of its shown form in the result, then the result's length.
 fn escape<'a>(text: &'a str, rules: Rules, mut offsets: Option<&mut Vec<usize>>) -> Cow<'a, str> {
     // Nearly all text needs nothing: one scan says so (the loop below does more per character).
-    let plain = !text.chars().any(is_unsafe)
-        && !text.contains("##[")
-        && !(rules.line_commands && text.contains("::"));
-    if plain && offsets.is_none() {
+    let needs_work = text.chars().any(is_unsafe)
+        || text.contains("##[")
+        || (rules.line_commands && text.contains("::"));
+    if !needs_work && offsets.is_none() {
         return Cow::Borrowed(text);
     }
     // Built only once something has to change; until then the text is borrowed as it is.
@@ -128,15 +132,16 @@ fn escape<'a>(text: &'a str, rules: Rules, mut offsets: Option<&mut Vec<usize>>)
             0
         };
         let next = rest[c.len_utf8()..].chars().next();
+        // Kept as they are: popm's colours, line breaks where allowed, a joiner or presentation
+        // selector inside an emoji.
+        let keep = sgr > 0
+            || (c == '\n' && rules.newlines)
+            || (matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}') && emoji);
         // What replaces `c` (None: `c` itself).
-        let replacement: Option<Cow<'static, str>> = if sgr > 0 {
-            None
-        } else if c == '\n' && rules.newlines {
+        let replacement: Option<Cow<'static, str>> = if keep {
             None
         } else if c == '\t' {
             rules.tab_as_space.then_some(Cow::Borrowed(" "))
-        } else if matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}') && emoji {
-            None
         } else if is_unsafe(c) {
             let mut shown = String::new();
             visible(c, &mut shown);
