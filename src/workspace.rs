@@ -417,10 +417,7 @@ impl Workspace {
                     let same_on_disk = disk.and_then(|root| {
                         // Only a regular file (never a link, or a pipe that would block the open).
                         let path = root.join(&shown);
-                        if !std::fs::symlink_metadata(&path).ok()?.is_file() {
-                            return None;
-                        }
-                        let bytes = read_file(&path, limit).ok()?.ok()?;
+                        let bytes = crate::files::read_regular(&path, limit).ok()?.ok()?;
                         crate::trace::io("read", &shown);
                         (local.hash(&bytes) == Some(id)).then_some(bytes)
                     });
@@ -908,7 +905,7 @@ impl Walk<'_> {
 
 fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
     crate::trace::io("read", &shown);
-    match read_file(path, limit) {
+    match crate::files::read_regular(path, limit) {
         Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
             (shown, text, parsed)
@@ -916,36 +913,6 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
         Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
         Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
     }
-}
-
-/// A regular file's bytes, or its size when it is over `limit`. One open, one fstat for the size,
-/// usually one read: `read_to_end` would ask the size again (fstat, lseek) and read once more to
-/// see the end.
-fn read_file(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let size = meta.len();
-    if size > limit {
-        return Ok(Err(size));
-    }
-    let size = usize::try_from(size).unwrap_or(usize::MAX);
-    let mut bytes = vec![0; size];
-    let mut filled = 0;
-    while filled < size {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    // A file that shrank since fstat ends early; one that grew is read as it was sized.
-    bytes.truncate(filled);
-    Ok(Ok(bytes))
 }
 
 /// Diagnostics grouped by path.

@@ -61,6 +61,10 @@ const CASES: &[(&str, &str)] = &[
         "2:5: error[field-type]: `id` must be a string, found a boolean",
     ),
     (
+        "id-cyrillic",
+        "2:5: error[id-invalid]: `Е-3` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+    ),
+    (
         "id-float",
         "2:5: error[field-type]: `id` must be a string, found a number",
     ),
@@ -77,7 +81,19 @@ const CASES: &[(&str, &str)] = &[
         "id-number",
         "2:5: error[field-type]: `id` must be a string, found a number",
     ),
+    (
+        "id-tag-characters",
+        "2:5: error[id-invalid]: `E-2\\u{e0041}\\u{e007f}` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+    ),
     ("id-tilde", "2:5: error[field-missing]: `id` is empty"),
+    (
+        "id-workflow-command",
+        "2:5: error[id-invalid]: `::error::Fake-annotation` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+    ),
+    (
+        "id-zero-width",
+        "2:5: error[id-invalid]: `E-1\\u{200b}` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+    ),
     ("line-endings-cr", ""),
     ("line-endings-crlf", ""),
     ("line-endings-mixed", ""),
@@ -86,6 +102,11 @@ const CASES: &[(&str, &str)] = &[
         "nul-in-frontmatter",
         "4:11: error[frontmatter-syntax]: unexpected character: `\\u{0}'",
     ),
+    // Fine items whose titles hold what every output must show, never obey (tests/terminal.rs and
+    // tests/formats.rs check the outputs): the renderers below still cope with them.
+    ("title-invisible", ""),
+    ("title-markdown", ""),
+    ("title-workflow-command", ""),
     (
         "utf16-be-bom",
         "1:1: error[file-unreadable]: the file is UTF-16; popm reads UTF-8 (re-save it as UTF-8)",
@@ -249,6 +270,37 @@ fn every_case_gets_its_one_diagnostic_and_the_rest_is_still_checked() {
     for format in ["human", "json", "json-lines", "github", "sarif", "junit"] {
         let out = run(d, &["check", "--format", format]);
         assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        shows_and_never_obeys(&["check", "--format", format], &out);
+    }
+    // The commands that print titles: invisible characters shown, no workflow command (issue 12).
+    for args in [
+        &["list"][..],
+        &["tree"],
+        &["export", "--format", "csv"],
+        &["backlog", "--level", "portfolio", "--format", "markdown"],
+    ] {
+        let out = run(d, args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        shows_and_never_obeys(args, &out);
+    }
+}
+
+/// No raw control or invisible character but line breaks and tabs, no `##[`, and no line that
+/// starts with `::` but the annotations of `--format github`.
+fn shows_and_never_obeys(args: &[&str], out: &common::Run) {
+    for text in [&out.stdout, &out.stderr] {
+        let raw = text
+            .chars()
+            .find(|c| popm::render::safe::is_unsafe(*c) && !matches!(c, '\n' | '\t'));
+        assert_eq!(raw, None, "popm {args:?}:\n{text}");
+        assert!(!text.contains("##["), "popm {args:?}:\n{text}");
+        for line in text.lines() {
+            let command = line.trim_start().starts_with("::");
+            let annotation = args.contains(&"github")
+                && (line.starts_with("::error file=backlog/")
+                    || line.starts_with("::warning file=backlog/"));
+            assert!(!command || annotation, "popm {args:?}: {line}");
+        }
     }
 }
 
@@ -344,5 +396,5 @@ fn every_case_that_is_an_item_survives_edits() {
         );
     }
     // Every case whose file is an item with an id: the others have no item to edit.
-    assert_eq!(edited.len(), 18, "{edited:?}");
+    assert_eq!(edited.len(), 21, "{edited:?}");
 }

@@ -145,7 +145,7 @@ fn a_held_lock_is_reported_clearly() {
 fn in_a_git_checkout_the_lock_is_inside_the_git_directory() {
     let dir = init();
     let d = dir.path();
-    std::fs::create_dir(d.join(".git")).unwrap();
+    common::git(d, &["init", "-q"]);
     assert_eq!(run(d, &["set", "S-1", "owner=bob"]).code, 0);
     assert!(d.join(".git/popm.lock").exists());
     assert!(!d.join(".popm.lock").exists());

@@ -78,7 +78,9 @@ fn an_unreadable_popm_toml() {
     fails_with(
         d,
         &["check", "--config", "conf.toml"],
-        &format!("{root}/conf.toml: cannot read the configuration: Is a directory (os error 21)"),
+        &format!(
+            "{root}/conf.toml: cannot read the configuration: it is not a regular file (a pipe, socket, device or folder)"
+        ),
     );
     #[cfg(unix)]
     {

@@ -129,3 +129,87 @@ fn junit_is_read_by_junitparser() {
          total 6 5\n"
     );
 }
+
+/// A title that would be markup in a pull request comment or a job summary: an image (a tracking
+/// pixel), a link, a mention, raw HTML, emphasis, a table break, math and an entity.
+const INJECTED_TITLE: &str = "Reset ![p](https://t.example/pixel.png) [click](https://evil.example) @octocat <img src=x onerror=alert(1)> **bold** | $x$ &#64;";
+/// The same title as every markdown output writes it: each markup character escaped, the mention
+/// broken by a code span around `@`.
+const ESCAPED_TITLE: &str = r"Reset !\[p\](https://t.example/pixel.png) \[click\](https://evil.example) `@`octocat \<img src=x onerror=alert(1)> \*\*bold\*\* \| \$x\$ \&#64;";
+
+/// Issue 12: `pi ready --format markdown`, `diff --format markdown` and `backlog --format markdown`
+/// wrote links, images, mentions and raw HTML from a title verbatim. Each row below is the exact
+/// line of its output; the problems block of `pi ready` is fenced longer than any backtick run of
+/// the messages it quotes.
+#[test]
+fn markdown_outputs_show_titles_as_text() {
+    let dir = temp_copy("demo");
+    let d = dir.path();
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "demo"]);
+    let title = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(d.join(path)).unwrap();
+        assert!(text.contains(from), "{path}");
+        std::fs::write(d.join(path), text.replace(from, to)).unwrap();
+    };
+    let yaml_title = format!("title: '{INJECTED_TITLE}'");
+    title(
+        "backlog/features/F-1-password-reset.md",
+        "title: Self-service password reset",
+        &yaml_title,
+    );
+    // A status holding a fence: quoted in a problem of PI-2027.2, inside the code block.
+    title(
+        "backlog/features/F-8-guest-checkout.md",
+        "status: analyzing",
+        "status: \"x ``` y\"",
+    );
+
+    let pi = run(d, &["pi", "ready", "PI-2027.1", "--format", "markdown"]);
+    assert!(
+        pi.stdout.lines().any(|l| l
+            == format!(
+                "| 4 | F-1 | {ESCAPED_TITLE} | 3.20 | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | yes |"
+            )),
+        "{}",
+        pi.stdout
+    );
+    let backlog = run(d, &["backlog", "--format", "markdown"]);
+    assert!(
+        backlog.stdout.lines().any(|l| l
+            == format!("| 5 | F-1 | {ESCAPED_TITLE} | feature | ready | 8 | 5 | 3 | 16 | 5 | 3.20 | identity | PI-2027.1 |")),
+        "{}",
+        backlog.stdout
+    );
+    let not_ready = run(d, &["pi", "ready", "PI-2027.2", "--format", "markdown"]);
+    let problems = not_ready.stdout.split("### Problems\n\n").nth(1).unwrap();
+    assert!(problems.starts_with("````text\n"), "{problems}");
+    assert!(problems.ends_with("\n````\n"), "{problems}");
+    assert!(
+        problems.contains("unknown status `x ``` y` for a feature"),
+        "{problems}"
+    );
+
+    common::write(
+        d,
+        "backlog/features/F-99.md",
+        &format!("---\nid: F-99\ntype: feature\n{yaml_title}\nstatus: funnel\nparent: E-1\n---\n"),
+    );
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "hostile"]);
+    let diff = run(d, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(
+        diff.stdout
+            .starts_with("## Backlog changes\n\n`HEAD~1` .. `HEAD`\n\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout
+            .lines()
+            .any(|l| l == format!("| F-99 | feature | {ESCAPED_TITLE} | funnel |")),
+        "{}",
+        diff.stdout
+    );
+}

@@ -742,3 +742,87 @@ fn the_pre_commit_framework_runs_the_hook() {
     assert!(good.status.success(), "{shown}");
     assert!(git(d, &["log", "--format=%s", "-1"]).starts_with("good"));
 }
+
+/// Issue 12: a second `hook install` replaced a hook the user had edited, without a backup. A hook
+/// that is not exactly what popm writes is replaced only with --force, and kept beside it first;
+/// `uninstall` removes only popm's own, unchanged hook.
+#[test]
+fn an_edited_hook_is_never_replaced_silently() {
+    let dir = repo();
+    let d = &dir.path().canonicalize().unwrap();
+    let hooks = d.join(".git/hooks");
+    let hook = hooks.join("pre-commit");
+    assert_eq!(run(d, &["hook", "install"]).code, 0);
+    let ours = std::fs::read_to_string(&hook).unwrap();
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(
+        (r.code, r.stdout),
+        (0, format!("{} is already installed\n", hook.display()))
+    );
+
+    let edited = format!("{ours}echo my own check\n");
+    std::fs::write(&hook, &edited).unwrap();
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "popm: error: {} was changed since popm wrote it; use --force to replace it (it is kept as pre-commit.bak)\n",
+            hook.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), edited);
+    let r = run(d, &["hook", "uninstall"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "popm: error: {} was changed since popm wrote it; leaving it alone\n",
+            hook.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), edited);
+
+    let r = run(d, &["hook", "install", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "kept the previous hook as {}\ninstalled {}\n",
+            hooks.join("pre-commit.bak").display(),
+            hook.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.bak")).unwrap(),
+        edited
+    );
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), ours);
+
+    // A second forced install keeps the first backup too, and a backup keeps the hook's mode.
+    std::fs::write(&hook, "#!/bin/sh\necho another\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o750)).unwrap();
+    }
+    let r = run(d, &["hook", "install", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.bak")).unwrap(),
+        edited
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.bak.2")).unwrap(),
+        "#!/bin/sh\necho another\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&hooks.join("pre-commit.bak.2")), 0o750);
+        assert_eq!(mode(&hook), 0o755);
+    }
+    assert_eq!(run(d, &["hook", "uninstall"]).code, 0);
+    assert!(!hook.exists());
+}

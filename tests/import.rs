@@ -276,3 +276,57 @@ fn a_backlog_md_task_with_lone_cr_line_breaks_is_read_as_check_reads_it() {
         "---\nid: task-1\ntype: story\ntitle: Lone CR task\nstatus: backlog\nowner: \"@ann\"\nlabels: [a]\n---\nBody\n"
     );
 }
+
+/// Issue 12: a row whose key and summary slugify to nothing was written as the hidden file
+/// `backlog/.md` (which no command reads) and counted as imported; a repeated Description column
+/// silently lost the first. An id outside the id pattern is replaced by a fresh one (the original
+/// kept under `extra`), so every file is named `<id>[-<slug>].md`; repeated description columns are
+/// joined, in column order; other repeated columns keep the first value and the rest under `extra`.
+/// Each is said in a note.
+#[test]
+fn csv_rows_without_a_name_and_repeated_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("backlog")).unwrap();
+    write(
+        d,
+        "export.csv",
+        "Issue key,Summary,Issue Type,Description,Description,Status,Status,Parent\n\
+         ???,!!!,Story,first part,second part,To Do,Done,PROJ-3\n\
+         PROJ-3,Parent feature,Feature,,alpha,,,\n\
+         F-1\u{200b},Twin,Story,,,,,???\n",
+    );
+    let r = run(d, &["import", "csv", "export.csv"]);
+    assert_eq!(
+        r.stdout,
+        "imported 3 items into backlog (1 feature, 2 story)\nnext: popm check\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "note: columns 4 and 5 (Description) both map to body: their texts are joined, in column order\n\
+         note: columns 6 and 7 (Status) both map to status: the first value is used, the others are kept under extra\n\
+         note: export.csv:2: id `???` is not a valid id; imported as S-1 (the original is kept as extra.original_id)\n\
+         note: export.csv:4: id `F-1\\u{200b}` is not a valid id; imported as S-2 (the original is kept as extra.original_id)\n"
+    );
+    assert_eq!(r.code, 0);
+    let mut names: Vec<String> = std::fs::read_dir(d.join("backlog"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["proj-3-parent-feature.md", "s-1.md", "s-2-twin.md"]);
+    assert_eq!(
+        std::fs::read_to_string(d.join("backlog/s-1.md")).unwrap(),
+        "---\nid: S-1\ntype: story\ntitle: \"!!!\"\nstatus: backlog\nparent: PROJ-3\nextra:\n  Status: Done\n  original_id: \"???\"\n---\nfirst part\n\nsecond part\n"
+    );
+    // A reference to a replaced id follows it.
+    let twin = std::fs::read_to_string(d.join("backlog/s-2-twin.md")).unwrap();
+    assert!(twin.contains("\nparent: S-1\n"), "{twin}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("backlog/proj-3-parent-feature.md"))
+            .unwrap()
+            .split("---\n")
+            .nth(2),
+        Some("alpha\n")
+    );
+}

@@ -98,6 +98,29 @@ rule_test!(
     "id-duplicate",
     ["backlog/b.md:2:5: error[id-duplicate]: duplicate id `E-1`: backlog/a.md:2 uses it too",]
 );
+// Issue 12: `E-1` with a zero-width space was a second item that looked like E-1 everywhere.
+rule_test!(
+    id_invalid,
+    "id-invalid",
+    [
+        "backlog/annotation.md:2:5: error[id-invalid]: `::error::Fake-annotation` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+        "backlog/double.md:2:5: error[id-invalid]: `E--2` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+        "backlog/twin.md:2:5: error[id-invalid]: `E-1\\u{200b}` is not a valid id: ids are ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)",
+    ]
+);
+
+/// An item whose id is invalid has none: the real E-1 is the only E-1, nothing refers to the twin.
+#[test]
+fn an_invalid_id_names_no_item() {
+    let dir = common::temp_copy("rules/id-invalid");
+    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let mut ids: Vec<Option<&str>> = checked.backlog.items.iter().map(|i| i.id()).collect();
+    ids.sort();
+    assert_eq!(ids, [None, None, None, Some("BACK-265.10.01"), Some("E-1")]);
+    assert_eq!(checked.backlog.get("E-1").unwrap().title(), "The real E-1");
+    assert!(checked.backlog.get("E-1\u{200b}").is_none());
+}
+
 rule_test!(
     status_unknown,
     "status-unknown",

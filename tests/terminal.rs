@@ -7,15 +7,44 @@ mod common;
 use common::{popm, write};
 
 /// What a hostile author puts in a value: SGR colour, an OSC 8 hyperlink, a one-byte CSI (U+009B),
-/// a right-to-left override, a carriage return (to overwrite the line), blink.
-const PAYLOAD_YAML: &str = r#"\e[31m\e]8;;http://evil\a\u009b\u202e\r\e[5m"#;
-const PAYLOAD: &str = "\x1b[31m\x1b]8;;http://evil\x07\u{9b}\u{202e}\r\x1b[5m";
+/// a right-to-left override, a carriage return (to overwrite the line), blink; invisible
+/// characters (zero-width space, word joiner, byte order mark, soft hyphen, a tag character, the
+/// Arabic letter mark); and a GitHub Actions command in its older form, read anywhere in a line.
+const PAYLOAD_YAML: &str = r#"\e[31m\e]8;;http://evil\a\u009b\u202e\r\e[5m\u200b\u2060\ufeff\u00ad\U000E0041\u061c##[warning]x"#;
+const PAYLOAD: &str = "\x1b[31m\x1b]8;;http://evil\x07\u{9b}\u{202e}\r\x1b[5m\u{200b}\u{2060}\u{feff}\u{ad}\u{e0041}\u{61c}##[warning]x";
 
 /// Raw forms that must never reach the output.
-const FORBIDDEN: [&str; 6] = ["\x1b", "\u{9b}", "\u{202e}", "\r", "\x07", "\u{7f}"];
+const FORBIDDEN: [&str; 13] = [
+    "\x1b",
+    "\u{9b}",
+    "\u{202e}",
+    "\r",
+    "\x07",
+    "\u{7f}",
+    "\u{200b}",
+    "\u{2060}",
+    "\u{feff}",
+    "\u{ad}",
+    "\u{e0041}",
+    "\u{61c}",
+    "##[",
+];
 /// With `--color always` popm writes its own SGR codes; everything else stays forbidden.
-const FORBIDDEN_IN_COLOR: [&str; 7] = [
-    "\x1b]", "\x1b[5m", "\u{9b}", "\u{202e}", "\r", "\x07", "\u{7f}",
+const FORBIDDEN_IN_COLOR: [&str; 14] = [
+    "\x1b]",
+    "\x1b[5m",
+    "\u{9b}",
+    "\u{202e}",
+    "\r",
+    "\x07",
+    "\u{7f}",
+    "\u{200b}",
+    "\u{2060}",
+    "\u{feff}",
+    "\u{ad}",
+    "\u{e0041}",
+    "\u{61c}",
+    "##[",
 ];
 
 fn hostile_backlog() -> tempfile::TempDir {
@@ -49,6 +78,20 @@ fn hostile_backlog() -> tempfile::TempDir {
         d,
         "backlog/raw.md",
         &format!("---\nid: F-7\ntype: feature\ntitle: raw {PAYLOAD} title\n  bad: [\n---\n"),
+    );
+    // Values that would start a line of output with a GitHub Actions command: an id, a second
+    // line of a title (raw in CSV, which keeps line breaks inside quotes), a team.
+    write(
+        d,
+        "backlog/F-5.md",
+        "---\nid: \"::error::Fake-annotation\"\ntype: feature\ntitle: \"Fine\\n::warning::Spoofed\"\n\
+         status: ready\nteam: [\"::notice::t\"]\npi: PI-2027.1\n---\n",
+    );
+    write(
+        d,
+        "backlog/F-6.md",
+        "---\nid: F-6\ntype: feature\ntitle: \"::error::Title\\n  ::error::second line\"\nstatus: ready\n\
+         team: [\"::notice::t\"]\npi: PI-2027.1\n---\n",
     );
     // A file name made of the payload (Linux allows every byte but `/` and NUL).
     write(
@@ -166,6 +209,34 @@ fn no_command_or_format_lets_control_characters_through() {
     }
 }
 
+/// Issue 12: an id like `::error::Fake-annotation` started lines of `list`, `tree` and `show`, where
+/// GitHub Actions reads a workflow command (`::command::` at the start of a line, after blanks).
+/// No command and no format prints such a line, but `--format github`, whose lines are popm's own
+/// annotations, one per finding.
+#[test]
+fn no_output_line_is_a_workflow_command() {
+    let dir = hostile_backlog();
+    for args in commands() {
+        let out = popm(dir.path())
+            .args(&args)
+            .args(["--color", "never"])
+            .output()
+            .unwrap();
+        let github = args.iter().any(|a| a == "github");
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            for line in String::from_utf8_lossy(bytes).lines() {
+                let command = line.trim_start().starts_with("::");
+                let annotation = line.starts_with("::error file=backlog/")
+                    || line.starts_with("::warning file=backlog/");
+                assert!(
+                    !command || (github && stream == "stdout" && annotation),
+                    "popm {args:?}: {stream} has a workflow command line:\n{line}"
+                );
+            }
+        }
+    }
+}
+
 /// What the neutralized values look like: the escape sequences are spelled out, one line each, and
 /// the underline in a source snippet still sits under the value.
 #[test]
@@ -188,7 +259,7 @@ fn hostile_values_are_shown_spelled_out() {
         "backlog/raw.md",
         "---\nid: F-7\ntype: feature\ntitle: raw \x1b[31mX\x1b]8;;http://evil\x07 \u{9b} \u{202e} title\n  bad: [\n---\n",
     );
-    let shown = r"\x1b[31m\x1b]8;;http://evil\x07\u{9b}\u{202e}\r\x1b[5m";
+    let shown = r"\x1b[31m\x1b]8;;http://evil\x07\u{9b}\u{202e}\r\x1b[5m\u{200b}\u{2060}\u{feff}\u{ad}\u{e0041}\u{61c}#\x23[warning]x";
     let concise = popm(d)
         .args(["check", "--format", "concise"])
         .output()
@@ -218,7 +289,7 @@ fn hostile_values_are_shown_spelled_out() {
         .unwrap();
     let json = String::from_utf8_lossy(&json.stdout);
     assert!(
-        json.contains(r#""message":"team `evil\u001b[31m\u001b]8;;http://evil\u0007\u009b\u202e\r\u001b[5m` is not listed under `teams` in popm.toml""#),
+        json.contains(r#""message":"team `evil\u001b[31m\u001b]8;;http://evil\u0007\u009b\u202e\r\u001b[5m\u200b\u2060\ufeff\u00ad\udb40\udc41\u061c#\u0023[warning]x` is not listed under `teams` in popm.toml""#),
         "{json}"
     );
     let list = popm(d)

@@ -68,7 +68,11 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         }
     };
     let color = color.stdout() && matches!(args.format, Format::Human);
-    super::write_out(&mut out, &text, color)?;
+    if matches!(args.format, Format::Github) {
+        super::write_commands(&mut out, &text)?;
+    } else {
+        super::write_out(&mut out, &text, color)?;
+    }
     let failing = checked
         .diagnostics
         .iter()

@@ -202,10 +202,11 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
 }
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
-    if !super::new::valid_id(&args.new) {
+    if !crate::model::is_valid_id(&args.new) {
         return refuse(&format!(
-            "`{}` is not a valid id (letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
-            args.new
+            "`{}` is not a valid id: ids are {}",
+            args.new,
+            crate::model::ID_PATTERN
         ));
     }
     let checked = writable(workspace)?;

@@ -832,11 +832,11 @@ fn diff_human(d: &BacklogDiff, color: bool) -> String {
 }
 
 fn diff_markdown(d: &BacklogDiff) -> String {
-    use crate::render::markdown::{cell, table};
+    use crate::render::markdown::{code, table};
     let mut out = format!(
-        "## Backlog changes\n\n`{}` .. `{}`\n\n",
-        cell(&d.from),
-        cell(&d.to)
+        "## Backlog changes\n\n{} .. {}\n\n",
+        code(&d.from),
+        code(&d.to)
     );
     if d.is_empty() {
         out.push_str("No backlog changes.\n");

@@ -1,6 +1,6 @@
 //! `popm import backlog-md DIR` and `popm import csv FILE`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::Outcome;
@@ -47,7 +47,8 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let mut report = Report::default();
     let (mut items, into) = match &args.from {
         From::BacklogMd { folder, into } => (
-            import::backlog_md::import(folder, &mut report).map_err(EnvError::Other)?,
+            import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
+                .map_err(EnvError::Other)?,
             into,
         ),
         From::Csv { file, into, map } => (
@@ -56,6 +57,17 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         ),
     };
     let config = &workspace.config;
+    // An id outside the id pattern would be an `id-invalid` item without an id: it gets a fresh
+    // one below, and keeps the original under extra.
+    let mut invalid: HashMap<String, String> = HashMap::new();
+    for item in &mut items {
+        if !item.id.is_empty() && !crate::model::is_valid_id(&item.id) {
+            let original = std::mem::take(&mut item.id);
+            item.extra
+                .push(("original_id".into(), crate::edit::scalar::string(&original)));
+            invalid.insert(item.source.clone(), original);
+        }
+    }
     let mut used: HashSet<String> = checked
         .backlog
         .items
@@ -84,15 +96,34 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         }
         true
     });
+    let mut renamed: HashMap<String, String> = HashMap::new();
     for item in &mut items {
         let kind = item.item_type.unwrap_or(ItemType::Story);
         if item.id.is_empty() {
             let prefix = config.new.prefix(kind).unwrap_or("S");
             item.id = super::new::next_id(prefix, all_ids.iter().map(String::as_str));
             all_ids.push(item.id.clone());
+            if let Some(original) = invalid.remove(&item.source) {
+                report.notes.push(format!(
+                    "{}: id `{original}` is not a valid id; imported as {} (the original is kept as extra.original_id)",
+                    item.source, item.id
+                ));
+                renamed.insert(original, item.id.clone());
+            }
         }
         used.insert(item.id.clone());
         normalize_status(item, config);
+    }
+    // References to a replaced id follow it.
+    for item in &mut items {
+        if let Some(new) = item.parent.as_ref().and_then(|p| renamed.get(p)) {
+            item.parent = Some(new.clone());
+        }
+        for dependency in &mut item.depends_on {
+            if let Some(new) = renamed.get(dependency.as_str()) {
+                *dependency = new.clone();
+            }
+        }
     }
     let folder = into.clone().unwrap_or_else(|| {
         PathBuf::from(

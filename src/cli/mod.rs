@@ -316,9 +316,18 @@ fn print_generated(out: &[u8]) -> Result<Outcome, EnvError> {
 
 /// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate
 /// for terminal safety: no control character but line breaks, tabs and (with `color`) colour codes
-/// gets through ([`crate::render::safe::output`]).
+/// gets through, and no line starts a workflow command ([`crate::render::safe::output`]).
 fn write_out(out: &mut impl std::io::Write, text: &str, color: bool) -> Result<(), EnvError> {
-    let text = crate::render::safe::output(text, color);
+    write_gated(out, &crate::render::safe::output(text, color))
+}
+
+/// [`write_out`] for `--format github`, whose lines are workflow commands on purpose
+/// ([`crate::render::safe::output_commands`]).
+fn write_commands(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
+    write_gated(out, &crate::render::safe::output_commands(text))
+}
+
+fn write_gated(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -89,16 +89,6 @@ pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
     format!("{prefix}-{}", highest.saturating_add(1))
 }
 
-/// Ids popm writes: letters, digits, `-`, `_` and `.`, starting with a letter or digit, so an id is
-/// always a plain YAML scalar and a safe part of a file name.
-pub fn valid_id(id: &str) -> bool {
-    id.chars().next().is_some_and(char::is_alphanumeric)
-        && !id.contains("..")
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
 /// `lock` is the backlog lock, held for the id and the write and released before an editor opens.
 pub fn run(
     workspace: &Workspace,
@@ -122,9 +112,12 @@ pub fn run(
             ));
         }
     };
-    if !valid_id(&id) {
+    // The pattern every id must match (`id-invalid`): also a plain YAML scalar and a safe part
+    // of a file name.
+    if !crate::model::is_valid_id(&id) {
         return Err(EnvError::Other(format!(
-            "`{id}` is not a valid id (letters, digits, `-`, `_` and `.`, starting with a letter or digit)"
+            "`{id}` is not a valid id: ids are {}",
+            crate::model::ID_PATTERN
         )));
     }
     if backlog.get(&id).is_some() {

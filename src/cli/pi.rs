@@ -349,9 +349,8 @@ fn render_markdown(r: &Readiness) -> String {
         out.push_str(&format!("{}\n\n", markdown::cell(&line)));
     }
     if !r.diagnostics.is_empty() {
-        out.push_str("### Problems\n\n```text\n");
-        out.push_str(&concise(&r.diagnostics));
-        out.push_str("```\n");
+        out.push_str("### Problems\n\n");
+        out.push_str(&markdown::code_block("text", &concise(&r.diagnostics)));
     }
     out
 }

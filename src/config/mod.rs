@@ -576,8 +576,11 @@ impl Config {
     pub fn discover(start: &Path) -> Result<Config, ConfigError> {
         for dir in start.ancestors() {
             let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate);
+            // Not `is_file`, which follows links: a link (or a pipe) named popm.toml is found, and
+            // refused by `load`, rather than skipped for the defaults.
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(m) if !m.is_dir() => return Config::load(&candidate),
+                _ => {}
             }
         }
         Ok(Config {
@@ -586,6 +589,8 @@ impl Config {
         })
     }
 
+    /// Reads popm.toml: a regular file only, never through a symbolic link (a committed link could
+    /// make popm read, and quote in its errors, any file of whoever runs it) and never a pipe.
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
         use std::io::Read;
         let shown = file.display().to_string();
@@ -593,17 +598,16 @@ impl Config {
             location: shown.clone(),
             message: format!("cannot read the configuration: {e}"),
         };
-        // Read at most one byte past the limit: the size is known without trusting metadata
-        // (a pipe or a growing file has none worth trusting).
+        // A regular file only (never a link or a pipe), read at most one byte past the limit, so
+        // the size is known without trusting metadata (a growing file has none worth trusting).
         let mut bytes = Vec::new();
-        std::fs::File::open(file)
-            .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(unreadable)?;
-        let size = match std::fs::metadata(file) {
-            Ok(m) if m.is_file() => m.len().max(bytes.len() as u64),
-            _ => bytes.len() as u64,
-        };
-        too_large(size, &shown)?;
+        let file_handle = crate::files::open_regular(file).map_err(&unreadable)?;
+        let on_disk = file_handle.metadata().map(|m| m.len()).unwrap_or(0);
+        file_handle
+            .take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(&unreadable)?;
+        too_large(on_disk.max(bytes.len() as u64), &shown)?;
         let text = String::from_utf8(bytes).map_err(|_| {
             unreadable(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,

@@ -89,18 +89,17 @@ struct Entry {
 }
 
 /// Where the journal of a checkout lives: beside its backlog lock.
-pub fn path(workspace: &Workspace) -> PathBuf {
-    super::lock::path(workspace).with_extension("journal")
+pub fn path(workspace: &Workspace) -> Result<PathBuf, EnvError> {
+    Ok(super::lock::path(workspace)?.with_extension("journal"))
 }
 
 /// Writes every file or none (see the module documentation). The caller holds the backlog lock.
 pub fn commit(workspace: &Workspace, writes: &[Write]) -> Result<(), WriteError> {
-    commit_at(
-        &path(workspace),
-        &workspace.display_root,
-        &invocation(),
-        writes,
-    )
+    let journal = path(workspace).map_err(|e| WriteError::Io {
+        path: "the backlog journal".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    commit_at(&journal, &workspace.display_root, &invocation(), writes)
 }
 
 /// This run's command line after `popm`, as the journal records it: the next run names it, and
@@ -239,14 +238,14 @@ pub fn commit_at(
 /// call it without, take the lock only if it is free, and go on whatever happens, with a warning.
 /// Returns the command line of a command it completed (rolled forward), for a writing command.
 pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, EnvError> {
-    let journal = path(workspace);
+    let lock_path = super::lock::path(workspace)?;
+    let journal = lock_path.with_extension("journal");
     if std::fs::symlink_metadata(&journal).is_err() {
         return Ok(None);
     }
     if locked {
         return settle_at(&journal, &workspace.display_root).map_err(EnvError::Other);
     }
-    let lock_path = super::lock::path(workspace);
     match super::lock::acquire_at(&lock_path, std::time::Duration::ZERO) {
         Ok(_lock) => {
             if let Err(e) = settle_at(&journal, &workspace.display_root) {

@@ -7,6 +7,7 @@
 //!
 //! The lock is an advisory lock on a file (`std::fs::File::try_lock`): `popm.lock` in the git
 //! directory when there is one (nothing new in the work tree), else `.popm.lock` beside popm.toml.
+//! The file is never opened through a symbolic link ([`crate::files::open_lock`]).
 //! The operating system releases it when the process ends, however it ends, so a crash never leaves
 //! a stale lock; the file itself stays (deleting a lock file races with the next process to open it).
 
@@ -14,6 +15,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::git::Git;
 use crate::workspace::{EnvError, Workspace};
 
 /// How long a command waits for another one to finish, unless `POPM_LOCK_TIMEOUT` (seconds) says.
@@ -25,23 +27,27 @@ pub struct BacklogLock {
     _file: Option<File>,
 }
 
-/// Where the lock of a checkout lives: in its git directory (following a `.git` file, as worktrees
-/// and submodules have), else beside the configuration.
-pub fn path(workspace: &Workspace) -> PathBuf {
-    let dot_git = workspace.display_root.join(".git");
-    if dot_git.is_dir() {
-        return dot_git.join("popm.lock");
-    }
-    if let Ok(text) = std::fs::read_to_string(&dot_git)
-        && let Some(dir) = text.strip_prefix("gitdir:")
-    {
-        let dir = Path::new(dir.trim());
-        let dir = workspace.display_root.join(dir);
-        if dir.is_dir() {
-            return dir.join("popm.lock");
+/// Where the lock of a checkout lives: in its git directory when it is in a repository, else
+/// beside the configuration.
+///
+/// The git directory is the one gix opens, never a folder read from a `.git` file as it is: a `.git`
+/// file may name any folder (an unpacked archive can carry one), and gix accepts only a folder that
+/// is a git directory. A linked work tree gets its own git directory (inside the main repository's),
+/// as it is a checkout of its own. A `.git` that gix cannot open is an error, not a reason to put
+/// the lock elsewhere.
+pub fn path(workspace: &Workspace) -> Result<PathBuf, EnvError> {
+    let discovered;
+    let git = match &workspace.git {
+        Some(git) => Some(git),
+        None => {
+            discovered = Git::discover(&workspace.config.project_root).map_err(EnvError::Other)?;
+            discovered.as_ref()
         }
-    }
-    workspace.config.project_root.join(".popm.lock")
+    };
+    Ok(match git {
+        Some(git) => git.git_dir().join("popm.lock"),
+        None => workspace.config.project_root.join(".popm.lock"),
+    })
 }
 
 /// Waits (up to `POPM_LOCK_TIMEOUT` seconds, default 30) for the backlog lock.
@@ -51,18 +57,15 @@ pub fn acquire(workspace: &Workspace) -> Result<BacklogLock, EnvError> {
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e6)
         .map_or(DEFAULT_WAIT, Duration::from_secs_f64);
-    acquire_at(&path(workspace), wait)
+    acquire_at(&path(workspace)?, wait)
 }
 
 pub fn acquire_at(path: &Path, wait: Duration) -> Result<BacklogLock, EnvError> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| {
-            EnvError::Other(format!("cannot open the lock file {}: {e}", path.display()))
-        })?;
+    // Never through a link: `.popm.lock` can be committed as one, and opening it would create or
+    // lock the file it names, anywhere.
+    let file = crate::files::open_lock(path).map_err(|e| {
+        EnvError::Other(format!("cannot open the lock file {}: {e}", path.display()))
+    })?;
     let start = Instant::now();
     loop {
         match file.try_lock() {

@@ -148,7 +148,14 @@ impl Git {
         self.repo.git_dir()
     }
 
-    /// Where git runs hooks from: `core.hooksPath` when set, else `.git/hooks`.
+    /// The git directory of the repository's main work tree: where hooks and configuration live for
+    /// every work tree (a linked work tree's own git directory holds only its HEAD and index).
+    pub fn common_dir(&self) -> &Path {
+        self.repo.common_dir()
+    }
+
+    /// Where git runs hooks from: `core.hooksPath` when set (relative to the work tree), else
+    /// `hooks` in the common git directory.
     pub fn hooks_dir(&self) -> PathBuf {
         let configured = self
             .repo
@@ -159,7 +166,7 @@ impl Git {
         match configured {
             Some(p) if p.is_absolute() => p,
             Some(p) => self.workdir.join(p),
-            None => self.repo.git_dir().join("hooks"),
+            None => self.repo.common_dir().join("hooks"),
         }
     }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::{NewItem, Report};
 use crate::edit::scalar;
+use crate::files;
 use crate::model::ItemType;
 use crate::parse::frontmatter;
 use crate::parse::yaml::{self, Node, Value};
@@ -108,24 +109,41 @@ fn strip_number(line: &str) -> Option<String> {
     None
 }
 
-pub fn import(dir: &Path, report: &mut Report) -> Result<Vec<NewItem>, String> {
+/// Reads a Backlog.md folder. Task files are read like the backlog's own files: regular files only,
+/// never through a link (a cloned Backlog.md repository can hold links to anywhere on the machine),
+/// never a pipe (opening one would block while the backlog lock is held), at most `limit` bytes.
+pub fn import(dir: &Path, limit: u64, report: &mut Report) -> Result<Vec<NewItem>, String> {
     if !dir.is_dir() {
         return Err(format!("{} is not a folder", dir.display()));
     }
-    let prefix = std::fs::read_to_string(dir.join("config.yml"))
-        .ok()
-        .and_then(|t| yaml::parse(&t).ok())
-        .and_then(|n| match n.value {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.as_str() == Some("task_prefix"))
-                .and_then(|(_, v)| v.as_str().map(str::to_string)),
-            _ => None,
-        });
+    let prefix = match files::read_regular(&dir.join("config.yml"), limit) {
+        Ok(Ok(bytes)) => task_prefix(&String::from_utf8_lossy(&bytes)),
+        Ok(Err(size)) => {
+            report.notes.push(format!(
+                "config.yml: not read: {size} bytes, over the limit of {limit}"
+            ));
+            None
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            report.notes.push(format!("config.yml: not read: {e}"));
+            None
+        }
+    };
     let mut tasks: Vec<Task> = Vec::new();
     let mut found_any = false;
     for (folder, meaning) in FOLDERS {
         let path = dir.join(folder);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                report.notes.push(format!(
+                    "{folder}: not read: it is a symbolic link, which popm does not follow"
+                ));
+                continue;
+            }
+            Ok(m) if m.is_dir() => {}
+            _ => continue,
+        }
         let Ok(entries) = std::fs::read_dir(&path) else {
             continue;
         };
@@ -141,7 +159,7 @@ pub fn import(dir: &Path, report: &mut Report) -> Result<Vec<NewItem>, String> {
                 continue;
             }
             let source = format!("{folder}/{name}");
-            match read_task(&file, &source, *meaning) {
+            match read_task(&file, &source, *meaning, limit) {
                 Ok(task) => tasks.push(task),
                 Err(reason) => report
                     .notes
@@ -159,8 +177,23 @@ pub fn import(dir: &Path, report: &mut Report) -> Result<Vec<NewItem>, String> {
     Ok(tasks.into_iter().map(|t| t.item).collect())
 }
 
-fn read_task(file: &Path, source: &str, folder: Option<&str>) -> Result<Task, String> {
-    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+/// `task_prefix` of a Backlog.md config.yml.
+fn task_prefix(text: &str) -> Option<String> {
+    match yaml::parse(text).ok()?.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("task_prefix"))
+            .and_then(|(_, v)| v.as_str().map(str::to_string)),
+        _ => None,
+    }
+}
+
+fn read_task(file: &Path, source: &str, folder: Option<&str>, limit: u64) -> Result<Task, String> {
+    let bytes = match files::read_regular(file, limit) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => return Err(format!("{size} bytes, over the limit of {limit}")),
+        Err(e) => return Err(e.to_string()),
+    };
     // Lone CRs end lines, as they do for `popm check`.
     let text =
         crate::parse::lone_cr_to_lf(String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?);

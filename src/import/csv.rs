@@ -70,6 +70,7 @@ pub fn import(
             .notes
             .push(format!("columns kept under extra: {}", unmapped.join(", ")));
     }
+    repeated_columns(&headers, &columns, report);
     let mut items = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let row = n + 2;
@@ -93,7 +94,30 @@ pub fn import(
                 continue;
             }
             let header = headers.get(i).unwrap_or("");
-            match columns.get(i).and_then(|c| c.as_deref()) {
+            let key = columns.get(i).and_then(|c| c.as_deref());
+            // A key that holds one value, given again by a repeated column: the first value
+            // stays, the others are kept under extra by their column's name.
+            let taken = match key {
+                Some("id") => !item.id.is_empty(),
+                Some("title") => !item.title.is_empty(),
+                Some("type") => item.item_type.is_some(),
+                Some("status") => !item.status.is_empty(),
+                Some("parent") => item.parent.is_some(),
+                Some("owner") => item.owner.is_some(),
+                Some("team") => item.team.is_some(),
+                Some("points") => item.points.is_some(),
+                Some("pi") => item.pi.is_some(),
+                Some("art") => item.art.is_some(),
+                _ => false,
+            };
+            if taken {
+                extra
+                    .entry(header.to_string())
+                    .or_default()
+                    .push(value.to_string());
+                continue;
+            }
+            match key {
                 Some("id") => item.id = value.to_string(),
                 Some("title") => item.title = value.to_string(),
                 Some("type") => {
@@ -117,6 +141,12 @@ pub fn import(
                         .filter(|l| !l.is_empty())
                         .map(str::to_string),
                 ),
+                // Several description columns: one paragraph each, in column order.
+                Some("body") if !item.body.is_empty() => {
+                    item.body.push('\n');
+                    item.body.push_str(value);
+                    item.body.push('\n');
+                }
                 Some("body") => item.body = format!("{value}\n"),
                 Some("pi") => item.pi = Some(value.to_string()),
                 Some("art") => item.art = Some(value.to_string()),
@@ -159,4 +189,59 @@ pub fn import(
         items.push(item);
     }
     Ok(items)
+}
+
+/// Says which keys several columns map to, and what becomes of their values: description columns
+/// are joined; of the others, the first value is used and the rest kept under `extra` (labels add
+/// up anyway, and unmapped columns are kept under their names).
+fn repeated_columns(
+    headers: &::csv::StringRecord,
+    columns: &[Option<String>],
+    report: &mut Report,
+) {
+    let mut by_key: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, key) in columns.iter().enumerate() {
+        let Some(key) = key.as_deref().filter(|k| *k != "labels") else {
+            continue;
+        };
+        match by_key.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, at)) => at.push(i),
+            None => by_key.push((key, vec![i])),
+        }
+    }
+    for (key, at) in by_key.iter().filter(|(_, at)| at.len() > 1) {
+        let names: Vec<&str> = at
+            .iter()
+            .map(|i| headers.get(*i).unwrap_or("").trim())
+            .collect();
+        let numbers: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+        let columns = if names.iter().all(|n| *n == names[0]) {
+            format!("{} ({})", and_list(&numbers), names[0])
+        } else {
+            let each: Vec<String> = numbers
+                .iter()
+                .zip(&names)
+                .map(|(n, name)| format!("{n} ({name})"))
+                .collect();
+            and_list(&each)
+        };
+        let what = if *key == "body" {
+            "their texts are joined, in column order"
+        } else {
+            "the first value is used, the others are kept under extra"
+        };
+        let all = if at.len() == 2 { "both" } else { "all" };
+        report
+            .notes
+            .push(format!("columns {columns} {all} map to {key}: {what}"));
+    }
+}
+
+/// "a and b", "a, b and c".
+fn and_list(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }

@@ -120,9 +120,10 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// Plans the files of items in `dir` as `<id>-<slug>.md`, never over an existing file (one that
-/// exists, or that an earlier item takes, is skipped). The caller writes them all at once
-/// (`edit::journal`), so an import killed half-way leaves nothing to import twice.
+/// Plans the files of items in `dir` as `<id>-<slug>.md` (`<id>.md` when the title gives no slug),
+/// never over an existing file (one that exists, or that an earlier item takes, is skipped). The
+/// caller writes them all at once (`edit::journal`), so an import killed half-way leaves nothing to
+/// import twice.
 pub fn plan_writes(
     items: &[NewItem],
     dir: &Path,
@@ -135,6 +136,15 @@ pub fn plan_writes(
     for item in items {
         let slug = crate::cli::slug(&item.title);
         let id_part = crate::cli::slug(&item.id);
+        // Ids match the id pattern, so `id_part` has a letter or digit; without one the name would
+        // be `.md`, a hidden file no command reads.
+        if id_part.is_empty() {
+            report.skipped.push(format!(
+                "{}: id `{}` gives no file name",
+                item.source, item.id
+            ));
+            continue;
+        }
         let stem = if slug.is_empty() {
             id_part
         } else {

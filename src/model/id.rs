@@ -1,5 +1,23 @@
 use std::cmp::Ordering;
 
+/// The id pattern in words, for messages and help.
+pub const ID_PATTERN: &str = "ASCII letters and digits, in runs joined by single `-`, `_` or `.` (like F-12, PI-2027.1 or BACK-265.10.01)";
+
+/// Whether `id` matches the id pattern `^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$`.
+///
+/// Every id popm writes, every id of the SAFe templates, of a tracker's export (`PROJ-123`) and of
+/// the Backlog.md corpus (`back-265.10.01`, `task-12`, `m-3`) matches it. What it leaves out is
+/// what makes ids deceive: invisible and look-alike letters (`F-1` plus a zero-width space, a
+/// Cyrillic `Е`), spaces and punctuation that other tools read (`::error::x` is a GitHub Actions
+/// command at the start of a line, `[x](y)` a link in markdown), path separators and `..` (an id
+/// names files), and a leading or trailing separator.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .split(['-', '_', '.'])
+            .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Orders ids as people read them: `F-2` before `F-10`, `PI-2026.1` before `PI-2026.2`.
 /// Runs of digits compare by value, everything else character by character.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -76,6 +94,45 @@ mod tests {
                 "PI-2026.10"
             ]
         );
+    }
+
+    #[test]
+    fn the_id_pattern() {
+        for good in [
+            "F-1",
+            "PI-2027.1",
+            "BACK-265.10.01",
+            "task-12",
+            "m-3",
+            "PROJ-123",
+            "S_7",
+            "17",
+            "e1",
+            "BACK-5-dup2",
+        ] {
+            assert!(is_valid_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "F-1\u{200b}",
+            "::error::Fake-annotation",
+            "F--1",
+            "F-",
+            "-F",
+            ".F",
+            "F..1",
+            "a/b",
+            "a\\b",
+            "..",
+            "F 1",
+            "\u{415}-1",
+            "F-1\u{ad}",
+            "[x](y)",
+            "##[warning]x",
+            "F-1\n",
+        ] {
+            assert!(!is_valid_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

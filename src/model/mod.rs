@@ -5,5 +5,5 @@ mod id;
 mod item;
 
 pub use backlog::Backlog;
-pub use id::{did_you_mean, natural_cmp};
+pub use id::{ID_PATTERN, did_you_mean, is_valid_id, natural_cmp};
 pub use item::*;

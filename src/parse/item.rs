@@ -2,7 +2,10 @@
 //! value of the wrong kind is reported and left unset, so the rest of the item is still checked.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{EnablerKind, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean};
+use crate::model::{
+    EnablerKind, ID_PATTERN, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean,
+    is_valid_id,
+};
 use crate::parse::yaml::{Node, Pos, Value};
 use crate::rules::Rule;
 
@@ -333,6 +336,19 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                 };
                 if blank {
                     r.report(Rule::FieldMissing, value, "`id` is empty".into());
+                }
+                // An id outside the pattern could pass for another (`F-1` and an invisible
+                // character) or be read by other tools: the item is read without it.
+                if let Some(id) = item.id.take_if(|id| !is_valid_id(&id.value)) {
+                    let d = Diagnostic::new(
+                        Rule::IdInvalid,
+                        path,
+                        id.pos,
+                        format!("`{}` is not a valid id: ids are {ID_PATTERN}", id.value),
+                    )
+                    .width(scalar_width(value))
+                    .help("until it has a valid id, the item has none: nothing can refer to it");
+                    r.diagnostics.push(d);
                 }
             }
             "type" => {

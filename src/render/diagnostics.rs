@@ -63,22 +63,13 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
     out
 }
 
-/// The source line as shown (every control character in a visible form, a tab as a space), and the
-/// byte offsets in it of the `first`-th and `last`-th characters of the original line (clamped to
-/// its end), so the underline still sits under the same characters.
+/// The source line as shown (every control and invisible character in a visible form, a tab as a
+/// space), and the byte offsets in it of the `first`-th and `last`-th characters of the original
+/// line (clamped to its end), so the underline still sits under the same characters.
 fn snippet_line(line: &str, first: usize, last: usize) -> (Cow<'_, str>, usize, usize) {
-    let shown = safe(line);
-    let (mut start, mut end) = (shown.len(), shown.len());
-    let mut at = 0;
-    for (n, c) in line.chars().enumerate() {
-        if n == first {
-            start = at;
-        }
-        if n == last {
-            end = at;
-        }
-        at += safe(c.encode_utf8(&mut [0; 4])).len();
-    }
+    let (shown, offsets) = crate::render::safe::safe_offsets(line);
+    let at = |n: usize| offsets.get(n).or(offsets.last()).copied().unwrap_or(0);
+    let (start, end) = (at(first), at(last));
     (shown, start, end.max(start))
 }
 

@@ -50,6 +50,7 @@ rules! {
     FieldUnknown = "field-unknown", Warning, "a key popm does not know, probably a typo";
     TypeUnknown = "type-unknown", Error, "`type` is not epic, capability, feature, story or pi";
     IdDuplicate = "id-duplicate", Error, "two items share an id";
+    IdInvalid = "id-invalid", Error, "an id is not ASCII letters and digits joined by single `-`, `_` or `.`";
     StatusUnknown = "status-unknown", Error, "the status is not a state of the type's workflow";
     ParentUnknown = "parent-unknown", Error, "`parent` names no item";
     ParentType = "parent-type", Error, "the parent is of a type that cannot hold this item";
