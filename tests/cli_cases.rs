@@ -10,7 +10,9 @@
 use std::path::{Path, PathBuf};
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("cmd")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("cmd")
 }
 
 #[test]
@@ -90,7 +92,8 @@ fn every_case_states_its_status_and_both_streams() {
         if !toml.lines().any(|l| l.starts_with("status")) {
             missing.push(format!("{}: no status", case.display()));
         }
-        if !toml.lines().any(|l| l.trim() == "fs.sandbox = true") && !case.with_extension("out").is_dir()
+        if !toml.lines().any(|l| l.trim() == "fs.sandbox = true")
+            && !case.with_extension("out").is_dir()
         {
             missing.push(format!("{}: not sandboxed", case.display()));
         }

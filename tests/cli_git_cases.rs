@@ -90,7 +90,11 @@ fn scripted() -> tempfile::TempDir {
          wsjf: {business_value: 8, time_criticality: 8, risk_reduction: 2, job_size: 5}\n",
     );
     edit(d, F2, "pi: PI-2027.1", "pi: PI-2027.2");
-    commit(d, "2027-01-12T09:00:00Z", "rescore F-4, plan F-8, F-2 to the next PI");
+    commit(
+        d,
+        "2027-01-12T09:00:00Z",
+        "rescore F-4, plan F-8, F-2 to the next PI",
+    );
 
     write(
         d,
@@ -175,8 +179,14 @@ fn diff_cases() {
             ("diff-default-json", &["diff", "--format", "json"]),
             ("diff-default-markdown", &["diff", "--format", "markdown"]),
             ("diff-main-pr-human", &["diff", "main", "pr"]),
-            ("diff-main-pr-markdown", &["diff", "main", "pr", "--format", "markdown"]),
-            ("diff-first-commits-json", &["diff", "HEAD~7", "HEAD~4", "--format", "json"]),
+            (
+                "diff-main-pr-markdown",
+                &["diff", "main", "pr", "--format", "markdown"],
+            ),
+            (
+                "diff-first-commits-json",
+                &["diff", "HEAD~7", "HEAD~4", "--format", "json"],
+            ),
             ("diff-no-change", &["diff", "HEAD", "HEAD"]),
             ("diff-unknown-rev", &["diff", "no-such-branch"]),
         ],
@@ -193,18 +203,31 @@ fn flow_cases() {
             ("flow-art-json", &["flow", "--format", "json"]),
             ("flow-art-csv", &["flow", "--format", "csv"]),
             ("flow-team-human", &["flow", "--level", "team"]),
-            ("flow-team-json", &["flow", "--level", "team", "--format", "json"]),
+            (
+                "flow-team-json",
+                &["flow", "--level", "team", "--format", "json"],
+            ),
             (
                 "flow-team-identity-human",
                 &["flow", "--level", "team", "--team", "identity"],
             ),
             ("flow-portfolio-human", &["flow", "--level", "portfolio"]),
-            ("flow-pi-human", &["flow", "--pi", "PI-2027.1", "--level", "team"]),
+            (
+                "flow-pi-human",
+                &["flow", "--pi", "PI-2027.1", "--level", "team"],
+            ),
             (
                 "flow-window-csv",
                 &[
-                    "flow", "--level", "team", "--from", "2027-01-05", "--to", "2027-01-08",
-                    "--format", "csv",
+                    "flow",
+                    "--level",
+                    "team",
+                    "--from",
+                    "2027-01-05",
+                    "--to",
+                    "2027-01-08",
+                    "--format",
+                    "csv",
                 ],
             ),
             ("flow-bad-date", &["flow", "--from", "2027-13-01"]),
@@ -220,23 +243,49 @@ fn version_cases() {
     snapshot_all(
         dir.path(),
         &[
-            ("check-staged-concise", &["check", "--staged", "--format", "concise"]),
+            (
+                "check-staged-concise",
+                &["check", "--staged", "--format", "concise"],
+            ),
             ("check-since-main-human", &["check", "--since", "main"]),
-            ("check-since-main-json", &["check", "--since", "main", "--format", "json"]),
+            (
+                "check-since-main-json",
+                &["check", "--since", "main", "--format", "json"],
+            ),
             ("check-rev-main", &["check", "--rev", "main"]),
             ("check-unknown-rev", &["check", "--rev", "no-such-branch"]),
             (
                 "list-rev-first-commit",
-                &["list", "--rev", "HEAD~7", "--type", "story", "--team", "identity"],
+                &[
+                    "list", "--rev", "HEAD~7", "--type", "story", "--team", "identity",
+                ],
             ),
-            ("list-staged-json", &["list", "--staged", "--parent", "F-2", "--format", "json"]),
+            (
+                "list-staged-json",
+                &["list", "--staged", "--parent", "F-2", "--format", "json"],
+            ),
             ("show-rev-main-F-8", &["show", "F-8", "--rev", "main"]),
             ("tree-staged-F-2", &["tree", "F-2", "--staged"]),
-            ("backlog-rev-main", &["backlog", "--rev", "main", "--format", "csv"]),
-            ("board-staged-team", &["board", "--staged", "--level", "team", "--team", "identity"]),
-            ("pi-ready-rev-main", &["pi", "ready", "PI-2027.2", "--rev", "main"]),
-            ("pi-ready-work-tree", &["pi", "ready", "PI-2027.2", "--format", "markdown"]),
-            ("export-rev-main-json", &["export", "--rev", "main", "--format", "json"]),
+            (
+                "backlog-rev-main",
+                &["backlog", "--rev", "main", "--format", "csv"],
+            ),
+            (
+                "board-staged-team",
+                &["board", "--staged", "--level", "team", "--team", "identity"],
+            ),
+            (
+                "pi-ready-rev-main",
+                &["pi", "ready", "PI-2027.2", "--rev", "main"],
+            ),
+            (
+                "pi-ready-work-tree",
+                &["pi", "ready", "PI-2027.2", "--format", "markdown"],
+            ),
+            (
+                "export-rev-main-json",
+                &["export", "--rev", "main", "--format", "json"],
+            ),
         ],
     );
 }

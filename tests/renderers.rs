@@ -151,7 +151,10 @@ fn summary_lines() {
     };
     assert_eq!(line(&[], 6), "ok: 6 items checked, no problems found");
     assert_eq!(line(&[], 1), "ok: 1 item checked, no problems found");
-    assert_eq!(line(&one_of_each, 1), "found 1 error and 1 warning in 1 item");
+    assert_eq!(
+        line(&one_of_each, 1),
+        "found 1 error and 1 warning in 1 item"
+    );
     assert_eq!(line(&warnings, 6), "found 3 warnings in 6 items");
     assert_eq!(line(&all, 6), "found 5 errors and 3 warnings in 6 items");
 }
@@ -166,7 +169,10 @@ fn rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
             vec![
                 i.id().unwrap_or("").to_string(),
                 i.kind().map_or("", |t| t.as_str()).to_string(),
-                i.status.as_ref().map_or("", |s| s.value.as_str()).to_string(),
+                i.status
+                    .as_ref()
+                    .map_or("", |s| s.value.as_str())
+                    .to_string(),
                 i.title().to_string(),
                 i.teams().collect::<Vec<_>>().join(", "),
                 i.labels
@@ -177,7 +183,10 @@ fn rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
             ]
         })
         .collect();
-    (vec!["ID", "TYPE", "STATUS", "TITLE", "TEAM", "LABELS"], rows)
+    (
+        vec!["ID", "TYPE", "STATUS", "TITLE", "TEAM", "LABELS"],
+        rows,
+    )
 }
 
 #[test]
@@ -189,10 +198,7 @@ fn table_plain() {
 #[test]
 fn table_terminal() {
     let (header, rows) = rows();
-    insta::assert_snapshot!(
-        "table_terminal",
-        render::table::render(&header, rows, true)
-    );
+    insta::assert_snapshot!("table_terminal", render::table::render(&header, rows, true));
 }
 
 #[test]
@@ -237,12 +243,21 @@ fn reports_over_the_shared_backlog() {
         ("backlog_json", &["backlog", "--format", "json"]),
         ("backlog_csv", &["backlog", "--format", "csv"]),
         ("backlog_markdown", &["backlog", "--format", "markdown"]),
-        ("backlog_team_markdown", &["backlog", "--level", "team", "--format", "markdown"]),
+        (
+            "backlog_team_markdown",
+            &["backlog", "--level", "team", "--format", "markdown"],
+        ),
         ("board_human", &["board", "--level", "team"]),
         ("board_json", &["board", "--format", "json"]),
         ("pi_ready_human", &["pi", "ready", "PI-1"]),
-        ("pi_ready_json", &["pi", "ready", "PI-1", "--format", "json"]),
-        ("pi_ready_markdown", &["pi", "ready", "PI-1", "--format", "markdown"]),
+        (
+            "pi_ready_json",
+            &["pi", "ready", "PI-1", "--format", "json"],
+        ),
+        (
+            "pi_ready_markdown",
+            &["pi", "ready", "PI-1", "--format", "markdown"],
+        ),
         ("export_csv", &["export"]),
         ("export_json", &["export", "--format", "json"]),
     ];

@@ -154,7 +154,8 @@ fn huge_numbers_are_refused_not_overflowed() {
     );
     // The queries still answer: each with its exact status, the broken backlog said once on stderr
     // (pi ready reports the errors in its own output and fails).
-    let broken = "warning: the backlog has 5 errors; results may be incomplete (run `popm check`)\n";
+    let broken =
+        "warning: the backlog has 5 errors; results may be incomplete (run `popm check`)\n";
     for (args, code, stderr) in [
         (&["backlog"][..], 0, broken),
         (&["show", "F-1"], 0, broken),

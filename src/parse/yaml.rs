@@ -698,7 +698,10 @@ mod tests {
         let cases = [
             (
                 "a: 1\na: 2\n",
-                Err(error("duplicate key `a`: each key may appear once", at(2, 1))),
+                Err(error(
+                    "duplicate key `a`: each key may appear once",
+                    at(2, 1),
+                )),
             ),
             ("a: [1\n", Err(error("unclosed bracket '['", at(1, 4)))),
             // An alias reads as a copy of its anchor's value, placed where the alias is.
