@@ -7,7 +7,7 @@
 #
 # Prints a markdown table: median wall time of the runs, its ratio to the grep floor measured in the
 # same run, and peak memory (one extra run under /usr/bin/time). Backlogs are generated once into
-# target/bench/<items> (deterministic, seed 7) and reused.
+# target/bench/<items> by bench/backlog.sh (deterministic, seed 7) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,14 +47,8 @@ echo "| items | command | median (s) | × grep floor | peak memory (MB) |"
 echo "|---:|---|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   dir=target/bench/$n
-  if [ ! -f "$dir/.done" ]; then
-    rm -rf "$dir"
-    "$generate" --items "$n" --out "$dir" --commits 1 > /dev/null
-    # One staged change, for `check --staged` (what a pre-commit hook sees).
-    sed -i 's/^status: backlog$/status: ready/' "$dir/backlog/stories/S-1.md"
-    git -C "$dir" add backlog/stories/S-1.md
-    touch "$dir/.done"
-  fi
+  # Generated once, with one staged change for `check --staged` (what a pre-commit hook sees).
+  bench/backlog.sh "$generate" "$n"
   grep -r '^status:' "$dir/backlog" > /dev/null   # warm the page cache
   floor=$(median grep -r '^status:' "$dir/backlog")
   printf '| %s | `grep -r '"'"'^status:'"'"'` (floor) | %s | 1.0 | %s |\n' "$n" "$floor" "$(peak_mb grep -r '^status:' "$dir/backlog")"

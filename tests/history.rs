@@ -7,23 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{git_command, git_output, run, write};
-
-fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
-    let mut cmd = git_command(dir, args);
-    cmd.env("GIT_AUTHOR_NAME", "Pat PM")
-        .env("GIT_AUTHOR_EMAIL", "pat@example.com")
-        .env("GIT_COMMITTER_NAME", "Pat PM")
-        .env("GIT_COMMITTER_EMAIL", "pat@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date);
-    git_output(cmd, args)
-}
-
-fn commit(dir: &Path, date: &str, message: &str) {
-    git_at(dir, date, &["add", "-A"]);
-    git_at(dir, date, &["commit", "-q", "-m", message]);
-}
+use common::{commit, git_at, run, write};
 
 const FEATURE: &str = "---\nid: F-1\ntype: feature\ntitle: Password reset\nstatus: implementing\nteam: [checkout]\npi: PI-1\nwsjf: {business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}\n---\n## Benefit hypothesis\nFewer calls.\n\n## Acceptance criteria\n- [ ] It works\n";
 

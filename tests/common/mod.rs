@@ -156,3 +156,22 @@ pub fn raw_tree(dir: &Path, entries: &[(&str, &str, &str)]) -> String {
     assert!(out.status.success(), "git hash-object of a tree failed");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// `git args` in `dir` as Pat PM at `date` (author and committer time, so commit ids and every
+/// time popm derives from history are fixed); its stdout.
+pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
+    let mut cmd = git_command(dir, args);
+    cmd.env("GIT_AUTHOR_NAME", "Pat PM")
+        .env("GIT_AUTHOR_EMAIL", "pat@example.com")
+        .env("GIT_COMMITTER_NAME", "Pat PM")
+        .env("GIT_COMMITTER_EMAIL", "pat@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date);
+    git_output(cmd, args)
+}
+
+/// Commits everything in the work tree at `date` with [`git_at`].
+pub fn commit(dir: &Path, date: &str, message: &str) {
+    git_at(dir, date, &["add", "-A"]);
+    git_at(dir, date, &["commit", "-q", "-m", message]);
+}
