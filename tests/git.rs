@@ -491,6 +491,46 @@ fn since_with_no_comparable_base_shows_every_finding() {
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
 }
 
+/// The warning about an unreadable popm.toml at the merge base quoted the configuration's values
+/// raw: escape sequences, invisible characters and a line that GitHub Actions reads as a workflow
+/// command. It passes the terminal gate as every other message does.
+#[test]
+fn an_unreadable_base_configuration_is_quoted_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let state = r"x\u200b\u001b[31m\n::error::base";
+    write(
+        d,
+        "popm.toml",
+        &format!("[workflow.story]\nstates = [\"{state}\", \"{state}\"]\n"),
+    );
+    write(d, "backlog/E-1.md", EPIC);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "start"]);
+    git(d, &["checkout", "-q", "-b", "fix"]);
+    write(d, "popm.toml", "");
+    git(d, &["commit", "-q", "-am", "fix popm.toml"]);
+    let r = run(d, &["check", "--since", "main", "--format", "concise"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let commit = String::from_utf8(
+        std::process::Command::new("git")
+            .args(["rev-parse", "--short", "main"])
+            .current_dir(d)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: the merge base's configuration cannot be read (popm.toml (at {}): [workflow.story] states: `x\\u{{200b}}\\x1b[31m\n\\x3a:error::base` is empty or listed twice); every finding counts as new\n",
+            commit.trim()
+        )
+    );
+}
+
 #[test]
 fn a_shallow_clone_without_the_base_says_so() {
     let dir = repo();
