@@ -435,11 +435,13 @@ pub fn errors_after(
     checked: &Checked,
     files: &[(&str, &str)],
 ) -> Vec<Diagnostic> {
+    // A set: a renumber can replace every file of the backlog.
+    let replaced: HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
     let mut items: Vec<Item> = checked
         .backlog
         .items
         .iter()
-        .filter(|i| !files.iter().any(|(p, _)| *p == i.path))
+        .filter(|i| !replaced.contains(i.path.as_str()))
         .cloned()
         .collect();
     let mut sources = std::collections::HashMap::new();
