@@ -531,6 +531,47 @@ fn an_unreadable_base_configuration_is_quoted_safely() {
     );
 }
 
+/// A sparse index (`git sparse-checkout --sparse-index`) holds a folder outside the sparse
+/// checkout as one entry naming its tree. `--staged` skipped that entry: the backlog it held was
+/// "ok: 0 items checked" (or, for a root inside it, not found). The folder's tree is read
+/// instead, as for a commit.
+#[test]
+fn a_sparse_index_is_read_in_full() {
+    let dir = common::temp_copy("demo");
+    let d = dir.path();
+    let s1 = "backlog/stories/S-1-request-reset-link.md";
+    let text = std::fs::read_to_string(d.join(s1)).unwrap();
+    std::fs::write(d.join(s1), text.replace("status: ready", "status: bogus")).unwrap();
+    write(d, "other/notes.txt", "outside the backlog\n");
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "demo"]);
+    git(d, &["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    git(d, &["sparse-checkout", "set", "other"]);
+    assert!(
+        !d.join("backlog").exists(),
+        "the backlog is outside the checkout"
+    );
+    assert!(git(d, &["ls-files", "--sparse"]).contains("backlog/\n"));
+    let finding = format!(
+        "{s1}:5:9: error[status-unknown]: unknown status `bogus` for a story: expected backlog, ready, in-progress, review, done or accepted\n"
+    );
+    let check = |source: &[&str]| {
+        let mut args = vec!["check", "--format", "concise"];
+        args.extend(source);
+        let r = run(d, &args);
+        (r.code, r.stdout, r.stderr)
+    };
+    assert_eq!(check(&["--staged"]), (1, finding.clone(), String::new()));
+    // A root inside the sparse folder: found in its tree, read as the commit reads it.
+    write(d, "popm.toml", "[backlog]\nroots = [\"backlog/stories\"]\n");
+    git(d, &["commit", "-q", "-am", "stories only"]);
+    let staged = check(&["--staged"]);
+    assert_eq!(staged, check(&["--rev", "HEAD"]));
+    assert_eq!(staged.0, 1);
+    assert!(staged.1.starts_with(&finding), "{}", staged.1);
+}
+
 #[test]
 fn a_shallow_clone_without_the_base_says_so() {
     let dir = repo();
