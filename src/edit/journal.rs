@@ -181,7 +181,12 @@ pub fn commit_at(
     for (n, (w, temp)) in writes.iter().zip(&temps).enumerate() {
         let permissions = match &w.before {
             Some(_) => match std::fs::symlink_metadata(&w.path) {
-                Ok(m) => Some(m.permissions()),
+                Ok(m) if m.is_file() => Some(m.permissions()),
+                // A link or a pipe now: not the file popm read (and not whose mode to copy).
+                Ok(_) => {
+                    undo(&temps[..n]);
+                    return Err(WriteError::Changed(w.path.display().to_string()));
+                }
                 Err(e) => {
                     undo(&temps[..n]);
                     return Err(io(&w.path)(e));
@@ -700,5 +705,31 @@ mod tests {
             std::fs::read_to_string(root.join("victim")).unwrap(),
             "keep"
         );
+    }
+
+    /// A target replaced by a link after popm read it (to a file holding the same bytes): the
+    /// last look went through the link, found the bytes popm read, and the write went ahead
+    /// (copying the mode of the link). It is a different file now: nothing is written.
+    #[cfg(unix)]
+    #[test]
+    fn a_target_replaced_by_a_link_is_not_written() {
+        let (_dir, root, journal) = setup();
+        let outside = tempfile::tempdir().unwrap();
+        let elsewhere = outside.path().join("A.md");
+        std::fs::write(&elsewhere, "old a").unwrap();
+        let a = root.join("backlog/A.md");
+        std::os::unix::fs::symlink(&elsewhere, &a).unwrap();
+        let writes = [Write::replace(a.clone(), b"old a".to_vec(), "new a".into())];
+        let err = commit_at(&journal, &root, "test", &writes).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&a)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "old a");
+        assert_eq!(files(&root.join("backlog")), ["A.md"]);
+        assert!(!journal.exists());
     }
 }

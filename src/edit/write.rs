@@ -76,11 +76,12 @@ pub(crate) fn prepare(
         .write(true)
         .create_new(true)
         .open(temp)?;
+    // On the open file, not its name: the name could be a link by now.
+    if let Some(p) = permissions {
+        file.set_permissions(p)?;
+    }
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(temp, p)?;
-    }
     Ok(())
 }
 
