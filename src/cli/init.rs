@@ -36,6 +36,18 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
     // elsewhere.
     for (name, _) in FILES {
         let path = dir.join(name);
+        let folder = Path::new(name)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder
+            && std::fs::symlink_metadata(dir.join(folder))
+                .is_ok_and(|m| !m.is_dir() && !m.file_type().is_symlink())
+        {
+            return Err(EnvError::Other(format!(
+                "{} exists and is not a folder; popm init writes only into a project without one",
+                real_dir.join(folder).display()
+            )));
+        }
         if std::fs::symlink_metadata(&path).is_ok() {
             return Err(EnvError::Other(format!(
                 "{} already exists; popm init writes only into a project without one",
