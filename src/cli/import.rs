@@ -153,11 +153,15 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             .or_default() += 1;
     }
     let kinds: Vec<String> = by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let kinds = if kinds.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kinds.join(", "))
+    };
     say!(
-        "imported {} items into {} ({})",
+        "imported {} items into {}{kinds}",
         report.written.len(),
         workspace.display(&dir),
-        kinds.join(", ")
     );
     for note in &report.notes {
         tell!("note: {note}");
