@@ -175,16 +175,11 @@ pub fn main() -> ExitCode {
             return Outcome::Clean.into();
         }
         // Every other parse failure is a usage error, whose message quotes what was typed (a
-        // value, an unknown subcommand): it passes the same gate as popm's own messages.
+        // value, an unknown subcommand): it passes the same gate as popm's own messages. Without
+        // clap's colours, which would be set around the typed value as it is.
         Err(e) => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let rendered = e.render();
-            let text = if color {
-                rendered.ansi().to_string()
-            } else {
-                rendered.to_string()
-            };
-            eprint!("{}", crate::render::safe::output(&text, color));
+            let text = e.render().to_string();
+            eprint!("{}", crate::render::safe::output(&text, false));
             return Outcome::Error.into();
         }
     };
