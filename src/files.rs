@@ -188,7 +188,11 @@ pub fn resolve(path: &Path) -> Option<PathBuf> {
     let mut rest = Vec::new();
     while std::fs::symlink_metadata(existing).is_err() {
         rest.push(existing.file_name()?);
-        existing = existing.parent()?;
+        existing = match existing.parent()? {
+            // A relative path's first name: its ancestor is the current folder.
+            p if p.as_os_str().is_empty() => Path::new("."),
+            p => p,
+        };
     }
     let mut real = existing.canonicalize().ok()?;
     for name in rest.iter().rev() {
@@ -234,6 +238,19 @@ mod tests {
         let name = a.file_name().unwrap().to_string_lossy().into_owned();
         assert!(name.starts_with(".pre-commit.popm-"), "{name}");
         assert!(name.ends_with(".tmp"), "{name}");
+    }
+
+    #[test]
+    fn relative_paths_resolve_from_the_current_folder() {
+        let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert_eq!(
+            resolve(Path::new("no-such-file.md")),
+            Some(here.join("no-such-file.md"))
+        );
+        assert_eq!(
+            resolve(Path::new("./no-such/file.md")),
+            Some(here.join("no-such/file.md"))
+        );
     }
 
     #[test]

@@ -12,6 +12,10 @@ fn enabled() -> bool {
 /// `what` is `read` (from disk), `read-git` (a blob) or `parse`.
 pub fn io(what: &str, path: &str) {
     if enabled() {
-        eprintln!("popm-trace: {what} {path}");
+        // Paths are file names from the repository: through the terminal gate.
+        eprintln!(
+            "popm-trace: {what} {}",
+            crate::render::safe::output(path, false)
+        );
     }
 }

@@ -507,7 +507,7 @@ impl Workspace {
         for (root, prefix) in roots {
             let found = match commit {
                 Some(c) => git.tree_listing(c, &prefix, MAX_FOLDER_DEPTH),
-                None => git.index_listing(&prefix),
+                None => git.index_listing(&prefix, MAX_FOLDER_DEPTH),
             }
             .map_err(EnvError::Other)?;
             let Some(found) = found else {

@@ -824,3 +824,52 @@ mod edits_match_the_checker {
         assert_eq!(item["title"], title);
     }
 }
+
+/// `new --edit` with no editor set created the item, then failed (exit 2): a user who believes the
+/// error and runs it again gets the item twice. The editor is found first; without one nothing is
+/// created. A blank `VISUAL` counts as unset, so `EDITOR` is used.
+#[test]
+fn new_edit_without_an_editor_creates_nothing() {
+    let demo = temp_copy("demo");
+    let d = demo.path();
+    let new = ["new", "story", "Edited", "--parent", "F-1", "--edit"];
+    for (visual, editor) in [(None, None), (Some(""), Some(" "))] {
+        let mut cmd = common::popm(d);
+        cmd.env_remove("VISUAL").env_remove("EDITOR");
+        if let Some(v) = visual {
+            cmd.env("VISUAL", v);
+        }
+        if let Some(e) = editor {
+            cmd.env("EDITOR", e);
+        }
+        let out = cmd.args(new).output().unwrap();
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned()
+            ),
+            (
+                Some(2),
+                String::new(),
+                "popm: error: --edit: set $VISUAL or $EDITOR to the editor to open\n".to_string()
+            ),
+            "VISUAL={visual:?} EDITOR={editor:?}"
+        );
+        assert!(!d.join("backlog/S-17-edited.md").exists());
+    }
+    // A blank VISUAL falls back to EDITOR (`true` leaves the file as popm wrote it).
+    let out = common::popm(d)
+        .env("VISUAL", "")
+        .env("EDITOR", "true")
+        .args(new)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(d.join("backlog/S-17-edited.md").exists());
+}

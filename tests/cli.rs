@@ -335,6 +335,28 @@ fn init_writes_a_clean_project_once() {
     );
 }
 
+/// `init` where `backlog` is a file: it wrote popm.toml, then failed on the folder, and a second
+/// `init` refused because popm.toml existed. It now refuses before writing anything.
+#[test]
+fn init_refuses_before_writing_when_a_folder_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = &dir.path().canonicalize().unwrap();
+    common::write(d, "backlog", "notes\n");
+    let r = run(d, &["init"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr),
+        (
+            2,
+            "",
+            format!(
+                "popm: error: {} exists and is not a folder; popm init writes only into a project without one\n",
+                d.join("backlog").display()
+            )
+        )
+    );
+    assert!(!d.join("popm.toml").exists(), "nothing written");
+}
+
 #[test]
 fn rules_lists_every_rule() {
     let r = run(&common::root(), &["rules"]);

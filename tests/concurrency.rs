@@ -369,3 +369,31 @@ fn new_edit_releases_the_lock_before_the_editor() {
         "backlog/S-3-broken.md:5:9: error[status-unknown]: unknown status `nonsense` for a story: expected backlog, ready, in-progress, review, done or accepted\n"
     );
 }
+
+/// Outside git the journal is `.popm.journal` beside popm.toml, in the work tree, where an unpacked
+/// archive or a checkout without `.git` can bring one. popm follows it (it cannot tell it from its
+/// own), but only onto item files in the backlog folders, where popm writes anyway: a journal
+/// naming any other `.md` file of the work tree is refused, by reading and writing commands alike.
+#[test]
+fn a_planted_journal_touches_nothing_outside_the_backlog_folders() {
+    let dir = init();
+    let d = &dir.path().canonicalize().unwrap();
+    common::write(d, ".notes.md.popm-1.tmp", "planted\n");
+    common::write(
+        d,
+        ".popm.journal",
+        r#"{"popm_journal":1,"command":"set S-1 points=5","state":"committed","writes":[{"path":"notes.md","temp":".notes.md.popm-1.tmp","before":"absent"}]}"#,
+    );
+    let before = snapshot(d);
+    let refused = format!(
+        "{}: refusing to follow it: `notes.md` is not in a backlog folder; remove it",
+        d.join(".popm.journal").display()
+    );
+    let r = run(d, &["check"]);
+    assert_eq!((r.code, r.stderr), (0, format!("warning: {refused}\n")));
+    let r = run(d, &["set", "S-1", "points=5"]);
+    assert_eq!((r.code, r.stderr), (2, format!("popm: error: {refused}\n")));
+    assert!(!d.join("notes.md").exists(), "nothing created");
+    assert!(d.join(".notes.md.popm-1.tmp").exists());
+    assert_eq!(snapshot(d), before);
+}

@@ -131,11 +131,12 @@ fn junit_is_read_by_junitparser() {
 }
 
 /// A title that would be markup in a pull request comment or a job summary: an image (a tracking
-/// pixel), a link, a mention, raw HTML, emphasis, a table break, math and an entity.
-const INJECTED_TITLE: &str = "Reset ![p](https://t.example/pixel.png) [click](https://evil.example) @octocat <img src=x onerror=alert(1)> **bold** | $x$ &#64;";
+/// pixel), a link, a mention, raw HTML, emphasis, a table break, math, an entity and issue
+/// references (each links, and notes the comment in that issue's timeline).
+const INJECTED_TITLE: &str = "Reset ![p](https://t.example/pixel.png) [click](https://evil.example) @octocat <img src=x onerror=alert(1)> **bold** | $x$ &#64; #12 o/r#3 GH-4";
 /// The same title as every markdown output writes it: each markup character escaped, the mention
-/// broken by a code span around `@`.
-const ESCAPED_TITLE: &str = r"Reset !\[p\](https://t.example/pixel.png) \[click\](https://evil.example) `@`octocat \<img src=x onerror=alert(1)> \*\*bold\*\* \| \$x\$ \&#64;";
+/// and the references broken by a code span around `@`, `#` and `GH-`.
+const ESCAPED_TITLE: &str = r"Reset !\[p\](https://t.example/pixel.png) \[click\](https://evil.example) `@`octocat \<img src=x onerror=alert(1)> \*\*bold\*\* \| \$x\$ \&`#`64; `#`12 o/r`#`3 `GH-`4";
 
 /// Issue 12: `pi ready --format markdown`, `diff --format markdown` and `backlog --format markdown`
 /// wrote links, images, mentions and raw HTML from a title verbatim. Each row below is the exact
@@ -209,6 +210,21 @@ fn markdown_outputs_show_titles_as_text() {
         diff.stdout
             .lines()
             .any(|l| l == format!("| F-99 | feature | {ESCAPED_TITLE} | funnel |")),
+        "{}",
+        diff.stdout
+    );
+    // popm's own ranks: `rank #4 -> #2` linked issues 4 and 2.
+    title(
+        "backlog/features/F-1-password-reset.md",
+        "business_value: 8,",
+        "business_value: 20,",
+    );
+    common::git(d, &["commit", "-q", "-am", "F-1 first"]);
+    let diff = run(d, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(
+        diff.stdout
+            .lines()
+            .any(|l| l == "| F-1 | 3.20 -> 5.60 | business_value 8 -> 20 | rank 4 -> 2 (up 2) |"),
         "{}",
         diff.stdout
     );

@@ -491,6 +491,87 @@ fn since_with_no_comparable_base_shows_every_finding() {
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
 }
 
+/// The warning about an unreadable popm.toml at the merge base quoted the configuration's values
+/// raw: escape sequences, invisible characters and a line that GitHub Actions reads as a workflow
+/// command. It passes the terminal gate as every other message does.
+#[test]
+fn an_unreadable_base_configuration_is_quoted_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let state = r"x\u200b\u001b[31m\n::error::base";
+    write(
+        d,
+        "popm.toml",
+        &format!("[workflow.story]\nstates = [\"{state}\", \"{state}\"]\n"),
+    );
+    write(d, "backlog/E-1.md", EPIC);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "start"]);
+    git(d, &["checkout", "-q", "-b", "fix"]);
+    write(d, "popm.toml", "");
+    git(d, &["commit", "-q", "-am", "fix popm.toml"]);
+    let r = run(d, &["check", "--since", "main", "--format", "concise"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let commit = String::from_utf8(
+        std::process::Command::new("git")
+            .args(["rev-parse", "--short", "main"])
+            .current_dir(d)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: the merge base's configuration cannot be read (popm.toml (at {}): [workflow.story] states: `x\\u{{200b}}\\x1b[31m\n\\x3a:error::base` is empty or listed twice); every finding counts as new\n",
+            commit.trim()
+        )
+    );
+}
+
+/// A sparse index (`git sparse-checkout --sparse-index`) holds a folder outside the sparse
+/// checkout as one entry naming its tree. `--staged` skipped that entry: the backlog it held was
+/// "ok: 0 items checked" (or, for a root inside it, not found). The folder's tree is read
+/// instead, as for a commit.
+#[test]
+fn a_sparse_index_is_read_in_full() {
+    let dir = common::temp_copy("demo");
+    let d = dir.path();
+    let s1 = "backlog/stories/S-1-request-reset-link.md";
+    let text = std::fs::read_to_string(d.join(s1)).unwrap();
+    std::fs::write(d.join(s1), text.replace("status: ready", "status: bogus")).unwrap();
+    write(d, "other/notes.txt", "outside the backlog\n");
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "demo"]);
+    git(d, &["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    git(d, &["sparse-checkout", "set", "other"]);
+    assert!(
+        !d.join("backlog").exists(),
+        "the backlog is outside the checkout"
+    );
+    assert!(git(d, &["ls-files", "--sparse"]).contains("backlog/\n"));
+    let finding = format!(
+        "{s1}:5:9: error[status-unknown]: unknown status `bogus` for a story: expected backlog, ready, in-progress, review, done or accepted\n"
+    );
+    let check = |source: &[&str]| {
+        let mut args = vec!["check", "--format", "concise"];
+        args.extend(source);
+        let r = run(d, &args);
+        (r.code, r.stdout, r.stderr)
+    };
+    assert_eq!(check(&["--staged"]), (1, finding.clone(), String::new()));
+    // A root inside the sparse folder: found in its tree, read as the commit reads it.
+    write(d, "popm.toml", "[backlog]\nroots = [\"backlog/stories\"]\n");
+    git(d, &["commit", "-q", "-am", "stories only"]);
+    let staged = check(&["--staged"]);
+    assert_eq!(staged, check(&["--rev", "HEAD"]));
+    assert_eq!(staged.0, 1);
+    assert!(staged.1.starts_with(&finding), "{}", staged.1);
+}
+
 #[test]
 fn a_shallow_clone_without_the_base_says_so() {
     let dir = repo();

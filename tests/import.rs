@@ -330,3 +330,30 @@ fn csv_rows_without_a_name_and_repeated_columns() {
         Some("alpha\n")
     );
 }
+
+/// An empty file (an export that failed and wrote nothing) said "imported 0 items" and exit 0, as
+/// if the tracker had nothing in it. It has no header row, so it is no CSV export: exit 2. A
+/// header without rows is an empty export, and says so.
+#[test]
+fn an_empty_csv_file_is_an_error_not_an_empty_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("backlog")).unwrap();
+    write(d, "empty.csv", "");
+    let r = run(d, &["import", "csv", "empty.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            2,
+            "",
+            "popm: error: empty.csv is empty: a CSV export starts with a row of column names\n"
+        )
+    );
+    write(d, "header.csv", "Issue key,Summary,Issue Type\n");
+    let r = run(d, &["import", "csv", "header.csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "imported 0 items into backlog\nnext: popm check\n", "")
+    );
+    assert_eq!(std::fs::read_dir(d.join("backlog")).unwrap().count(), 0);
+}

@@ -533,3 +533,29 @@ fn a_configuration_that_is_a_link_or_a_pipe_is_refused() {
         )
     );
 }
+
+/// `popm init` in a clone whose `backlog` is a committed link to a folder elsewhere wrote the
+/// example items into that folder. It now refuses before writing anything, like every other
+/// writer: its files must land inside the folder it was asked to start.
+#[test]
+fn init_never_writes_through_a_linked_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = &dir.path().canonicalize().unwrap();
+    symlink(outside.path(), d.join("backlog")).unwrap();
+    let r = run(d, &["init"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr),
+        (
+            2,
+            "",
+            format!(
+                "popm: error: refusing to write {}: it resolves outside {}\n",
+                d.join("backlog/E-1.md").display(),
+                d.display()
+            )
+        )
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(!d.join("popm.toml").exists(), "nothing written at all");
+}

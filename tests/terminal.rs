@@ -11,6 +11,8 @@ use common::{popm, write};
 /// characters (zero-width space, word joiner, byte order mark, soft hyphen, a tag character, the
 /// Arabic letter mark); and a GitHub Actions command in its older form, read anywhere in a line.
 const PAYLOAD_YAML: &str = r#"\e[31m\e]8;;http://evil\a\u009b\u202e\r\e[5m\u200b\u2060\ufeff\u00ad\U000E0041\u061c##[warning]x"#;
+/// A typed value whose second line is a GitHub Actions command.
+const LINE_COMMAND: &str = "x\n::error::typed";
 const PAYLOAD: &str = "\x1b[31m\x1b]8;;http://evil\x07\u{9b}\u{202e}\r\x1b[5m\u{200b}\u{2060}\u{feff}\u{ad}\u{e0041}\u{61c}##[warning]x";
 
 /// Raw forms that must never reach the output.
@@ -168,6 +170,14 @@ fn commands() -> Vec<Vec<String>> {
         vec!["set".to_string(), "S-1".into(), format!("k{PAYLOAD}=1")],
         vec!["move".to_string(), "S-1".into(), PAYLOAD.into()],
         vec!["list".to_string(), "--status".into(), PAYLOAD.into()],
+        // Refused by the argument parser, whose message quotes the value or the word.
+        vec!["list".to_string(), "--type".into(), PAYLOAD.into()],
+        vec!["list".to_string(), "--format".into(), PAYLOAD.into()],
+        vec!["backlog".to_string(), "--limit".into(), PAYLOAD.into()],
+        vec![PAYLOAD.to_string()],
+        vec!["list".to_string(), "--type".into(), LINE_COMMAND.into()],
+        vec![LINE_COMMAND.to_string()],
+        vec!["show".to_string(), LINE_COMMAND.into()],
     ] {
         all.push(args);
     }

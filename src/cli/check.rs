@@ -120,10 +120,13 @@ fn compare_versions(
         (true, Some(commit)) => match workspace.config_at(git, commit) {
             Ok(config) => Some(config),
             Err(e) => {
-                eprintln!(
+                // The message quotes values of that popm.toml: through the terminal gate.
+                let color = color.stderr();
+                let warning = format!(
                     "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
-                    crate::render::paint("warning:", crate::render::YELLOW, color.stderr())
+                    crate::render::paint("warning:", crate::render::YELLOW, color)
                 );
+                eprintln!("{}", crate::render::safe::output(&warning, color));
                 None
             }
         },

@@ -339,11 +339,22 @@ fn same_file(workspace: &Workspace, shown: &str, given: &str) -> bool {
     .any(|c| c.canonicalize().ok().as_ref() == Some(&target))
 }
 
-/// Reads an item's file for editing: its path on disk, its bytes, its text.
+/// Reads an item's file for editing: its path on disk, its bytes, its text. As the backlog reader
+/// does (`files`): never through a link, a regular file only, at most `max_file_bytes`; the file
+/// may have been replaced since the check read it.
 fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String), EnvError> {
     let path = workspace.display_root.join(&item.path);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| EnvError::Other(format!("cannot read {}: {e}", item.path)))?;
+    let limit = workspace.config.max_file_bytes;
+    let bytes = match crate::files::read_regular(&path, limit) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => {
+            return Err(EnvError::Other(format!(
+                "{} is {size} bytes, more than max_file_bytes ({limit}); popm does not edit it",
+                item.path
+            )));
+        }
+        Err(e) => return Err(EnvError::Other(format!("cannot read {}: {e}", item.path))),
+    };
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         EnvError::Other(format!(
             "{} is not UTF-8; popm edits UTF-8 files only",
@@ -424,11 +435,13 @@ pub fn errors_after(
     checked: &Checked,
     files: &[(&str, &str)],
 ) -> Vec<Diagnostic> {
+    // A set: a renumber can replace every file of the backlog.
+    let replaced: HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
     let mut items: Vec<Item> = checked
         .backlog
         .items
         .iter()
-        .filter(|i| !files.iter().any(|(p, _)| *p == i.path))
+        .filter(|i| !replaced.contains(i.path.as_str()))
         .cloned()
         .collect();
     let mut sources = std::collections::HashMap::new();
@@ -452,4 +465,43 @@ pub fn errors_after(
         .filter(|d| d.severity == Severity::Error)
         .filter(|d| !before.contains(&key(d)))
         .collect()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// The walker never follows a link, but an item file can be replaced by one between the check
+    /// and the edit's own read: that read must not follow it either, or the text of the linked file
+    /// (anywhere on the machine) would be edited into the backlog.
+    #[test]
+    fn an_item_replaced_by_a_link_after_the_check_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(
+            &secret,
+            "---\nid: S-1\ntype: story\ntitle: Secret\nstatus: backlog\n---\nSECRET\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("popm.toml"), "").unwrap();
+        std::fs::create_dir(d.join("backlog")).unwrap();
+        let item_path = d.join("backlog/S-1.md");
+        std::fs::write(
+            &item_path,
+            "---\nid: S-1\ntype: story\ntitle: Mine\nstatus: backlog\n---\n",
+        )
+        .unwrap();
+        let workspace = Workspace::open(d, None).unwrap();
+        let checked = workspace.check().unwrap();
+        let item = find(&checked.backlog, "S-1").unwrap();
+        std::fs::remove_file(&item_path).unwrap();
+        std::os::unix::fs::symlink(&secret, &item_path).unwrap();
+        let err = read(&workspace, item).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read backlog/S-1.md: it is a symbolic link, which popm does not follow"
+        );
+    }
 }

@@ -84,9 +84,10 @@ enum Original {
     Changed,
 }
 
-/// How the file on disk relates to the text the checker read (lone CRs read as LF).
+/// How the file on disk relates to the text the checker read (lone CRs read as LF). Read as the
+/// checker reads (`files`): a file replaced by a link or a pipe since then has changed.
 fn original(path: &std::path::Path, read: &str) -> Original {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(Ok(bytes)) = crate::files::read_regular(path, read.len() as u64) else {
         return Original::Changed;
     };
     if bytes == read.as_bytes() {

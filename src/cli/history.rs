@@ -686,12 +686,14 @@ fn compute_diff(
     d
 }
 
-fn rank_text(from: Option<usize>, to: Option<usize>) -> String {
-    let r = |v: Option<usize>| v.map_or("-".to_string(), |v| format!("#{v}"));
+/// `rank #4 -> #2 (up 2)`; `mark` is the sign before a rank: `#` in the terminal, none in
+/// markdown, where GitHub would link `#4` to issue 4.
+fn rank_text(from: Option<usize>, to: Option<usize>, mark: &str) -> String {
+    let r = |v: Option<usize>| v.map_or("-".to_string(), |v| format!("{mark}{v}"));
     match (from, to) {
-        (Some(a), Some(b)) if a == b => format!("rank #{a} (unchanged)"),
-        (Some(a), Some(b)) if b < a => format!("rank #{a} -> #{b} (up {})", a - b),
-        (Some(a), Some(b)) => format!("rank #{a} -> #{b} (down {})", b - a),
+        (Some(a), Some(b)) if a == b => format!("rank {mark}{a} (unchanged)"),
+        (Some(a), Some(b)) if b < a => format!("rank {mark}{a} -> {mark}{b} (up {})", a - b),
+        (Some(a), Some(b)) => format!("rank {mark}{a} -> {mark}{b} (down {})", b - a),
         _ => format!("rank {} -> {}", r(from), r(to)),
     }
 }
@@ -748,7 +750,7 @@ fn diff_sections(d: &BacklogDiff) -> Vec<(String, Vec<String>)> {
                     w.shown.0,
                     w.shown.1,
                     inputs_text(w),
-                    rank_text(w.rank_from, w.rank_to)
+                    rank_text(w.rank_from, w.rank_to, "#")
                 )
             })
             .collect(),
@@ -896,7 +898,7 @@ fn diff_markdown(d: &BacklogDiff) -> String {
                     w.id.clone(),
                     format!("{} -> {}", w.shown.0, w.shown.1),
                     inputs_text(w),
-                    rank_text(w.rank_from, w.rank_to),
+                    rank_text(w.rank_from, w.rank_to, ""),
                 ]
             })
             .collect(),

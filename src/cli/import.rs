@@ -97,12 +97,18 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         true
     });
     let mut renamed: HashMap<String, String> = HashMap::new();
+    // The id given last for each prefix: the next is one more, without looking at every id again
+    // (which made importing n rows without ids take n² steps).
+    let mut last_given: HashMap<&str, String> = HashMap::new();
     for item in &mut items {
         let kind = item.item_type.unwrap_or(ItemType::Story);
         if item.id.is_empty() {
             let prefix = config.new.prefix(kind).unwrap_or("S");
-            item.id = super::new::next_id(prefix, all_ids.iter().map(String::as_str));
-            all_ids.push(item.id.clone());
+            item.id = match last_given.get(prefix) {
+                Some(last) => super::new::next_id(prefix, std::iter::once(last.as_str())),
+                None => super::new::next_id(prefix, all_ids.iter().map(String::as_str)),
+            };
+            last_given.insert(prefix, item.id.clone());
             if let Some(original) = invalid.remove(&item.source) {
                 report.notes.push(format!(
                     "{}: id `{original}` is not a valid id; imported as {} (the original is kept as extra.original_id)",
@@ -147,11 +153,15 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             .or_default() += 1;
     }
     let kinds: Vec<String> = by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let kinds = if kinds.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kinds.join(", "))
+    };
     say!(
-        "imported {} items into {} ({})",
+        "imported {} items into {}{kinds}",
         report.written.len(),
         workspace.display(&dir),
-        kinds.join(", ")
     );
     for note in &report.notes {
         tell!("note: {note}");

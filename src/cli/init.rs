@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::Outcome;
+use crate::files;
 use crate::workspace::EnvError;
 
 #[derive(Debug, clap::Args)]
@@ -27,12 +28,37 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             dir.display()
         )));
     }
-    // Refuse before writing anything, so a second `init` never half-overwrites a project.
+    let real_dir = dir
+        .canonicalize()
+        .map_err(|e| EnvError::Other(format!("cannot use directory {}: {e}", dir.display())))?;
+    // Refuse before writing anything, so a second `init` never half-overwrites a project, and a
+    // folder that is a link (a clone can hold a committed `backlog` link) never takes the files
+    // elsewhere.
     for (name, _) in FILES {
-        if dir.join(name).exists() {
+        let path = dir.join(name);
+        let folder = Path::new(name)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder
+            && std::fs::symlink_metadata(dir.join(folder))
+                .is_ok_and(|m| !m.is_dir() && !m.file_type().is_symlink())
+        {
+            return Err(EnvError::Other(format!(
+                "{} exists and is not a folder; popm init writes only into a project without one",
+                real_dir.join(folder).display()
+            )));
+        }
+        if std::fs::symlink_metadata(&path).is_ok() {
             return Err(EnvError::Other(format!(
                 "{} already exists; popm init writes only into a project without one",
-                dir.join(name).display()
+                path.display()
+            )));
+        }
+        if !files::resolve(&path).is_some_and(|real| real.starts_with(&real_dir)) {
+            return Err(EnvError::Other(format!(
+                "refusing to write {}: it resolves outside {}",
+                real_dir.join(name).display(),
+                real_dir.display()
             )));
         }
     }

@@ -169,14 +169,18 @@ pub fn main() -> ExitCode {
         .build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
+        // clap: help and version are not errors, and hold only popm's own text.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            // clap: help and version are not errors; every other parse failure is a usage error.
-            return if e.use_stderr() {
-                Outcome::Error.into()
-            } else {
-                Outcome::Clean.into()
-            };
+            return Outcome::Clean.into();
+        }
+        // Every other parse failure is a usage error, whose message quotes what was typed (a
+        // value, an unknown subcommand): it passes the same gate as popm's own messages. Without
+        // clap's colours, which would be set around the typed value as it is.
+        Err(e) => {
+            let text = e.render().to_string();
+            eprint!("{}", crate::render::safe::output(&text, false));
+            return Outcome::Error.into();
         }
     };
     let outcome = match run(&cli) {

@@ -96,6 +96,8 @@ pub fn run(
     lock: Option<BacklogLock>,
 ) -> Result<Outcome, EnvError> {
     let config = &workspace.config;
+    // Before anything is created: an item made and then an error would be made again on a retry.
+    let editor = if args.edit { Some(editor()?) } else { None };
     let checked = workspace.check()?;
     let backlog = &checked.backlog;
     let t = args.item_type;
@@ -229,12 +231,13 @@ pub fn run(
     journal::commit(workspace, &[Write::create(path.clone(), text)])
         .map_err(|e| EnvError::Other(e.to_string()))?;
     say!("{shown}");
-    if !args.edit {
+    let Some(editor) = editor else {
         return Ok(Outcome::Clean);
-    }
+    };
     // The id is taken and the file written: other popm commands may run while the editor is open.
     drop(lock);
-    open_editor(&path)?;
+    open_editor(&editor, &path)
+        .map_err(|e| EnvError::Other(format!("{e} ({shown} is created; edit it by hand)")))?;
     // What the editor left is checked like any change (read-only, so no lock).
     let after = workspace.check()?;
     let findings: Vec<_> = after
@@ -329,16 +332,29 @@ fn ensure_inside(dir: &Path, path: &Path) -> Result<(), EnvError> {
     Ok(())
 }
 
-fn open_editor(path: &PathBuf) -> Result<(), EnvError> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .map_err(|_| EnvError::Other("--edit: set $VISUAL or $EDITOR".into()))?;
-    let mut words = editor.split_whitespace();
-    let program = words
-        .next()
-        .ok_or_else(|| EnvError::Other("--edit: $EDITOR is empty".into()))?;
+/// The editor command of `$VISUAL`, else `$EDITOR` (one that is blank counts as unset), as words.
+fn editor() -> Result<Vec<String>, EnvError> {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|value| {
+            value
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .find(|words| !words.is_empty())
+        .ok_or_else(|| {
+            EnvError::Other("--edit: set $VISUAL or $EDITOR to the editor to open".into())
+        })
+}
+
+fn open_editor(editor: &[String], path: &PathBuf) -> Result<(), EnvError> {
+    let Some((program, arguments)) = editor.split_first() else {
+        return Err(EnvError::Other("--edit: no editor".into()));
+    };
     let status = std::process::Command::new(program)
-        .args(words)
+        .args(arguments)
         .arg(path)
         .status()
         .map_err(|e| EnvError::Other(format!("cannot start {program}: {e}")))?;

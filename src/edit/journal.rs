@@ -18,9 +18,12 @@
 //! the temporary files still there (rolls forward). Writing commands do this under the backlog lock
 //! before they read anything; reading commands do it when the lock is free (no popm is writing).
 //!
-//! A journal is data on disk like any other, so it is checked before it is followed: every path
-//! must be a `.md` file below the work tree's root, in a folder that resolves inside it, and every
-//! temporary file must be one popm names for its target in the same folder.
+//! A journal is data on disk like any other (outside git it lies in the work tree, where an
+//! unpacked archive can bring one), so it is checked before it is followed: it must be a regular
+//! file of at most [`MAX_JOURNAL_BYTES`], every path a `.md` file in a folder that resolves inside
+//! a backlog root (where popm writes anyway), and every temporary file one popm names for its
+//! target in the same folder. Files are read as the backlog reader reads them, never through a
+//! link.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -61,6 +64,10 @@ impl Write {
 
 /// The journal's format version.
 const VERSION: u32 = 1;
+
+/// A journal lists each file once, in about 150 bytes: this is room for more files than
+/// `max_items` allows by default, and keeps a planted journal from filling the memory.
+const MAX_JOURNAL_BYTES: u64 = 256 << 20;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
@@ -146,7 +153,7 @@ pub fn commit_at(
                 "the file is not inside the work tree, or its name is not UTF-8",
             ),
         })?;
-        let temp = write::temp_name(&w.path);
+        let temp = write::temp_name(&w.path, entries.len());
         temps.push(write::folder(&w.path).join(&temp));
         entries.push(Entry {
             path: relative,
@@ -173,8 +180,13 @@ pub fn commit_at(
     };
     for (n, (w, temp)) in writes.iter().zip(&temps).enumerate() {
         let permissions = match &w.before {
-            Some(_) => match std::fs::metadata(&w.path) {
-                Ok(m) => Some(m.permissions()),
+            Some(_) => match std::fs::symlink_metadata(&w.path) {
+                Ok(m) if m.is_file() => Some(m.permissions()),
+                // A link or a pipe now: not the file popm read (and not whose mode to copy).
+                Ok(_) => {
+                    undo(&temps[..n]);
+                    return Err(WriteError::Changed(w.path.display().to_string()));
+                }
                 Err(e) => {
                     undo(&temps[..n]);
                     return Err(io(&w.path)(e));
@@ -197,7 +209,7 @@ pub fn commit_at(
     // The last look at every target before the decision.
     for w in writes {
         let unchanged = match &w.before {
-            Some(before) => std::fs::read(&w.path).is_ok_and(|now| now == *before),
+            Some(before) => read_target(&w.path).is_some_and(|now| now == *before),
             None => std::fs::symlink_metadata(&w.path)
                 .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound),
         };
@@ -243,12 +255,13 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, Env
     if std::fs::symlink_metadata(&journal).is_err() {
         return Ok(None);
     }
+    let roots = backlog_roots(workspace);
     if locked {
-        return settle_at(&journal, &workspace.display_root).map_err(EnvError::Other);
+        return settle_at(&journal, &workspace.display_root, &roots).map_err(EnvError::Other);
     }
     match super::lock::acquire_at(&lock_path, std::time::Duration::ZERO) {
         Ok(_lock) => {
-            if let Err(e) = settle_at(&journal, &workspace.display_root) {
+            if let Err(e) = settle_at(&journal, &workspace.display_root, &roots) {
                 say(&format!("warning: {e}"));
             }
         }
@@ -259,8 +272,19 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, Env
     Ok(None)
 }
 
-/// [`settle`] with the journal's path and the root its paths are relative to.
-pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> {
+/// The backlog roots with links resolved: the only folders a journal may name.
+fn backlog_roots(workspace: &Workspace) -> Vec<PathBuf> {
+    let config = &workspace.config;
+    config
+        .roots
+        .iter()
+        .filter_map(|r| config.project_root.join(r).canonicalize().ok())
+        .collect()
+}
+
+/// [`settle`] with the journal's path, the root its paths are relative to and the folders
+/// (resolved) its files may lie in.
+pub fn settle_at(journal: &Path, root: &Path, roots: &[PathBuf]) -> Result<Option<String>, String> {
     let shown = journal.display();
     let meta = match std::fs::symlink_metadata(journal) {
         Ok(meta) => meta,
@@ -272,8 +296,11 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
             "{shown} is not a journal popm wrote (it is a link or a folder); remove it"
         ));
     }
-    let record: Record = std::fs::read(journal)
+    let record: Record = crate::files::read_regular(journal, MAX_JOURNAL_BYTES)
         .map_err(|e| e.to_string())
+        .and_then(|read| {
+            read.map_err(|size| format!("it is {size} bytes, more than popm ever writes"))
+        })
         .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
         .map_err(|e| {
             format!(
@@ -291,7 +318,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
     let mut places = Vec::with_capacity(total);
     for entry in &record.writes {
         places.push(
-            place(root, entry)
+            place(root, roots, entry)
                 .map_err(|why| format!("{shown}: refusing to follow it: {why}; remove it"))?,
         );
     }
@@ -322,8 +349,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
                     std::fs::symlink_metadata(target)
                         .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
                 } else {
-                    std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file())
-                        && std::fs::read(target).is_ok_and(|b| fingerprint(&b) == entry.before)
+                    read_target(target).is_some_and(|b| fingerprint(&b) == entry.before)
                 };
                 if as_planned {
                     std::fs::rename(temp, target)
@@ -367,6 +393,12 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
 
 const ABSENT: &str = "absent";
 
+/// A target's bytes as the backlog reader reads them: a regular file, never through a link (a
+/// file replaced by a link or a pipe is not the file popm read).
+fn read_target(path: &Path) -> Option<Vec<u8>> {
+    crate::files::read_regular(path, u64::MAX).ok()?.ok()
+}
+
 /// A line on stderr, through the terminal safety gate (paths come from the journal).
 fn say(message: &str) {
     eprintln!("{}", crate::render::safe::output(message, false));
@@ -408,7 +440,11 @@ fn relative_text(root: &Path, path: &Path) -> Option<String> {
 
 /// The target and temporary file of an entry, after checking that both are what popm would have
 /// written; `None` when the target's folder is gone (nothing there to finish).
-fn place(root: &Path, entry: &Entry) -> Result<Option<(PathBuf, PathBuf)>, String> {
+fn place(
+    root: &Path,
+    roots: &[PathBuf],
+    entry: &Entry,
+) -> Result<Option<(PathBuf, PathBuf)>, String> {
     let relative = Path::new(&entry.path);
     let plain = relative
         .components()
@@ -425,11 +461,11 @@ fn place(root: &Path, entry: &Entry) -> Result<Option<(PathBuf, PathBuf)>, Strin
     }
     let target = root.join(relative);
     let folder = write::folder(&target);
-    let (Ok(real_folder), Ok(real_root)) = (folder.canonicalize(), root.canonicalize()) else {
+    let Ok(real_folder) = folder.canonicalize() else {
         return Ok(None);
     };
-    if !real_folder.starts_with(&real_root) {
-        return Err(format!("`{}` resolves outside the work tree", entry.path));
+    if !roots.iter().any(|r| real_folder.starts_with(r)) {
+        return Err(format!("`{}` is not in a backlog folder", entry.path));
     }
     let temp = folder.join(&entry.temp);
     Ok(Some((target, temp)))
@@ -482,6 +518,10 @@ mod tests {
         std::fs::create_dir(root.join(".git")).unwrap();
         let journal = root.join(".git/popm.journal");
         (dir, root, journal)
+    }
+
+    fn roots(root: &Path) -> Vec<PathBuf> {
+        vec![root.join("backlog")]
     }
 
     fn files(dir: &Path) -> Vec<String> {
@@ -585,7 +625,7 @@ mod tests {
     fn preparing_is_rolled_back_and_committed_rolled_forward() {
         let (_dir, root, journal) = setup();
         let (a, b) = interrupted(&root, &journal, State::Preparing);
-        assert_eq!(settle_at(&journal, &root), Ok(None));
+        assert_eq!(settle_at(&journal, &root, &roots(&root)), Ok(None));
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
         assert_eq!(files(&root.join("backlog")), ["A.md", "B.md"]);
         assert!(!journal.exists());
@@ -593,14 +633,17 @@ mod tests {
         let (a, b2) = interrupted(&root, &journal, State::Committed);
         // The first rename happened before the crash.
         std::fs::rename(root.join("backlog/.A.md.popm-7.tmp"), &a).unwrap();
-        assert_eq!(settle_at(&journal, &root), Ok(Some("renumber".into())));
+        assert_eq!(
+            settle_at(&journal, &root, &roots(&root)),
+            Ok(Some("renumber".into()))
+        );
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b2).unwrap(), "new b");
         assert_eq!(b, b2);
         assert_eq!(files(&root.join("backlog")), ["A.md", "B.md"]);
         assert!(!journal.exists());
         // Settling twice is settling once.
-        assert_eq!(settle_at(&journal, &root), Ok(None));
+        assert_eq!(settle_at(&journal, &root, &roots(&root)), Ok(None));
     }
 
     #[test]
@@ -608,7 +651,7 @@ mod tests {
         let (_dir, root, journal) = setup();
         let (a, b) = interrupted(&root, &journal, State::Committed);
         std::fs::write(&b, "edited by hand").unwrap();
-        settle_at(&journal, &root).unwrap();
+        settle_at(&journal, &root, &roots(&root)).unwrap();
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "edited by hand");
         assert_eq!(
@@ -631,15 +674,62 @@ mod tests {
                 r#"{{"popm_journal":1,"command":"x","state":"committed","writes":[{{"path":"{path}","temp":"{temp}","before":"absent"}}]}}"#
             );
             std::fs::write(&journal, record).unwrap();
-            let err = settle_at(&journal, &root).unwrap_err();
+            let err = settle_at(&journal, &root, &roots(&root)).unwrap_err();
             assert!(err.contains("refusing to follow it"), "{err}");
         }
+        // A `.md` file of the work tree outside the backlog folders.
+        std::fs::write(root.join(".README.md.popm-1.tmp"), "planted").unwrap();
+        std::fs::write(
+            &journal,
+            r#"{"popm_journal":1,"command":"x","state":"committed","writes":[{"path":"README.md","temp":".README.md.popm-1.tmp","before":"absent"}]}"#,
+        )
+        .unwrap();
+        let err = settle_at(&journal, &root, &roots(&root)).unwrap_err();
+        assert!(
+            err.ends_with("`README.md` is not in a backlog folder; remove it"),
+            "{err}"
+        );
+        assert!(!root.join("README.md").exists());
         std::fs::write(&journal, "not json").unwrap();
-        let err = settle_at(&journal, &root).unwrap_err();
+        let err = settle_at(&journal, &root, &roots(&root)).unwrap_err();
         assert!(err.contains("cannot be read"), "{err}");
+        // Larger than popm ever writes: refused before it is read.
+        let file = std::fs::File::create(&journal).unwrap();
+        file.set_len(MAX_JOURNAL_BYTES + 1).unwrap();
+        let err = settle_at(&journal, &root, &roots(&root)).unwrap_err();
+        assert!(
+            err.contains("cannot be read (it is 268435457 bytes, more than popm ever writes)"),
+            "{err}"
+        );
         assert_eq!(
             std::fs::read_to_string(root.join("victim")).unwrap(),
             "keep"
         );
+    }
+
+    /// A target replaced by a link after popm read it (to a file holding the same bytes): the
+    /// last look went through the link, found the bytes popm read, and the write went ahead
+    /// (copying the mode of the link). It is a different file now: nothing is written.
+    #[cfg(unix)]
+    #[test]
+    fn a_target_replaced_by_a_link_is_not_written() {
+        let (_dir, root, journal) = setup();
+        let outside = tempfile::tempdir().unwrap();
+        let elsewhere = outside.path().join("A.md");
+        std::fs::write(&elsewhere, "old a").unwrap();
+        let a = root.join("backlog/A.md");
+        std::os::unix::fs::symlink(&elsewhere, &a).unwrap();
+        let writes = [Write::replace(a.clone(), b"old a".to_vec(), "new a".into())];
+        let err = commit_at(&journal, &root, "test", &writes).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&a)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "old a");
+        assert_eq!(files(&root.join("backlog")), ["A.md"]);
+        assert!(!journal.exists());
     }
 }

@@ -38,21 +38,32 @@ pub(crate) fn folder(path: &Path) -> &Path {
 }
 
 /// The name of the temporary file popm writes before renaming it over `path`: hidden, in the same
-/// folder, named after the file and this process (`.S-1.md.popm-4242.tmp`).
-pub(crate) fn temp_name(path: &Path) -> String {
+/// folder, named after the file, this process and a number nobody can predict
+/// (`.S-1.md.popm-4242-1f0c9a6e5b3d2c71.tmp`), so that no file or link committed or put there in
+/// advance can stand in its way. `n` tells apart the files of one command.
+pub(crate) fn temp_name(path: &Path, n: usize) -> String {
     let name = path
         .file_name()
         .map_or_else(|| "item".into(), |n| n.to_string_lossy().into_owned());
-    format!(".{name}.popm-{}.tmp", std::process::id())
+    crate::files::temporary_name(&name, u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Whether `temp` is a name [`temp_name`] gives for a file named `name` (by any process).
+/// Whether `temp` is a name [`temp_name`] gives for a file named `name` (by any process): the
+/// process id, then (since the names became unpredictable) a dash and 16 hexadecimal digits.
 pub(crate) fn is_temp_name_of(temp: &str, name: &str) -> bool {
-    temp.strip_prefix('.')
+    let Some(rest) = temp
+        .strip_prefix('.')
         .and_then(|t| t.strip_prefix(name))
         .and_then(|t| t.strip_prefix(".popm-"))
         .and_then(|t| t.strip_suffix(".tmp"))
-        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return false;
+    };
+    let (pid, random) = rest.split_once('-').unwrap_or((rest, "0000000000000000"));
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && random.len() == 16
+        && random.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Creates `temp` (never over an existing file or link), writes `text`, flushes it to disk.
@@ -65,11 +76,12 @@ pub(crate) fn prepare(
         .write(true)
         .create_new(true)
         .open(temp)?;
+    // On the open file, not its name: the name could be a link by now.
+    if let Some(p) = permissions {
+        file.set_permissions(p)?;
+    }
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(temp, p)?;
-    }
     Ok(())
 }
 
@@ -113,15 +125,28 @@ mod tests {
 
     #[test]
     fn temp_names_are_recognised() {
-        let name = temp_name(Path::new("backlog/S-1.md"));
+        let name = temp_name(Path::new("backlog/S-1.md"), 0);
         assert!(
             name.starts_with(".S-1.md.popm-") && name.ends_with(".tmp"),
             "{name}"
         );
         assert!(is_temp_name_of(&name, "S-1.md"));
         assert!(!is_temp_name_of(&name, "S-2.md"));
+        assert!(is_temp_name_of(".S-1.md.popm-7.tmp", "S-1.md"));
         assert!(!is_temp_name_of(".S-1.md.popm-.tmp", "S-1.md"));
         assert!(!is_temp_name_of(".S-1.md.popm-1/../x.tmp", "S-1.md"));
+        assert!(!is_temp_name_of(
+            ".S-1.md.popm-1-x/../0123456789ab.tmp",
+            "S-1.md"
+        ));
+    }
+
+    /// A name with only the process id could be planted in advance (in a container, popm's
+    /// process id is often the same on every run), making every write of that file fail.
+    #[test]
+    fn temp_names_cannot_be_predicted() {
+        let path = Path::new("backlog/S-1.md");
+        assert_ne!(temp_name(path, 0), temp_name(path, 0));
     }
 
     #[cfg(unix)]

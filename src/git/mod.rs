@@ -264,7 +264,21 @@ impl Git {
             }
         };
         let mut out = TreeListing::default();
-        let mut stack = vec![(top, prefix.to_string(), 0)];
+        self.walk_tree(top, prefix.to_string(), 0, max_depth, &mut out)?;
+        Ok(Some(out))
+    }
+
+    /// Lists the tree `top`, which lies at `folder` (`depth` folders below the listed prefix), into
+    /// `out`: [`Git::tree_listing`]'s walk, with its own stack.
+    fn walk_tree(
+        &self,
+        top: ObjectId,
+        folder: String,
+        depth: usize,
+        max_depth: usize,
+        out: &mut TreeListing,
+    ) -> Result<()> {
+        let mut stack = vec![(top, folder, depth)];
         while let Some((id, folder, depth)) = stack.pop() {
             let tree = self.tree_entries(id)?;
             for entry in &tree.entries {
@@ -296,14 +310,16 @@ impl Git {
                 }
             }
         }
-        Ok(Some(out))
+        Ok(())
     }
 
     /// The files the index (staging area) holds under `prefix`; `None` when it holds nothing
     /// there (git keeps no empty folders). Conflicted paths are read from "ours"; intent-to-add
     /// entries have no content yet and are left out. Paths are as the index holds them: the
-    /// caller checks that they are safe ([`is_safe_path`]).
-    pub fn index_listing(&self, prefix: &str) -> Result<Option<TreeListing>> {
+    /// caller checks that they are safe ([`is_safe_path`]). A sparse index holds a folder outside
+    /// the sparse checkout as one entry naming its tree: that tree is listed as a commit's would
+    /// be (folders deeper than `max_depth` below `prefix` listed apart).
+    pub fn index_listing(&self, prefix: &str, max_depth: usize) -> Result<Option<TreeListing>> {
         use gix::index::entry::{Flags, Mode, Stage};
         let index = self.index()?;
         let prefix = prefix.trim_matches('/');
@@ -311,6 +327,47 @@ impl Git {
         let mut any = false;
         for entry in index.entries() {
             let path = entry.path(&index).to_str_lossy();
+            if entry.mode == Mode::DIR {
+                // A sparse folder: the prefix, a folder in it, or a folder holding it.
+                let folder = path.trim_end_matches('/');
+                let below = if prefix.is_empty() || folder == prefix {
+                    Some(folder)
+                } else {
+                    folder
+                        .strip_prefix(prefix)
+                        .filter(|rest| rest.starts_with('/'))
+                        .map(|_| folder)
+                };
+                if let Some(folder) = below {
+                    let depth = folder[prefix.len()..].matches('/').count()
+                        + usize::from(prefix.is_empty() && !folder.is_empty());
+                    self.walk_tree(entry.id, folder.to_string(), depth, max_depth, &mut out)?;
+                    any = true;
+                } else if let Some(rest) = prefix
+                    .strip_prefix(folder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                {
+                    let tree = self
+                        .repo
+                        .find_tree(entry.id)
+                        .map_err(|e| format!("cannot read tree {}: {e}", entry.id))?;
+                    if let Some(found) = tree
+                        .lookup_entry_by_path(rest)
+                        .map_err(|e| format!("cannot read {prefix} in the index: {e}"))?
+                        .filter(|found| found.mode().is_tree())
+                    {
+                        self.walk_tree(
+                            found.object_id(),
+                            prefix.to_string(),
+                            0,
+                            max_depth,
+                            &mut out,
+                        )?;
+                        any = true;
+                    }
+                }
+                continue;
+            }
             let inside = prefix.is_empty()
                 || path
                     .strip_prefix(prefix)

@@ -48,6 +48,13 @@ pub fn import(
         .headers()
         .map_err(|e| format!("{}: {e}", path.display()))?
         .clone();
+    if headers.is_empty() {
+        // An export that failed and wrote nothing: not a tracker with nothing in it.
+        return Err(format!(
+            "{} is empty: a CSV export starts with a row of column names",
+            path.display()
+        ));
+    }
     let mut mapping: HashMap<String, String> = BUILT_IN
         .iter()
         .map(|(c, k)| (c.to_string(), k.to_string()))

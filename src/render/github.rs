@@ -41,11 +41,6 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// A plain notice line (for `popm pi ready`'s verdict).
-pub fn notice(level: &str, title: &str, message: &str) -> String {
-    format!("::{level} title={}::{}\n", property(title), data(message))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

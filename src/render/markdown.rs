@@ -15,7 +15,7 @@ use crate::render::safe;
 ///
 /// Escaped everywhere: `\` `` ` `` `*` `[` `]` `<` `|` `~` `$` (escapes, code, emphasis, links and
 /// images, HTML and autolinks, table cells, strikethrough, math). Escaped only where they act, so
-/// that popm's own `->`, `job_size` and `#2` stay readable: `_` unless between letters or digits
+/// that popm's own `->` and `job_size` stay readable: `_` unless between letters or digits
 /// (intraword `_` is not emphasis), `&` when it starts an entity (`&#64;`), `>` and `#` first on
 /// the line (a quote, a heading) and `#` last (a heading's closing sequence). `!` needs the `[`
 /// after it, which is escaped.
@@ -23,16 +23,28 @@ use crate::render::safe;
 /// A mention cannot be escaped: GitHub finds `@name` in the rendered text, after backslashes are
 /// gone. It skips code, so the `@` goes into a code span of its own; it still shows as `@`, set
 /// as code, where an invisible character between `@` and the name would be the kind of hidden
-/// text popm shows everywhere else.
+/// text popm shows everywhere else. Issue and pull request references are found the same way
+/// (`#12`, `owner/repo#12`, `GH-12`), and each one links and notes the comment in that issue's
+/// timeline, so `#` before a digit and `GH-` before a digit go into code spans too.
 pub fn text(value: &str) -> String {
     let shown = safe(&value.replace(['\r', '\n'], " ")).into_owned();
     let chars: Vec<char> = shown.chars().collect();
     let first = chars.iter().position(|c| *c != ' ');
     let last = chars.iter().rposition(|c| *c != ' ');
     let mut out = String::with_capacity(shown.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
+    let mut next = 0;
+    while let Some(&c) = chars.get(next) {
+        let i = next;
+        next += 1;
         let before = i.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 1).copied();
+        if is_gh_reference(&chars[i..]) {
+            out.push('`');
+            out.extend(&chars[i..i + 3]);
+            out.push('`');
+            next = i + 3;
+            continue;
+        }
         let escape = match c {
             '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '~' | '$' => true,
             '_' => {
@@ -41,11 +53,15 @@ pub fn text(value: &str) -> String {
             }
             '&' => starts_entity(&chars[i + 1..]),
             '>' => Some(i) == first,
-            '#' => Some(i) == first || (Some(i) == last && before == Some(' ')),
             '@' if after.is_some_and(|a| a.is_ascii_alphanumeric()) => {
                 out.push_str("`@`");
                 continue;
             }
+            '#' if after.is_some_and(|a| a.is_ascii_digit()) => {
+                out.push_str("`#`");
+                continue;
+            }
+            '#' => Some(i) == first || (Some(i) == last && before == Some(' ')),
             _ => false,
         };
         if escape {
@@ -54,6 +70,12 @@ pub fn text(value: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whether `chars` start with `GH-` (any case) and a digit: a reference GitHub links to an issue.
+fn is_gh_reference(chars: &[char]) -> bool {
+    matches!(chars, [g, h, '-', d, ..]
+        if g.eq_ignore_ascii_case(&'g') && h.eq_ignore_ascii_case(&'h') && d.is_ascii_digit())
 }
 
 /// Whether the characters after a `&` make an entity reference: `#` and digits, `#x` and hex
@@ -125,7 +147,7 @@ mod tests {
             text(
                 "![p](https://t.example/p.png) [a](b) <img src=x> **b** _i_ ~~s~~ `c` $x$ &#64; | \\"
             ),
-            r"!\[p\](https://t.example/p.png) \[a\](b) \<img src=x> \*\*b\*\* \_i\_ \~\~s\~\~ \`c\` \$x\$ \&#64; \| \\"
+            r"!\[p\](https://t.example/p.png) \[a\](b) \<img src=x> \*\*b\*\* \_i\_ \~\~s\~\~ \`c\` \$x\$ \&`#`64; \| \\"
         );
         assert_eq!(text("> quote"), r"\> quote");
         assert_eq!(text("# heading #"), r"\# heading \#");
@@ -134,7 +156,7 @@ mod tests {
             "PI-2027.1: 8/40 (20 %)",
             "3.20 -> 16.00",
             "job_size 5 -> 1",
-            "rank #2 -> #1 (up 1)",
+            "rank 2 -> 1 (up 1)",
             "R&D budget",
             "Wow! A title",
         ] {
@@ -150,6 +172,18 @@ mod tests {
         );
     }
 
+    /// Issue and pull request references link, and leave a note in that issue's timeline: `#`
+    /// and `GH-` before a digit are set as code, like the `@` of a mention.
+    #[test]
+    fn issue_references_are_broken_visibly() {
+        assert_eq!(
+            text("fixes #12, octo/repo#3 and GH-7 (gh-8); C# and #tag stay"),
+            "fixes `#`12, octo/repo`#`3 and `GH-`7 (`gh-`8); C# and #tag stay"
+        );
+        assert_eq!(text("#1 first"), "`#`1 first");
+        assert_eq!(text("GH-"), "GH-");
+    }
+
     #[test]
     fn controls_invisibles_and_line_breaks() {
         assert_eq!(text("a\nb\u{200b}\x1b[31m"), r"a b\\u{200b}\\x1b\[31m");
@@ -161,7 +195,8 @@ mod tests {
     fn a_renderer_reads_the_text_back() {
         use pulldown_cmark::{Event, Options, Parser, Tag};
         let title = "Reset ![p](https://t.example/p.png) [click](https://evil.example) @octocat \
-                     <img src=x onerror=alert(1)> **bold** | pipe _x_ ~~s~~ `code` $x$ &#64;me # h \\ [^1] <!-- c -->";
+                     <img src=x onerror=alert(1)> **bold** | pipe _x_ ~~s~~ `code` $x$ &#64;me # h \\ [^1] <!-- c --> \
+                     #12 o/r#3 GH-4";
         let md = table(&["TITLE"], &[vec![title.to_string()]]);
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_STRIKETHROUGH
@@ -172,7 +207,7 @@ mod tests {
         for event in Parser::new_ext(&md, options) {
             match event {
                 Event::Text(t) => read.push_str(&t),
-                Event::Code(c) if &*c == "@" => read.push('@'),
+                Event::Code(c) if ["@", "#", "GH-"].contains(&&*c) => read.push_str(&c),
                 Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
                 | Event::End(_) => {}
                 other => panic!("markup from the value: {other:?}"),
