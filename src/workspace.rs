@@ -8,10 +8,11 @@ use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::git::{Git, ObjectId};
 use crate::model::Backlog;
 use crate::parse::{self, yaml::Pos};
-use crate::rules::{self, Rule};
+use crate::rules;
 
 /// An error that is not a finding: exit status 2.
 #[derive(Debug, thiserror::Error)]

@@ -339,7 +339,7 @@ fn init_writes_a_clean_project_once() {
 fn rules_lists_every_rule() {
     let r = run(&common::root(), &["rules"]);
     assert_eq!(r.code, 0);
-    for rule in popm::rules::Rule::ALL {
+    for rule in popm::diagnostic::Rule::ALL {
         assert!(r.stdout.contains(rule.name()), "{} missing", rule.name());
     }
 }

@@ -276,7 +276,7 @@ fn every_rule_has_a_fixture() {
     let tested = include_str!("rules.rs");
     // Readiness rules are tested by the scenarios of tests/readiness.rs.
     // Transition rules compare two versions and are tested on git repositories (tests/git.rs).
-    for rule in popm::rules::Rule::ALL
+    for rule in popm::diagnostic::Rule::ALL
         .iter()
         .filter(|r| !r.is_readiness() && !r.compares_versions())
     {
@@ -321,14 +321,14 @@ rule_test!(
 #[test]
 fn every_rule_is_documented() {
     let docs = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
-    for rule in popm::rules::Rule::ALL {
+    for rule in popm::diagnostic::Rule::ALL {
         let heading = format!("\n## {}\n", rule.name());
         let at = docs
             .find(&heading)
             .unwrap_or_else(|| panic!("docs/rules.md lacks {}", rule.name()));
         let section = &docs[at + heading.len()..];
         // The section ends at the next rule's heading (examples may hold markdown headings).
-        let end = popm::rules::Rule::ALL
+        let end = popm::diagnostic::Rule::ALL
             .iter()
             .filter_map(|r| section.find(&format!("\n## {}\n", r.name())))
             .min()

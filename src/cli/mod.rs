@@ -276,7 +276,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
 }
 
 fn rules() -> Outcome {
-    let rows = crate::rules::Rule::ALL
+    let rows = crate::diagnostic::Rule::ALL
         .iter()
         .map(|r| {
             vec![

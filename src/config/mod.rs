@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::Severity;
 use crate::model::ItemType;
-use crate::rules::Rule;
 
 pub const FILE_NAME: &str = "popm.toml";
 

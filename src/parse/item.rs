@@ -2,12 +2,12 @@
 //! value of the wrong kind is reported and left unset, so the rest of the item is still checked.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{
     EnablerKind, ID_PATTERN, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean,
     is_valid_id,
 };
 use crate::parse::yaml::{Node, Pos, Value};
-use crate::rules::Rule;
 
 /// Keys every item may carry.
 pub const ITEM_KEYS: &[&str] = &[

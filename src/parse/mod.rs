@@ -8,8 +8,8 @@ pub mod markdown;
 pub mod yaml;
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::Item;
-use crate::rules::Rule;
 use yaml::Pos;
 
 /// The outcome of reading one file.

@@ -49,8 +49,8 @@ pub fn notice(level: &str, title: &str, message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Rule;
     use crate::parse::yaml::Pos;
-    use crate::rules::Rule;
 
     #[test]
     fn escapes_as_github_requires() {

@@ -7,10 +7,11 @@ use jiff::civil::Date;
 
 use super::ranking::{self, Score};
 use crate::config::Config;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
 use crate::parse::yaml::Pos;
-use crate::rules::{Rule, at};
+use crate::rules::at;
 
 /// The columns of the feature table: each groups the rules that fail it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,9 +1,10 @@
 //! Status changes between two versions of the backlog (`--staged`, `--since`): moves backwards or
 //! over states, and moves into a state whose entry rules the item does not meet.
 
-use super::{Rule, at, one_of};
+use super::{at, one_of};
 use crate::config::{Config, Workflow};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, Item, ItemType};
 
 /// What an item lacks to be in `state` of its workflow: SAFe's exit policies of the states before it.

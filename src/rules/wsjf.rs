@@ -1,8 +1,9 @@
 //! WSJF inputs and story points on their scales.
 
-use super::{Rule, at};
+use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, ItemType};
 
 fn list(scale: &[i64]) -> String {

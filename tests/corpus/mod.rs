@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use popm::config::Config;
+use popm::diagnostic::Rule;
 use popm::diagnostic::{Diagnostic, Severity};
 use popm::model::Backlog;
 use popm::parse::yaml::Pos;
-use popm::rules::Rule;
 
 pub const CONFIG: &str = "teams = [\"checkout\", \"identity\"]\n";
 

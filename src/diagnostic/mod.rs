@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::parse::yaml::Pos;
-use crate::rules::Rule;
+
+mod rule;
+pub use rule::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
