@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod edit;
+pub mod engine;
 pub mod files;
 pub mod git;
 pub mod history;

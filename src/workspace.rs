@@ -1,7 +1,7 @@
 //! Finding the project (popm.toml, the repository root) and reading the backlog from disk or git:
 //! listing folders, reading and parsing run together in parallel, and each file is read exactly once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -10,9 +10,7 @@ use crate::config::{Config, ConfigError};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
 use crate::git::{Git, ObjectId};
-use crate::model::Backlog;
 use crate::parse::{self, yaml::Pos};
-use crate::rules;
 
 /// An error that is not a finding: exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +56,15 @@ pub struct Workspace {
 }
 
 /// One file read and parsed: its display path, its text (kept for snippets), what the parser found.
-type ParsedFile = (String, Option<String>, parse::Parsed);
+pub(crate) type ParsedFile = (String, Option<String>, parse::Parsed);
+
+/// The backlog's source as read: every item file parsed, and what could not be read or listed.
+pub(crate) struct Loaded {
+    pub files: Vec<ParsedFile>,
+    pub problems: Vec<Diagnostic>,
+    /// The blob id of each file read, where it is known without hashing (read from git).
+    pub blob_ids: HashMap<String, ObjectId>,
+}
 
 /// Folders nested deeper than this under a backlog root are reported, not entered: the walk recurses,
 /// and a hostile tree must not exhaust the stack.
@@ -76,89 +82,12 @@ enum Found {
 
 /// The item files of one version of the backlog in git, and what could not be listed.
 #[derive(Default)]
-struct Listing {
+pub(crate) struct Listing {
     /// (blob, path), in path order.
-    files: Vec<(ObjectId, String)>,
-    problems: Vec<Diagnostic>,
+    pub files: Vec<(ObjectId, String)>,
+    pub problems: Vec<Diagnostic>,
     /// Roots (as configured) git holds nothing under.
-    missing: Vec<String>,
-}
-
-/// The difference between a base version and the checked backlog.
-pub struct Changes {
-    /// Item files added, changed or removed (paths as displayed).
-    pub paths: HashSet<String>,
-    /// The base version of every changed or removed file that existed there, indexed with the
-    /// current configuration (to compare workflow states).
-    pub before: Backlog,
-    /// Every finding the base version has, checked with its own popm.toml; when asked for.
-    pub base_findings: Option<Vec<Diagnostic>>,
-}
-
-/// What makes two findings the same one across versions: rule, severity, file and message. Not the
-/// line or column, which move when lines are added above; and in the message, a line number after
-/// a `:` (`backlog/F-1.md:3 uses it too`) counts as any line.
-type FindingKey = (Rule, crate::diagnostic::Severity, String, String);
-
-fn finding_key(d: &Diagnostic) -> FindingKey {
-    let mut message = String::with_capacity(d.message.len());
-    let mut after_colon = false;
-    let mut in_number = false;
-    for c in d.message.chars() {
-        if c.is_ascii_digit() && (after_colon || in_number) {
-            if !in_number {
-                message.push('#');
-            }
-            in_number = true;
-        } else {
-            in_number = false;
-            message.push(c);
-        }
-        after_colon = c == ':';
-    }
-    (d.rule, d.severity, d.path.clone(), message)
-}
-
-/// The findings `--since` shows: every finding in a file the change touched, and every other
-/// finding the base version did not have (matched by [`finding_key`], counting repeats). Order
-/// is kept.
-pub fn brought_by_branch(
-    diagnostics: Vec<Diagnostic>,
-    touched: &HashSet<String>,
-    base: &[Diagnostic],
-) -> Vec<Diagnostic> {
-    let mut known: HashMap<FindingKey, usize> = HashMap::with_capacity(base.len());
-    for d in base {
-        *known.entry(finding_key(d)).or_default() += 1;
-    }
-    diagnostics
-        .into_iter()
-        .filter(|d| {
-            if touched.contains(&d.path) {
-                return true;
-            }
-            match known.get_mut(&finding_key(d)) {
-                Some(left) if *left > 0 => {
-                    *left -= 1;
-                    false
-                }
-                _ => true,
-            }
-        })
-        .collect()
-}
-
-/// The backlog with every finding, severities applied and sorted.
-pub struct Checked {
-    pub backlog: Backlog,
-    pub diagnostics: Vec<Diagnostic>,
-    /// How many files were read as items.
-    pub files: usize,
-    /// The blob id of each file read, where it is known without hashing (read from git).
-    blob_ids: HashMap<String, ObjectId>,
-    /// The findings about single files (reading, parsing, listing), by path: kept only for a
-    /// comparison with another version, which reuses them for files that did not change.
-    file_findings: Option<HashMap<String, Vec<Diagnostic>>>,
+    pub missing: Vec<String>,
 }
 
 impl Workspace {
@@ -340,31 +269,12 @@ impl Workspace {
         }
     }
 
-    /// Reads and parses the backlog from its source, then runs every check. A backlog root the
-    /// source does not hold is an error (exit status 2), whatever the source.
-    pub fn check(&self) -> Result<Checked, EnvError> {
-        self.check_with(true, false)
-    }
-
-    /// Like [`Workspace::check`], where a backlog root a commit does not hold is an empty folder:
-    /// for the earlier side of a comparison, which may predate the backlog.
-    pub fn check_allowing_missing_roots(&self) -> Result<Checked, EnvError> {
-        self.check_with(false, false)
-    }
-
-    /// Like [`Workspace::check`], keeping what [`Workspace::compare`] reuses for the files that
-    /// did not change (`check --since`).
-    pub fn check_for_comparison(&self) -> Result<Checked, EnvError> {
-        self.check_with(true, true)
-    }
-
-    fn check_with(
-        &self,
-        roots_required: bool,
-        keep_file_findings: bool,
-    ) -> Result<Checked, EnvError> {
+    /// Reads and parses every item file of the source, each once. A backlog root the source does
+    /// not hold is an error (exit status 2) when `roots_required`, else an empty folder (for the
+    /// earlier side of a comparison, which may predate the backlog).
+    pub(crate) fn load(&self, roots_required: bool) -> Result<Loaded, EnvError> {
         let mut blob_ids = HashMap::new();
-        let (files, mut diagnostics) = match (&self.source, &self.git) {
+        let (files, problems) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => self.read_folders()?,
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
@@ -386,23 +296,17 @@ impl Workspace {
                 (self.read_blobs(git, blobs, disk), listing.problems)
             }
         };
-        let count = files.len();
-        let backlog = self.index(files, &mut diagnostics);
-        let file_findings = keep_file_findings.then(|| by_path(diagnostics.iter().cloned()));
-        rules::check_backlog(&backlog, &self.config, &mut diagnostics);
-        Ok(Checked {
-            diagnostics: rules::finish(diagnostics, &self.config),
-            backlog,
-            files: count,
+        Ok(Loaded {
+            files,
+            problems,
             blob_ids,
-            file_findings,
         })
     }
 
     /// Reads and parses blobs in parallel, each once. With `disk` (the work tree), a file whose bytes
     /// on disk are exactly the blob (same blob id) is taken from disk: inflating thousands of small
     /// compressed objects costs ten times more than reading and hashing the files.
-    fn read_blobs(
+    pub(crate) fn read_blobs(
         &self,
         git: &Git,
         blobs: Vec<(ObjectId, String)>,
@@ -442,20 +346,6 @@ impl Workspace {
             .collect()
     }
 
-    /// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics.
-    fn index(&self, parsed: Vec<ParsedFile>, diagnostics: &mut Vec<Diagnostic>) -> Backlog {
-        let mut items = Vec::with_capacity(parsed.len());
-        let mut sources = HashMap::with_capacity(parsed.len());
-        for (shown, text, p) in parsed {
-            diagnostics.extend(p.diagnostics);
-            items.extend(p.item);
-            if let Some(text) = text {
-                sources.insert(shown, text);
-            }
-        }
-        Backlog::new(items, sources, &self.config)
-    }
-
     /// The backlog roots as folders of the repository (relative to the work tree, with `/`).
     pub fn backlog_prefixes(&self, git: &Git) -> Vec<String> {
         let mut out = self.root_prefixes(git);
@@ -493,7 +383,7 @@ impl Workspace {
     /// commit. Paths are relative to the work tree, which is the display root with git. Entries
     /// git should never hold (unsafe names, folders nested too deep) are diagnostics; roots git
     /// holds nothing under are listed, for the caller to judge.
-    fn backlog_blobs(
+    pub(crate) fn backlog_blobs(
         &self,
         git: &Git,
         commit: Option<ObjectId>,
@@ -582,153 +472,6 @@ impl Workspace {
             "backlog folder `{root}` not found{at} in {} ({hint})",
             self.config.project_root.display()
         ))
-    }
-
-    /// What changed between a base commit (`None`: no commits yet, so everything is new) and the
-    /// backlog that was checked, with the base's version of every changed item. With
-    /// `base_config` (the base's own popm.toml), the whole base version is checked too, for
-    /// [`Changes::base_findings`]: files with the same blob as now are not read again (their
-    /// parse is reused from `checked`), the others are read and parsed once.
-    pub fn compare(
-        &self,
-        checked: &Checked,
-        base: Option<ObjectId>,
-        base_config: Option<&Config>,
-    ) -> Result<Changes, EnvError> {
-        let Some(git) = &self.git else {
-            return Err(EnvError::Other(
-                "comparing versions needs a git repository".into(),
-            ));
-        };
-        let listing = match base {
-            Some(commit) => self.backlog_blobs(git, Some(commit), &self.config)?,
-            None => Listing::default(),
-        };
-        let base_ids: HashMap<&str, ObjectId> = listing
-            .files
-            .iter()
-            .map(|(id, path)| (path.as_str(), *id))
-            .collect();
-        // The blob id of each file checked now. Same bytes, same blob id: hashing the text read is
-        // enough to compare it with git, and files read from git have their id already.
-        let mut now: HashMap<&str, Option<ObjectId>> = HashMap::new();
-        let paths = checked.backlog.items.iter().map(|i| i.path.as_str());
-        for path in paths.chain(checked.diagnostics.iter().map(|d| d.path.as_str())) {
-            now.entry(path)
-                .or_insert_with(|| match checked.blob_ids.get(path) {
-                    Some(id) => Some(*id),
-                    None => checked
-                        .backlog
-                        .source(path)
-                        .and_then(|t| git.hash(t.as_bytes())),
-                });
-        }
-        let unchanged = |path: &str, id: ObjectId| now.get(path).copied().flatten() == Some(id);
-        // Touched: an item file added or changed, or removed. A path with findings but no text
-        // (a link, a file that is not UTF-8) has no blob to compare: its findings are compared
-        // one by one instead.
-        let mut paths: HashSet<String> = now
-            .iter()
-            .filter_map(|(path, id)| {
-                id.filter(|id| base_ids.get(*path) != Some(id))
-                    .map(|_| *path)
-            })
-            .map(str::to_string)
-            .collect();
-        let mut before_files = Vec::new();
-        for (id, path) in &listing.files {
-            if !unchanged(path, *id) {
-                if !now.contains_key(path.as_str()) {
-                    paths.insert(path.clone());
-                }
-                before_files.push((*id, path.clone()));
-            }
-        }
-        // The base as its own configuration lists it (roots and exclusions may differ).
-        let base_listing = match (base, base_config) {
-            (Some(commit), Some(config)) => {
-                let same =
-                    config.roots == self.config.roots && config.exclude == self.config.exclude;
-                Some(if same {
-                    listing
-                } else {
-                    self.backlog_blobs(git, Some(commit), config)?
-                })
-            }
-            (None, Some(_)) => Some(Listing::default()),
-            (_, None) => None,
-        };
-        if let (Some(l), Some(config)) = (&base_listing, base_config) {
-            too_many(l.files.len(), config)?;
-        }
-        // A file unchanged since the base is taken as it was read now (when its per-file
-        // findings were kept); each other base blob is read and parsed once, for both uses.
-        let reusable =
-            |path: &str, id: ObjectId| checked.file_findings.is_some() && unchanged(path, id);
-        let mut wanted = before_files.clone();
-        if let Some(l) = &base_listing {
-            wanted.extend(l.files.iter().filter(|(id, p)| !reusable(p, *id)).cloned());
-        }
-        wanted.sort_by(|a, b| a.1.cmp(&b.1));
-        wanted.dedup_by(|a, b| a.1 == b.1);
-        let mut parsed: HashMap<String, (Option<crate::model::Item>, Vec<Diagnostic>)> = self
-            .read_blobs(git, wanted, None)
-            .into_iter()
-            .map(|(path, _, p)| (path, (p.item, p.diagnostics)))
-            .collect();
-        let before_items = before_files
-            .iter()
-            .filter_map(|(_, path)| parsed.get(path).and_then(|(item, _)| item.clone()))
-            .collect();
-        let before = Backlog::new(before_items, HashMap::new(), &self.config);
-        let base_findings = match (base_listing, base_config) {
-            (Some(l), Some(config)) => {
-                Some(self.check_base(checked, l, &mut parsed, &reusable, config))
-            }
-            _ => None,
-        };
-        Ok(Changes {
-            paths,
-            before,
-            base_findings,
-        })
-    }
-
-    /// Every finding of the base version: `reusable` files are taken from `checked`, the rest
-    /// from `parsed`.
-    fn check_base(
-        &self,
-        checked: &Checked,
-        listing: Listing,
-        parsed: &mut HashMap<String, (Option<crate::model::Item>, Vec<Diagnostic>)>,
-        reusable: &dyn Fn(&str, ObjectId) -> bool,
-        config: &Config,
-    ) -> Vec<Diagnostic> {
-        let current: HashMap<&str, &crate::model::Item> = checked
-            .backlog
-            .items
-            .iter()
-            .map(|i| (i.path.as_str(), i))
-            .collect();
-        let mut diagnostics = listing.problems;
-        let mut items = Vec::with_capacity(listing.files.len());
-        for (id, path) in listing.files {
-            let reused = match &checked.file_findings {
-                Some(findings) if reusable(&path, id) => {
-                    diagnostics.extend(findings.get(&path).into_iter().flatten().cloned());
-                    items.extend(current.get(path.as_str()).map(|i| (*i).clone()));
-                    true
-                }
-                _ => false,
-            };
-            if !reused && let Some((item, found)) = parsed.remove(&path) {
-                diagnostics.extend(found);
-                items.extend(item);
-            }
-        }
-        let backlog = Backlog::new(items, HashMap::new(), config);
-        rules::check_backlog(&backlog, config, &mut diagnostics);
-        rules::finish(diagnostics, config)
     }
 
     /// popm.toml as the commit `commit` holds it, for checking that version with its own rules:
@@ -916,17 +659,8 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
     }
 }
 
-/// Diagnostics grouped by path.
-fn by_path(diagnostics: impl Iterator<Item = Diagnostic>) -> HashMap<String, Vec<Diagnostic>> {
-    let mut out: HashMap<String, Vec<Diagnostic>> = HashMap::new();
-    for d in diagnostics {
-        out.entry(d.path.clone()).or_default().push(d);
-    }
-    out
-}
-
 /// `[backlog] max_items` bounds how many item files popm reads (and so its memory).
-fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
+pub(crate) fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
     if files <= config.max_items {
         return Ok(());
     }
@@ -1048,52 +782,6 @@ fn join_git(a: &str, b: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn finding(rule: Rule, path: &str, line: u32, message: &str) -> Diagnostic {
-        Diagnostic::new(rule, path, Pos { line, column: 1 }, message)
-    }
-
-    #[test]
-    fn findings_match_across_versions_by_rule_severity_path_and_message() {
-        let key = |m: &str| finding_key(&finding(Rule::IdDuplicate, "a.md", 1, m)).3;
-        assert_eq!(
-            key("duplicate id `F-1`: backlog/F-1.md:12 uses it too"),
-            "duplicate id `F-1`: backlog/F-1.md:# uses it too"
-        );
-        assert_eq!(
-            key("WSJF 13: off the scale 1:2"),
-            "WSJF 13: off the scale 1:#"
-        );
-        let base = vec![
-            finding(Rule::PiUnknown, "a.md", 3, "PI `P` is not an item"),
-            finding(Rule::PiUnknown, "b.md", 3, "PI `P` is not an item"),
-        ];
-        let now = vec![
-            // Moved down a line: the same finding.
-            finding(Rule::PiUnknown, "a.md", 4, "PI `P` is not an item"),
-            // Twice where the base had it once: one is new.
-            finding(Rule::PiUnknown, "b.md", 3, "PI `P` is not an item"),
-            finding(Rule::PiUnknown, "b.md", 9, "PI `P` is not an item"),
-            // Another severity is another finding.
-            finding(Rule::PiUnknown, "a.md", 3, "PI `P` is not an item")
-                .severity(crate::diagnostic::Severity::Warning),
-            // In a touched file, shown whatever the base had.
-            finding(Rule::PiUnknown, "c.md", 3, "PI `P` is not an item"),
-        ];
-        let touched: HashSet<String> = ["c.md".to_string()].into();
-        let lines: Vec<(String, u32)> = brought_by_branch(now, &touched, &base)
-            .into_iter()
-            .map(|d| (d.path, d.line))
-            .collect();
-        assert_eq!(
-            lines,
-            [
-                ("b.md".to_string(), 9),
-                ("a.md".to_string(), 3),
-                ("c.md".to_string(), 3)
-            ]
-        );
-    }
 
     /// A file listed by the walk can be gone (or replaced) by the time it is read: it becomes one
     /// diagnostic on its path, and the walk goes on.

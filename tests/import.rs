@@ -116,7 +116,11 @@ fn backlog_md_shared_corpus_imports_without_loss() {
     // Ten ids occur in two files: the second of each is renamed, and said so.
     assert_eq!(r.stderr.matches("is used by another task too").count(), 10);
 
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     let items = &checked.backlog.items;
     assert_eq!(items.len(), 674);
     let total: usize = items

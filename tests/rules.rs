@@ -9,7 +9,7 @@ use popm::workspace::Workspace;
 fn findings(rule: &str) -> Vec<String> {
     let dir = common::temp_copy(&format!("rules/{rule}"));
     let workspace = Workspace::open(dir.path(), None).expect("open workspace");
-    let checked = workspace.check().expect("check");
+    let checked = popm::engine::check(&workspace, &popm::engine::Request::whole()).expect("check");
     let of_rule: Vec<_> = checked
         .diagnostics
         .into_iter()
@@ -113,7 +113,11 @@ rule_test!(
 #[test]
 fn an_invalid_id_names_no_item() {
     let dir = common::temp_copy("rules/id-invalid");
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     let mut ids: Vec<Option<&str>> = checked.backlog.items.iter().map(|i| i.id()).collect();
     ids.sort();
     assert_eq!(ids, [None, None, None, Some("BACK-265.10.01"), Some("E-1")]);
@@ -299,7 +303,11 @@ fn a_broken_file_does_not_stop_the_others() {
         "backlog/E-9.md",
         "---\nid: E-9\ntype: epic\ntitle: Fine\nstatus: nonsense\n---\n## Hypothesis\nx\n",
     );
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     assert!(
         checked
             .diagnostics

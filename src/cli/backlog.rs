@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::filters::Filters;
 use super::list::type_label;
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
 use crate::config::Config;
+use crate::diagnostic::Outcome;
 use crate::model::{Backlog, EnablerKind, Item, ItemType};
 use crate::render::{ColorChoice, YELLOW, csv, markdown, paint, table};
 use crate::report::board::Level;
@@ -92,7 +93,7 @@ fn row<'a>(r: &Ranked<'a>, backlog: &'a Backlog, config: &'a Config) -> Row<'a> 
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;

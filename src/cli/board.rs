@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use super::filters::Filters;
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
+use crate::diagnostic::Outcome;
 use crate::model::Item;
 use crate::render::{ColorChoice, RED, paint};
 use crate::report::board::{self, Column, Level};
@@ -32,7 +33,7 @@ enum Format {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;

@@ -1,18 +1,17 @@
 //! `popm set`, `popm move` and `popm renumber`: edits of existing items, validated before they are
 //! written, written atomically, and only ever changing the text they were asked to change.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::Outcome;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::scalar;
+use crate::engine::{self, Checked, Request};
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
-use crate::workspace::{Checked, EnvError, Workspace};
+use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -295,7 +294,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .iter()
         .map(|(shown, _, _, new)| (shown.as_str(), new.as_str()))
         .collect();
-    let introduced = errors_after(workspace, &checked, &replaced);
+    let introduced = engine::errors_after(&workspace.config, &checked, &replaced);
     if !introduced.is_empty() {
         eprint!(
             "{}",
@@ -359,7 +358,7 @@ fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
             "edits apply to the work tree; drop --staged / --rev".into(),
         ));
     }
-    workspace.check()
+    engine::check(workspace, &Request::whole())
 }
 
 fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
@@ -414,42 +413,9 @@ fn introduced_errors(
     item: &Item,
     new_text: &str,
 ) -> Vec<Diagnostic> {
-    errors_after(workspace, checked, &[(item.path.as_str(), new_text)])
-}
-
-/// The errors the backlog would have, and does not have now, if these files (by shown path, new
-/// ones too) held this text.
-pub fn errors_after(
-    workspace: &Workspace,
-    checked: &Checked,
-    files: &[(&str, &str)],
-) -> Vec<Diagnostic> {
-    let mut items: Vec<Item> = checked
-        .backlog
-        .items
-        .iter()
-        .filter(|i| !files.iter().any(|(p, _)| *p == i.path))
-        .cloned()
-        .collect();
-    let mut sources = std::collections::HashMap::new();
-    let mut after = Vec::new();
-    for (path, text) in files {
-        let (parsed, text) = crate::parse::parse_file(path, text.as_bytes().to_vec());
-        items.extend(parsed.item);
-        after.extend(parsed.diagnostics);
-        if let Some(t) = text {
-            sources.insert(path.to_string(), t);
-        }
-    }
-    let backlog = Backlog::new(items, sources, &workspace.config);
-    rules::check_backlog(&backlog, &workspace.config, &mut after);
-    let after = rules::finish(after, &workspace.config);
-    // Across the whole backlog: changing an id or a parent can break other items too.
-    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
-    let before: HashSet<_> = checked.diagnostics.iter().map(key).collect();
-    after
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter(|d| !before.contains(&key(d)))
-        .collect()
+    engine::errors_after(
+        &workspace.config,
+        checked,
+        &[(item.path.as_str(), new_text)],
+    )
 }

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::list::{ItemRecord, listing_order};
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
+use crate::diagnostic::Outcome;
 use crate::model::Item;
 use crate::render::{ColorChoice, csv, format_number};
 use crate::workspace::{EnvError, Workspace};
@@ -56,7 +57,7 @@ struct Record<'a> {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;

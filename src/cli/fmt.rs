@@ -1,6 +1,6 @@
 //! `popm fmt [--check]`.
 
-use super::Outcome;
+use crate::diagnostic::Outcome;
 use crate::edit::format;
 use crate::edit::journal::{self, Write};
 use crate::workspace::{EnvError, Workspace};
@@ -13,7 +13,7 @@ pub struct Args {
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut changed = Vec::new();
     let mut writes = Vec::new();
     let mut skipped = 0;

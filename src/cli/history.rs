@@ -7,8 +7,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Outcome, write_out};
+use super::write_out;
 use crate::config::Config;
+use crate::diagnostic::Outcome;
 use crate::git::Git;
 use crate::history::{self, History};
 use crate::model::{Backlog, Item, ItemType, natural_cmp};
@@ -457,7 +458,10 @@ pub fn diff(
     };
     let before_ws = Workspace::open_at(dir, config, Source::Rev(from_commit.to_string()), true)?;
     // The base may predate the backlog: a root it does not hold is empty there.
-    let before = before_ws.check_allowing_missing_roots()?;
+    let before = crate::engine::check(
+        &before_ws,
+        &crate::engine::Request::allowing_missing_roots(),
+    )?;
     let (to_label, after_ws) = match &args.rev_b {
         Some(rev) => (
             rev.clone(),
@@ -465,7 +469,7 @@ pub fn diff(
         ),
         None => ("work tree".to_string(), probe),
     };
-    let after = after_ws.check()?;
+    let after = crate::engine::check(&after_ws, &crate::engine::Request::whole())?;
     let d = compute_diff(
         (&before.backlog, &before_ws.config),
         (&after.backlog, &after_ws.config),

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
-use super::Outcome;
+use crate::diagnostic::Outcome;
 use crate::import::{self, NewItem, Report};
 use crate::model::{ItemType, natural_cmp};
 use crate::workspace::{EnvError, Workspace};
@@ -43,7 +43,7 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut report = Report::default();
     let (mut items, into) = match &args.from {
         From::BacklogMd { folder, into } => (

@@ -3,8 +3,9 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use super::filters::Filters;
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
 use crate::config::Config;
+use crate::diagnostic::Outcome;
 use crate::model::{Backlog, EnablerKind, Item, ItemType, natural_cmp};
 use crate::render::{ColorChoice, csv, table};
 use crate::workspace::{EnvError, Workspace};
@@ -127,7 +128,7 @@ pub fn type_label(item: &Item) -> String {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let config = &workspace.config;
     let backlog = &checked.backlog;

@@ -36,6 +36,8 @@ mod tree;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::diagnostic::Outcome;
+
 use clap::{Parser, Subcommand};
 
 use crate::render::ColorChoice;
@@ -59,27 +61,6 @@ impl SourceArgs {
             (None, true) => Source::Index,
             (None, false) => Source::WorkTree,
         }
-    }
-}
-
-/// How a run ended; the one place exit statuses are decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// 0: nothing to report.
-    Clean,
-    /// 1: findings (errors, or warnings with --deny-warnings).
-    Findings,
-    /// 2: bad usage, configuration or environment.
-    Error,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> ExitCode {
-        ExitCode::from(match o {
-            Outcome::Clean => 0,
-            Outcome::Findings => 1,
-            Outcome::Error => 2,
-        })
     }
 }
 
@@ -295,7 +276,7 @@ fn rules() -> Outcome {
 }
 
 /// Queries run on a backlog with errors: say so once, on stderr, and go on.
-fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
+fn warn_if_broken(checked: &crate::engine::Checked, color: ColorChoice) {
     let summary = crate::diagnostic::Summary::of(checked.files, &checked.diagnostics);
     if summary.errors > 0 {
         let color = color.stderr();

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Outcome;
+use crate::diagnostic::Outcome;
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::lock::BacklogLock;
@@ -96,7 +96,7 @@ pub fn run(
     lock: Option<BacklogLock>,
 ) -> Result<Outcome, EnvError> {
     let config = &workspace.config;
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let backlog = &checked.backlog;
     let t = args.item_type;
     let id = match (&args.id, config.new.prefix(t)) {
@@ -216,8 +216,11 @@ pub fn run(
     // The new item must not bring an error into the backlog (a story under an epic, a story with
     // two teams, done with open criteria, ...).
     let shown = workspace.display(&path);
-    let introduced =
-        super::edit::errors_after(workspace, &checked, &[(shown.as_str(), text.as_str())]);
+    let introduced = crate::engine::errors_after(
+        &workspace.config,
+        &checked,
+        &[(shown.as_str(), text.as_str())],
+    );
     if !introduced.is_empty() {
         eprint!(
             "{}",
@@ -236,7 +239,7 @@ pub fn run(
     drop(lock);
     open_editor(&path)?;
     // What the editor left is checked like any change (read-only, so no lock).
-    let after = workspace.check()?;
+    let after = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let findings: Vec<_> = after
         .diagnostics
         .into_iter()

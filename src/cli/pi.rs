@@ -4,12 +4,14 @@ use std::io::IsTerminal;
 
 use serde::Serialize;
 
-use super::{Outcome, write_out};
+use super::write_out;
+use crate::diagnostic::Outcome;
+use crate::engine::Checked;
 use crate::model::{Item, ItemType};
 use crate::render::diagnostics::{JsonDiagnostic, concise, human};
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
-use crate::workspace::{Checked, EnvError, Workspace};
+use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -50,7 +52,7 @@ impl Args {
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
     let PiCommand::Ready(args) = &args.command;
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let pi = select(&checked, args.pi.as_deref())?;
     let r = readiness::assess(
         &checked.backlog,

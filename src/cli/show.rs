@@ -1,8 +1,9 @@
 use serde::Serialize;
 
 use super::list::{ItemRecord, type_label};
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
 use crate::config::Config;
+use crate::diagnostic::Outcome;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
 use crate::render::{BOLD, ColorChoice, DIM, paint};
 use crate::report::ranking::Score;
@@ -73,7 +74,7 @@ fn related<'a>(item: &'a Item, backlog: &'a Backlog, config: &'a Config) -> Rela
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;

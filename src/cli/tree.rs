@@ -1,5 +1,6 @@
 use super::list::listing_order;
-use super::{Outcome, warn_if_broken, write_out};
+use super::{warn_if_broken, write_out};
+use crate::diagnostic::Outcome;
 use crate::model::{Backlog, Item, ItemType};
 use crate::render::{ColorChoice, DIM, paint, safe};
 use crate::workspace::{EnvError, Workspace};
@@ -13,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let color = color.stdout();

@@ -27,22 +27,6 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     workflow::wip(backlog, config, out);
 }
 
-/// Applies the severities configured in popm.toml (dropping rules set to `off`) and sorts the result
-/// into the order every output uses.
-pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
-    diagnostics.retain_mut(|d| match config.severity(d.rule) {
-        // Set per item type where it was made (`[workflow.<type>] transitions`).
-        _ if d.rule == Rule::StatusTransition => true,
-        Some(severity) => {
-            d.severity = severity;
-            true
-        }
-        None => false,
-    });
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics
-}
-
 /// A diagnostic about an item, tagged with its id.
 pub(crate) fn at(
     rule: Rule,

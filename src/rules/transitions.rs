@@ -92,9 +92,7 @@ pub fn check(
         }
         let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
         let name = |i: usize| workflow.states.get(i).map_or("?", String::as_str);
-        if let Some(old) = old
-            && let Some(severity) = config.transition_severity(kind)
-        {
+        if let Some(old) = old {
             let message = if new < old {
                 Some(format!(
                     "status moves backwards, from {} to {}",
@@ -113,7 +111,8 @@ pub fn check(
                 None
             };
             if let Some(message) = message {
-                out.push(at(Rule::StatusTransition, item, pos, message).severity(severity));
+                // Its severity is set per item type: the sink reads the type.
+                out.push(at(Rule::StatusTransition, item, pos, message).of_type(kind));
             }
         }
         // Entering a later state (or appearing in one) must meet that state's entry rules.
