@@ -101,7 +101,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         let kind = item.item_type.unwrap_or(ItemType::Story);
         if item.id.is_empty() {
             let prefix = config.new.prefix(kind).unwrap_or("S");
-            item.id = super::new::next_id(prefix, all_ids.iter().map(String::as_str));
+            item.id = crate::model::next_id(prefix, all_ids.iter().map(String::as_str));
             all_ids.push(item.id.clone());
             if let Some(original) = invalid.remove(&item.source) {
                 report.notes.push(format!(

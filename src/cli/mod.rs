@@ -28,7 +28,6 @@ mod import;
 mod init;
 mod list;
 mod new;
-pub use new::slug;
 mod pi;
 mod show;
 mod tree;

@@ -7,7 +7,7 @@ use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::lock::BacklogLock;
 use crate::edit::scalar;
-use crate::model::{EnablerKind, ItemType, natural_cmp};
+use crate::model::{EnablerKind, ItemType, natural_cmp, next_id, slug};
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -55,39 +55,6 @@ const TEMPLATES: &[(ItemType, &str)] = &[
     (ItemType::Story, include_str!("templates/new/story.md")),
     (ItemType::Pi, include_str!("templates/new/pi.md")),
 ];
-
-/// A file name part from a title: lowercase letters and digits (any script) joined by `-`, at most
-/// 60 characters; never a separator, `..`, or a control character.
-pub fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-        if out.chars().count() >= 60 {
-            break;
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
-/// The next id for a prefix: one more than the highest `PREFIX-<n>` in use. Two clones that create
-/// items at once can pick the same id; `id-duplicate` reports it after the merge and
-/// `popm renumber` fixes it (docs/authoring.md explains the trade-off).
-pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let highest = ids
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u64>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{}", highest.saturating_add(1))
-}
 
 /// `lock` is the backlog lock, held for the id and the write and released before an editor opens.
 pub fn run(
@@ -356,19 +323,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_are_safe_and_readable() {
-        assert_eq!(
-            slug("Self-service password reset!"),
-            "self-service-password-reset"
-        );
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("Café crème à la carte"), "café-crème-à-la-carte");
-        assert_eq!(slug("\u{1b}[31mred\ttext"), "31mred-text");
-        assert_eq!(slug("///"), "");
-        assert_eq!(slug(&"a".repeat(200)).len(), 60);
-    }
-
-    #[test]
     fn placeholders_are_filled_once() {
         let values = [
             ("id", "S-1".to_string()),
@@ -382,14 +336,5 @@ mod tests {
             ),
             "id: S-1\ntitle: Render {{status}} badge {{id}}\nstatus: backlog\n{{other}} {{"
         );
-    }
-
-    #[test]
-    fn next_ids() {
-        assert_eq!(
-            next_id("F", ["F-1", "F-10", "F-9", "FX-99", "F-x"].into_iter()),
-            "F-11"
-        );
-        assert_eq!(next_id("S", std::iter::empty()), "S-1");
     }
 }

@@ -134,8 +134,8 @@ pub fn plan_writes(
     let mut writes: Vec<Write> = Vec::with_capacity(items.len());
     let mut planned = std::collections::HashSet::new();
     for item in items {
-        let slug = crate::cli::slug(&item.title);
-        let id_part = crate::cli::slug(&item.id);
+        let slug = crate::model::slug(&item.title);
+        let id_part = crate::model::slug(&item.id);
         // Ids match the id pattern, so `id_part` has a letter or digit; without one the name would
         // be `.md`, a hidden file no command reads.
         if id_part.is_empty() {
