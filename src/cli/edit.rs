@@ -8,6 +8,7 @@ use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::scalar;
 use crate::engine::{self, Checked, Request};
+use crate::model::key::{Key, Kind};
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
@@ -46,16 +47,6 @@ pub struct RenumberArgs {
     path: Option<String>,
 }
 
-const NUMBER_KEYS: &[&str] = &[
-    "points",
-    "estimate",
-    "iteration",
-    "rank",
-    "iterations",
-    "iteration_weeks",
-];
-const LIST_KEYS: &[&str] = &["team", "labels", "depends_on"];
-
 /// Turns `KEY=VALUE` words into edits, formatting each value as YAML that reads back as written.
 fn parse_change(change: &str) -> Result<Edit, String> {
     // Split at the first `=`; a `+` or `-` right before it makes it a list edit. Values may hold
@@ -91,8 +82,10 @@ fn parse_change(change: &str) -> Result<Edit, String> {
             "`{key}`: keys nest at most one level (e.g. wsjf.job_size)"
         ));
     }
-    let is_list = path.len() == 1 && LIST_KEYS.contains(&key);
-    let is_number = path[0] == "wsjf" || NUMBER_KEYS.contains(&key);
+    let kind = Key::named(key).map(|k| k.kind);
+    let is_list = path.len() == 1 && kind == Some(Kind::List);
+    // The WSJF inputs nest under `wsjf`; each is a number.
+    let is_number = path[0] == "wsjf" || kind == Some(Kind::Number);
     let format = |v: &str| -> Result<String, String> {
         if is_number {
             let n: f64 = v

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::list::{ItemRecord, listing_order};
 use super::{warn_if_broken, write_out};
 use crate::diagnostic::Outcome;
-use crate::model::Item;
+use crate::model::{Item, Key, Wsjf};
 use crate::render::{ColorChoice, csv, format_number};
 use crate::workspace::{EnvError, Workspace};
 
@@ -23,30 +23,6 @@ enum Format {
     Csv,
     Json,
 }
-
-pub const COLUMNS: &[&str] = &[
-    "id",
-    "type",
-    "title",
-    "status",
-    "parent",
-    "owner",
-    "team",
-    "art",
-    "pi",
-    "iteration",
-    "points",
-    "estimate",
-    "rank",
-    "enabler",
-    "depends_on",
-    "labels",
-    "business_value",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-    "path",
-];
 
 #[derive(Serialize)]
 struct Record<'a> {
@@ -79,48 +55,51 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             crate::render::json(&records)
         }
         Format::Csv => {
+            let columns = Key::export_columns();
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|i| {
                     let r = ItemRecord::new(i, backlog, config);
-                    let opt = |v: Option<&str>| v.unwrap_or("").to_string();
-                    let num = |v: Option<f64>| v.map_or(String::new(), format_number);
-                    let wsjf = |n: usize| {
-                        i.wsjf
-                            .as_ref()
-                            .and_then(|w| w.inputs()[n].1.map(|v| v.value.to_string()))
-                            .unwrap_or_default()
-                    };
-                    vec![
-                        opt(r.id),
-                        r.item_type.map_or("", |t| t.as_str()).to_string(),
-                        r.title.to_string(),
-                        r.status.to_string(),
-                        opt(r.parent),
-                        opt(r.owner),
-                        r.team.join(";"),
-                        opt(r.art),
-                        opt(r.pi),
-                        r.iteration.map_or(String::new(), |v| v.to_string()),
-                        num(r.points),
-                        num(r.estimate),
-                        i.rank
-                            .as_ref()
-                            .map_or(String::new(), |v| v.value.to_string()),
-                        r.enabler.map_or("", |e| e.as_str()).to_string(),
-                        r.depends_on.join(";"),
-                        r.labels.join(";"),
-                        wsjf(0),
-                        wsjf(1),
-                        wsjf(2),
-                        wsjf(3),
-                        r.path.to_string(),
-                    ]
+                    columns.iter().map(|c| export_cell(i, &r, c)).collect()
                 })
                 .collect();
-            csv::render(COLUMNS, &rows)
+            csv::render(&columns, &rows)
         }
     };
     write_out(&mut std::io::stdout().lock(), &text, false)?;
     Ok(Outcome::Clean)
+}
+
+/// One cell of `popm export --format csv`: the item's value under the column's key.
+fn export_cell(item: &Item, r: &ItemRecord, column: &str) -> String {
+    let text = |v: Option<&str>| v.unwrap_or("").to_string();
+    let number = |v: Option<f64>| v.map_or(String::new(), format_number);
+    let whole = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    if let Some(k) = Wsjf::KEYS.iter().position(|k| *k == column) {
+        return whole(
+            item.wsjf
+                .as_ref()
+                .and_then(|w| w.inputs()[k].1.map(|v| v.value)),
+        );
+    }
+    match column {
+        "id" => text(r.id),
+        "type" => text(r.item_type.map(|t| t.as_str())),
+        "title" => r.title.to_string(),
+        "status" => r.status.to_string(),
+        "parent" => text(r.parent),
+        "owner" => text(r.owner),
+        "team" => r.team.join(";"),
+        "art" => text(r.art),
+        "pi" => text(r.pi),
+        "iteration" => whole(r.iteration),
+        "points" => number(r.points),
+        "estimate" => number(r.estimate),
+        "rank" => whole(item.rank.as_ref().map(|v| v.value)),
+        "enabler" => text(r.enabler.map(|e| e.as_str())),
+        "depends_on" => r.depends_on.join(";"),
+        "labels" => r.labels.join(";"),
+        "path" => r.path.to_string(),
+        _ => String::new(),
+    }
 }

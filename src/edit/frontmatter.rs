@@ -511,7 +511,7 @@ impl<'a> Doc<'a> {
     /// Inserts the lines of a new top-level key where `popm fmt` would put it: after the last key
     /// that comes before it in the canonical order (unknown keys go last).
     fn insert_key(&self, key: &str, lines: &str) -> String {
-        let rank = super::format::rank;
+        let rank = crate::model::Key::rank;
         let new_rank = rank(key);
         let after = self
             .entries()

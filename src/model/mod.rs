@@ -4,7 +4,9 @@
 mod backlog;
 mod id;
 mod item;
+pub mod key;
 
 pub use backlog::Backlog;
 pub use id::{ID_PATTERN, did_you_mean, is_valid_id, natural_cmp, next_id, slug};
 pub use item::*;
+pub use key::Key;

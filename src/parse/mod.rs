@@ -3,7 +3,6 @@
 
 pub mod frontmatter;
 mod item;
-pub use item::{ITEM_KEYS, PI_KEYS};
 pub mod markdown;
 pub mod yaml;
 
