@@ -12,7 +12,7 @@ use crate::diagnostic::Outcome;
 use crate::model::{Backlog, EnablerKind, Item, ItemType};
 use crate::render::{ColorChoice, YELLOW, csv, markdown, paint, table};
 use crate::report::board::Level;
-use crate::report::ranking::{self, Ranked};
+use crate::report::ranking::{self, Calibration, Ranked};
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -109,11 +109,11 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         _ => ranking::by_wsjf(open),
     };
     if args.level != Level::Team {
-        for hint in calibration(&ranked, config) {
+        for hint in ranking::calibration(&ranked, &config.wsjf_scale) {
             eprintln!(
                 "{} {}",
                 paint("warning:", YELLOW, color.stderr()),
-                crate::render::safe(&hint)
+                crate::render::safe(&calibration_text(&hint, &config.wsjf_scale))
             );
         }
     }
@@ -190,57 +190,30 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     Ok(Outcome::Clean)
 }
 
-/// WSJF is relative: in each column the smallest item should score 1. A column without a 1 is a
-/// calibration smell (never an error); values off the scale are named too.
-fn calibration(ranked: &[Ranked], config: &Config) -> Vec<String> {
-    let scored: Vec<&Ranked> = ranked.iter().filter(|r| r.score.is_some()).collect();
-    let mut hints = Vec::new();
-    if scored.len() >= 2 {
-        type Input = fn(&ranking::Score) -> i64;
-        let columns: [(&str, Input); 4] = [
-            ("business value", |s| s.business_value),
-            ("time criticality", |s| s.time_criticality),
-            ("risk reduction | opportunity enablement", |s| {
-                s.risk_reduction
-            }),
-            ("job size", |s| s.job_size),
-        ];
-        for (name, get) in columns {
-            let min = scored.iter().filter_map(|r| r.score.map(|s| get(&s))).min();
-            if let Some(min) = min
-                && min != 1
-            {
-                hints.push(format!(
-                    "calibration: no item scores 1 for {name} among the {} scored (lowest: {min}); give the smallest item 1",
-                    scored.len()
-                ));
-            }
+/// A calibration hint as a warning line.
+fn calibration_text(hint: &Calibration, scale: &[i64]) -> String {
+    match hint {
+        Calibration::NoOne {
+            input,
+            scored,
+            lowest,
+        } => {
+            let name = match *input {
+                "business_value" => "business value",
+                "time_criticality" => "time criticality",
+                "risk_reduction" => "risk reduction | opportunity enablement",
+                _ => "job size",
+            };
+            format!(
+                "calibration: no item scores 1 for {name} among the {scored} scored (lowest: {lowest}); give the smallest item 1"
+            )
         }
+        Calibration::OffScale { item, input, value } => format!(
+            "{}: wsjf.{input} {value} is off the scale {}",
+            item.id().unwrap_or("?"),
+            crate::model::scale_text(scale)
+        ),
     }
-    for r in &scored {
-        let Some(s) = r.score else { continue };
-        let values = [
-            ("business_value", s.business_value),
-            ("time_criticality", s.time_criticality),
-            ("risk_reduction", s.risk_reduction),
-            ("job_size", s.job_size),
-        ];
-        for (key, v) in values {
-            if !config.wsjf_scale.contains(&v) {
-                hints.push(format!(
-                    "{}: wsjf.{key} {v} is off the scale {}",
-                    r.item.id().unwrap_or("?"),
-                    config
-                        .wsjf_scale
-                        .iter()
-                        .map(i64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ));
-            }
-        }
-    }
-    hints
 }
 
 fn explain(ranked: &[Ranked], id: &str, level: Level) -> Result<String, EnvError> {

@@ -53,7 +53,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     Ok(Outcome::Clean)
 }
 
-fn card(item: &Item, score: Option<crate::report::ranking::Score>, level: Level) -> String {
+fn card(item: &Item, score: Option<crate::model::Score>, level: Level) -> String {
     let measure = match level {
         Level::Team => item
             .points

@@ -12,11 +12,12 @@ use crate::config::Config;
 use crate::diagnostic::Outcome;
 use crate::git::Git;
 use crate::history::{self, History};
+use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType, natural_cmp};
 use crate::render::{self, BOLD, ColorChoice, DIM, GREEN, RED, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, Window, day_of, iso};
-use crate::report::ranking::{self, Score};
+use crate::report::ranking;
 use crate::workspace::{EnvError, Source, Workspace};
 
 #[derive(Debug, clap::Args)]

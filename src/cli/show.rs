@@ -4,9 +4,9 @@ use super::list::{ItemRecord, type_label};
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
+use crate::model::Score;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
 use crate::render::{BOLD, ColorChoice, DIM, paint};
-use crate::report::ranking::Score;
 use crate::workspace::{EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]

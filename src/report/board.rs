@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::ranking::{self, Score};
+use super::ranking;
 use crate::config::Config;
+use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
