@@ -6,20 +6,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
+use crate::error::EnvError;
 use crate::git::{Git, ObjectId};
 use crate::parse::{self, yaml::Pos};
-
-/// An error that is not a finding: exit status 2.
-#[derive(Debug, thiserror::Error)]
-pub enum EnvError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error("{0}")]
-    Other(String),
-}
 
 /// Which version of the backlog to read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,7 +98,7 @@ impl Workspace {
     ) -> Result<Workspace, EnvError> {
         let dir = dir
             .canonicalize()
-            .map_err(|e| EnvError::Other(format!("cannot use directory {}: {e}", dir.display())))?;
+            .map_err(|e| EnvError::io(format!("use directory {}", dir.display()), e))?;
         let mut config = match config {
             Some(file) => {
                 let file = if file.is_absolute() {
@@ -129,17 +121,17 @@ impl Workspace {
             .unwrap_or(&config.project_root)
             .to_path_buf();
         let git = if needs_git || source != Source::WorkTree {
-            match Git::discover(&config.project_root).map_err(EnvError::Other)? {
+            match Git::discover(&config.project_root)? {
                 Some(git) => Some(git),
                 None => {
                     let what = match &source {
                         Source::WorkTree => "this command".to_string(),
                         other => other.flag().to_string(),
                     };
-                    return Err(EnvError::Other(format!(
-                        "{what} needs a git repository, and {} is not in one",
-                        config.project_root.display()
-                    )));
+                    return Err(EnvError::NoRepository {
+                        what,
+                        dir: Some(config.project_root.clone()),
+                    });
                 }
             }
         } else {
@@ -149,7 +141,7 @@ impl Workspace {
             .as_ref()
             .map_or(display_root, |g| g.workdir().to_path_buf());
         let commit = match (&source, &git) {
-            (Source::Rev(rev), Some(git)) => Some(git.commit(rev).map_err(EnvError::Other)?),
+            (Source::Rev(rev), Some(git)) => Some(git.commit(rev)?),
             _ => None,
         };
         let mut workspace = Workspace {
@@ -184,16 +176,16 @@ impl Workspace {
         let path = git_path(relative);
         let id = match &self.source {
             Source::WorkTree => return Ok(()),
-            Source::Index => git.index_file(&path).map_err(EnvError::Other)?,
+            Source::Index => git.index_file(&path)?,
             Source::Rev(_) => match self.commit {
-                Some(c) => git.file_at(c, &path).map_err(EnvError::Other)?,
+                Some(c) => git.file_at(c, &path)?,
                 None => return Ok(()),
             },
         };
         let Some(id) = id else {
             return Ok(());
         };
-        let bytes = git.blob(id).map_err(EnvError::Other)?;
+        let bytes = git.blob(id)?;
         let text = String::from_utf8_lossy(&bytes);
         let shown = format!("{path} ({})", self.source.flag());
         let mut config = Config::parse(
@@ -226,13 +218,9 @@ impl Workspace {
     pub fn folder_for_writing(&self, folder: &Path) -> Result<PathBuf, EnvError> {
         let config = &self.config;
         let wanted = config.project_root.join(folder);
-        let refuse = || {
-            EnvError::Other(format!(
-                "refusing to write to {}: popm writes only inside the backlog folders ({}); add it \
-                 to [backlog] roots in popm.toml first",
-                folder.display(),
-                config.roots.join(", ")
-            ))
+        let refuse = || EnvError::OutsideBacklog {
+            folder: folder.to_path_buf(),
+            roots: config.roots.clone(),
         };
         let roots: Vec<PathBuf> = config
             .roots
@@ -261,7 +249,7 @@ impl Workspace {
             return Err(refuse());
         }
         std::fs::create_dir_all(&real)
-            .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", real.display())))?;
+            .map_err(|e| EnvError::io(format!("create {}", real.display()), e))?;
         // Again after creating it, in case a link appeared meanwhile.
         match wanted.canonicalize() {
             Ok(now) if inside(&now) => Ok(wanted),
@@ -332,7 +320,7 @@ impl Workspace {
                             crate::trace::io("read-git", &shown);
                             match local.read(id) {
                                 Ok(bytes) => bytes,
-                                Err(e) => return unreadable(shown, e),
+                                Err(e) => return unreadable(shown, e.to_string()),
                             }
                         }
                     };
@@ -399,8 +387,7 @@ impl Workspace {
             let found = match commit {
                 Some(c) => git.tree_listing(c, &prefix, MAX_FOLDER_DEPTH),
                 None => git.index_listing(&prefix),
-            }
-            .map_err(EnvError::Other)?;
+            }?;
             let Some(found) = found else {
                 listing.missing.push(root.clone());
                 continue;
@@ -467,11 +454,12 @@ impl Workspace {
             Some(f) => format!("set [backlog] roots in {}", self.display(f)),
             None => "create it, run `popm init`, or name the folder in popm.toml".into(),
         };
-        let at = rev.map_or(String::new(), |rev| format!(" at `{rev}`"));
-        EnvError::Other(format!(
-            "backlog folder `{root}` not found{at} in {} ({hint})",
-            self.config.project_root.display()
-        ))
+        EnvError::MissingRoot {
+            root: root.to_string(),
+            rev: rev.map(str::to_string),
+            project: self.config.project_root.clone(),
+            hint,
+        }
     }
 
     /// popm.toml as the commit `commit` holds it, for checking that version with its own rules:
@@ -487,12 +475,12 @@ impl Workspace {
         };
         let path = git_path(relative);
         let project_root = self.config.project_root.clone();
-        let Some(id) = git.file_at(commit, &path).map_err(EnvError::Other)? else {
+        let Some(id) = git.file_at(commit, &path)? else {
             let mut defaults = Config::default();
             defaults.project_root = project_root;
             return Ok(defaults);
         };
-        let bytes = git.blob(id).map_err(EnvError::Other)?;
+        let bytes = git.blob(id)?;
         let text = String::from_utf8_lossy(&bytes);
         let shown = format!("{path} (at {})", &commit.to_hex_with_len(7));
         let mut config = Config::parse(&text, &shown, Some(file), project_root)?;
@@ -514,12 +502,10 @@ impl Workspace {
             // A root that is (or passes through) a link out of the project would make popm read
             // files nobody reviewed with it.
             if !self.config.resolves_inside(&dir) {
-                return Err(EnvError::Other(format!(
-                    "backlog folder `{}` resolves outside {} (a symbolic link?); popm reads only \
-                     the project's own files",
-                    root,
-                    self.config.project_root.display()
-                )));
+                return Err(EnvError::RootOutsideProject {
+                    root: root.clone(),
+                    project: self.config.project_root.clone(),
+                });
             }
             let walk = Walk {
                 config: &self.config,
@@ -664,11 +650,10 @@ pub(crate) fn too_many(files: usize, config: &Config) -> Result<(), EnvError> {
     if files <= config.max_items {
         return Ok(());
     }
-    Err(EnvError::Other(format!(
-        "the backlog has {files} item files, more than the limit of {}; popm stopped reading \
-         (raise [backlog] max_items in popm.toml if the backlog is really this large)",
-        config.max_items
-    )))
+    Err(EnvError::TooManyItems {
+        files,
+        limit: config.max_items,
+    })
 }
 
 fn unsafe_name(entry: &crate::git::UnsafeEntry) -> Diagnostic {

@@ -9,11 +9,12 @@ use super::list::type_label;
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::{Backlog, EnablerKind, Item, ItemType};
 use crate::render::{ColorChoice, YELLOW, csv, markdown, paint, table};
 use crate::report::board::Level;
 use crate::report::ranking::{self, Calibration, Ranked};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -218,9 +219,7 @@ fn calibration_text(hint: &Calibration, scale: &[i64]) -> String {
 
 fn explain(ranked: &[Ranked], id: &str, level: Level) -> Result<String, EnvError> {
     let Some(pos) = ranked.iter().position(|r| r.item.id() == Some(id)) else {
-        return Err(EnvError::Other(format!(
-            "`{id}` is not among the ranked items (it may be done, filtered out, of another level, or unknown)"
-        )));
+        return Err(EnvError::NotRanked(id.to_string()));
     };
     let r = &ranked[pos];
     let mut out = format!("{}  {}\n", id, r.item.title());

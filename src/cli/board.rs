@@ -7,10 +7,11 @@ use serde::Serialize;
 use super::filters::Filters;
 use super::{warn_if_broken, write_out};
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::Item;
 use crate::render::{ColorChoice, RED, paint};
 use crate::report::board::{self, Column, Level};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

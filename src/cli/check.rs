@@ -2,8 +2,9 @@ use std::io::IsTerminal;
 
 use crate::diagnostic::{Outcome, Summary};
 use crate::engine::{self, Compare, Request, Warning};
+use crate::error::EnvError;
 use crate::render::{ColorChoice, diagnostics};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

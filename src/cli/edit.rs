@@ -8,11 +8,12 @@ use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::scalar;
 use crate::engine::{self, Checked, Request};
+use crate::error::EnvError;
 use crate::model::key::{Key, Kind};
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -143,7 +144,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
     let item = find(&checked.backlog, &args.id)?;
     let kind = item
         .kind()
-        .ok_or_else(|| EnvError::Other(format!("`{}` has no valid type", args.id)))?;
+        .ok_or_else(|| EnvError::NoValidType(args.id.clone()))?;
     let Some(workflow) = workspace.config.workflow(kind) else {
         return refuse(&format!("{} has no workflow", kind.with_article()));
     };
@@ -278,8 +279,10 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
     let mut writes = Vec::new();
     for (item, edits) in &plan {
         let (path, original, text) = read(workspace, item)?;
-        let new = frontmatter::apply(&text, edits)
-            .map_err(|e| EnvError::Other(format!("{}: {e}", item.path)))?;
+        let new = frontmatter::apply(&text, edits).map_err(|reason| EnvError::Unappliable {
+            file: item.path.clone(),
+            reason,
+        })?;
         writes.push((item.path.clone(), path, original, new));
     }
     // Check the result as a whole before writing anything.
@@ -300,7 +303,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .iter()
         .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
         .collect();
-    journal::commit(workspace, &files).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &files)?;
     for (shown, ..) in &writes {
         say!("updated {shown}");
     }
@@ -334,31 +337,25 @@ fn same_file(workspace: &Workspace, shown: &str, given: &str) -> bool {
 /// Reads an item's file for editing: its path on disk, its bytes, its text.
 fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String), EnvError> {
     let path = workspace.display_root.join(&item.path);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| EnvError::Other(format!("cannot read {}: {e}", item.path)))?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| {
-        EnvError::Other(format!(
-            "{} is not UTF-8; popm edits UTF-8 files only",
-            item.path
-        ))
-    })?;
+    let bytes = std::fs::read(&path).map_err(|e| EnvError::io(format!("read {}", item.path), e))?;
+    let text =
+        String::from_utf8(bytes.clone()).map_err(|_| EnvError::NotUtf8(item.path.clone()))?;
     Ok((path, bytes, text))
 }
 
 fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
     if workspace.source != crate::workspace::Source::WorkTree {
-        return Err(EnvError::Other(
-            "edits apply to the work tree; drop --staged / --rev".into(),
-        ));
+        return Err(EnvError::EditNeedsWorkTree);
     }
     engine::check(workspace, &Request::whole())
 }
 
 fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
     let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
-    let hint = crate::model::did_you_mean(id, &ids)
-        .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-    EnvError::Other(format!("no item has the id `{id}`{hint}"))
+    EnvError::UnknownId {
+        id: id.to_string(),
+        suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),
+    }
 }
 
 fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
@@ -392,8 +389,7 @@ fn apply(
         );
         return refuse("the edit would add the errors above");
     }
-    journal::commit(workspace, &[Write::replace(path, original, new)])
-        .map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &[Write::replace(path, original, new)])?;
     say!("updated {}", item.path);
     Ok(Outcome::Clean)
 }

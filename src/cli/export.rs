@@ -5,9 +5,10 @@ use serde::Serialize;
 use super::list::{ItemRecord, listing_order};
 use super::{warn_if_broken, write_out};
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::{Item, Key, Wsjf};
 use crate::render::{ColorChoice, csv, format_number};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -3,7 +3,9 @@
 use crate::diagnostic::Outcome;
 use crate::edit::format;
 use crate::edit::journal::{self, Write};
-use crate::workspace::{EnvError, Workspace};
+use crate::edit::write::WriteError;
+use crate::error::EnvError;
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,16 +53,13 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
                 }
             },
             Original::Changed => {
-                return Err(EnvError::Other(format!(
-                    "{} changed on disk since popm read it; nothing was written (run the command again)",
-                    item.path
-                )));
+                return Err(WriteError::Changed(item.path.clone()).into());
             }
         };
         writes.push(write);
     }
     // Every file or none, even if popm is killed half-way (edit::journal).
-    journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &writes)?;
     for path in &changed {
         if args.check {
             say!("{path}");

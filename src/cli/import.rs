@@ -4,9 +4,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::import::{self, NewItem, Report};
 use crate::model::{ItemType, natural_cmp};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,11 +49,11 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let (mut items, into) = match &args.from {
         From::BacklogMd { folder, into } => (
             import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
-                .map_err(EnvError::Other)?,
+                .map_err(EnvError::Import)?,
             into,
         ),
         From::Csv { file, into, map } => (
-            import::csv::import(file, map, &mut report).map_err(EnvError::Other)?,
+            import::csv::import(file, map, &mut report).map_err(EnvError::Import)?,
             into,
         ),
     };
@@ -136,9 +137,10 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     });
     let dir = workspace.folder_for_writing(&folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
-    let writes = import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
+    let writes =
+        import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Import)?;
     // Every file or none, even if popm is killed half-way (edit::journal).
-    crate::edit::journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    crate::edit::journal::commit(workspace, &writes)?;
 
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     for item in &items {

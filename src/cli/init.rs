@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Outcome;
-use crate::workspace::EnvError;
+use crate::error::EnvError;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -22,25 +22,19 @@ const FILES: &[(&str, &str)] = &[
 
 pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
     if !dir.is_dir() {
-        return Err(EnvError::Other(format!(
-            "no such directory: {}",
-            dir.display()
-        )));
+        return Err(EnvError::NoSuchDirectory(dir.to_path_buf()));
     }
     // Refuse before writing anything, so a second `init` never half-overwrites a project.
     for (name, _) in FILES {
         if dir.join(name).exists() {
-            return Err(EnvError::Other(format!(
-                "{} already exists; popm init writes only into a project without one",
-                dir.join(name).display()
-            )));
+            return Err(EnvError::AlreadyInitialized(dir.join(name)));
         }
     }
     for (name, text) in FILES {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", parent.display())))?;
+                .map_err(|e| EnvError::io(format!("create {}", parent.display()), e))?;
         }
         // create_new: never replace a file that appeared since the check above.
         let written = std::fs::OpenOptions::new()
@@ -48,7 +42,7 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             .create_new(true)
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-        written.map_err(|e| EnvError::Other(format!("cannot write {}: {e}", path.display())))?;
+        written.map_err(|e| EnvError::io(format!("write {}", path.display()), e))?;
         say!("created {name}");
     }
     say!("next: popm check");

@@ -6,9 +6,10 @@ use super::filters::Filters;
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::{Backlog, EnablerKind, Item, ItemType, natural_cmp};
 use crate::render::{ColorChoice, csv, table};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

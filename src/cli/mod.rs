@@ -39,8 +39,9 @@ use crate::diagnostic::Outcome;
 
 use clap::{Parser, Subcommand};
 
+use crate::error::EnvError;
 use crate::render::ColorChoice;
-use crate::workspace::{EnvError, Source, Workspace};
+use crate::workspace::{Source, Workspace};
 
 /// Which version of the backlog a read command looks at.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -197,7 +198,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         let mut out = Vec::new();
         clap_mangen::Man::new(command)
             .render(&mut out)
-            .map_err(|e| EnvError::Other(format!("cannot render the man page: {e}")))?;
+            .map_err(|e| EnvError::io("render the man page", e))?;
         return print_generated(&out);
     }
     let (source, needs_git) = match &cli.command {
@@ -311,6 +312,6 @@ fn write_gated(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(EnvError::Other(format!("cannot write the output: {e}"))),
+        Err(e) => Err(EnvError::io("write the output", e)),
     }
 }

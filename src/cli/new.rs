@@ -7,8 +7,9 @@ use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
 use crate::edit::lock::BacklogLock;
 use crate::edit::scalar;
+use crate::error::EnvError;
 use crate::model::{EnablerKind, ItemType, natural_cmp, next_id, slug};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -74,31 +75,26 @@ pub fn run(
             next_id(prefix, ids.into_iter())
         }
         (None, None) => {
-            return Err(EnvError::Other(
-                "a PI needs --id (e.g. --id PI-2027.3)".into(),
-            ));
+            return Err(EnvError::PiNeedsId);
         }
     };
     // The pattern every id must match (`id-invalid`): also a plain YAML scalar and a safe part
     // of a file name.
     if !crate::model::is_valid_id(&id) {
-        return Err(EnvError::Other(format!(
-            "`{id}` is not a valid id: ids are {}",
-            crate::model::ID_PATTERN
-        )));
+        return Err(EnvError::InvalidId(id));
     }
     if backlog.get(&id).is_some() {
-        return Err(EnvError::Other(format!("the id `{id}` is already used")));
+        return Err(EnvError::IdTaken(id));
     }
     let status = match (config.workflow(t), &args.status) {
         (Some(w), Some(s)) => match w.resolve(s) {
             Some(i) => Some(w.states[i].clone()),
             None => {
-                return Err(EnvError::Other(format!(
-                    "`{s}` is not a state of the {} workflow: {}",
-                    t.as_str(),
-                    w.states.join(", ")
-                )));
+                return Err(EnvError::UnknownState {
+                    state: s.clone(),
+                    item_type: t,
+                    states: w.states.clone(),
+                });
             }
         },
         (Some(w), None) => w.states.first().cloned(),
@@ -108,16 +104,17 @@ pub fn run(
         if let Some(r) = reference
             && backlog.get(r).is_none()
         {
-            return Err(EnvError::Other(format!(
-                "--{what} `{r}`: no item has that id"
-            )));
+            return Err(EnvError::UnknownReference {
+                option: what,
+                id: r.clone(),
+            });
         }
     }
 
     let template = template(workspace, t)?;
     let title = args.title.trim();
     if title.is_empty() {
-        return Err(EnvError::Other("the title is empty".into()));
+        return Err(EnvError::EmptyTitle);
     }
     let today = jiff::ZonedDateTime::now().date().to_string();
     let text = fill(
@@ -162,8 +159,10 @@ pub fn run(
     if let Some(kind) = args.enabler {
         set("enabler", kind.as_str().into());
     }
-    let text = frontmatter::apply(&text, &edits)
-        .map_err(|e| EnvError::Other(format!("the template: {e}")))?;
+    let text = frontmatter::apply(&text, &edits).map_err(|reason| EnvError::Unappliable {
+        file: "the template".into(),
+        reason,
+    })?;
 
     let folder = config
         .new
@@ -196,8 +195,7 @@ pub fn run(
         tell!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
-    journal::commit(workspace, &[Write::create(path.clone(), text)])
-        .map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &[Write::create(path.clone(), text)])?;
     say!("{shown}");
     if !args.edit {
         return Ok(Outcome::Clean);
@@ -267,14 +265,10 @@ fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
         if path.is_file() {
             // A template is read into a new item: only from inside the project.
             if !workspace.config.resolves_inside(&path) {
-                return Err(EnvError::Other(format!(
-                    "refusing to read the template {}: it resolves outside the project",
-                    path.display()
-                )));
+                return Err(EnvError::TemplateOutsideProject(path));
             }
-            return std::fs::read_to_string(&path).map_err(|e| {
-                EnvError::Other(format!("cannot read the template {}: {e}", path.display()))
-            });
+            return std::fs::read_to_string(&path)
+                .map_err(|e| EnvError::io(format!("read the template {}", path.display()), e));
         }
     }
     let builtin = TEMPLATES
@@ -291,10 +285,7 @@ fn ensure_inside(dir: &Path, path: &Path) -> Result<(), EnvError> {
         .file_name()
         .is_some_and(|n| !n.to_string_lossy().contains(['/', '\\']));
     if path.parent() != Some(dir) || !name_ok {
-        return Err(EnvError::Other(format!(
-            "refusing to write outside {}",
-            dir.display()
-        )));
+        return Err(EnvError::OutsideFolder(dir.to_path_buf()));
     }
     Ok(())
 }
@@ -302,18 +293,19 @@ fn ensure_inside(dir: &Path, path: &Path) -> Result<(), EnvError> {
 fn open_editor(path: &PathBuf) -> Result<(), EnvError> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
-        .map_err(|_| EnvError::Other("--edit: set $VISUAL or $EDITOR".into()))?;
+        .map_err(|_| EnvError::NoEditor)?;
     let mut words = editor.split_whitespace();
-    let program = words
-        .next()
-        .ok_or_else(|| EnvError::Other("--edit: $EDITOR is empty".into()))?;
+    let program = words.next().ok_or(EnvError::EmptyEditor)?;
     let status = std::process::Command::new(program)
         .args(words)
         .arg(path)
         .status()
-        .map_err(|e| EnvError::Other(format!("cannot start {program}: {e}")))?;
+        .map_err(|e| EnvError::io(format!("start {program}"), e))?;
     if !status.success() {
-        return Err(EnvError::Other(format!("{program} exited with {status}")));
+        return Err(EnvError::EditorFailed {
+            program: program.to_string(),
+            status,
+        });
     }
     Ok(())
 }

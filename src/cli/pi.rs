@@ -7,11 +7,12 @@ use serde::Serialize;
 use super::write_out;
 use crate::diagnostic::Outcome;
 use crate::engine::Checked;
+use crate::error::EnvError;
 use crate::model::{Item, ItemType};
 use crate::render::diagnostics::{JsonDiagnostic, concise, human};
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,8 +78,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
 /// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
 fn today() -> Result<jiff::civil::Date, EnvError> {
     match std::env::var("POPM_TODAY") {
-        Ok(s) => s.parse().map_err(|e| {
-            EnvError::Other(format!("POPM_TODAY=`{s}` is not a date (YYYY-MM-DD): {e}"))
+        Ok(s) => s.parse().map_err(|e: jiff::Error| EnvError::BadToday {
+            value: s.clone(),
+            reason: e.to_string(),
         }),
         Err(_) => Ok(jiff::ZonedDateTime::now().date()),
     }
@@ -89,30 +91,21 @@ fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvErr
     match id {
         Some(id) => match backlog.get(id) {
             Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
-            Some(item) => Err(EnvError::Other(format!(
-                "`{id}` is {}, not a PI",
-                item.kind()
-                    .map_or("an item of unknown type", ItemType::with_article)
-            ))),
+            Some(item) => Err(EnvError::NotAPi {
+                id: id.to_string(),
+                kind: item.kind(),
+            }),
             None => {
-                let pis: Vec<&str> = backlog.of_type(ItemType::Pi).filter_map(Item::id).collect();
-                Err(EnvError::Other(format!(
-                    "no PI has the id `{id}` (PIs: {})",
-                    if pis.is_empty() {
-                        "none".to_string()
-                    } else {
-                        pis.join(", ")
-                    }
-                )))
+                let pis = backlog.of_type(ItemType::Pi).filter_map(Item::id);
+                Err(EnvError::UnknownPi {
+                    id: id.to_string(),
+                    known: pis.map(str::to_string).collect(),
+                })
             }
         },
         None => {
             let today = today()?;
-            readiness::current_or_next(backlog, today).ok_or_else(|| {
-                EnvError::Other(format!(
-                    "no PI is under way on {today} or starts later; name one: popm pi ready PI-ID"
-                ))
-            })
+            readiness::current_or_next(backlog, today).ok_or(EnvError::NoCurrentPi(today))
         }
     }
 }

@@ -4,10 +4,11 @@ use super::list::{ItemRecord, type_label};
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::Score;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
 use crate::render::{BOLD, ColorChoice, DIM, paint};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -80,12 +81,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let config = &workspace.config;
     let Some(index) = backlog.index_of(&args.id) else {
         let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
-        let hint = did_you_mean(&args.id, &ids)
-            .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-        return Err(EnvError::Other(format!(
-            "no item has the id `{}`{hint}",
-            args.id
-        )));
+        return Err(EnvError::UnknownId {
+            id: args.id.clone(),
+            suggestion: did_you_mean(&args.id, &ids).map(str::to_string),
+        });
     };
     let item = &backlog.items[index];
 

@@ -1,9 +1,10 @@
 use super::list::listing_order;
 use super::{warn_if_broken, write_out};
 use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::model::{Backlog, Item, ItemType};
 use crate::render::{ColorChoice, DIM, paint, safe};
-use crate::workspace::{EnvError, Workspace};
+use crate::workspace::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +22,12 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let roots: Vec<usize> = match &args.id {
         Some(id) => match backlog.index_of(id) {
             Some(i) => vec![i],
-            None => return Err(EnvError::Other(format!("no item has the id `{id}`"))),
+            None => {
+                return Err(EnvError::UnknownId {
+                    id: id.clone(),
+                    suggestion: None,
+                });
+            }
         },
         None => {
             // Tops of the hierarchy: items without a parent that exists (PIs are not part of it).

@@ -28,7 +28,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::write::{self, WriteError};
-use crate::workspace::{EnvError, Workspace};
+use crate::error::EnvError;
+use crate::workspace::Workspace;
 
 /// One file a command writes.
 #[derive(Debug, Clone)]
@@ -244,7 +245,7 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, Env
         return Ok(None);
     }
     if locked {
-        return settle_at(&journal, &workspace.display_root).map_err(EnvError::Other);
+        return settle_at(&journal, &workspace.display_root).map_err(EnvError::Journal);
     }
     match super::lock::acquire_at(&lock_path, std::time::Duration::ZERO) {
         Ok(_lock) => {

@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 use super::{Checked, Compare, Warning};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Sink};
+use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
-use crate::workspace::{EnvError, Listing, Workspace, too_many};
+use crate::workspace::{Listing, Workspace, too_many};
 
 /// What `--since` keeps for [`brought_by_branch`], once the sink is finished.
 pub(super) struct Branch {
@@ -32,16 +33,13 @@ pub(super) fn with_base(
     };
     let base = match compare {
         Compare::Since(since) => {
-            let head = git.head().map_err(EnvError::Other)?.ok_or_else(|| {
-                EnvError::Other("--since needs a commit: HEAD has no commits yet".into())
+            let head = git.head()?.ok_or(EnvError::NoCommits {
+                needs: "--since needs a commit: HEAD has no commits yet",
             })?;
-            let other = git.commit(since).map_err(EnvError::Other)?;
-            Some(
-                git.merge_base(other, head, since)
-                    .map_err(EnvError::Other)?,
-            )
+            let other = git.commit(since)?;
+            Some(git.merge_base(other, head, since)?)
         }
-        Compare::Head => git.head().map_err(EnvError::Other)?,
+        Compare::Head => git.head()?,
     };
     // The base is checked with its own popm.toml: a change to the configuration (a workflow
     // state dropped) is a change the branch brings. One that cannot be read there leaves
@@ -158,9 +156,10 @@ fn changes_since(
     base_config: Option<&Config>,
 ) -> Result<Changes, EnvError> {
     let Some(git) = &workspace.git else {
-        return Err(EnvError::Other(
-            "comparing versions needs a git repository".into(),
-        ));
+        return Err(EnvError::NoRepository {
+            what: "comparing versions".into(),
+            dir: None,
+        });
     };
     let listing = match base {
         Some(commit) => workspace.backlog_blobs(git, Some(commit), &workspace.config)?,

@@ -11,10 +11,11 @@ pub use compare::brought_by_branch;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Sink};
+use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
 use crate::rules;
-use crate::workspace::{EnvError, ParsedFile, Workspace};
+use crate::workspace::{ParsedFile, Workspace};
 
 /// What to check, and against which other version.
 #[derive(Debug, Clone, Default)]
