@@ -476,9 +476,10 @@ impl Workspace {
         let path = git_path(relative);
         let project_root = self.config.project_root.clone();
         let Some(id) = git.file_at(commit, &path)? else {
-            let mut defaults = Config::default();
-            defaults.project_root = project_root;
-            return Ok(defaults);
+            return Ok(Config {
+                project_root,
+                ..Config::default()
+            });
         };
         let bytes = git.blob(id)?;
         let text = String::from_utf8_lossy(&bytes);
