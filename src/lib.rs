@@ -21,5 +21,5 @@ pub mod report;
 pub mod rules;
 #[cfg(test)]
 pub(crate) mod shared_dir;
+pub mod source;
 pub mod trace;
-pub mod workspace;

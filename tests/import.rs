@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use common::{run, write};
 use popm::parse::yaml::{self, Value};
-use popm::workspace::Workspace;
+use popm::source::Workspace;
 
 type Source = (String, String, Vec<String>, Vec<(Option<bool>, String)>);
 
@@ -172,7 +172,7 @@ fn backlog_md_shared_corpus_imports_without_loss() {
             .unwrap_or_default();
         assert_eq!(&imported, criteria, "{id}");
         // Every dependency is either a link or kept under extra.unresolved_dependencies.
-        let text = checked.backlog.source(&item.path).unwrap();
+        let text = checked.texts.get(&item.path).unwrap();
         deps_source += deps.len();
         deps_kept += item.depends_on.len();
         for d in deps {

@@ -17,9 +17,8 @@ fn summary(diagnostics: &[Diagnostic]) -> Summary {
 
 /// The human report as `popm check` prints it: each finding, then the summary line.
 fn human(color: bool) -> String {
-    let (backlog, _) = corpus::backlog();
     let diagnostics = corpus::diagnostics();
-    let mut text = render::diagnostics::human(&diagnostics, &backlog, color);
+    let mut text = render::diagnostics::human(&diagnostics, &corpus::texts(), color);
     text.push_str(&render::diagnostics::summary_line(
         &summary(&diagnostics),
         color,
@@ -42,9 +41,10 @@ fn the_shared_set_is_what_it_claims() {
     assert_eq!(sorted, diagnostics, "in the order popm prints");
     // Every finding but the unreadable file's points at a line of the shared backlog.
     let (backlog, _) = corpus::backlog();
+    let texts = corpus::texts();
     let with_source = diagnostics
         .iter()
-        .filter(|d| backlog.source(&d.path).is_some())
+        .filter(|d| texts.get(&d.path).is_some())
         .count();
     assert_eq!(with_source, diagnostics.len() - 1);
     assert_eq!(backlog.items.len(), corpus::FILES.len());

@@ -3,7 +3,7 @@
 
 mod common;
 
-use popm::workspace::Workspace;
+use popm::source::Workspace;
 
 /// The concise diagnostics of `rule` on its fixture.
 fn findings(rule: &str) -> Vec<String> {

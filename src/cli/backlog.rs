@@ -14,7 +14,7 @@ use crate::model::{Backlog, EnablerKind, Item, ItemType};
 use crate::render::{ColorChoice, YELLOW, csv, markdown, paint, table};
 use crate::report::board::Level;
 use crate::report::ranking::{self, Calibration, Ranked};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -11,7 +11,7 @@ use crate::error::EnvError;
 use crate::model::Item;
 use crate::render::{ColorChoice, RED, paint};
 use crate::report::board::{self, Column, Level};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,7 +4,7 @@ use crate::diagnostic::{Outcome, Summary};
 use crate::engine::{self, Compare, Request, Warning};
 use crate::error::EnvError;
 use crate::render::{ColorChoice, diagnostics};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -61,7 +61,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let text = match args.format {
         Format::Human => {
             let color = color.enabled(std::io::stdout().is_terminal());
-            let mut text = diagnostics::human(&checked.diagnostics, &checked.backlog, color);
+            let mut text = diagnostics::human(&checked.diagnostics, &checked.texts, color);
             text.push_str(&diagnostics::summary_line(&summary, color));
             text.push('\n');
             text

@@ -13,7 +13,7 @@ use crate::model::key::{Key, Kind};
 use crate::model::{Backlog, Item};
 use crate::render::diagnostics::concise;
 use crate::rules;
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -344,7 +344,7 @@ fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String)
 }
 
 fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
-    if workspace.source != crate::workspace::Source::WorkTree {
+    if workspace.source != crate::source::Source::WorkTree {
         return Err(EnvError::EditNeedsWorkTree);
     }
     engine::check(workspace, &Request::whole())

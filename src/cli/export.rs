@@ -8,7 +8,7 @@ use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::model::{Item, Key, Wsjf};
 use crate::render::{ColorChoice, csv, format_number};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

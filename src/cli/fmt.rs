@@ -5,7 +5,7 @@ use crate::edit::format;
 use crate::edit::journal::{self, Write};
 use crate::edit::write::WriteError;
 use crate::error::EnvError;
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,7 +20,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let mut writes = Vec::new();
     let mut skipped = 0;
     for item in &checked.backlog.items {
-        let Some(text) = checked.backlog.source(&item.path) else {
+        let Some(text) = checked.texts.get(&item.path) else {
             continue;
         };
         let formatted = match format::format(text) {

@@ -19,7 +19,7 @@ use crate::render::{self, BOLD, ColorChoice, DIM, GREEN, RED, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, Window, day_of, iso};
 use crate::report::ranking;
-use crate::workspace::{Source, Workspace};
+use crate::source::{Source, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {

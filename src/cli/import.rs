@@ -7,7 +7,7 @@ use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::import::{self, NewItem, Report};
 use crate::model::{ItemType, natural_cmp};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -135,7 +135,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
                 .unwrap_or_else(|| "backlog".into()),
         )
     });
-    let dir = workspace.folder_for_writing(&folder)?;
+    let dir = crate::edit::folder::for_writing(workspace, &folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
     let writes =
         import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Import)?;

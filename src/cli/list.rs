@@ -9,7 +9,7 @@ use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::model::{Backlog, EnablerKind, Item, ItemType, natural_cmp};
 use crate::render::{ColorChoice, csv, table};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

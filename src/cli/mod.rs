@@ -41,7 +41,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::EnvError;
 use crate::render::ColorChoice;
-use crate::workspace::{Source, Workspace};
+use crate::source::{Source, Workspace};
 
 /// Which version of the backlog a read command looks at.
 #[derive(Debug, Clone, Default, clap::Args)]

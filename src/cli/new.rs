@@ -9,7 +9,7 @@ use crate::edit::lock::BacklogLock;
 use crate::edit::scalar;
 use crate::error::EnvError;
 use crate::model::{EnablerKind, ItemType, natural_cmp, next_id, slug};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -172,7 +172,7 @@ pub fn run(
         .or(config.roots.first())
         .cloned()
         .unwrap_or_else(|| "backlog".into());
-    let dir = workspace.folder_for_writing(Path::new(&folder))?;
+    let dir = crate::edit::folder::for_writing(workspace, Path::new(&folder))?;
     let stem = match slug(title) {
         s if s.is_empty() => id.clone(),
         s => format!("{id}-{s}"),

@@ -12,7 +12,7 @@ use crate::model::{Item, ItemType};
 use crate::render::diagnostics::{JsonDiagnostic, concise, human};
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,7 +45,7 @@ enum Format {
 }
 
 impl Args {
-    pub fn source(&self) -> crate::workspace::Source {
+    pub fn source(&self) -> crate::source::Source {
         let PiCommand::Ready(args) = &self.command;
         args.source.source()
     }
@@ -295,7 +295,7 @@ fn render_human(r: &Readiness, checked: &Checked, color: bool) -> String {
     if !r.diagnostics.is_empty() {
         out.push_str(&paint("Problems", BOLD, color));
         out.push_str("\n\n");
-        out.push_str(&human(&r.diagnostics, &checked.backlog, color));
+        out.push_str(&human(&r.diagnostics, &checked.texts, color));
     }
     out
 }

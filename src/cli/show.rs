@@ -8,7 +8,7 @@ use crate::error::EnvError;
 use crate::model::Score;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
 use crate::render::{BOLD, ColorChoice, DIM, paint};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

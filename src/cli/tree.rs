@@ -4,7 +4,7 @@ use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::model::{Backlog, Item, ItemType};
 use crate::render::{ColorChoice, DIM, paint, safe};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::write::{self, WriteError};
 use crate::error::EnvError;
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 /// One file a command writes.
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::EnvError;
 use crate::git::Git;
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 /// How long a command waits for another one to finish, unless `POPM_LOCK_TIMEOUT` (seconds) says.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);

@@ -1,5 +1,6 @@
 //! Changing items: surgical frontmatter edits and atomic writes.
 
+pub mod folder;
 pub mod format;
 pub mod frontmatter;
 pub mod journal;

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Rule, Severity, Sink};
 use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
-use crate::workspace::{Listing, Workspace, too_many};
+use crate::source::{Listing, Workspace, too_many};
 
 /// What `--since` keeps for [`brought_by_branch`], once the sink is finished.
 pub(super) struct Branch {
@@ -178,10 +178,7 @@ fn changes_since(
         now.entry(path)
             .or_insert_with(|| match checked.blob_ids.get(path) {
                 Some(id) => Some(*id),
-                None => checked
-                    .backlog
-                    .source(path)
-                    .and_then(|t| git.hash(t.as_bytes())),
+                None => checked.texts.get(path).and_then(|t| git.hash(t.as_bytes())),
             });
     }
     let unchanged = |path: &str, id: ObjectId| now.get(path).copied().flatten() == Some(id);
@@ -241,7 +238,7 @@ fn changes_since(
         .iter()
         .filter_map(|(_, path)| parsed.get(path).and_then(|(item, _)| item.clone()))
         .collect();
-    let before = Backlog::new(before_items, HashMap::new(), &workspace.config);
+    let before = Backlog::new(before_items, &workspace.config);
     let base_findings = match (base_listing, base_config) {
         (Some(l), Some(config)) => Some(check_base(checked, l, &mut parsed, &reusable, config)),
         _ => None,
@@ -284,7 +281,7 @@ fn check_base(
             items.extend(item);
         }
     }
-    let backlog = Backlog::new(items, HashMap::new(), config);
+    let backlog = Backlog::new(items, config);
     super::judge(&backlog, diagnostics, config)
 }
 

@@ -15,7 +15,7 @@ use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
 use crate::rules;
-use crate::workspace::{ParsedFile, Workspace};
+use crate::source::{ParsedFile, Texts, Workspace};
 
 /// What to check, and against which other version.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +70,8 @@ pub enum Warning {
 /// The backlog with every finding, severities applied once and sorted.
 pub struct Checked {
     pub backlog: Backlog,
+    /// The text of every file read, for snippets.
+    pub texts: Texts,
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read as items.
     pub files: usize,
@@ -88,7 +90,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     let loaded = workspace.load(!request.allow_missing_roots)?;
     let files = loaded.files.len();
     let mut found = loaded.problems;
-    let backlog = index(loaded.files, &mut found, config);
+    let (backlog, texts) = index(loaded.files, &mut found, config);
     let since = matches!(request.compare, Some(Compare::Since(_)));
     let file_findings = since.then(|| by_path(found.iter().cloned()));
     rules::check_backlog(&backlog, config, &mut found);
@@ -96,6 +98,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     sink.extend(found);
     let mut checked = Checked {
         backlog,
+        texts,
         diagnostics: Vec::new(),
         files,
         warnings: Vec::new(),
@@ -125,17 +128,13 @@ pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) 
         .filter(|i| !files.iter().any(|(p, _)| *p == i.path))
         .cloned()
         .collect();
-    let mut sources = HashMap::new();
     let mut found = Vec::new();
     for (path, text) in files {
-        let (parsed, text) = crate::parse::parse_file(path, text.as_bytes().to_vec());
+        let (parsed, _) = crate::parse::parse_file(path, text.as_bytes().to_vec());
         items.extend(parsed.item);
         found.extend(parsed.diagnostics);
-        if let Some(t) = text {
-            sources.insert(path.to_string(), t);
-        }
     }
-    let backlog = Backlog::new(items, sources, config);
+    let backlog = Backlog::new(items, config);
     let after = judge(&backlog, found, config);
     // Across the whole backlog: changing an id or a parent can break other items too.
     let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
@@ -157,17 +156,21 @@ fn judge(backlog: &Backlog, mut found: Vec<Diagnostic>, config: &Config) -> Vec<
 }
 
 /// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics.
-fn index(parsed: Vec<ParsedFile>, diagnostics: &mut Vec<Diagnostic>, config: &Config) -> Backlog {
+fn index(
+    parsed: Vec<ParsedFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+    config: &Config,
+) -> (Backlog, Texts) {
     let mut items = Vec::with_capacity(parsed.len());
-    let mut sources = HashMap::with_capacity(parsed.len());
+    let mut texts = Texts::with_capacity(parsed.len());
     for (shown, text, p) in parsed {
         diagnostics.extend(p.diagnostics);
         items.extend(p.item);
         if let Some(text) = text {
-            sources.insert(shown, text);
+            texts.insert(shown, text);
         }
     }
-    Backlog::new(items, sources, config)
+    (Backlog::new(items, config), texts)
 }
 
 /// Diagnostics grouped by path.

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::EnvError;
 use crate::git::{BlobChange, CommitInfo, Git, ObjectId};
 use crate::model::{EnablerKind, Item, ItemType};
-use crate::workspace::Workspace;
+use crate::source::Workspace;
 
 /// What popm tracks of one version of an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +237,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
                 differ.changes(before[k], roots[index][k], prefix, &mut changes)?;
                 let mut kept = start;
                 for i in start..changes.len() {
-                    if crate::workspace::is_item_path(config, &project, prefix, &changes[i].path) {
+                    if crate::source::is_item_path(config, &project, prefix, &changes[i].path) {
                         changes.swap(kept, i);
                         kept += 1;
                     }

@@ -7,10 +7,10 @@ use std::borrow::Cow;
 
 use super::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
 use crate::diagnostic::{Diagnostic, Severity, Summary};
-use crate::model::Backlog;
+use crate::source::Texts;
 
 /// rustc-style: a header, the offending line with an underline, and a help line.
-pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> String {
+pub fn human(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -22,8 +22,8 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let line_text = backlog
-            .source(&d.path)
+        let line_text = texts
+            .get(&d.path)
             .and_then(|text| text.lines().nth((d.line as usize).saturating_sub(1)))
             .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
         let message = safe_multiline(&d.message);
