@@ -15,7 +15,7 @@ fn findings(rule: &str) -> Vec<String> {
         .into_iter()
         .filter(|d| d.rule.name() == rule)
         .collect();
-    popm::render::diagnostics::concise(&of_rule)
+    popm::render::concise::concise(&of_rule)
         .lines()
         .map(str::to_string)
         .collect()

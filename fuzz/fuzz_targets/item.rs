@@ -28,5 +28,5 @@ fuzz_target!(|data: &[u8]| {
     popm::rules::check_backlog(&backlog, &config, &mut diagnostics);
     let mut sink = Sink::new(&config);
     sink.extend(diagnostics);
-    let _ = popm::render::diagnostics::human(&sink.finish(), &texts, false);
+    let _ = popm::render::human::diagnostics(&sink.finish(), &texts, false);
 });

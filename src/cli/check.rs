@@ -3,7 +3,7 @@ use std::io::IsTerminal;
 use crate::diagnostic::{Outcome, Summary};
 use crate::engine::{self, Compare, Request, Warning};
 use crate::error::EnvError;
-use crate::render::{ColorChoice, diagnostics};
+use crate::render::{ColorChoice, concise, human, schema};
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -61,14 +61,14 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let text = match args.format {
         Format::Human => {
             let color = color.enabled(std::io::stdout().is_terminal());
-            let mut text = diagnostics::human(&checked.diagnostics, &checked.texts, color);
-            text.push_str(&diagnostics::summary_line(&summary, color));
+            let mut text = human::diagnostics(&checked.diagnostics, &checked.texts, color);
+            text.push_str(&human::summary_line(&summary, color));
             text.push('\n');
             text
         }
-        Format::Concise => diagnostics::concise(&checked.diagnostics),
-        Format::Json => diagnostics::json(&checked.diagnostics, &summary),
-        Format::JsonLines => diagnostics::json_lines(&checked.diagnostics),
+        Format::Concise => concise::concise(&checked.diagnostics),
+        Format::Json => schema::check(&checked.diagnostics, &summary),
+        Format::JsonLines => schema::check_lines(&checked.diagnostics),
         Format::Github => crate::render::github::render(&checked.diagnostics),
         Format::Sarif => crate::render::sarif::render(&checked.diagnostics),
         Format::Junit => {

@@ -11,7 +11,7 @@ use crate::engine::{self, Checked, Request};
 use crate::error::EnvError;
 use crate::model::key::{Key, Kind};
 use crate::model::{Backlog, Item};
-use crate::render::diagnostics::concise;
+use crate::render::concise::concise;
 use crate::rules;
 use crate::source::Workspace;
 

@@ -28,6 +28,7 @@ mod import;
 mod init;
 mod list;
 mod new;
+mod output;
 mod pi;
 mod show;
 mod tree;
@@ -42,6 +43,7 @@ use clap::{Parser, Subcommand};
 use crate::error::EnvError;
 use crate::render::ColorChoice;
 use crate::source::{Source, Workspace};
+use output::{print_generated, warn_if_broken, write_commands, write_out};
 
 /// Which version of the backlog a read command looks at.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -179,7 +181,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         return init::run(&dir, args);
     }
     if let Command::Rules = &cli.command {
-        return Ok(rules());
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        print!("{}", crate::render::table::rules(terminal));
+        return Ok(Outcome::Clean);
     }
     if let Command::Hook(args) = &cli.command {
         return hook::run(&dir, args);
@@ -253,65 +257,5 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Log(args) => history::log(&workspace, args, cli.color),
         Command::Flow(args) => history::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
-    }
-}
-
-fn rules() -> Outcome {
-    let rows = crate::diagnostic::Rule::ALL
-        .iter()
-        .map(|r| {
-            vec![
-                r.name().to_string(),
-                r.default_severity().as_str().to_string(),
-                r.summary().to_string(),
-            ]
-        })
-        .collect();
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    print!(
-        "{}",
-        crate::render::table::render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
-    );
-    Outcome::Clean
-}
-
-/// Queries run on a backlog with errors: say so once, on stderr, and go on.
-fn warn_if_broken(checked: &crate::engine::Checked, color: ColorChoice) {
-    let summary = crate::diagnostic::Summary::of(checked.files, &checked.diagnostics);
-    if summary.errors > 0 {
-        let color = color.stderr();
-        eprintln!(
-            "{} the backlog has {}; results may be incomplete (run `popm check`)",
-            crate::render::paint("warning:", crate::render::YELLOW, color),
-            crate::render::plural(summary.errors, "error", "errors")
-        );
-    }
-}
-
-/// Prints a completion script or man page that clap generated.
-fn print_generated(out: &[u8]) -> Result<Outcome, EnvError> {
-    let text = String::from_utf8_lossy(out);
-    write_out(&mut std::io::stdout().lock(), &text, false)?;
-    Ok(Outcome::Clean)
-}
-
-/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate
-/// for terminal safety: no control character but line breaks, tabs and (with `color`) colour codes
-/// gets through, and no line starts a workflow command ([`crate::render::safe::output`]).
-fn write_out(out: &mut impl std::io::Write, text: &str, color: bool) -> Result<(), EnvError> {
-    write_gated(out, &crate::render::safe::output(text, color))
-}
-
-/// [`write_out`] for `--format github`, whose lines are workflow commands on purpose
-/// ([`crate::render::safe::output_commands`]).
-fn write_commands(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
-    write_gated(out, &crate::render::safe::output_commands(text))
-}
-
-fn write_gated(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(EnvError::io("write the output", e)),
     }
 }

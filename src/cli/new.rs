@@ -190,7 +190,7 @@ pub fn run(
     if !introduced.is_empty() {
         eprint!(
             "{}",
-            crate::render::safe::output(&crate::render::diagnostics::concise(&introduced), false)
+            crate::render::safe::output(&crate::render::concise::concise(&introduced), false)
         );
         tell!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
@@ -215,7 +215,7 @@ pub fn run(
     }
     eprint!(
         "{}",
-        crate::render::safe::output(&crate::render::diagnostics::concise(&findings), false)
+        crate::render::safe::output(&crate::render::concise::concise(&findings), false)
     );
     let errors = findings
         .iter()

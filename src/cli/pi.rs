@@ -9,7 +9,9 @@ use crate::diagnostic::Outcome;
 use crate::engine::Checked;
 use crate::error::EnvError;
 use crate::model::{Item, ItemType};
-use crate::render::diagnostics::{JsonDiagnostic, concise, human};
+use crate::render::concise::concise;
+use crate::render::human::diagnostics as human;
+use crate::render::schema::DiagnosticRecord;
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
 use crate::source::Workspace;
@@ -388,7 +390,7 @@ fn render_json(r: &Readiness) -> String {
         teams: Vec<Team<'a>>,
         predictability: Option<f64>,
         previous_pi: Option<&'a str>,
-        diagnostics: Vec<JsonDiagnostic<'a>>,
+        diagnostics: Vec<DiagnosticRecord<'a>>,
     }
     let output = Output {
         pi: r.pi.id().unwrap_or(""),
@@ -430,7 +432,7 @@ fn render_json(r: &Readiness) -> String {
         diagnostics: r
             .diagnostics
             .iter()
-            .map(JsonDiagnostic::from)
+            .map(DiagnosticRecord::from)
             .collect::<Vec<_>>(),
     };
     crate::render::json(&output)

@@ -1,12 +1,15 @@
-//! Printing. Each output format is one module over the same data; none of them decides anything.
+//! Printing. Each output format is one module over the same data (human text, concise, JSON in
+//! `schema`, CSV, markdown, tables, GitHub, SARIF, JUnit); none of them decides anything.
 
+pub mod concise;
 pub mod csv;
-pub mod diagnostics;
 pub mod github;
+pub mod human;
 pub mod junit;
 pub mod markdown;
 pub mod safe;
 pub mod sarif;
+pub mod schema;
 pub mod table;
 
 use std::io::IsTerminal;

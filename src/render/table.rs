@@ -53,3 +53,18 @@ pub fn render_marked(
     text.push('\n');
     text
 }
+
+/// `popm rules`: every rule with its default severity and what it catches.
+pub fn rules(terminal: bool) -> String {
+    let rows = crate::diagnostic::Rule::ALL
+        .iter()
+        .map(|r| {
+            vec![
+                r.name().to_string(),
+                r.default_severity().as_str().to_string(),
+                r.summary().to_string(),
+            ]
+        })
+        .collect();
+    render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
+}
