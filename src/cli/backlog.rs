@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use super::filters::Filters;
-use super::list::type_label;
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
@@ -98,12 +97,13 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;
+    let filter = args.filters.filter();
     let open: Vec<&Item> = backlog
         .items
         .iter()
         .filter(|i| i.kind().is_some_and(|k| args.level.types().contains(&k)))
         .filter(|i| !backlog.is_done(i, config))
-        .filter(|i| args.filters.matches(i, backlog, config))
+        .filter(|i| filter.matches(i, backlog, config))
         .collect();
     let ranked = match args.level {
         Level::Team => ranking::by_rank(open),
@@ -148,7 +148,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
                         row.rank.to_string(),
                         row.id.to_string(),
                         row.title.to_string(),
-                        type_label(r.item),
+                        crate::render::type_label(r.item),
                         row.status.to_string(),
                     ];
                     if team_level {

@@ -38,11 +38,12 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;
+    let filter = args.filters.filter();
     let items: Vec<&Item> = backlog
         .items
         .iter()
         .filter(|i| i.kind() == Some(args.level.board_type()))
-        .filter(|i| args.filters.matches(i, backlog, config))
+        .filter(|i| filter.matches(i, backlog, config))
         .collect();
     let columns = board::columns(backlog, config, args.level, items);
     let text = match args.format {

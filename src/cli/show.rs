@@ -1,12 +1,13 @@
 use serde::Serialize;
 
-use super::list::{ItemRecord, type_label};
 use super::{warn_if_broken, write_out};
 use crate::config::Config;
 use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::model::Score;
 use crate::model::{Backlog, Item, did_you_mean, natural_cmp};
+use crate::render::schema::ItemRecord;
+use crate::render::type_label;
 use crate::render::{BOLD, ColorChoice, DIM, paint};
 use crate::source::Workspace;
 

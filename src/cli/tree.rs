@@ -1,9 +1,9 @@
-use super::list::listing_order;
 use super::{warn_if_broken, write_out};
 use crate::diagnostic::Outcome;
 use crate::error::EnvError;
 use crate::model::{Backlog, Item, ItemType};
 use crate::render::{ColorChoice, DIM, paint, safe};
+use crate::report::listing::listing_order;
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]

@@ -113,3 +113,12 @@ pub fn format_number(v: f64) -> String {
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// "feature" or "feature (enabler: architectural)".
+pub fn type_label(item: &crate::model::Item) -> String {
+    let kind = item.kind().map_or("?", crate::model::ItemType::as_str);
+    match &item.enabler {
+        Some(e) => format!("{kind} ({})", e.value.as_str()),
+        None => kind.to_string(),
+    }
+}

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, Spanned};
 
 // `popm check`
 
@@ -61,4 +63,89 @@ pub fn check(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         summary,
     };
     crate::render::json(&output)
+}
+
+// `popm list` and `popm export`
+
+/// One item as `popm list --format json` prints it (documented in docs/json.md).
+#[derive(Serialize)]
+pub struct ItemRecord<'a> {
+    pub id: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub item_type: Option<ItemType>,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub parent: Option<&'a str>,
+    pub team: Vec<&'a str>,
+    pub pi: Option<&'a str>,
+    pub enabler: Option<EnablerKind>,
+    pub art: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub iteration: Option<i64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub estimate: Option<f64>,
+    pub labels: Vec<&'a str>,
+    pub depends_on: Vec<&'a str>,
+    pub path: &'a str,
+}
+
+impl<'a> ItemRecord<'a> {
+    pub fn new(item: &'a Item, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let text = |s: &'a Option<Spanned<String>>| s.as_ref().map(|s| s.value.as_str());
+        ItemRecord {
+            id: item.id(),
+            item_type: item.kind(),
+            title: item.title(),
+            status: backlog.status(item, config),
+            parent: text(&item.parent),
+            team: item.teams().collect(),
+            pi: text(&item.pi),
+            enabler: item.enabler.as_ref().map(|e| e.value),
+            art: text(&item.art),
+            owner: text(&item.owner),
+            iteration: item.iteration.as_ref().map(|i| i.value),
+            points: item.points.as_ref().map(|p| p.value),
+            estimate: item.estimate.as_ref().map(|p| p.value),
+            labels: item.labels.iter().map(|l| l.value.as_str()).collect(),
+            depends_on: item.depends_on.iter().map(|l| l.value.as_str()).collect(),
+            path: &item.path,
+        }
+    }
+}
+
+/// `list --format json`: the items, in the order given.
+pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
+    let records: Vec<ItemRecord> = items
+        .iter()
+        .map(|i| ItemRecord::new(i, backlog, config))
+        .collect();
+    crate::render::json(&records)
+}
+
+/// One item as `popm export --format json` prints it: the fields of `list`, the rank and the
+/// four WSJF inputs.
+#[derive(Serialize)]
+pub struct ExportRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub rank: Option<i64>,
+    pub wsjf: Option<[Option<i64>; 4]>,
+}
+
+/// `export --format json`: every item, in the order given.
+pub fn export(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
+    let records: Vec<ExportRecord> = items
+        .iter()
+        .map(|i| ExportRecord {
+            item: ItemRecord::new(i, backlog, config),
+            rank: i.rank.as_ref().map(|r| r.value),
+            wsjf: i
+                .wsjf
+                .as_ref()
+                .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
+        })
+        .collect();
+    crate::render::json(&records)
 }

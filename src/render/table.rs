@@ -3,6 +3,10 @@
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+use crate::config::Config;
+use crate::model::key::{self, Key};
+use crate::model::{Backlog, Item, ItemType};
+
 // Cells are plain text here; colour, where wanted, is comfy-table's own styling.
 
 pub fn render(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
@@ -67,4 +71,59 @@ pub fn rules(terminal: bool) -> String {
         })
         .collect();
     render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
+}
+
+/// The cells of `popm list` in its table and CSV forms: the table shows the enabler kind in the
+/// TYPE column, CSV in a column of its own.
+pub(super) fn list_rows(
+    items: &[&Item],
+    backlog: &Backlog,
+    config: &Config,
+    csv: bool,
+) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .map(|i| {
+            let mut row = vec![
+                i.id().unwrap_or("").to_string(),
+                if csv {
+                    i.kind().map_or("", ItemType::as_str).to_string()
+                } else {
+                    crate::render::type_label(i)
+                },
+                backlog.status(i, config).to_string(),
+                i.title().to_string(),
+                i.teams().collect::<Vec<_>>().join(", "),
+                i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
+                i.parent.as_ref().map_or(String::new(), |p| p.value.clone()),
+            ];
+            if csv {
+                row.push(
+                    i.enabler
+                        .as_ref()
+                        .map_or("", |e| e.value.as_str())
+                        .to_string(),
+                );
+            }
+            row
+        })
+        .collect()
+}
+
+/// The columns of `popm list`, as keys of the item format.
+pub(super) const LIST_COLUMNS: [Key; 7] = [
+    key::ID,
+    key::TYPE,
+    key::STATUS,
+    key::TITLE,
+    key::TEAM,
+    key::PI,
+    key::PARENT,
+];
+
+/// `popm list`: one row per item.
+pub fn list(items: &[&Item], backlog: &Backlog, config: &Config, terminal: bool) -> String {
+    let header: Vec<String> = LIST_COLUMNS.iter().map(|k| k.name.to_uppercase()).collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    render(&header, list_rows(items, backlog, config, false), terminal)
 }
