@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::model::{Backlog, Item, Key, Wsjf, key};
-use crate::render::schema::ItemRecord;
+use crate::render::schema::{ItemRecord, RankedRecord};
+use crate::report::ranking::Ranked;
 
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
@@ -44,6 +45,17 @@ pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
         &header,
         &super::table::list_rows(items, backlog, config, true),
     )
+}
+
+/// `popm backlog --format csv`: the table's columns, named in lower case.
+pub fn ranking(ranked: &[Ranked], records: &[RankedRecord], points: bool) -> String {
+    let (header, cells) = super::table::ranking_cells(ranked, records, points);
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| h.to_lowercase().replace("rr|oe", "risk_reduction"))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    render(&header, &cells)
 }
 
 /// `popm export --format csv`: every item key in a column of its own ([`Key::export_columns`]).

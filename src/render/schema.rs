@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
-use crate::model::{Backlog, EnablerKind, Item, ItemType, Spanned};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, Spanned, Wsjf};
+use crate::report::ranking::Ranked;
 
 // `popm check`
 
@@ -147,5 +148,63 @@ pub fn export(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
                 .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
         })
         .collect();
+    crate::render::json(&records)
+}
+
+// `popm backlog`
+
+/// One row of `popm backlog --format json` (documented in docs/json.md).
+#[derive(Serialize)]
+pub struct RankedRecord<'a> {
+    pub rank: usize,
+    pub id: &'a str,
+    pub title: &'a str,
+    #[serde(rename = "type")]
+    pub item_type: Option<ItemType>,
+    pub enabler: Option<EnablerKind>,
+    pub status: &'a str,
+    pub business_value: Option<i64>,
+    pub time_criticality: Option<i64>,
+    pub risk_reduction: Option<i64>,
+    pub cost_of_delay: Option<i64>,
+    pub job_size: Option<i64>,
+    pub wsjf: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+    pub team: Vec<&'a str>,
+    pub pi: Option<&'a str>,
+}
+
+impl<'a> RankedRecord<'a> {
+    pub fn new(r: &Ranked<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let item = r.item;
+        let input = |get: fn(&Wsjf) -> &Option<Spanned<i64>>| {
+            item.wsjf
+                .as_ref()
+                .and_then(|w| get(w).as_ref())
+                .map(|v| v.value)
+        };
+        RankedRecord {
+            rank: r.rank,
+            id: item.id().unwrap_or(""),
+            title: item.title(),
+            item_type: item.kind(),
+            enabler: item.enabler.as_ref().map(|e| e.value),
+            status: backlog.status(item, config),
+            business_value: input(|w| &w.business_value),
+            time_criticality: input(|w| &w.time_criticality),
+            risk_reduction: input(|w| &w.risk_reduction),
+            cost_of_delay: r.score.map(|s| s.cost_of_delay()),
+            job_size: input(|w| &w.job_size),
+            wsjf: r.score.map(|s| s.wsjf()),
+            points: item.points.as_ref().map(|p| p.value),
+            team: item.teams().collect(),
+            pi: item.pi.as_ref().map(|p| p.value.as_str()),
+        }
+    }
+}
+
+/// `backlog --format json`: the ranked items shown.
+pub fn ranking(records: &[RankedRecord]) -> String {
     crate::render::json(&records)
 }

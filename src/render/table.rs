@@ -6,6 +6,8 @@ use comfy_table::{ContentArrangement, Table, presets};
 use crate::config::Config;
 use crate::model::key::{self, Key};
 use crate::model::{Backlog, Item, ItemType};
+use crate::render::schema::RankedRecord;
+use crate::report::ranking::Ranked;
 
 // Cells are plain text here; colour, where wanted, is comfy-table's own styling.
 
@@ -126,4 +128,67 @@ pub fn list(items: &[&Item], backlog: &Backlog, config: &Config, terminal: bool)
     let header: Vec<String> = LIST_COLUMNS.iter().map(|k| k.name.to_uppercase()).collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     render(&header, list_rows(items, backlog, config, false), terminal)
+}
+
+/// The header and cells of `popm backlog` (table, CSV and markdown): the WSJF inputs and score at
+/// the portfolio and ART levels, story points at the team level (`points`).
+pub(super) fn ranking_cells(
+    ranked: &[Ranked],
+    records: &[RankedRecord],
+    points: bool,
+) -> (&'static [&'static str], Vec<Vec<String>>) {
+    let header: &[&str] = if points {
+        &[
+            "RANK", "ID", "TITLE", "TYPE", "STATUS", "POINTS", "TEAM", "PI",
+        ]
+    } else {
+        &[
+            "RANK", "ID", "TITLE", "TYPE", "STATUS", "BV", "TC", "RR|OE", "COD", "SIZE", "WSJF",
+            "TEAM", "PI",
+        ]
+    };
+    let whole = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    let cells = ranked
+        .iter()
+        .zip(records)
+        .map(|(r, row)| {
+            let mut cells = vec![
+                row.rank.to_string(),
+                row.id.to_string(),
+                row.title.to_string(),
+                crate::render::type_label(r.item),
+                row.status.to_string(),
+            ];
+            if points {
+                cells.push(
+                    row.points
+                        .map_or(String::new(), crate::render::format_number),
+                );
+            } else {
+                cells.extend([
+                    whole(row.business_value),
+                    whole(row.time_criticality),
+                    whole(row.risk_reduction),
+                    whole(row.cost_of_delay),
+                    whole(row.job_size),
+                    r.score.map_or("unscored".into(), |s| s.display()),
+                ]);
+            }
+            cells.push(row.team.join(", "));
+            cells.push(row.pi.unwrap_or("").to_string());
+            cells
+        })
+        .collect();
+    (header, cells)
+}
+
+/// `popm backlog`: the ranked items shown, one row each.
+pub fn ranking(
+    ranked: &[Ranked],
+    records: &[RankedRecord],
+    points: bool,
+    terminal: bool,
+) -> String {
+    let (header, cells) = ranking_cells(ranked, records, points);
+    render(header, cells, terminal)
 }

@@ -2,7 +2,10 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{Item, Score, Wsjf, natural_cmp};
+use super::board::Level;
+use super::listing::ItemFilter;
+use crate::config::Config;
+use crate::model::{Backlog, Item, Score, Wsjf, natural_cmp};
 
 #[derive(Debug, Clone)]
 pub struct Ranked<'a> {
@@ -110,4 +113,67 @@ pub fn calibration<'a>(ranked: &[Ranked<'a>], scale: &[i64]) -> Vec<Calibration<
         }));
     }
     hints
+}
+
+/// The open (not done) items of a level that `filter` lets through, in the level's order: WSJF
+/// for the portfolio and the ART, the Product Owner's rank for teams.
+pub fn open_items<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    level: Level,
+    filter: &ItemFilter,
+) -> Vec<Ranked<'a>> {
+    let open = backlog
+        .items
+        .iter()
+        .filter(|i| i.kind().is_some_and(|k| level.types().contains(&k)))
+        .filter(|i| !backlog.is_done(i, config))
+        .filter(|i| filter.matches(i, backlog, config));
+    match level {
+        Level::Team => by_rank(open),
+        _ => by_wsjf(open),
+    }
+}
+
+/// How one item's score and rank came about (`popm backlog --explain`).
+#[derive(Debug)]
+pub struct Explanation<'r, 'a> {
+    pub ranked: &'r Ranked<'a>,
+    /// How many items were ranked.
+    pub of: usize,
+    pub previous: Option<&'r Ranked<'a>>,
+    pub next: Option<&'r Ranked<'a>>,
+    /// Other items with exactly the same score (ordered among themselves by id).
+    pub ties: Vec<&'a Item>,
+    /// For an unscored item: the WSJF inputs it lacks (`None`: it has no `wsjf` at all).
+    pub missing: Option<Vec<&'static str>>,
+}
+
+/// The explanation of the item `id` among `ranked`; `None` when it is not among them.
+pub fn explain<'r, 'a>(ranked: &'r [Ranked<'a>], id: &str) -> Option<Explanation<'r, 'a>> {
+    let position = ranked.iter().position(|r| r.item.id() == Some(id))?;
+    let r = &ranked[position];
+    let ties = match r.score {
+        Some(s) => ranked
+            .iter()
+            .filter(|o| o.rank != r.rank && o.score.is_some_and(|t| t.cmp_wsjf(&s).is_eq()))
+            .map(|o| o.item)
+            .collect(),
+        None => Vec::new(),
+    };
+    let missing = r.item.wsjf.as_ref().map(|w| {
+        w.inputs()
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| *k)
+            .collect()
+    });
+    Some(Explanation {
+        ranked: r,
+        of: ranked.len(),
+        previous: position.checked_sub(1).map(|p| &ranked[p]),
+        next: ranked.get(position + 1),
+        ties,
+        missing,
+    })
 }

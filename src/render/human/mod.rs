@@ -2,5 +2,6 @@
 //! how a rank was computed. Colour only where asked; every value made safe where it is formatted.
 
 mod diagnostics;
+pub mod ranking;
 
 pub use diagnostics::{diagnostics, summary_line};
