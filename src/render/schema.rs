@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
-use crate::model::{Backlog, EnablerKind, Item, ItemType, Spanned, Wsjf};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
+use crate::report::board::Column;
+use crate::report::detail::{Detail, Related};
 use crate::report::ranking::Ranked;
 
 // `popm check`
@@ -207,4 +209,149 @@ impl<'a> RankedRecord<'a> {
 /// `backlog --format json`: the ranked items shown.
 pub fn ranking(records: &[RankedRecord]) -> String {
     crate::render::json(&records)
+}
+
+// `popm board`
+
+/// One card of `board --format json`.
+#[derive(Serialize)]
+pub struct CardRecord<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub wsjf: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+}
+
+/// One column of `board --format json`.
+#[derive(Serialize)]
+pub struct ColumnRecord<'a> {
+    pub state: &'a str,
+    pub wip_limit: Option<u32>,
+    /// Items in this state in the whole backlog (the WIP count), whatever the filters.
+    pub total: usize,
+    pub over_limit: bool,
+    pub cards: Vec<CardRecord<'a>>,
+}
+
+/// `board --format json`: the columns in workflow order.
+pub fn board(columns: &[Column]) -> String {
+    let records: Vec<ColumnRecord> = columns
+        .iter()
+        .map(|c| ColumnRecord {
+            state: &c.state,
+            wip_limit: c.wip,
+            total: c.total,
+            over_limit: c.over_limit(),
+            cards: c
+                .cards
+                .iter()
+                .map(|(item, score)| CardRecord {
+                    id: item.id().unwrap_or(""),
+                    title: item.title(),
+                    wsjf: score.map(|s| s.wsjf()),
+                    points: item.points.as_ref().map(|p| p.value),
+                })
+                .collect(),
+        })
+        .collect();
+    crate::render::json(&records)
+}
+
+// `popm show`
+
+/// An item in a relation (parent chain, children, dependencies): enough to read the line.
+#[derive(Serialize)]
+pub struct RelatedRecord<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    /// False for a reference to an id that no item has.
+    pub exists: bool,
+}
+
+#[derive(Serialize)]
+pub struct DetailRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub wsjf: Option<WsjfRecord>,
+    pub parents: Vec<RelatedRecord<'a>>,
+    pub children: Vec<RelatedRecord<'a>>,
+    /// The items named in `depends_on`, resolved.
+    pub dependencies: Vec<RelatedRecord<'a>>,
+    pub needed_by: Vec<RelatedRecord<'a>>,
+    pub acceptance_criteria: Option<ProgressRecord>,
+}
+
+#[derive(Serialize)]
+pub struct WsjfRecord {
+    pub business_value: Option<i64>,
+    pub time_criticality: Option<i64>,
+    pub risk_reduction: Option<i64>,
+    pub job_size: Option<i64>,
+    pub score: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct ProgressRecord {
+    pub checked: usize,
+    pub total: usize,
+}
+
+impl<'a> RelatedRecord<'a> {
+    pub fn new(related: Related<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        match related {
+            Related::Item(item) => RelatedRecord {
+                id: item.id().unwrap_or(""),
+                title: item.title(),
+                status: backlog.status(item, config),
+                exists: true,
+            },
+            Related::Missing(id) => RelatedRecord {
+                id,
+                title: "",
+                status: "",
+                exists: false,
+            },
+        }
+    }
+}
+
+impl<'a> DetailRecord<'a> {
+    pub fn new(detail: &Detail<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let item = detail.item;
+        let related = |items: &[&'a Item]| {
+            items
+                .iter()
+                .map(|i| RelatedRecord::new(Related::Item(i), backlog, config))
+                .collect()
+        };
+        DetailRecord {
+            item: ItemRecord::new(item, backlog, config),
+            wsjf: item.wsjf.as_ref().map(|w| WsjfRecord {
+                business_value: w.business_value.as_ref().map(|v| v.value),
+                time_criticality: w.time_criticality.as_ref().map(|v| v.value),
+                risk_reduction: w.risk_reduction.as_ref().map(|v| v.value),
+                job_size: w.job_size.as_ref().map(|v| v.value),
+                score: Score::of(item).map(|s| s.wsjf()),
+            }),
+            parents: related(&detail.parents),
+            children: related(&detail.children),
+            dependencies: detail
+                .dependencies
+                .iter()
+                .map(|d| RelatedRecord::new(*d, backlog, config))
+                .collect(),
+            needed_by: related(&detail.needed_by),
+            acceptance_criteria: item.acceptance_criteria.as_ref().map(|ac| {
+                let (checked, total) = ac.progress();
+                ProgressRecord { checked, total }
+            }),
+        }
+    }
+}
+
+/// `show --format json`.
+pub fn detail(record: &DetailRecord) -> String {
+    crate::render::json(record)
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::listing::ItemFilter;
 use super::ranking;
 use crate::config::Config;
 use crate::model::Score;
@@ -95,4 +96,20 @@ pub fn columns<'a>(
         }
     }
     columns
+}
+
+/// The board of a level: the items of its type that `filter` lets through, in its columns.
+pub fn board<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    level: Level,
+    filter: &ItemFilter,
+) -> Vec<Column<'a>> {
+    let items: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| i.kind() == Some(level.board_type()))
+        .filter(|i| filter.matches(i, backlog, config))
+        .collect();
+    columns(backlog, config, level, items)
 }
