@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
-use crate::edit::scalar;
+use crate::edit::renumbering::{self, Renumbering};
+use crate::edit::{change, scalar};
 use crate::engine::{self, Checked, Request};
 use crate::error::EnvError;
-use crate::model::key::{Key, Kind};
 use crate::model::{Backlog, Item};
 use crate::render::concise::concise;
 use crate::rules;
@@ -48,88 +48,8 @@ pub struct RenumberArgs {
     path: Option<String>,
 }
 
-/// Turns `KEY=VALUE` words into edits, formatting each value as YAML that reads back as written.
-fn parse_change(change: &str) -> Result<Edit, String> {
-    // Split at the first `=`; a `+` or `-` right before it makes it a list edit. Values may hold
-    // anything, `=` and `+=` included.
-    let Some((left, value)) = change.split_once('=') else {
-        return Err(format!(
-            "`{change}` is not KEY=VALUE (KEY= removes, KEY+=V and KEY-=V edit lists)"
-        ));
-    };
-    let (key, op) = match left.strip_suffix('+') {
-        Some(k) => (k, "+="),
-        None => match left.strip_suffix('-') {
-            Some(k) => (k, "-="),
-            None => (left, "="),
-        },
-    };
-    let key = key.trim();
-    let valid_part = |p: &str| {
-        p.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
-    if !key.split('.').all(valid_part) {
-        return Err(format!(
-            "`{key}` is not a key (letters, digits, `_` and `-`; `wsjf.job_size` for WSJF)"
-        ));
-    }
-    let path: Vec<String> = key.split('.').map(str::to_string).collect();
-    if path.len() > 2 || path.iter().any(String::is_empty) {
-        return Err(format!(
-            "`{key}`: keys nest at most one level (e.g. wsjf.job_size)"
-        ));
-    }
-    let kind = Key::named(key).map(|k| k.kind);
-    let is_list = path.len() == 1 && kind == Some(Kind::List);
-    // The WSJF inputs nest under `wsjf`; each is a number.
-    let is_number = path[0] == "wsjf" || kind == Some(Kind::Number);
-    let format = |v: &str| -> Result<String, String> {
-        if is_number {
-            let n: f64 = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{key}` takes a number, not `{v}`"))?;
-            if !n.is_finite() {
-                return Err(format!("`{key}` takes a finite number"));
-            }
-            Ok(crate::render::format_number(n))
-        } else {
-            Ok(scalar::string(v))
-        }
-    };
-    Ok(match op {
-        "+=" | "-=" if !is_list => return Err(format!("`{key}` is not a list: use {key}=VALUE")),
-        "+=" => Edit::Append {
-            key: key.into(),
-            yaml: format(value)?,
-        },
-        "-=" => Edit::RemoveElement {
-            key: key.into(),
-            value: value.into(),
-        },
-        _ if value.is_empty() => Edit::Remove { path },
-        // Lists are written as lists; a single team stays a plain name.
-        _ if is_list && (key != "team" || value.contains(',')) => {
-            let items: Result<Vec<String>, String> =
-                value.split(',').map(|v| format(v.trim())).collect();
-            Edit::Set {
-                path,
-                yaml: format!("[{}]", items?.join(", ")),
-            }
-        }
-        _ => Edit::Set {
-            path,
-            yaml: format(value)?,
-        },
-    })
-}
-
 pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
-    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| parse_change(c)).collect();
+    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| change::parse(c)).collect();
     let edits = match edits {
         Ok(e) => e,
         Err(reason) => return refuse(&reason),
@@ -229,52 +149,8 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
             None => return refuse(&format!("no item `{}` in {path}", args.old)),
         },
     };
-    let new_yaml = scalar::string(&args.new);
-    let mut plan: Vec<(&Item, Vec<Edit>)> = vec![(
-        target,
-        vec![Edit::Set {
-            path: vec!["id".into()],
-            yaml: new_yaml.clone(),
-        }],
-    )];
-    let mut review = Vec::new();
-    for item in &backlog.items {
-        let mut edits = Vec::new();
-        let refers_parent = item.parent.as_ref().is_some_and(|p| p.value == args.old);
-        let refers_pi = item.pi.as_ref().is_some_and(|p| p.value == args.old);
-        let refers_dep = item.depends_on.iter().any(|d| d.value == args.old);
-        if !(refers_parent || refers_pi || refers_dep) {
-            continue;
-        }
-        if !with_references {
-            review.push(item.path.as_str());
-            continue;
-        }
-        if refers_parent {
-            edits.push(Edit::Set {
-                path: vec!["parent".into()],
-                yaml: new_yaml.clone(),
-            });
-        }
-        if refers_pi {
-            edits.push(Edit::Set {
-                path: vec!["pi".into()],
-                yaml: new_yaml.clone(),
-            });
-        }
-        if refers_dep {
-            edits.push(Edit::ReplaceElement {
-                key: "depends_on".into(),
-                old: args.old.clone(),
-                yaml: new_yaml.clone(),
-            });
-        }
-        if std::ptr::eq(item, target) {
-            plan[0].1.extend(edits);
-        } else {
-            plan.push((item, edits));
-        }
-    }
+    let Renumbering { plan, review } =
+        renumbering::plan(backlog, target, &args.old, &args.new, with_references);
     // Prepare every file first; write only when all of them can be written.
     let mut writes = Vec::new();
     for (item, edits) in &plan {

@@ -1,7 +1,7 @@
 //! `popm fmt [--check]`.
 
 use crate::diagnostic::Outcome;
-use crate::edit::format;
+use crate::edit::format::{self, OnDisk};
 use crate::edit::journal::{self, Write};
 use crate::edit::write::WriteError;
 use crate::error::EnvError;
@@ -39,11 +39,11 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             continue;
         }
         let path = workspace.display_root.join(&item.path);
-        let write = match original(&path, text) {
+        let write = match format::on_disk(&path, text) {
             // What the checker read is the file (the usual case).
-            Original::Same => Write::replace(path, text.as_bytes().to_vec(), formatted),
+            OnDisk::Same => Write::replace(path, text.as_bytes().to_vec(), formatted),
             // The checker read lone CRs as LF; format the file itself, so its line breaks stay.
-            Original::LoneCr(raw) => match format::format(&raw) {
+            OnDisk::LoneCr(raw) => match format::format(&raw) {
                 Ok(f) => Write::replace(path, raw.into_bytes(), f),
                 Err(reason) => {
                     tell!("warning: {}: not formatted: {reason}", item.path);
@@ -52,7 +52,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
                     continue;
                 }
             },
-            Original::Changed => {
+            OnDisk::Changed => {
                 return Err(WriteError::Changed(item.path.clone()).into());
             }
         };
@@ -75,24 +75,4 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     } else {
         Outcome::Clean
     })
-}
-
-enum Original {
-    Same,
-    LoneCr(String),
-    Changed,
-}
-
-/// How the file on disk relates to the text the checker read (lone CRs read as LF).
-fn original(path: &std::path::Path, read: &str) -> Original {
-    let Ok(bytes) = std::fs::read(path) else {
-        return Original::Changed;
-    };
-    if bytes == read.as_bytes() {
-        return Original::Same;
-    }
-    match String::from_utf8(bytes) {
-        Ok(raw) if crate::parse::lone_cr_to_lf(raw.clone()) == read => Original::LoneCr(raw),
-        _ => Original::Changed,
-    }
 }

@@ -135,6 +135,30 @@ fn with_final_newline(text: &str, frontmatter_eol: &str) -> String {
     format!("{text}{eol}")
 }
 
+/// How an item file on disk relates to the text the checker read.
+pub enum OnDisk {
+    /// The same bytes (the usual case).
+    Same,
+    /// The file has lone CRs, which the checker read as LF: its own text, to format as it is.
+    LoneCr(String),
+    /// Changed since it was read, or gone.
+    Changed,
+}
+
+/// How the file on disk relates to the text the checker read (lone CRs read as LF).
+pub fn on_disk(path: &std::path::Path, read: &str) -> OnDisk {
+    let Ok(bytes) = std::fs::read(path) else {
+        return OnDisk::Changed;
+    };
+    if bytes == read.as_bytes() {
+        return OnDisk::Same;
+    }
+    match String::from_utf8(bytes) {
+        Ok(raw) if crate::parse::lone_cr_to_lf(raw.clone()) == read => OnDisk::LoneCr(raw),
+        _ => OnDisk::Changed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
