@@ -78,7 +78,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
     };
     let name = &workflow.states[target];
     if item.state == Some(target) {
-        say!("{} is already {name}", args.id);
+        println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
     let missing = rules::transitions::entry_failures(item, workflow, target);
@@ -91,7 +91,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         if !args.force {
             return refuse(&format!("{reason} (--force moves it anyway)"));
         }
-        tell!("warning: {reason}; moved anyway (--force)");
+        eprintln_safe!("warning: {reason}; moved anyway (--force)");
     }
     if let Some(from) = item.state
         && (target < from || target > from + 1)
@@ -101,7 +101,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         } else {
             "over states"
         };
-        tell!(
+        eprintln_safe!(
             "warning: {} moves {how}: from {} to {name}",
             args.id,
             workflow.states[from]
@@ -181,10 +181,10 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .collect();
     journal::commit(workspace, &files)?;
     for (shown, ..) in &writes {
-        say!("updated {shown}");
+        println_safe!("updated {shown}");
     }
     for path in review {
-        tell!(
+        eprintln_safe!(
             "note: {path} refers to `{}`; check which item it means",
             args.old
         );
@@ -240,7 +240,7 @@ fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
 
 /// An edit that cannot be made: nothing changes, exit 1 with the reason.
 fn refuse(reason: &str) -> Result<Outcome, EnvError> {
-    tell!("popm: nothing changed: {reason}");
+    eprintln_safe!("popm: nothing changed: {reason}");
     Ok(Outcome::Findings)
 }
 
@@ -266,7 +266,7 @@ fn apply(
         return refuse("the edit would add the errors above");
     }
     journal::commit(workspace, &[Write::replace(path, original, new)])?;
-    say!("updated {}", item.path);
+    println_safe!("updated {}", item.path);
     Ok(Outcome::Clean)
 }
 

@@ -26,7 +26,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
         let formatted = match format::format(text) {
             Ok(f) => f,
             Err(reason) => {
-                tell!("warning: {}: not formatted: {reason}", item.path);
+                eprintln_safe!("warning: {}: not formatted: {reason}", item.path);
                 skipped += 1;
                 continue;
             }
@@ -46,7 +46,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             OnDisk::LoneCr(raw) => match format::format(&raw) {
                 Ok(f) => Write::replace(path, raw.into_bytes(), f),
                 Err(reason) => {
-                    tell!("warning: {}: not formatted: {reason}", item.path);
+                    eprintln_safe!("warning: {}: not formatted: {reason}", item.path);
                     changed.pop();
                     skipped += 1;
                     continue;
@@ -62,13 +62,13 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     journal::commit(workspace, &writes)?;
     for path in &changed {
         if args.check {
-            say!("{path}");
+            println_safe!("{path}");
         } else {
-            say!("formatted {path}");
+            println_safe!("formatted {path}");
         }
     }
     if skipped > 0 {
-        tell!("{skipped} file(s) left as they were (see the warnings above)");
+        eprintln_safe!("{skipped} file(s) left as they were (see the warnings above)");
     }
     Ok(if args.check && !changed.is_empty() {
         Outcome::Findings

@@ -111,7 +111,7 @@ fn short(id: &crate::git::ObjectId) -> String {
 
 fn progress(message: &str) {
     if std::io::stderr().is_terminal() {
-        tell!("{message}");
+        eprintln_safe!("{message}");
     }
 }
 

@@ -38,7 +38,7 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
         HookCommand::Install { force } => {
             let old = match existing {
                 Existing::Ours => {
-                    say!("{} is already installed", path.display());
+                    println_safe!("{} is already installed", path.display());
                     return Ok(Outcome::Clean);
                 }
                 Existing::Missing => None,
@@ -50,23 +50,23 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
                     return Err(HookError::Exists { path, edited }.into());
                 }
                 let backup = hook::keep_backup(&path, &old)?;
-                say!("kept the previous hook as {}", backup.display());
+                println_safe!("kept the previous hook as {}", backup.display());
             }
             std::fs::create_dir_all(&hooks)
                 .map_err(|e| EnvError::io(format!("create {}", hooks.display()), e))?;
             // Again now that the folder exists, in case a link appeared meanwhile.
             hook::hooks_folder(&git)?;
             hook::write_executable(&path, &hook::script())?;
-            say!("installed {}", path.display());
+            println_safe!("installed {}", path.display());
         }
         HookCommand::Uninstall => match existing {
-            Existing::Missing => say!("no pre-commit hook at {}", path.display()),
+            Existing::Missing => println_safe!("no pre-commit hook at {}", path.display()),
             Existing::Foreign(_) => return Err(HookError::Foreign(path).into()),
             Existing::Edited(_) => return Err(HookError::Edited(path).into()),
             Existing::Ours => {
                 std::fs::remove_file(&path)
                     .map_err(|e| EnvError::io(format!("remove {}", path.display()), e))?;
-                say!("removed {}", path.display());
+                println_safe!("removed {}", path.display());
             }
         },
     }

@@ -82,19 +82,19 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             .or_default() += 1;
     }
     let kinds: Vec<String> = by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    say!(
+    println_safe!(
         "imported {} items into {} ({})",
         report.written.len(),
         workspace.display(&dir),
         kinds.join(", ")
     );
     for note in &report.notes {
-        tell!("note: {note}");
+        eprintln_safe!("note: {note}");
     }
     for skipped in &report.skipped {
-        tell!("skipped: {skipped}");
+        eprintln_safe!("skipped: {skipped}");
     }
-    say!("next: popm check");
+    println_safe!("next: popm check");
     // Anything not brought over (skipped, or a source file that could not be read) is a finding.
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
     Ok(if report.skipped.is_empty() && !lost {

@@ -43,8 +43,8 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         written.map_err(|e| EnvError::io(format!("write {}", path.display()), e))?;
-        say!("created {name}");
+        println_safe!("created {name}");
     }
-    say!("next: popm check");
+    println_safe!("next: popm check");
     Ok(Outcome::Clean)
 }

@@ -2,14 +2,14 @@
 
 /// `println!` for messages that may quote values from the backlog: the line passes the terminal
 /// safety gate ([`crate::render::safe::output`]) first.
-macro_rules! say {
+macro_rules! println_safe {
     ($($arg:tt)*) => {
         println!("{}", $crate::render::safe::output(&format!($($arg)*), false))
     };
 }
 
-/// `eprintln!` through the same gate as [`say`].
-macro_rules! tell {
+/// `eprintln!` through the same gate as [`println_safe`].
+macro_rules! eprintln_safe {
     ($($arg:tt)*) => {
         eprintln!("{}", $crate::render::safe::output(&format!($($arg)*), false))
     };
@@ -234,7 +234,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if completed.is_some_and(|c| c == crate::edit::journal::invocation()) {
         // The same command run again after the kill: it is done now, and doing it twice (an import
         // of rows without ids, say) would not be what was meant.
-        tell!(
+        eprintln_safe!(
             "popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice"
         );
         return Ok(Outcome::Findings);

@@ -79,11 +79,11 @@ pub fn run(
             "{}",
             crate::render::safe::output(&concise(&introduced), false)
         );
-        tell!("popm: nothing created: the new item would add the errors above");
+        eprintln_safe!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
     journal::commit(workspace, &[Write::create(path.clone(), text)])?;
-    say!("{shown}");
+    println_safe!("{shown}");
     if !args.edit {
         return Ok(Outcome::Clean);
     }

@@ -762,9 +762,9 @@ fn append(doc: &Doc, key: &str, yaml: &str) -> Result<String, String> {
                     .first()
                     .ok_or("the value is an alias; edit it by hand")?;
                 let first_line = doc.line(first);
-                let dash = doc.indent(first_line);
+                let dash_indent = doc.indent(first_line);
                 let last = doc.value_end(doc.line(k));
-                Ok(doc.insert_line_after(last, &format!("{}- {yaml}", " ".repeat(dash))))
+                Ok(doc.insert_line_after(last, &format!("{}- {yaml}", " ".repeat(dash_indent))))
             }
         }
         Value::Null => replace_whole_value(doc, k, &format!("[{yaml}]")),

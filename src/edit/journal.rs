@@ -250,10 +250,10 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, Env
     match super::lock::acquire_at(&lock_path, std::time::Duration::ZERO) {
         Ok(_lock) => {
             if let Err(e) = settle_at(&journal, &workspace.display_root) {
-                say(&format!("warning: {e}"));
+                note(&format!("warning: {e}"));
             }
         }
-        Err(_) => say(
+        Err(_) => note(
             "note: another popm is writing this backlog right now; what follows may show its change half made",
         ),
     }
@@ -305,7 +305,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
                 }
             }
             std::fs::remove_file(journal).map_err(|e| format!("cannot remove {shown}: {e}"))?;
-            say(&format!(
+            note(&format!(
                 "note: undid an interrupted `popm {command}`: none of its {total} file(s) had been written; its temporary files are removed"
             ));
             Ok(None)
@@ -343,7 +343,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
                 } else {
                     temp.clone()
                 };
-                say(&format!(
+                note(&format!(
                     "warning: {} changed after an interrupted `popm {command}` planned to write it; it is kept as it is, and popm's text is in {}",
                     entry.path,
                     kept.display()
@@ -358,7 +358,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
                 let _ = write::sync_folder(folder);
             }
             std::fs::remove_file(journal).map_err(|e| format!("cannot remove {shown}: {e}"))?;
-            say(&format!(
+            note(&format!(
                 "note: finished an interrupted `popm {command}`: {now} of its {total} file(s) written now, the others before it stopped"
             ));
             Ok(Some(record.command))
@@ -369,7 +369,7 @@ pub fn settle_at(journal: &Path, root: &Path) -> Result<Option<String>, String> 
 const ABSENT: &str = "absent";
 
 /// A line on stderr, through the terminal safety gate (paths come from the journal).
-fn say(message: &str) {
+fn note(message: &str) {
     eprintln!("{}", crate::render::safe::output(message, false));
 }
 

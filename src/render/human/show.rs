@@ -16,14 +16,14 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
             out.push_str(&format!("  {:<12}{value}\n", paint(name, DIM, color)));
         }
     };
-    let opt = |v: Option<&str>| v.unwrap_or("").to_string();
+    let or_empty = |v: Option<&str>| v.unwrap_or("").to_string();
     field("type", type_label(item));
     field("status", s.item.status.to_string());
     field("path", s.item.path.to_string());
-    field("owner", opt(s.item.owner));
-    field("art", opt(s.item.art));
+    field("owner", or_empty(s.item.owner));
+    field("art", or_empty(s.item.art));
     field("team", s.item.team.join(", "));
-    field("pi", opt(s.item.pi));
+    field("pi", or_empty(s.item.pi));
     field(
         "iteration",
         s.item.iteration.map_or(String::new(), |i| i.to_string()),
