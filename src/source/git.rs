@@ -142,16 +142,7 @@ impl Workspace {
                 let markdown = has_md_extension(&path);
                 let folder = !markdown
                     && std::fs::metadata(git.workdir().join(&path)).is_ok_and(|m| m.is_dir());
-                let in_backlog = |p: &str| {
-                    let within = p.strip_prefix(&prefix).unwrap_or(p).trim_start_matches('/');
-                    let relative = p
-                        .strip_prefix(&project)
-                        .unwrap_or(p)
-                        .trim_start_matches('/');
-                    !within.split('/').any(|part| part.starts_with('.'))
-                        && !config.is_excluded(Path::new(relative))
-                };
-                if (markdown || folder) && in_backlog(&path) {
+                if (markdown || folder) && in_backlog(config, &project, &prefix, &path) {
                     listing.problems.push(link_skipped(&path, folder));
                 }
             }
@@ -191,19 +182,22 @@ pub(super) fn git_path(relative: &Path) -> String {
 /// Whether `path` (relative to the work tree), found under the backlog root `prefix`, is an item
 /// file: markdown, not hidden, not excluded. `project` is popm.toml's folder in the work tree.
 pub fn is_item_path(config: &Config, project: &str, prefix: &str, path: &str) -> bool {
+    has_md_extension(path) && in_backlog(config, project, prefix, path)
+}
+
+/// Whether `path` (relative to the work tree) under the backlog root `prefix` is part of the
+/// backlog: not hidden below the root, not excluded.
+fn in_backlog(config: &Config, project: &str, prefix: &str, path: &str) -> bool {
     let within = path
         .strip_prefix(prefix)
         .unwrap_or(path)
         .trim_start_matches('/');
     let hidden = within.split('/').any(|part| part.starts_with('.'));
-    let markdown = path
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
     let relative = path
         .strip_prefix(project)
         .unwrap_or(path)
         .trim_start_matches('/');
-    !hidden && markdown && !config.is_excluded(Path::new(relative))
+    !hidden && !config.is_excluded(Path::new(relative))
 }
 
 /// `a` + `/` + `b`, for git paths (either may be empty).
