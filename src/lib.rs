@@ -1,7 +1,10 @@
 //! popm keeps a SAFe backlog as markdown files with YAML frontmatter in a git repository, checks it
 //! like a linter, and answers questions about it.
 //!
-//! The library is the whole tool; `main.rs` only calls [`cli::main`].
+//! The library is the whole tool; `main.rs` only calls [`cli::main`]. Data flows one way:
+//! [`source`] (where the files come from) -> [`parse`] -> [`model`] -> [`rules`] and [`report`]
+//! (typed answers, through [`engine`] and the [`diagnostic`] sink) -> [`render`] -> the command's
+//! [`diagnostic::Outcome`]. docs/architecture.md describes the layout.
 
 pub mod cli;
 pub mod config;

@@ -1,4 +1,5 @@
-//! Changing items: surgical frontmatter edits and atomic writes.
+//! Changing items: surgical frontmatter edits and atomic writes, and what each writing command
+//! changes (a `set` argument, a renumbering, a new item, the canonical format).
 
 pub mod change;
 pub mod create;
