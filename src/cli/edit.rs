@@ -12,7 +12,7 @@ use crate::engine::{self, Checked, Request};
 use crate::error::EnvError;
 use crate::model::{Backlog, Item};
 use crate::render::concise::concise;
-use crate::rules;
+use crate::rules::transitions::{self, Move};
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -81,7 +81,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
-    let missing = rules::transitions::entry_failures(item, workflow, target);
+    let missing = transitions::entry_failures(item, workflow, target);
     if !missing.is_empty() {
         let reason = format!(
             "{} cannot enter {name} without {}",
@@ -94,12 +94,11 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         eprintln_safe!("warning: {reason}; moved anyway (--force)");
     }
     if let Some(from) = item.state
-        && (target < from || target > from + 1)
+        && let Some(unusual) = transitions::unusual_move(from, target)
     {
-        let how = if target < from {
-            "backwards"
-        } else {
-            "over states"
+        let how = match unusual {
+            Move::Backwards => "backwards",
+            Move::OverStates(_) => "over states",
         };
         eprintln_safe!(
             "warning: {} moves {how}: from {} to {name}",
