@@ -29,7 +29,7 @@ seed() {
     while IFS= read -r -d '' file; do
         n=$((n + 1))
         cp "$file" "$corpus/seed-$(printf '%s' "$file" | cksum | cut -d' ' -f1)"
-    done < <(find fixtures src/cli/templates -name "$pattern" -type f -print0 2>/dev/null)
+    done < <(find fixtures src/cli/templates src/edit/templates -name "$pattern" -type f -print0 2>/dev/null)
     echo "$n"
 }
 

@@ -361,7 +361,7 @@ fn init_refuses_before_writing_when_a_folder_is_a_file() {
 fn rules_lists_every_rule() {
     let r = run(&common::root(), &["rules"]);
     assert_eq!(r.code, 0);
-    for rule in popm::rules::Rule::ALL {
+    for rule in popm::diagnostic::Rule::ALL {
         assert!(r.stdout.contains(rule.name()), "{} missing", rule.name());
     }
 }

@@ -525,7 +525,7 @@ fn an_unreadable_base_configuration_is_quoted_safely() {
     assert_eq!(
         r.stderr,
         format!(
-            "warning: the merge base's configuration cannot be read (popm.toml (at {}): [workflow.story] states: `x\\u{{200b}}\\x1b[31m\n\\x3a:error::base` is empty or listed twice); every finding counts as new\n",
+            "warning: the merge base's configuration cannot be read (popm.toml (at {}):2:10: [workflow.story] states: `x\\u{{200b}}\\x1b[31m\n\\x3a:error::base` is empty or listed twice); every finding counts as new\n",
             commit.trim()
         )
     );

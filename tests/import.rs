@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use common::{run, write};
 use popm::parse::yaml::{self, Value};
-use popm::workspace::Workspace;
+use popm::source::Workspace;
 
 type Source = (String, String, Vec<String>, Vec<(Option<bool>, String)>);
 
@@ -116,7 +116,11 @@ fn backlog_md_shared_corpus_imports_without_loss() {
     // Ten ids occur in two files: the second of each is renamed, and said so.
     assert_eq!(r.stderr.matches("is used by another task too").count(), 10);
 
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     let items = &checked.backlog.items;
     assert_eq!(items.len(), 674);
     let total: usize = items
@@ -168,7 +172,7 @@ fn backlog_md_shared_corpus_imports_without_loss() {
             .unwrap_or_default();
         assert_eq!(&imported, criteria, "{id}");
         // Every dependency is either a link or kept under extra.unresolved_dependencies.
-        let text = checked.backlog.source(&item.path).unwrap();
+        let text = checked.texts.get(&item.path).unwrap();
         deps_source += deps.len();
         deps_kept += item.depends_on.len();
         for d in deps {

@@ -17,13 +17,9 @@ fn summary(diagnostics: &[Diagnostic]) -> Summary {
 
 /// The human report as `popm check` prints it: each finding, then the summary line.
 fn human(color: bool) -> String {
-    let (backlog, _) = corpus::backlog();
     let diagnostics = corpus::diagnostics();
-    let mut text = render::diagnostics::human(&diagnostics, &backlog, color);
-    text.push_str(&render::diagnostics::summary_line(
-        &summary(&diagnostics),
-        color,
-    ));
+    let mut text = render::human::diagnostics(&diagnostics, &corpus::texts(), color);
+    text.push_str(&render::human::summary_line(&summary(&diagnostics), color));
     text.push('\n');
     text
 }
@@ -42,9 +38,10 @@ fn the_shared_set_is_what_it_claims() {
     assert_eq!(sorted, diagnostics, "in the order popm prints");
     // Every finding but the unreadable file's points at a line of the shared backlog.
     let (backlog, _) = corpus::backlog();
+    let texts = corpus::texts();
     let with_source = diagnostics
         .iter()
-        .filter(|d| backlog.source(&d.path).is_some())
+        .filter(|d| texts.get(&d.path).is_some())
         .count();
     assert_eq!(with_source, diagnostics.len() - 1);
     assert_eq!(backlog.items.len(), corpus::FILES.len());
@@ -66,16 +63,13 @@ fn human_color() {
 
 #[test]
 fn concise() {
-    insta::assert_snapshot!(
-        "concise",
-        render::diagnostics::concise(&corpus::diagnostics())
-    );
+    insta::assert_snapshot!("concise", render::concise::concise(&corpus::diagnostics()));
 }
 
 #[test]
 fn json() {
     let diagnostics = corpus::diagnostics();
-    let text = render::diagnostics::json(&diagnostics, &summary(&diagnostics));
+    let text = render::schema::check(&diagnostics, &summary(&diagnostics));
     let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(
         value["diagnostics"].as_array().map(Vec::len),
@@ -87,7 +81,7 @@ fn json() {
 #[test]
 fn json_lines() {
     let diagnostics = corpus::diagnostics();
-    let text = render::diagnostics::json_lines(&diagnostics);
+    let text = render::schema::check_lines(&diagnostics);
     assert_eq!(text.lines().count(), diagnostics.len());
     for line in text.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("each line is JSON");
@@ -146,9 +140,8 @@ fn summary_lines() {
         .iter()
         .filter_map(|s| all.iter().find(|d| d.severity == *s).cloned())
         .collect();
-    let line = |d: &[Diagnostic], items: usize| {
-        render::diagnostics::summary_line(&Summary::of(items, d), false)
-    };
+    let line =
+        |d: &[Diagnostic], items: usize| render::human::summary_line(&Summary::of(items, d), false);
     assert_eq!(line(&[], 6), "ok: 6 items checked, no problems found");
     assert_eq!(line(&[], 1), "ok: 1 item checked, no problems found");
     assert_eq!(

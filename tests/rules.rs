@@ -3,19 +3,19 @@
 
 mod common;
 
-use popm::workspace::Workspace;
+use popm::source::Workspace;
 
 /// The concise diagnostics of `rule` on its fixture.
 fn findings(rule: &str) -> Vec<String> {
     let dir = common::temp_copy(&format!("rules/{rule}"));
     let workspace = Workspace::open(dir.path(), None).expect("open workspace");
-    let checked = workspace.check().expect("check");
+    let checked = popm::engine::check(&workspace, &popm::engine::Request::whole()).expect("check");
     let of_rule: Vec<_> = checked
         .diagnostics
         .into_iter()
         .filter(|d| d.rule.name() == rule)
         .collect();
-    popm::render::diagnostics::concise(&of_rule)
+    popm::render::concise::concise(&of_rule)
         .lines()
         .map(str::to_string)
         .collect()
@@ -113,7 +113,11 @@ rule_test!(
 #[test]
 fn an_invalid_id_names_no_item() {
     let dir = common::temp_copy("rules/id-invalid");
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     let mut ids: Vec<Option<&str>> = checked.backlog.items.iter().map(|i| i.id()).collect();
     ids.sort();
     assert_eq!(ids, [None, None, None, Some("BACK-265.10.01"), Some("E-1")]);
@@ -276,7 +280,7 @@ fn every_rule_has_a_fixture() {
     let tested = include_str!("rules.rs");
     // Readiness rules are tested by the scenarios of tests/readiness.rs.
     // Transition rules compare two versions and are tested on git repositories (tests/git.rs).
-    for rule in popm::rules::Rule::ALL
+    for rule in popm::diagnostic::Rule::ALL
         .iter()
         .filter(|r| !r.is_readiness() && !r.compares_versions())
     {
@@ -299,7 +303,11 @@ fn a_broken_file_does_not_stop_the_others() {
         "backlog/E-9.md",
         "---\nid: E-9\ntype: epic\ntitle: Fine\nstatus: nonsense\n---\n## Hypothesis\nx\n",
     );
-    let checked = Workspace::open(dir.path(), None).unwrap().check().unwrap();
+    let checked = popm::engine::check(
+        &Workspace::open(dir.path(), None).unwrap(),
+        &popm::engine::Request::whole(),
+    )
+    .unwrap();
     assert!(
         checked
             .diagnostics
@@ -321,14 +329,14 @@ rule_test!(
 #[test]
 fn every_rule_is_documented() {
     let docs = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
-    for rule in popm::rules::Rule::ALL {
+    for rule in popm::diagnostic::Rule::ALL {
         let heading = format!("\n## {}\n", rule.name());
         let at = docs
             .find(&heading)
             .unwrap_or_else(|| panic!("docs/rules.md lacks {}", rule.name()));
         let section = &docs[at + heading.len()..];
         // The section ends at the next rule's heading (examples may hold markdown headings).
-        let end = popm::rules::Rule::ALL
+        let end = popm::diagnostic::Rule::ALL
             .iter()
             .filter_map(|r| section.find(&format!("\n## {}\n", r.name())))
             .min()

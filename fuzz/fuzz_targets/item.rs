@@ -2,11 +2,11 @@
 //! (with its source snippets) over them. Never a panic; every diagnostic points inside the file.
 #![no_main]
 
-use std::collections::HashMap;
-
 use libfuzzer_sys::fuzz_target;
 use popm::config::Config;
+use popm::diagnostic::Sink;
 use popm::model::Backlog;
+use popm::source::Texts;
 
 const PATH: &str = "backlog/fuzz.md";
 
@@ -19,13 +19,14 @@ fuzz_target!(|data: &[u8]| {
         assert!(d.line as usize <= lines, "diagnostic past the end: {d:?}");
     }
     let config = Config::default();
-    let mut sources = HashMap::new();
+    let mut texts = Texts::default();
     if let Some(text) = text {
-        sources.insert(PATH.to_string(), text);
+        texts.insert(PATH.to_string(), text);
     }
-    let backlog = Backlog::new(parsed.item.into_iter().collect(), sources, &config);
+    let backlog = Backlog::new(parsed.item.into_iter().collect(), &config);
     let mut diagnostics = parsed.diagnostics;
     popm::rules::check_backlog(&backlog, &config, &mut diagnostics);
-    let diagnostics = popm::rules::finish(diagnostics, &config);
-    let _ = popm::render::diagnostics::human(&diagnostics, &backlog, false);
+    let mut sink = Sink::new(&config);
+    sink.extend(diagnostics);
+    let _ = popm::render::human::diagnostics(&sink.finish(), &texts, false);
 });

@@ -1,9 +1,10 @@
 use std::io::IsTerminal;
 
-use super::Outcome;
-use crate::diagnostic::{Severity, Summary};
-use crate::render::{ColorChoice, diagnostics};
-use crate::workspace::{EnvError, Workspace};
+use crate::diagnostic::{Outcome, Summary};
+use crate::engine::{self, Compare, Request, Warning};
+use crate::error::EnvError;
+use crate::render::{ColorChoice, concise, human, schema};
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,25 +42,38 @@ enum Format {
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let mut checked = if args.since.is_some() {
-        workspace.check_for_comparison()?
-    } else {
-        workspace.check()?
+    let request = match (&args.since, args.source.staged) {
+        (Some(since), _) => Request::compared(Compare::Since(since.clone())),
+        (None, true) => Request::compared(Compare::Head),
+        (None, false) => Request::whole(),
     };
-    compare_versions(workspace, args, &mut checked, color)?;
+    let checked = engine::check(workspace, &request)?;
+    for warning in &checked.warnings {
+        match warning {
+            // The message quotes values of that popm.toml: through the terminal gate.
+            Warning::BaseConfigUnreadable(e) => {
+                let color = color.stderr();
+                let warning = format!(
+                    "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
+                    crate::render::paint("warning:", crate::render::YELLOW, color)
+                );
+                eprintln!("{}", crate::render::safe::output(&warning, color));
+            }
+        }
+    }
     let summary = Summary::of(checked.files, &checked.diagnostics);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
         Format::Human => {
             let color = color.enabled(std::io::stdout().is_terminal());
-            let mut text = diagnostics::human(&checked.diagnostics, &checked.backlog, color);
-            text.push_str(&diagnostics::summary_line(&summary, color));
+            let mut text = human::diagnostics(&checked.diagnostics, &checked.texts, color);
+            text.push_str(&human::summary_line(&summary, color));
             text.push('\n');
             text
         }
-        Format::Concise => diagnostics::concise(&checked.diagnostics),
-        Format::Json => diagnostics::json(&checked.diagnostics, &summary),
-        Format::JsonLines => diagnostics::json_lines(&checked.diagnostics),
+        Format::Concise => concise::concise(&checked.diagnostics),
+        Format::Json => schema::check(&checked.diagnostics, &summary),
+        Format::JsonLines => schema::check_lines(&checked.diagnostics),
         Format::Github => crate::render::github::render(&checked.diagnostics),
         Format::Sarif => crate::render::sarif::render(&checked.diagnostics),
         Format::Junit => {
@@ -73,81 +87,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     } else {
         super::write_out(&mut out, &text, color)?;
     }
-    let failing = checked
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error || args.deny_warnings);
+    let outcome = Outcome::of(&checked.diagnostics, args.deny_warnings);
     // The process ends next, and the operating system takes the memory back at once: freeing a
     // hundred thousand items one by one would only delay the exit (a tenth of a second at 100 000).
     std::mem::forget(checked);
-    Ok(if failing {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
-}
-
-/// `--staged` compares with HEAD: status transitions of the changed items. `--since` compares
-/// with the merge base: transitions too, and only the findings the branch brings (see
-/// [`crate::workspace::brought_by_branch`]): each in a file it touched, and each new one anywhere.
-fn compare_versions(
-    workspace: &Workspace,
-    args: &Args,
-    checked: &mut crate::workspace::Checked,
-    color: ColorChoice,
-) -> Result<(), EnvError> {
-    let Some(git) = &workspace.git else {
-        return Ok(());
-    };
-    let base = match (&args.since, args.source.staged) {
-        (Some(since), _) => {
-            let head = git.head().map_err(EnvError::Other)?.ok_or_else(|| {
-                EnvError::Other("--since needs a commit: HEAD has no commits yet".into())
-            })?;
-            let other = git.commit(since).map_err(EnvError::Other)?;
-            Some(
-                git.merge_base(other, head, since)
-                    .map_err(EnvError::Other)?,
-            )
-        }
-        (None, true) => git.head().map_err(EnvError::Other)?,
-        (None, false) => return Ok(()),
-    };
-    // The base is checked with its own popm.toml: a change to the configuration (a workflow
-    // state dropped) is a change the branch brings. One that cannot be read there leaves
-    // nothing to compare with, so every finding counts as new.
-    let base_config = match (args.since.is_some(), base) {
-        (true, Some(commit)) => match workspace.config_at(git, commit) {
-            Ok(config) => Some(config),
-            Err(e) => {
-                // The message quotes values of that popm.toml: through the terminal gate.
-                let color = color.stderr();
-                let warning = format!(
-                    "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
-                    crate::render::paint("warning:", crate::render::YELLOW, color)
-                );
-                eprintln!("{}", crate::render::safe::output(&warning, color));
-                None
-            }
-        },
-        _ => None,
-    };
-    let changes = workspace.compare(checked, base, base_config.as_ref())?;
-    let mut found = Vec::new();
-    crate::rules::transitions::check(
-        &changes.before,
-        &checked.backlog,
-        &changes.paths,
-        &workspace.config,
-        &mut found,
-    );
-    checked.diagnostics.extend(found);
-    let all = std::mem::take(&mut checked.diagnostics);
-    checked.diagnostics = crate::rules::finish(all, &workspace.config);
-    if args.since.is_some() {
-        let base = changes.base_findings.as_deref().unwrap_or_default();
-        let all = std::mem::take(&mut checked.diagnostics);
-        checked.diagnostics = crate::workspace::brought_by_branch(all, &changes.paths, base);
-    }
-    Ok(())
+    Ok(outcome)
 }

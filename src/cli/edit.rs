@@ -1,18 +1,19 @@
 //! `popm set`, `popm move` and `popm renumber`: edits of existing items, validated before they are
 //! written, written atomically, and only ever changing the text they were asked to change.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::Outcome;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
-use crate::edit::scalar;
+use crate::edit::renumbering::{self, Renumbering};
+use crate::edit::{change, scalar};
+use crate::engine::{self, Checked, Request};
+use crate::error::EnvError;
 use crate::model::{Backlog, Item};
-use crate::render::diagnostics::concise;
-use crate::rules;
-use crate::workspace::{Checked, EnvError, Workspace};
+use crate::render::concise::concise;
+use crate::rules::transitions::{self, Move};
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
@@ -47,96 +48,8 @@ pub struct RenumberArgs {
     path: Option<String>,
 }
 
-const NUMBER_KEYS: &[&str] = &[
-    "points",
-    "estimate",
-    "iteration",
-    "rank",
-    "iterations",
-    "iteration_weeks",
-];
-const LIST_KEYS: &[&str] = &["team", "labels", "depends_on"];
-
-/// Turns `KEY=VALUE` words into edits, formatting each value as YAML that reads back as written.
-fn parse_change(change: &str) -> Result<Edit, String> {
-    // Split at the first `=`; a `+` or `-` right before it makes it a list edit. Values may hold
-    // anything, `=` and `+=` included.
-    let Some((left, value)) = change.split_once('=') else {
-        return Err(format!(
-            "`{change}` is not KEY=VALUE (KEY= removes, KEY+=V and KEY-=V edit lists)"
-        ));
-    };
-    let (key, op) = match left.strip_suffix('+') {
-        Some(k) => (k, "+="),
-        None => match left.strip_suffix('-') {
-            Some(k) => (k, "-="),
-            None => (left, "="),
-        },
-    };
-    let key = key.trim();
-    let valid_part = |p: &str| {
-        p.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
-    if !key.split('.').all(valid_part) {
-        return Err(format!(
-            "`{key}` is not a key (letters, digits, `_` and `-`; `wsjf.job_size` for WSJF)"
-        ));
-    }
-    let path: Vec<String> = key.split('.').map(str::to_string).collect();
-    if path.len() > 2 || path.iter().any(String::is_empty) {
-        return Err(format!(
-            "`{key}`: keys nest at most one level (e.g. wsjf.job_size)"
-        ));
-    }
-    let is_list = path.len() == 1 && LIST_KEYS.contains(&key);
-    let is_number = path[0] == "wsjf" || NUMBER_KEYS.contains(&key);
-    let format = |v: &str| -> Result<String, String> {
-        if is_number {
-            let n: f64 = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{key}` takes a number, not `{v}`"))?;
-            if !n.is_finite() {
-                return Err(format!("`{key}` takes a finite number"));
-            }
-            Ok(crate::render::format_number(n))
-        } else {
-            Ok(scalar::string(v))
-        }
-    };
-    Ok(match op {
-        "+=" | "-=" if !is_list => return Err(format!("`{key}` is not a list: use {key}=VALUE")),
-        "+=" => Edit::Append {
-            key: key.into(),
-            yaml: format(value)?,
-        },
-        "-=" => Edit::RemoveElement {
-            key: key.into(),
-            value: value.into(),
-        },
-        _ if value.is_empty() => Edit::Remove { path },
-        // Lists are written as lists; a single team stays a plain name.
-        _ if is_list && (key != "team" || value.contains(',')) => {
-            let items: Result<Vec<String>, String> =
-                value.split(',').map(|v| format(v.trim())).collect();
-            Edit::Set {
-                path,
-                yaml: format!("[{}]", items?.join(", ")),
-            }
-        }
-        _ => Edit::Set {
-            path,
-            yaml: format(value)?,
-        },
-    })
-}
-
 pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
-    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| parse_change(c)).collect();
+    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| change::parse(c)).collect();
     let edits = match edits {
         Ok(e) => e,
         Err(reason) => return refuse(&reason),
@@ -151,7 +64,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
     let item = find(&checked.backlog, &args.id)?;
     let kind = item
         .kind()
-        .ok_or_else(|| EnvError::Other(format!("`{}` has no valid type", args.id)))?;
+        .ok_or_else(|| EnvError::NoValidType(args.id.clone()))?;
     let Some(workflow) = workspace.config.workflow(kind) else {
         return refuse(&format!("{} has no workflow", kind.with_article()));
     };
@@ -165,10 +78,10 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
     };
     let name = &workflow.states[target];
     if item.state == Some(target) {
-        say!("{} is already {name}", args.id);
+        println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
-    let missing = rules::transitions::entry_failures(item, workflow, target);
+    let missing = transitions::entry_failures(item, workflow, target);
     if !missing.is_empty() {
         let reason = format!(
             "{} cannot enter {name} without {}",
@@ -178,17 +91,16 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         if !args.force {
             return refuse(&format!("{reason} (--force moves it anyway)"));
         }
-        tell!("warning: {reason}; moved anyway (--force)");
+        eprintln_safe!("warning: {reason}; moved anyway (--force)");
     }
     if let Some(from) = item.state
-        && (target < from || target > from + 1)
+        && let Some(unusual) = transitions::unusual_move(from, target)
     {
-        let how = if target < from {
-            "backwards"
-        } else {
-            "over states"
+        let how = match unusual {
+            Move::Backwards => "backwards",
+            Move::OverStates(_) => "over states",
         };
-        tell!(
+        eprintln_safe!(
             "warning: {} moves {how}: from {} to {name}",
             args.id,
             workflow.states[from]
@@ -236,58 +148,16 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
             None => return refuse(&format!("no item `{}` in {path}", args.old)),
         },
     };
-    let new_yaml = scalar::string(&args.new);
-    let mut plan: Vec<(&Item, Vec<Edit>)> = vec![(
-        target,
-        vec![Edit::Set {
-            path: vec!["id".into()],
-            yaml: new_yaml.clone(),
-        }],
-    )];
-    let mut review = Vec::new();
-    for item in &backlog.items {
-        let mut edits = Vec::new();
-        let refers_parent = item.parent.as_ref().is_some_and(|p| p.value == args.old);
-        let refers_pi = item.pi.as_ref().is_some_and(|p| p.value == args.old);
-        let refers_dep = item.depends_on.iter().any(|d| d.value == args.old);
-        if !(refers_parent || refers_pi || refers_dep) {
-            continue;
-        }
-        if !with_references {
-            review.push(item.path.as_str());
-            continue;
-        }
-        if refers_parent {
-            edits.push(Edit::Set {
-                path: vec!["parent".into()],
-                yaml: new_yaml.clone(),
-            });
-        }
-        if refers_pi {
-            edits.push(Edit::Set {
-                path: vec!["pi".into()],
-                yaml: new_yaml.clone(),
-            });
-        }
-        if refers_dep {
-            edits.push(Edit::ReplaceElement {
-                key: "depends_on".into(),
-                old: args.old.clone(),
-                yaml: new_yaml.clone(),
-            });
-        }
-        if std::ptr::eq(item, target) {
-            plan[0].1.extend(edits);
-        } else {
-            plan.push((item, edits));
-        }
-    }
+    let Renumbering { plan, review } =
+        renumbering::plan(backlog, target, &args.old, &args.new, with_references);
     // Prepare every file first; write only when all of them can be written.
     let mut writes = Vec::new();
     for (item, edits) in &plan {
         let (path, original, text) = read(workspace, item)?;
-        let new = frontmatter::apply(&text, edits)
-            .map_err(|e| EnvError::Other(format!("{}: {e}", item.path)))?;
+        let new = frontmatter::apply(&text, edits).map_err(|reason| EnvError::Unappliable {
+            file: item.path.clone(),
+            reason,
+        })?;
         writes.push((item.path.clone(), path, original, new));
     }
     // Check the result as a whole before writing anything.
@@ -295,7 +165,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .iter()
         .map(|(shown, _, _, new)| (shown.as_str(), new.as_str()))
         .collect();
-    let introduced = errors_after(workspace, &checked, &replaced);
+    let introduced = engine::errors_after(&workspace.config, &checked, &replaced);
     if !introduced.is_empty() {
         eprint!(
             "{}",
@@ -308,12 +178,12 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .iter()
         .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
         .collect();
-    journal::commit(workspace, &files).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &files)?;
     for (shown, ..) in &writes {
-        say!("updated {shown}");
+        println_safe!("updated {shown}");
     }
     for path in review {
-        tell!(
+        eprintln_safe!(
             "note: {path} refers to `{}`; check which item it means",
             args.old
         );
@@ -348,36 +218,32 @@ fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String)
     let bytes = match crate::files::read_regular(&path, limit) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(size)) => {
-            return Err(EnvError::Other(format!(
-                "{} is {size} bytes, more than max_file_bytes ({limit}); popm does not edit it",
-                item.path
-            )));
+            return Err(EnvError::TooLargeToEdit {
+                file: item.path.clone(),
+                size,
+                limit,
+            });
         }
-        Err(e) => return Err(EnvError::Other(format!("cannot read {}: {e}", item.path))),
+        Err(e) => return Err(EnvError::io(format!("read {}", item.path), e)),
     };
-    let text = String::from_utf8(bytes.clone()).map_err(|_| {
-        EnvError::Other(format!(
-            "{} is not UTF-8; popm edits UTF-8 files only",
-            item.path
-        ))
-    })?;
+    let text =
+        String::from_utf8(bytes.clone()).map_err(|_| EnvError::NotUtf8(item.path.clone()))?;
     Ok((path, bytes, text))
 }
 
 fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
-    if workspace.source != crate::workspace::Source::WorkTree {
-        return Err(EnvError::Other(
-            "edits apply to the work tree; drop --staged / --rev".into(),
-        ));
+    if workspace.source != crate::source::Source::WorkTree {
+        return Err(EnvError::EditNeedsWorkTree);
     }
-    workspace.check()
+    engine::check(workspace, &Request::whole())
 }
 
 fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
     let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
-    let hint = crate::model::did_you_mean(id, &ids)
-        .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-    EnvError::Other(format!("no item has the id `{id}`{hint}"))
+    EnvError::UnknownId {
+        id: id.to_string(),
+        suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),
+    }
 }
 
 fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
@@ -386,7 +252,7 @@ fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
 
 /// An edit that cannot be made: nothing changes, exit 1 with the reason.
 fn refuse(reason: &str) -> Result<Outcome, EnvError> {
-    tell!("popm: nothing changed: {reason}");
+    eprintln_safe!("popm: nothing changed: {reason}");
     Ok(Outcome::Findings)
 }
 
@@ -411,9 +277,8 @@ fn apply(
         );
         return refuse("the edit would add the errors above");
     }
-    journal::commit(workspace, &[Write::replace(path, original, new)])
-        .map_err(|e| EnvError::Other(e.to_string()))?;
-    say!("updated {}", item.path);
+    journal::commit(workspace, &[Write::replace(path, original, new)])?;
+    println_safe!("updated {}", item.path);
     Ok(Outcome::Clean)
 }
 
@@ -425,46 +290,11 @@ fn introduced_errors(
     item: &Item,
     new_text: &str,
 ) -> Vec<Diagnostic> {
-    errors_after(workspace, checked, &[(item.path.as_str(), new_text)])
-}
-
-/// The errors the backlog would have, and does not have now, if these files (by shown path, new
-/// ones too) held this text.
-pub fn errors_after(
-    workspace: &Workspace,
-    checked: &Checked,
-    files: &[(&str, &str)],
-) -> Vec<Diagnostic> {
-    // A set: a renumber can replace every file of the backlog.
-    let replaced: HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
-    let mut items: Vec<Item> = checked
-        .backlog
-        .items
-        .iter()
-        .filter(|i| !replaced.contains(i.path.as_str()))
-        .cloned()
-        .collect();
-    let mut sources = std::collections::HashMap::new();
-    let mut after = Vec::new();
-    for (path, text) in files {
-        let (parsed, text) = crate::parse::parse_file(path, text.as_bytes().to_vec());
-        items.extend(parsed.item);
-        after.extend(parsed.diagnostics);
-        if let Some(t) = text {
-            sources.insert(path.to_string(), t);
-        }
-    }
-    let backlog = Backlog::new(items, sources, &workspace.config);
-    rules::check_backlog(&backlog, &workspace.config, &mut after);
-    let after = rules::finish(after, &workspace.config);
-    // Across the whole backlog: changing an id or a parent can break other items too.
-    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
-    let before: HashSet<_> = checked.diagnostics.iter().map(key).collect();
-    after
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter(|d| !before.contains(&key(d)))
-        .collect()
+    engine::errors_after(
+        &workspace.config,
+        checked,
+        &[(item.path.as_str(), new_text)],
+    )
 }
 
 #[cfg(all(test, unix))]
@@ -494,7 +324,7 @@ mod tests {
         )
         .unwrap();
         let workspace = Workspace::open(d, None).unwrap();
-        let checked = workspace.check().unwrap();
+        let checked = writable(&workspace).unwrap();
         let item = find(&checked.backlog, "S-1").unwrap();
         std::fs::remove_file(&item_path).unwrap();
         std::os::unix::fs::symlink(&secret, &item_path).unwrap();

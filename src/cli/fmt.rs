@@ -1,9 +1,11 @@
 //! `popm fmt [--check]`.
 
-use super::Outcome;
-use crate::edit::format;
+use crate::diagnostic::Outcome;
+use crate::edit::format::{self, OnDisk};
 use crate::edit::journal::{self, Write};
-use crate::workspace::{EnvError, Workspace};
+use crate::edit::write::WriteError;
+use crate::error::EnvError;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,18 +15,18 @@ pub struct Args {
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut changed = Vec::new();
     let mut writes = Vec::new();
     let mut skipped = 0;
     for item in &checked.backlog.items {
-        let Some(text) = checked.backlog.source(&item.path) else {
+        let Some(text) = checked.texts.get(&item.path) else {
             continue;
         };
         let formatted = match format::format(text) {
             Ok(f) => f,
             Err(reason) => {
-                tell!("warning: {}: not formatted: {reason}", item.path);
+                eprintln_safe!("warning: {}: not formatted: {reason}", item.path);
                 skipped += 1;
                 continue;
             }
@@ -37,64 +39,40 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             continue;
         }
         let path = workspace.display_root.join(&item.path);
-        let write = match original(&path, text) {
+        let write = match format::on_disk(&path, text) {
             // What the checker read is the file (the usual case).
-            Original::Same => Write::replace(path, text.as_bytes().to_vec(), formatted),
+            OnDisk::Same => Write::replace(path, text.as_bytes().to_vec(), formatted),
             // The checker read lone CRs as LF; format the file itself, so its line breaks stay.
-            Original::LoneCr(raw) => match format::format(&raw) {
+            OnDisk::LoneCr(raw) => match format::format(&raw) {
                 Ok(f) => Write::replace(path, raw.into_bytes(), f),
                 Err(reason) => {
-                    tell!("warning: {}: not formatted: {reason}", item.path);
+                    eprintln_safe!("warning: {}: not formatted: {reason}", item.path);
                     changed.pop();
                     skipped += 1;
                     continue;
                 }
             },
-            Original::Changed => {
-                return Err(EnvError::Other(format!(
-                    "{} changed on disk since popm read it; nothing was written (run the command again)",
-                    item.path
-                )));
+            OnDisk::Changed => {
+                return Err(WriteError::Changed(item.path.clone()).into());
             }
         };
         writes.push(write);
     }
     // Every file or none, even if popm is killed half-way (edit::journal).
-    journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    journal::commit(workspace, &writes)?;
     for path in &changed {
         if args.check {
-            say!("{path}");
+            println_safe!("{path}");
         } else {
-            say!("formatted {path}");
+            println_safe!("formatted {path}");
         }
     }
     if skipped > 0 {
-        tell!("{skipped} file(s) left as they were (see the warnings above)");
+        eprintln_safe!("{skipped} file(s) left as they were (see the warnings above)");
     }
     Ok(if args.check && !changed.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
-}
-
-enum Original {
-    Same,
-    LoneCr(String),
-    Changed,
-}
-
-/// How the file on disk relates to the text the checker read (lone CRs read as LF). Read as the
-/// checker reads (`files`): a file replaced by a link or a pipe since then has changed.
-fn original(path: &std::path::Path, read: &str) -> Original {
-    let Ok(Ok(bytes)) = crate::files::read_regular(path, read.len() as u64) else {
-        return Original::Changed;
-    };
-    if bytes == read.as_bytes() {
-        return Original::Same;
-    }
-    match String::from_utf8(bytes) {
-        Ok(raw) if crate::parse::lone_cr_to_lf(raw.clone()) == read => Original::LoneCr(raw),
-        _ => Original::Changed,
-    }
 }

@@ -7,16 +7,19 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Outcome, write_out};
+use super::write_out;
 use crate::config::Config;
+use crate::diagnostic::Outcome;
+use crate::error::EnvError;
 use crate::git::Git;
 use crate::history::{self, History};
+use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType, natural_cmp};
 use crate::render::{self, BOLD, ColorChoice, DIM, GREEN, RED, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, Window, day_of, iso};
-use crate::report::ranking::{self, Score};
-use crate::workspace::{EnvError, Source, Workspace};
+use crate::report::ranking;
+use crate::source::{Source, Workspace};
 
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {
@@ -90,13 +93,16 @@ fn git_of(workspace: &Workspace) -> Result<&Git, EnvError> {
     workspace
         .git
         .as_ref()
-        .ok_or_else(|| EnvError::Other("this command needs a git repository".into()))
+        .ok_or_else(|| EnvError::NoRepository {
+            what: "this command".into(),
+            dir: None,
+        })
 }
 
 fn head(git: &Git) -> Result<crate::git::ObjectId, EnvError> {
-    git.head()
-        .map_err(EnvError::Other)?
-        .ok_or_else(|| EnvError::Other("HEAD has no commits yet: there is no history".into()))
+    git.head()?.ok_or(EnvError::NoCommits {
+        needs: "HEAD has no commits yet: there is no history",
+    })
 }
 
 fn short(id: &crate::git::ObjectId) -> String {
@@ -105,7 +111,7 @@ fn short(id: &crate::git::ObjectId) -> String {
 
 fn progress(message: &str) {
     if std::io::stderr().is_terminal() {
-        tell!("{message}");
+        eprintln_safe!("{message}");
     }
 }
 
@@ -132,13 +138,10 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
     let Some(events) = history.items.get(&args.id) else {
         let mut known: Vec<&str> = history.items.keys().map(String::as_str).collect();
         known.sort_unstable();
-        let hint = crate::model::did_you_mean(&args.id, &known)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(EnvError::Other(format!(
-            "no commit on the first-parent line of HEAD holds an item `{}`{hint}",
-            args.id
-        )));
+        return Err(EnvError::NotInHistory {
+            id: args.id.clone(),
+            suggestion: crate::model::did_you_mean(&args.id, &known).map(str::to_string),
+        });
     };
     let mut entries = Vec::new();
     let mut previous: Option<&history::Event> = None;
@@ -410,7 +413,7 @@ impl BacklogDiff {
 fn default_base(git: &Git) -> Result<(String, crate::git::ObjectId), EnvError> {
     let head = head(git)?;
     // The first failure says most (a shallow clone, say) if no candidate works.
-    let mut failure: Option<String> = None;
+    let mut failure: Option<crate::git::GitError> = None;
     for name in DEFAULT_BASES {
         let Ok(branch) = git.commit(name) else {
             continue;
@@ -425,13 +428,11 @@ fn default_base(git: &Git) -> Result<(String, crate::git::ObjectId), EnvError> {
         }
     }
     if let Some(e) = failure {
-        return Err(EnvError::Other(e));
+        return Err(e.into());
     }
-    Err(EnvError::Other(format!(
-        "no default branch ({}) to compare with: name a revision, \
-         e.g. popm diff HEAD~1",
-        DEFAULT_BASES.join(", ")
-    )))
+    Err(EnvError::NoDefaultBranch {
+        tried: DEFAULT_BASES.to_vec(),
+    })
 }
 
 const DEFAULT_BASES: [&str; 5] = [
@@ -452,12 +453,15 @@ pub fn diff(
     crate::edit::journal::settle(&probe, false)?;
     let git = git_of(&probe)?;
     let (from_label, from_commit) = match &args.rev_a {
-        Some(rev) => (rev.clone(), git.commit(rev).map_err(EnvError::Other)?),
+        Some(rev) => (rev.clone(), git.commit(rev)?),
         None => default_base(git)?,
     };
     let before_ws = Workspace::open_at(dir, config, Source::Rev(from_commit.to_string()), true)?;
     // The base may predate the backlog: a root it does not hold is empty there.
-    let before = before_ws.check_allowing_missing_roots()?;
+    let before = crate::engine::check(
+        &before_ws,
+        &crate::engine::Request::allowing_missing_roots(),
+    )?;
     let (to_label, after_ws) = match &args.rev_b {
         Some(rev) => (
             rev.clone(),
@@ -465,7 +469,7 @@ pub fn diff(
         ),
         None => ("work tree".to_string(), probe),
     };
-    let after = after_ws.check()?;
+    let after = crate::engine::check(&after_ws, &crate::engine::Request::whole())?;
     let d = compute_diff(
         (&before.backlog, &before_ws.config),
         (&after.backlog, &after_ws.config),
@@ -996,14 +1000,10 @@ fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
     if let Some(pi) = &args.pi {
         let snapshot = history.last(pi).filter(|s| s.kind == Some(ItemType::Pi));
         let Some(s) = snapshot else {
-            return Err(EnvError::Other(format!(
-                "no PI `{pi}` in the backlog at HEAD"
-            )));
+            return Err(EnvError::PiNotAtHead(pi.clone()));
         };
         let Some((from, to)) = s.pi_dates else {
-            return Err(EnvError::Other(format!(
-                "PI `{pi}` has no start date, so its window is unknown"
-            )));
+            return Err(EnvError::PiWithoutDates(pi.clone()));
         };
         return capped(
             Window { from, to },
@@ -1024,11 +1024,10 @@ fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
                 if name == "--from" { "first" } else { "last" }
             ),
         };
-        return Err(EnvError::Other(format!(
-            "{} is after {}",
-            given(args.from, "--from", from),
-            given(args.to, "--to", to)
-        )));
+        return Err(EnvError::WindowReversed {
+            from: given(args.from, "--from", from),
+            to: given(args.to, "--to", to),
+        });
     }
     let what = match (args.from, args.to) {
         (Some(_), Some(_)) => "--from .. --to".to_string(),
@@ -1041,12 +1040,13 @@ fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
 fn capped(window: Window, what: &str) -> Result<Window, EnvError> {
     let days = window.days();
     if days > flow::MAX_DAYS {
-        return Err(EnvError::Other(format!(
-            "{what} spans {} .. {} ({days} days); popm flow measures at most {} days: pass --from and --to",
-            window.from,
-            window.to,
-            flow::MAX_DAYS
-        )));
+        return Err(EnvError::WindowTooLong {
+            what: what.to_string(),
+            from: window.from,
+            to: window.to,
+            days,
+            max: flow::MAX_DAYS,
+        });
     }
     Ok(window)
 }

@@ -1,12 +1,13 @@
 //! `popm import backlog-md DIR` and `popm import csv FILE`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::Outcome;
-use crate::import::{self, NewItem, Report};
-use crate::model::{ItemType, natural_cmp};
-use crate::workspace::{EnvError, Workspace};
+use crate::diagnostic::Outcome;
+use crate::error::EnvError;
+use crate::import::{self, Report};
+use crate::model::ItemType;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,94 +44,21 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut report = Report::default();
     let (mut items, into) = match &args.from {
         From::BacklogMd { folder, into } => (
             import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
-                .map_err(EnvError::Other)?,
+                .map_err(EnvError::Import)?,
             into,
         ),
         From::Csv { file, into, map } => (
-            import::csv::import(file, map, &mut report).map_err(EnvError::Other)?,
+            import::csv::import(file, map, &mut report).map_err(EnvError::Import)?,
             into,
         ),
     };
     let config = &workspace.config;
-    // An id outside the id pattern would be an `id-invalid` item without an id: it gets a fresh
-    // one below, and keeps the original under extra.
-    let mut invalid: HashMap<String, String> = HashMap::new();
-    for item in &mut items {
-        if !item.id.is_empty() && !crate::model::is_valid_id(&item.id) {
-            let original = std::mem::take(&mut item.id);
-            item.extra
-                .push(("original_id".into(), crate::edit::scalar::string(&original)));
-            invalid.insert(item.source.clone(), original);
-        }
-    }
-    let mut used: HashSet<String> = checked
-        .backlog
-        .items
-        .iter()
-        .filter_map(|i| i.id().map(str::to_string))
-        .collect();
-    // Ids: keep the source's, allocate the missing, skip the ones the backlog already has.
-    let mut all_ids: Vec<String> = used.iter().cloned().collect();
-    all_ids.extend(items.iter().map(|i| i.id.clone()));
-    all_ids.sort_by(|a, b| natural_cmp(a, b));
-    let mut taken = used.clone();
-    items.retain(|item| {
-        if item.id.is_empty() {
-            return true;
-        }
-        if !taken.insert(item.id.clone()) {
-            let why = if used.contains(&item.id) {
-                "already in the backlog"
-            } else {
-                "used by an earlier row"
-            };
-            report
-                .skipped
-                .push(format!("{}: id {} is {why}", item.source, item.id));
-            return false;
-        }
-        true
-    });
-    let mut renamed: HashMap<String, String> = HashMap::new();
-    // The id given last for each prefix: the next is one more, without looking at every id again
-    // (which made importing n rows without ids take n² steps).
-    let mut last_given: HashMap<&str, String> = HashMap::new();
-    for item in &mut items {
-        let kind = item.item_type.unwrap_or(ItemType::Story);
-        if item.id.is_empty() {
-            let prefix = config.new.prefix(kind).unwrap_or("S");
-            item.id = match last_given.get(prefix) {
-                Some(last) => super::new::next_id(prefix, std::iter::once(last.as_str())),
-                None => super::new::next_id(prefix, all_ids.iter().map(String::as_str)),
-            };
-            last_given.insert(prefix, item.id.clone());
-            if let Some(original) = invalid.remove(&item.source) {
-                report.notes.push(format!(
-                    "{}: id `{original}` is not a valid id; imported as {} (the original is kept as extra.original_id)",
-                    item.source, item.id
-                ));
-                renamed.insert(original, item.id.clone());
-            }
-        }
-        used.insert(item.id.clone());
-        normalize_status(item, config);
-    }
-    // References to a replaced id follow it.
-    for item in &mut items {
-        if let Some(new) = item.parent.as_ref().and_then(|p| renamed.get(p)) {
-            item.parent = Some(new.clone());
-        }
-        for dependency in &mut item.depends_on {
-            if let Some(new) = renamed.get(dependency.as_str()) {
-                *dependency = new.clone();
-            }
-        }
-    }
+    import::assign_ids(&mut items, &checked.backlog, config, &mut report);
     let folder = into.clone().unwrap_or_else(|| {
         PathBuf::from(
             config
@@ -140,11 +68,12 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
                 .unwrap_or_else(|| "backlog".into()),
         )
     });
-    let dir = workspace.folder_for_writing(&folder)?;
+    let dir = crate::edit::folder::for_writing(workspace, &folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
-    let writes = import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Other)?;
+    let writes =
+        import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Import)?;
     // Every file or none, even if popm is killed half-way (edit::journal).
-    crate::edit::journal::commit(workspace, &writes).map_err(|e| EnvError::Other(e.to_string()))?;
+    crate::edit::journal::commit(workspace, &writes)?;
 
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     for item in &items {
@@ -158,18 +87,18 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     } else {
         format!(" ({})", kinds.join(", "))
     };
-    say!(
+    println_safe!(
         "imported {} items into {}{kinds}",
         report.written.len(),
         workspace.display(&dir),
     );
     for note in &report.notes {
-        tell!("note: {note}");
+        eprintln_safe!("note: {note}");
     }
     for skipped in &report.skipped {
-        tell!("skipped: {skipped}");
+        eprintln_safe!("skipped: {skipped}");
     }
-    say!("next: popm check");
+    println_safe!("next: popm check");
     // Anything not brought over (skipped, or a source file that could not be read) is a finding.
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
     Ok(if report.skipped.is_empty() && !lost {
@@ -177,36 +106,4 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     } else {
         Outcome::Findings
     })
-}
-
-/// A status the type's workflow knows; anything else becomes its first state, and the original is
-/// kept under `extra.status`.
-fn normalize_status(item: &mut NewItem, config: &crate::config::Config) {
-    let kind = item.item_type.unwrap_or(ItemType::Story);
-    let Some(workflow) = config.workflow(kind) else {
-        return;
-    };
-    // "to do", "in progress" and "done" mean the first state, the first working state, a done state
-    // (a feature's `backlog` would otherwise be SAFe 5's name for ready).
-    let generic = crate::import::generic_status(&item.status).map(|g| match g {
-        "to do" => 0,
-        "in progress" => ["in-progress", "implementing"]
-            .iter()
-            .find_map(|s| workflow.resolve(s))
-            .unwrap_or(0),
-        _ => workflow.done_from,
-    });
-    match generic.or_else(|| workflow.resolve(&item.status)) {
-        Some(i) => item.status = workflow.states[i].clone(),
-        None => {
-            if !item.status.is_empty() && !item.extra.iter().any(|(k, _)| k == "status") {
-                item.extra
-                    .push(("status".into(), crate::edit::scalar::string(&item.status)));
-            }
-            // Done in the source stays done.
-            let done = item.status.trim().eq_ignore_ascii_case("done");
-            let state = if done { workflow.done_from } else { 0 };
-            item.status = workflow.states[state].clone();
-        }
-    }
 }

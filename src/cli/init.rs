@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use super::Outcome;
-use crate::files;
-use crate::workspace::EnvError;
+use crate::error::EnvError;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -23,14 +22,11 @@ const FILES: &[(&str, &str)] = &[
 
 pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
     if !dir.is_dir() {
-        return Err(EnvError::Other(format!(
-            "no such directory: {}",
-            dir.display()
-        )));
+        return Err(EnvError::NoSuchDirectory(dir.to_path_buf()));
     }
     let real_dir = dir
         .canonicalize()
-        .map_err(|e| EnvError::Other(format!("cannot use directory {}: {e}", dir.display())))?;
+        .map_err(|e| EnvError::io(format!("use directory {}", dir.display()), e))?;
     // Refuse before writing anything, so a second `init` never half-overwrites a project, and a
     // folder that is a link (a clone can hold a committed `backlog` link) never takes the files
     // elsewhere.
@@ -43,30 +39,23 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             && std::fs::symlink_metadata(dir.join(folder))
                 .is_ok_and(|m| !m.is_dir() && !m.file_type().is_symlink())
         {
-            return Err(EnvError::Other(format!(
-                "{} exists and is not a folder; popm init writes only into a project without one",
-                real_dir.join(folder).display()
-            )));
+            return Err(EnvError::InitFolderIsFile(real_dir.join(folder)));
         }
         if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(EnvError::Other(format!(
-                "{} already exists; popm init writes only into a project without one",
-                path.display()
-            )));
+            return Err(EnvError::AlreadyInitialized(path));
         }
-        if !files::resolve(&path).is_some_and(|real| real.starts_with(&real_dir)) {
-            return Err(EnvError::Other(format!(
-                "refusing to write {}: it resolves outside {}",
-                real_dir.join(name).display(),
-                real_dir.display()
-            )));
+        if !crate::files::resolve(&path).is_some_and(|real| real.starts_with(&real_dir)) {
+            return Err(EnvError::InitOutside {
+                file: real_dir.join(name),
+                dir: real_dir.clone(),
+            });
         }
     }
     for (name, text) in FILES {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| EnvError::Other(format!("cannot create {}: {e}", parent.display())))?;
+                .map_err(|e| EnvError::io(format!("create {}", parent.display()), e))?;
         }
         // create_new: never replace a file that appeared since the check above.
         let written = std::fs::OpenOptions::new()
@@ -74,9 +63,9 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             .create_new(true)
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-        written.map_err(|e| EnvError::Other(format!("cannot write {}: {e}", path.display())))?;
-        say!("created {name}");
+        written.map_err(|e| EnvError::io(format!("write {}", path.display()), e))?;
+        println_safe!("created {name}");
     }
-    say!("next: popm check");
+    println_safe!("next: popm check");
     Ok(Outcome::Clean)
 }

@@ -2,14 +2,14 @@
 
 /// `println!` for messages that may quote values from the backlog: the line passes the terminal
 /// safety gate ([`crate::render::safe::output`]) first.
-macro_rules! say {
+macro_rules! println_safe {
     ($($arg:tt)*) => {
         println!("{}", $crate::render::safe::output(&format!($($arg)*), false))
     };
 }
 
-/// `eprintln!` through the same gate as [`say`].
-macro_rules! tell {
+/// `eprintln!` through the same gate as [`println_safe`].
+macro_rules! eprintln_safe {
     ($($arg:tt)*) => {
         eprintln!("{}", $crate::render::safe::output(&format!($($arg)*), false))
     };
@@ -28,7 +28,7 @@ mod import;
 mod init;
 mod list;
 mod new;
-pub use new::slug;
+mod output;
 mod pi;
 mod show;
 mod tree;
@@ -36,10 +36,14 @@ mod tree;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::diagnostic::Outcome;
+
 use clap::{Parser, Subcommand};
 
+use crate::error::EnvError;
 use crate::render::ColorChoice;
-use crate::workspace::{EnvError, Source, Workspace};
+use crate::source::{Source, Workspace};
+use output::{print_generated, warn_if_broken, write_commands, write_out};
 
 /// Which version of the backlog a read command looks at.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -59,27 +63,6 @@ impl SourceArgs {
             (None, true) => Source::Index,
             (None, false) => Source::WorkTree,
         }
-    }
-}
-
-/// How a run ended; the one place exit statuses are decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// 0: nothing to report.
-    Clean,
-    /// 1: findings (errors, or warnings with --deny-warnings).
-    Findings,
-    /// 2: bad usage, configuration or environment.
-    Error,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> ExitCode {
-        ExitCode::from(match o {
-            Outcome::Clean => 0,
-            Outcome::Findings => 1,
-            Outcome::Error => 2,
-        })
     }
 }
 
@@ -202,7 +185,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         return init::run(&dir, args);
     }
     if let Command::Rules = &cli.command {
-        return Ok(rules());
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        print!("{}", crate::render::table::rules(terminal));
+        return Ok(Outcome::Clean);
     }
     if let Command::Hook(args) = &cli.command {
         return hook::run(&dir, args);
@@ -221,7 +206,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         let mut out = Vec::new();
         clap_mangen::Man::new(command)
             .render(&mut out)
-            .map_err(|e| EnvError::Other(format!("cannot render the man page: {e}")))?;
+            .map_err(|e| EnvError::io("render the man page", e))?;
         return print_generated(&out);
     }
     let (source, needs_git) = match &cli.command {
@@ -253,7 +238,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if completed.is_some_and(|c| c == crate::edit::journal::invocation()) {
         // The same command run again after the kill: it is done now, and doing it twice (an import
         // of rows without ids, say) would not be what was meant.
-        tell!(
+        eprintln_safe!(
             "popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice"
         );
         return Ok(Outcome::Findings);
@@ -276,65 +261,5 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Log(args) => history::log(&workspace, args, cli.color),
         Command::Flow(args) => history::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
-    }
-}
-
-fn rules() -> Outcome {
-    let rows = crate::rules::Rule::ALL
-        .iter()
-        .map(|r| {
-            vec![
-                r.name().to_string(),
-                r.default_severity().as_str().to_string(),
-                r.summary().to_string(),
-            ]
-        })
-        .collect();
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    print!(
-        "{}",
-        crate::render::table::render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
-    );
-    Outcome::Clean
-}
-
-/// Queries run on a backlog with errors: say so once, on stderr, and go on.
-fn warn_if_broken(checked: &crate::workspace::Checked, color: ColorChoice) {
-    let summary = crate::diagnostic::Summary::of(checked.files, &checked.diagnostics);
-    if summary.errors > 0 {
-        let color = color.stderr();
-        eprintln!(
-            "{} the backlog has {}; results may be incomplete (run `popm check`)",
-            crate::render::paint("warning:", crate::render::YELLOW, color),
-            crate::render::plural(summary.errors, "error", "errors")
-        );
-    }
-}
-
-/// Prints a completion script or man page that clap generated.
-fn print_generated(out: &[u8]) -> Result<Outcome, EnvError> {
-    let text = String::from_utf8_lossy(out);
-    write_out(&mut std::io::stdout().lock(), &text, false)?;
-    Ok(Outcome::Clean)
-}
-
-/// Writes to stdout; a closed pipe (`popm list | head`) is a normal end, not an error. The last gate
-/// for terminal safety: no control character but line breaks, tabs and (with `color`) colour codes
-/// gets through, and no line starts a workflow command ([`crate::render::safe::output`]).
-fn write_out(out: &mut impl std::io::Write, text: &str, color: bool) -> Result<(), EnvError> {
-    write_gated(out, &crate::render::safe::output(text, color))
-}
-
-/// [`write_out`] for `--format github`, whose lines are workflow commands on purpose
-/// ([`crate::render::safe::output_commands`]).
-fn write_commands(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
-    write_gated(out, &crate::render::safe::output_commands(text))
-}
-
-fn write_gated(out: &mut impl std::io::Write, text: &str) -> Result<(), EnvError> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(EnvError::Other(format!("cannot write the output: {e}"))),
     }
 }

@@ -1,14 +1,16 @@
 //! `popm new`: a new item from a template, with the next free id.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::Outcome;
-use crate::edit::frontmatter::{self, Edit};
+use crate::diagnostic::Outcome;
+use crate::edit::create::{self, Created, Spec};
 use crate::edit::journal::{self, Write};
 use crate::edit::lock::BacklogLock;
-use crate::edit::scalar;
-use crate::model::{EnablerKind, ItemType, natural_cmp};
-use crate::workspace::{EnvError, Workspace};
+use crate::engine::{self, Request};
+use crate::error::EnvError;
+use crate::model::{EnablerKind, ItemType};
+use crate::render::concise::concise;
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,201 +47,56 @@ fn parse_kind(s: &str) -> Result<EnablerKind, String> {
         .ok_or_else(|| "use exploration, architectural, infrastructure or compliance".into())
 }
 
-const TEMPLATES: &[(ItemType, &str)] = &[
-    (ItemType::Epic, include_str!("templates/new/epic.md")),
-    (
-        ItemType::Capability,
-        include_str!("templates/new/capability.md"),
-    ),
-    (ItemType::Feature, include_str!("templates/new/feature.md")),
-    (ItemType::Story, include_str!("templates/new/story.md")),
-    (ItemType::Pi, include_str!("templates/new/pi.md")),
-];
-
-/// A file name part from a title: lowercase letters and digits (any script) joined by `-`, at most
-/// 60 characters; never a separator, `..`, or a control character.
-pub fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-        if out.chars().count() >= 60 {
-            break;
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
-/// The next id for a prefix: one more than the highest `PREFIX-<n>` in use. Two clones that create
-/// items at once can pick the same id; `id-duplicate` reports it after the merge and
-/// `popm renumber` fixes it (docs/authoring.md explains the trade-off).
-pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let highest = ids
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u64>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{}", highest.saturating_add(1))
-}
-
 /// `lock` is the backlog lock, held for the id and the write and released before an editor opens.
 pub fn run(
     workspace: &Workspace,
     args: &Args,
     lock: Option<BacklogLock>,
 ) -> Result<Outcome, EnvError> {
-    let config = &workspace.config;
     // Before anything is created: an item made and then an error would be made again on a retry.
     let editor = if args.edit { Some(editor()?) } else { None };
-    let checked = workspace.check()?;
-    let backlog = &checked.backlog;
-    let t = args.item_type;
-    let id = match (&args.id, config.new.prefix(t)) {
-        (Some(id), _) => id.clone(),
-        (None, Some(prefix)) => {
-            let mut ids: Vec<&str> = backlog.items.iter().filter_map(|i| i.id()).collect();
-            ids.sort_by(|a, b| natural_cmp(a, b));
-            next_id(prefix, ids.into_iter())
-        }
-        (None, None) => {
-            return Err(EnvError::Other(
-                "a PI needs --id (e.g. --id PI-2027.3)".into(),
-            ));
-        }
+    let checked = engine::check(workspace, &Request::whole())?;
+    let spec = Spec {
+        item_type: args.item_type,
+        title: &args.title,
+        id: args.id.as_deref(),
+        status: args.status.as_deref(),
+        parent: args.parent.as_deref(),
+        team: &args.team,
+        pi: args.pi.as_deref(),
+        enabler: args.enabler,
     };
-    // The pattern every id must match (`id-invalid`): also a plain YAML scalar and a safe part
-    // of a file name.
-    if !crate::model::is_valid_id(&id) {
-        return Err(EnvError::Other(format!(
-            "`{id}` is not a valid id: ids are {}",
-            crate::model::ID_PATTERN
-        )));
-    }
-    if backlog.get(&id).is_some() {
-        return Err(EnvError::Other(format!("the id `{id}` is already used")));
-    }
-    let status = match (config.workflow(t), &args.status) {
-        (Some(w), Some(s)) => match w.resolve(s) {
-            Some(i) => Some(w.states[i].clone()),
-            None => {
-                return Err(EnvError::Other(format!(
-                    "`{s}` is not a state of the {} workflow: {}",
-                    t.as_str(),
-                    w.states.join(", ")
-                )));
-            }
-        },
-        (Some(w), None) => w.states.first().cloned(),
-        (None, _) => None,
-    };
-    for (what, reference) in [("parent", &args.parent), ("pi", &args.pi)] {
-        if let Some(r) = reference
-            && backlog.get(r).is_none()
-        {
-            return Err(EnvError::Other(format!(
-                "--{what} `{r}`: no item has that id"
-            )));
-        }
-    }
-
-    let template = template(workspace, t)?;
-    let title = args.title.trim();
-    if title.is_empty() {
-        return Err(EnvError::Other("the title is empty".into()));
-    }
-    let today = jiff::ZonedDateTime::now().date().to_string();
-    let text = fill(
-        &template,
-        &[
-            ("id", scalar::string(&id)),
-            ("title", scalar::string(title)),
-            (
-                "status",
-                status.as_deref().map(scalar::string).unwrap_or_default(),
-            ),
-            ("start", today),
-        ],
-    );
-    let mut edits = Vec::new();
-    let mut set = |key: &str, yaml: String| {
-        edits.push(Edit::Set {
-            path: vec![key.into()],
-            yaml,
-        })
-    };
-    if let Some(p) = &args.parent {
-        set("parent", scalar::string(p));
-    }
-    match args.team.as_slice() {
-        [] => {}
-        [one] if !t.allows_many_teams() => set("team", scalar::string(one)),
-        many => set(
-            "team",
-            format!(
-                "[{}]",
-                many.iter()
-                    .map(|m| scalar::string(m))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
-    }
-    if let Some(pi) = &args.pi {
-        set("pi", scalar::string(pi));
-    }
-    if let Some(kind) = args.enabler {
-        set("enabler", kind.as_str().into());
-    }
-    let text = frontmatter::apply(&text, &edits)
-        .map_err(|e| EnvError::Other(format!("the template: {e}")))?;
-
-    let folder = config
-        .new
-        .folders
-        .get(&t)
-        .or(config.new.folder.as_ref())
-        .or(config.roots.first())
-        .cloned()
-        .unwrap_or_else(|| "backlog".into());
-    let dir = workspace.folder_for_writing(Path::new(&folder))?;
-    let stem = match slug(title) {
-        s if s.is_empty() => id.clone(),
-        s => format!("{id}-{s}"),
-    };
-    let path = dir.join(format!("{stem}.md"));
-    ensure_inside(&dir, &path)?;
+    let today = jiff::ZonedDateTime::now().date();
+    let Created { path, text } = create::prepare(workspace, &checked.backlog, &spec, today)?;
     // The new item must not bring an error into the backlog (a story under an epic, a story with
     // two teams, done with open criteria, ...).
     let shown = workspace.display(&path);
-    let introduced =
-        super::edit::errors_after(workspace, &checked, &[(shown.as_str(), text.as_str())]);
+    let introduced = engine::errors_after(
+        &workspace.config,
+        &checked,
+        &[(shown.as_str(), text.as_str())],
+    );
     if !introduced.is_empty() {
         eprint!(
             "{}",
-            crate::render::safe::output(&crate::render::diagnostics::concise(&introduced), false)
+            crate::render::safe::output(&concise(&introduced), false)
         );
-        tell!("popm: nothing created: the new item would add the errors above");
+        eprintln_safe!("popm: nothing created: the new item would add the errors above");
         return Ok(Outcome::Findings);
     }
-    journal::commit(workspace, &[Write::create(path.clone(), text)])
-        .map_err(|e| EnvError::Other(e.to_string()))?;
-    say!("{shown}");
+    journal::commit(workspace, &[Write::create(path.clone(), text)])?;
+    println_safe!("{shown}");
     let Some(editor) = editor else {
         return Ok(Outcome::Clean);
     };
     // The id is taken and the file written: other popm commands may run while the editor is open.
     drop(lock);
-    open_editor(&editor, &path)
-        .map_err(|e| EnvError::Other(format!("{e} ({shown} is created; edit it by hand)")))?;
+    open_editor(&editor, &path).map_err(|error| EnvError::EditAfterCreate {
+        error: Box::new(error),
+        file: shown.clone(),
+    })?;
     // What the editor left is checked like any change (read-only, so no lock).
-    let after = workspace.check()?;
+    let after = engine::check(workspace, &Request::whole())?;
     let findings: Vec<_> = after
         .diagnostics
         .into_iter()
@@ -250,86 +107,9 @@ pub fn run(
     }
     eprint!(
         "{}",
-        crate::render::safe::output(&crate::render::diagnostics::concise(&findings), false)
+        crate::render::safe::output(&concise(&findings), false)
     );
-    let errors = findings
-        .iter()
-        .any(|d| d.severity == crate::diagnostic::Severity::Error);
-    Ok(if errors {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
-}
-
-/// Fills `{{name}}` placeholders in one pass over the template: a value is never scanned again, so
-/// a title holding `{{status}}` stays as written. Unknown placeholders are kept.
-fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let known = after.find("}}").and_then(|close| {
-            let name = &after[..close];
-            let value = values.iter().find(|(n, _)| *n == name)?;
-            Some((value, close))
-        });
-        match known {
-            Some(((_, value), close)) => {
-                out.push_str(value);
-                rest = &after[close + 2..];
-            }
-            None => {
-                out.push_str("{{");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn template(workspace: &Workspace, t: ItemType) -> Result<String, EnvError> {
-    if let Some(folder) = &workspace.config.new.templates {
-        let path = workspace
-            .config
-            .project_root
-            .join(folder)
-            .join(format!("{}.md", t.as_str()));
-        if path.is_file() {
-            // A template is read into a new item: only from inside the project.
-            if !workspace.config.resolves_inside(&path) {
-                return Err(EnvError::Other(format!(
-                    "refusing to read the template {}: it resolves outside the project",
-                    path.display()
-                )));
-            }
-            return std::fs::read_to_string(&path).map_err(|e| {
-                EnvError::Other(format!("cannot read the template {}: {e}", path.display()))
-            });
-        }
-    }
-    let builtin = TEMPLATES
-        .iter()
-        .find(|(k, _)| *k == t)
-        .map(|(_, text)| *text)
-        .unwrap_or_default();
-    Ok(builtin.to_string())
-}
-
-/// The file name comes from an id and a slug; this makes sure it cannot leave the folder.
-fn ensure_inside(dir: &Path, path: &Path) -> Result<(), EnvError> {
-    let name_ok = path
-        .file_name()
-        .is_some_and(|n| !n.to_string_lossy().contains(['/', '\\']));
-    if path.parent() != Some(dir) || !name_ok {
-        return Err(EnvError::Other(format!(
-            "refusing to write outside {}",
-            dir.display()
-        )));
-    }
-    Ok(())
+    Ok(Outcome::of(&findings, false))
 }
 
 /// The editor command of `$VISUAL`, else `$EDITOR` (one that is blank counts as unset), as words.
@@ -344,65 +124,23 @@ fn editor() -> Result<Vec<String>, EnvError> {
                 .collect::<Vec<_>>()
         })
         .find(|words| !words.is_empty())
-        .ok_or_else(|| {
-            EnvError::Other("--edit: set $VISUAL or $EDITOR to the editor to open".into())
-        })
+        .ok_or(EnvError::NoEditor)
 }
 
-fn open_editor(editor: &[String], path: &PathBuf) -> Result<(), EnvError> {
+fn open_editor(editor: &[String], path: &Path) -> Result<(), EnvError> {
     let Some((program, arguments)) = editor.split_first() else {
-        return Err(EnvError::Other("--edit: no editor".into()));
+        return Err(EnvError::NoEditor);
     };
     let status = std::process::Command::new(program)
         .args(arguments)
         .arg(path)
         .status()
-        .map_err(|e| EnvError::Other(format!("cannot start {program}: {e}")))?;
+        .map_err(|e| EnvError::io(format!("start {program}"), e))?;
     if !status.success() {
-        return Err(EnvError::Other(format!("{program} exited with {status}")));
+        return Err(EnvError::EditorFailed {
+            program: program.to_string(),
+            status,
+        });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_safe_and_readable() {
-        assert_eq!(
-            slug("Self-service password reset!"),
-            "self-service-password-reset"
-        );
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("Café crème à la carte"), "café-crème-à-la-carte");
-        assert_eq!(slug("\u{1b}[31mred\ttext"), "31mred-text");
-        assert_eq!(slug("///"), "");
-        assert_eq!(slug(&"a".repeat(200)).len(), 60);
-    }
-
-    #[test]
-    fn placeholders_are_filled_once() {
-        let values = [
-            ("id", "S-1".to_string()),
-            ("title", "Render {{status}} badge {{id}}".to_string()),
-            ("status", "backlog".to_string()),
-        ];
-        assert_eq!(
-            fill(
-                "id: {{id}}\ntitle: {{title}}\nstatus: {{status}}\n{{other}} {{",
-                &values
-            ),
-            "id: S-1\ntitle: Render {{status}} badge {{id}}\nstatus: backlog\n{{other}} {{"
-        );
-    }
-
-    #[test]
-    fn next_ids() {
-        assert_eq!(
-            next_id("F", ["F-1", "F-10", "F-9", "FX-99", "F-x"].into_iter()),
-            "F-11"
-        );
-        assert_eq!(next_id("S", std::iter::empty()), "S-1");
-    }
 }

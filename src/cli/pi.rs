@@ -4,12 +4,17 @@ use std::io::IsTerminal;
 
 use serde::Serialize;
 
-use super::{Outcome, write_out};
+use super::write_out;
+use crate::diagnostic::Outcome;
+use crate::engine::Checked;
+use crate::error::EnvError;
 use crate::model::{Item, ItemType};
-use crate::render::diagnostics::{JsonDiagnostic, concise, human};
+use crate::render::concise::concise;
+use crate::render::human::diagnostics as human;
+use crate::render::schema::DiagnosticRecord;
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
 use crate::report::readiness::{self, Check, Readiness, num};
-use crate::workspace::{Checked, EnvError, Workspace};
+use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,7 +47,7 @@ enum Format {
 }
 
 impl Args {
-    pub fn source(&self) -> crate::workspace::Source {
+    pub fn source(&self) -> crate::source::Source {
         let PiCommand::Ready(args) = &self.command;
         args.source.source()
     }
@@ -50,7 +55,7 @@ impl Args {
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
     let PiCommand::Ready(args) = &args.command;
-    let checked = workspace.check()?;
+    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let pi = select(&checked, args.pi.as_deref())?;
     let r = readiness::assess(
         &checked.backlog,
@@ -75,8 +80,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
 /// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
 fn today() -> Result<jiff::civil::Date, EnvError> {
     match std::env::var("POPM_TODAY") {
-        Ok(s) => s.parse().map_err(|e| {
-            EnvError::Other(format!("POPM_TODAY=`{s}` is not a date (YYYY-MM-DD): {e}"))
+        Ok(s) => s.parse().map_err(|e: jiff::Error| EnvError::BadToday {
+            value: s.clone(),
+            reason: e.to_string(),
         }),
         Err(_) => Ok(jiff::ZonedDateTime::now().date()),
     }
@@ -87,30 +93,21 @@ fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvErr
     match id {
         Some(id) => match backlog.get(id) {
             Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
-            Some(item) => Err(EnvError::Other(format!(
-                "`{id}` is {}, not a PI",
-                item.kind()
-                    .map_or("an item of unknown type", ItemType::with_article)
-            ))),
+            Some(item) => Err(EnvError::NotAPi {
+                id: id.to_string(),
+                kind: item.kind(),
+            }),
             None => {
-                let pis: Vec<&str> = backlog.of_type(ItemType::Pi).filter_map(Item::id).collect();
-                Err(EnvError::Other(format!(
-                    "no PI has the id `{id}` (PIs: {})",
-                    if pis.is_empty() {
-                        "none".to_string()
-                    } else {
-                        pis.join(", ")
-                    }
-                )))
+                let pis = backlog.of_type(ItemType::Pi).filter_map(Item::id);
+                Err(EnvError::UnknownPi {
+                    id: id.to_string(),
+                    known: pis.map(str::to_string).collect(),
+                })
             }
         },
         None => {
             let today = today()?;
-            readiness::current_or_next(backlog, today).ok_or_else(|| {
-                EnvError::Other(format!(
-                    "no PI is under way on {today} or starts later; name one: popm pi ready PI-ID"
-                ))
-            })
+            readiness::current_or_next(backlog, today).ok_or(EnvError::NoCurrentPi(today))
         }
     }
 }
@@ -300,7 +297,7 @@ fn render_human(r: &Readiness, checked: &Checked, color: bool) -> String {
     if !r.diagnostics.is_empty() {
         out.push_str(&paint("Problems", BOLD, color));
         out.push_str("\n\n");
-        out.push_str(&human(&r.diagnostics, &checked.backlog, color));
+        out.push_str(&human(&r.diagnostics, &checked.texts, color));
     }
     out
 }
@@ -393,7 +390,7 @@ fn render_json(r: &Readiness) -> String {
         teams: Vec<Team<'a>>,
         predictability: Option<f64>,
         previous_pi: Option<&'a str>,
-        diagnostics: Vec<JsonDiagnostic<'a>>,
+        diagnostics: Vec<DiagnosticRecord<'a>>,
     }
     let output = Output {
         pi: r.pi.id().unwrap_or(""),
@@ -435,7 +432,7 @@ fn render_json(r: &Readiness) -> String {
         diagnostics: r
             .diagnostics
             .iter()
-            .map(JsonDiagnostic::from)
+            .map(DiagnosticRecord::from)
             .collect::<Vec<_>>(),
     };
     crate::render::json(&output)

@@ -2,21 +2,8 @@
 //! line break. Comments travel with the key below them; unknown keys and the body are kept.
 
 use super::frontmatter::Doc;
+use crate::model::key::{Key, Kind};
 use crate::parse::yaml::Value;
-
-/// A key's place in the canonical order: the item keys as the format lists them (docs/format.md),
-/// the PI keys after `wsjf`, then `extra`; unknown keys follow, in their own order.
-pub fn rank(key: &str) -> usize {
-    use crate::parse::{ITEM_KEYS, PI_KEYS};
-    let items = ITEM_KEYS.iter().filter(|k| **k != "extra");
-    match items.chain(PI_KEYS).position(|k| *k == key) {
-        Some(i) => i,
-        None if key == "extra" => ITEM_KEYS.len() + PI_KEYS.len(),
-        None => ITEM_KEYS.len() + PI_KEYS.len() + 1,
-    }
-}
-
-const FLOW_LISTS: &[&str] = &["team", "labels", "depends_on"];
 
 pub fn format(text: &str) -> Result<String, String> {
     let doc = Doc::new(text)?;
@@ -50,9 +37,8 @@ pub fn format(text: &str) -> Result<String, String> {
         for l in start..=end {
             block.push_str(doc.line_with_break(l));
         }
-        if FLOW_LISTS.contains(&key.as_str())
-            && let Some(flow) = flow_list(&doc, *line, end, value)
-        {
+        let is_list = Key::named(key).is_some_and(|k| k.kind == Kind::List);
+        if is_list && let Some(flow) = flow_list(&doc, *line, end, value) {
             // Keep the leading comments, replace the key's own lines.
             let mut kept = String::new();
             for l in start..*line {
@@ -60,7 +46,7 @@ pub fn format(text: &str) -> Result<String, String> {
             }
             block = format!("{kept}{key}: {flow}{}", doc.eol);
         }
-        let rank = rank(key);
+        let rank = Key::rank(key);
         blocks.push((rank, block));
         start = end + 1;
     }
@@ -147,6 +133,31 @@ fn with_final_newline(text: &str, frontmatter_eol: &str) -> String {
         None => frontmatter_eol,
     };
     format!("{text}{eol}")
+}
+
+/// How an item file on disk relates to the text the checker read.
+pub enum OnDisk {
+    /// The same bytes (the usual case).
+    Same,
+    /// The file has lone CRs, which the checker read as LF: its own text, to format as it is.
+    LoneCr(String),
+    /// Changed since it was read, or gone.
+    Changed,
+}
+
+/// How the file on disk relates to the text the checker read (lone CRs read as LF). Read as the
+/// checker reads (`files`): a file replaced by a link or a pipe since then has changed.
+pub fn on_disk(path: &std::path::Path, read: &str) -> OnDisk {
+    let Ok(Ok(bytes)) = crate::files::read_regular(path, read.len() as u64) else {
+        return OnDisk::Changed;
+    };
+    if bytes == read.as_bytes() {
+        return OnDisk::Same;
+    }
+    match String::from_utf8(bytes) {
+        Ok(raw) if crate::parse::lone_cr_to_lf(raw.clone()) == read => OnDisk::LoneCr(raw),
+        _ => OnDisk::Changed,
+    }
 }
 
 #[cfg(test)]

@@ -511,7 +511,7 @@ impl<'a> Doc<'a> {
     /// Inserts the lines of a new top-level key where `popm fmt` would put it: after the last key
     /// that comes before it in the canonical order (unknown keys go last).
     fn insert_key(&self, key: &str, lines: &str) -> String {
-        let rank = super::format::rank;
+        let rank = crate::model::Key::rank;
         let new_rank = rank(key);
         let after = self
             .entries()
@@ -762,9 +762,9 @@ fn append(doc: &Doc, key: &str, yaml: &str) -> Result<String, String> {
                     .first()
                     .ok_or("the value is an alias; edit it by hand")?;
                 let first_line = doc.line(first);
-                let dash = doc.indent(first_line);
+                let dash_indent = doc.indent(first_line);
                 let last = doc.value_end(doc.line(k));
-                Ok(doc.insert_line_after(last, &format!("{}- {yaml}", " ".repeat(dash))))
+                Ok(doc.insert_line_after(last, &format!("{}- {yaml}", " ".repeat(dash_indent))))
             }
         }
         Value::Null => replace_whole_value(doc, k, &format!("[{yaml}]")),

@@ -31,7 +31,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::write::{self, WriteError};
-use crate::workspace::{EnvError, Workspace};
+use crate::error::EnvError;
+use crate::source::Workspace;
 
 /// One file a command writes.
 #[derive(Debug, Clone)]
@@ -257,15 +258,15 @@ pub fn settle(workspace: &Workspace, locked: bool) -> Result<Option<String>, Env
     }
     let roots = backlog_roots(workspace);
     if locked {
-        return settle_at(&journal, &workspace.display_root, &roots).map_err(EnvError::Other);
+        return settle_at(&journal, &workspace.display_root, &roots).map_err(EnvError::Journal);
     }
     match super::lock::acquire_at(&lock_path, std::time::Duration::ZERO) {
         Ok(_lock) => {
             if let Err(e) = settle_at(&journal, &workspace.display_root, &roots) {
-                say(&format!("warning: {e}"));
+                note(&format!("warning: {e}"));
             }
         }
-        Err(_) => say(
+        Err(_) => note(
             "note: another popm is writing this backlog right now; what follows may show its change half made",
         ),
     }
@@ -331,7 +332,7 @@ pub fn settle_at(journal: &Path, root: &Path, roots: &[PathBuf]) -> Result<Optio
                 }
             }
             std::fs::remove_file(journal).map_err(|e| format!("cannot remove {shown}: {e}"))?;
-            say(&format!(
+            note(&format!(
                 "note: undid an interrupted `popm {command}`: none of its {total} file(s) had been written; its temporary files are removed"
             ));
             Ok(None)
@@ -368,7 +369,7 @@ pub fn settle_at(journal: &Path, root: &Path, roots: &[PathBuf]) -> Result<Optio
                 } else {
                     temp.clone()
                 };
-                say(&format!(
+                note(&format!(
                     "warning: {} changed after an interrupted `popm {command}` planned to write it; it is kept as it is, and popm's text is in {}",
                     entry.path,
                     kept.display()
@@ -383,7 +384,7 @@ pub fn settle_at(journal: &Path, root: &Path, roots: &[PathBuf]) -> Result<Optio
                 let _ = write::sync_folder(folder);
             }
             std::fs::remove_file(journal).map_err(|e| format!("cannot remove {shown}: {e}"))?;
-            say(&format!(
+            note(&format!(
                 "note: finished an interrupted `popm {command}`: {now} of its {total} file(s) written now, the others before it stopped"
             ));
             Ok(Some(record.command))
@@ -400,7 +401,7 @@ fn read_target(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// A line on stderr, through the terminal safety gate (paths come from the journal).
-fn say(message: &str) {
+fn note(message: &str) {
     eprintln!("{}", crate::render::safe::output(message, false));
 }
 

@@ -15,8 +15,9 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::error::EnvError;
 use crate::git::Git;
-use crate::workspace::{EnvError, Workspace};
+use crate::source::Workspace;
 
 /// How long a command waits for another one to finish, unless `POPM_LOCK_TIMEOUT` (seconds) says.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
@@ -40,7 +41,7 @@ pub fn path(workspace: &Workspace) -> Result<PathBuf, EnvError> {
     let git = match &workspace.git {
         Some(git) => Some(git),
         None => {
-            discovered = Git::discover(&workspace.config.project_root).map_err(EnvError::Other)?;
+            discovered = Git::discover(&workspace.config.project_root)?;
             discovered.as_ref()
         }
     };
@@ -63,9 +64,8 @@ pub fn acquire(workspace: &Workspace) -> Result<BacklogLock, EnvError> {
 pub fn acquire_at(path: &Path, wait: Duration) -> Result<BacklogLock, EnvError> {
     // Never through a link: `.popm.lock` can be committed as one, and opening it would create or
     // lock the file it names, anywhere.
-    let file = crate::files::open_lock(path).map_err(|e| {
-        EnvError::Other(format!("cannot open the lock file {}: {e}", path.display()))
-    })?;
+    let file = crate::files::open_lock(path)
+        .map_err(|e| EnvError::io(format!("open the lock file {}", path.display()), e))?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -74,11 +74,10 @@ pub fn acquire_at(path: &Path, wait: Duration) -> Result<BacklogLock, EnvError> 
                 std::thread::sleep(Duration::from_millis(20));
             }
             Err(TryLockError::WouldBlock) => {
-                return Err(EnvError::Other(format!(
-                    "another popm is changing this backlog (it holds {}); waited {} s, nothing was changed (try again)",
-                    path.display(),
-                    wait.as_secs()
-                )));
+                return Err(EnvError::Locked {
+                    lock: path.to_path_buf(),
+                    waited_secs: wait.as_secs(),
+                });
             }
             // A file system without locks (some network mounts): go on, as before locks existed;
             // the compare-before-rename of every write still refuses to overwrite a change.
@@ -91,10 +90,7 @@ pub fn acquire_at(path: &Path, wait: Duration) -> Result<BacklogLock, EnvError> 
                 return Ok(BacklogLock { _file: None });
             }
             Err(TryLockError::Error(e)) => {
-                return Err(EnvError::Other(format!(
-                    "cannot lock {}: {e}",
-                    path.display()
-                )));
+                return Err(EnvError::io(format!("lock {}", path.display()), e));
             }
         }
     }

@@ -16,7 +16,17 @@ pub struct Git {
 }
 
 /// A git failure, already phrased for the user (exit status 2).
-pub type Result<T> = std::result::Result<T, String>;
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct GitError(String);
+
+impl From<String> for GitError {
+    fn from(message: String) -> GitError {
+        GitError(message)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, GitError>;
 
 /// A file's path relative to the work tree, with `/`, and its blob.
 pub type Blobs = BTreeMap<String, ObjectId>;
@@ -122,17 +132,17 @@ impl Git {
                 if not_a_repo {
                     return Ok(None);
                 }
-                return Err(format!(
+                return Err(GitError(format!(
                     "cannot open the git repository at {}: {err}",
                     dir.display()
-                ));
+                )));
             }
         };
         let Some(workdir) = repo.workdir() else {
-            return Err(format!(
+            return Err(GitError(format!(
                 "{} is a bare git repository: it has no work tree with a backlog",
                 repo.git_dir().display()
-            ));
+            )));
         };
         let workdir = workdir
             .canonicalize()
@@ -189,7 +199,7 @@ impl Git {
     pub fn commit(&self, rev: &str) -> Result<ObjectId> {
         let names_head = rev == "HEAD" || rev.starts_with("HEAD~") || rev.starts_with("HEAD^");
         if names_head && self.head()?.is_none() {
-            return Err("HEAD has no commits yet".into());
+            return Err(GitError("HEAD has no commits yet".into()));
         }
         let object = self
             .repo
@@ -208,14 +218,16 @@ impl Git {
         // gix answers `None`, not an error, when the history that holds the base is cut off.
         match self.repo.merge_base(a, b) {
             Ok(Some(base)) => Ok(base.detach()),
-            Ok(None) if self.is_shallow() => Err(format!(
+            Ok(None) if self.is_shallow() => Err(GitError(format!(
                 "the merge base of `{a_name}` and HEAD is not in this shallow clone; fetch more \
                  history: git fetch --unshallow (in CI: fetch-depth: 0)"
-            )),
-            Ok(None) => Err(format!("`{a_name}` and HEAD have no common history")),
-            Err(e) => Err(format!(
+            ))),
+            Ok(None) => Err(GitError(format!(
+                "`{a_name}` and HEAD have no common history"
+            ))),
+            Err(e) => Err(GitError(format!(
                 "cannot find the merge base of `{a_name}` and HEAD: {e}"
-            )),
+            ))),
         }
     }
 
@@ -401,10 +413,10 @@ impl Git {
 
     fn index(&self) -> Result<gix::worktree::Index> {
         self.repo.index_or_empty().map_err(|e| {
-            format!(
+            GitError(format!(
                 "cannot read the git index of {}: {e}",
                 self.repo.git_dir().display()
-            )
+            ))
         })
     }
 
@@ -731,10 +743,10 @@ impl TreeDiffer<'_> {
             }
             if stack.len() >= MAX_TREE_DEPTH {
                 let root = if prefix.is_empty() { "." } else { prefix };
-                return Err(format!(
+                return Err(GitError(format!(
                     "{root}: folders nested more than {MAX_TREE_DEPTH} deep in a commit; popm does \
                      not walk them"
-                ));
+                )));
             }
             stack.push(Frame {
                 old: self.tree_or_empty(old_sub)?,
@@ -795,7 +807,7 @@ fn blob_id(repo: &gix::Repository, bytes: &[u8]) -> Option<ObjectId> {
 fn read_blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>> {
     repo.find_blob(id)
         .map(|mut b| b.take_data())
-        .map_err(|e| format!("cannot read blob {id}: {e}"))
+        .map_err(|e| GitError(format!("cannot read blob {id}: {e}")))
 }
 
 /// Shared across threads; each thread opens its own handle.

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::error::EnvError;
 use crate::git::{BlobChange, CommitInfo, Git, ObjectId};
 use crate::model::{EnablerKind, Item, ItemType};
-use crate::workspace::{EnvError, Workspace};
+use crate::source::Workspace;
 
 /// What popm tracks of one version of an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,17 +160,13 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     let config = &workspace.config;
     // A backlog folder HEAD does not hold (a typo in popm.toml) is the error it is for `check`,
     // not an empty history.
-    let tip_tree = git.commit_info(tip).map_err(EnvError::Other)?.tree;
+    let tip_tree = git.commit_info(tip)?.tree;
     for (root, prefix) in config.roots.iter().zip(workspace.root_prefixes(git)) {
-        if git
-            .subtree(tip_tree, &prefix)
-            .map_err(EnvError::Other)?
-            .is_none()
-        {
+        if git.subtree(tip_tree, &prefix)?.is_none() {
             return Err(workspace.missing_root_at(root, Some("HEAD")));
         }
     }
-    let mut ids = git.first_parent_commits(tip).map_err(EnvError::Other)?;
+    let mut ids = git.first_parent_commits(tip)?;
     ids.reverse();
     let prefixes: Vec<String> = workspace
         .backlog_prefixes(git)
@@ -192,7 +189,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     // The backlog root trees of every commit; `None` where a root folder does not exist.
     let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
     for id in ids {
-        let mut info = git.commit_info(id).map_err(EnvError::Other)?;
+        let mut info = git.commit_info(id)?;
         if info.time_unreadable {
             history.unreadable_times += 1;
             if let Some(previous) = history.commits.last() {
@@ -204,7 +201,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         }
         let mut these = Vec::with_capacity(prefixes.len());
         for prefix in &prefixes {
-            these.push(git.subtree(info.tree, prefix).map_err(EnvError::Other)?);
+            these.push(git.subtree(info.tree, prefix)?);
         }
         roots.push(these);
         history.commits.push(info);
@@ -237,12 +234,10 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             let mut changes = Vec::new();
             for (k, prefix) in prefixes.iter().enumerate() {
                 let start = changes.len();
-                differ
-                    .changes(before[k], roots[index][k], prefix, &mut changes)
-                    .map_err(EnvError::Other)?;
+                differ.changes(before[k], roots[index][k], prefix, &mut changes)?;
                 let mut kept = start;
                 for i in start..changes.len() {
-                    if crate::workspace::is_item_path(config, &project, prefix, &changes[i].path) {
+                    if crate::source::is_item_path(config, &project, prefix, &changes[i].path) {
                         changes.swap(kept, i);
                         kept += 1;
                     }

@@ -11,13 +11,11 @@ pub struct Backlog {
     by_id: HashMap<String, usize>,
     /// Children of each item (indexes), in natural id order.
     children: HashMap<usize, Vec<usize>>,
-    /// The text of every file read, by display path, for snippets in diagnostics.
-    sources: HashMap<String, String>,
 }
 
 impl Backlog {
     /// Indexes the items and resolves each status against its type's workflow.
-    pub fn new(mut items: Vec<Item>, sources: HashMap<String, String>, config: &Config) -> Self {
+    pub fn new(mut items: Vec<Item>, config: &Config) -> Self {
         for item in &mut items {
             let workflow = item.kind().and_then(|t| config.workflow(t));
             item.state = match (workflow, &item.status) {
@@ -51,7 +49,6 @@ impl Backlog {
             items,
             by_id,
             children,
-            sources,
         }
     }
 
@@ -78,11 +75,6 @@ impl Backlog {
 
     pub fn child_indexes(&self, index: usize) -> &[usize] {
         self.children.get(&index).map_or(&[], Vec::as_slice)
-    }
-
-    /// The text of a file that was read, for rendering snippets.
-    pub fn source(&self, path: &str) -> Option<&str> {
-        self.sources.get(path).map(String::as_str)
     }
 
     /// Items of the given type, in file order.

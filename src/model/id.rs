@@ -66,6 +66,39 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// A file name part from a title: lowercase letters and digits (any script) joined by `-`, at most
+/// 60 characters; never a separator, `..`, or a control character.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.chars().count() >= 60 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The next id for a prefix: one more than the highest `PREFIX-<n>` in use. Two clones that create
+/// items at once can pick the same id; `id-duplicate` reports it after the merge and
+/// `popm renumber` fixes it (docs/authoring.md explains the trade-off).
+pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let highest = ids
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_prefix('-')?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{}", highest.saturating_add(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +172,27 @@ mod tests {
     fn suggestions() {
         assert_eq!(did_you_mean("stauts", &["status", "title"]), Some("status"));
         assert_eq!(did_you_mean("colour", &["status", "title"]), None);
+    }
+
+    #[test]
+    fn slugs_are_safe_and_readable() {
+        assert_eq!(
+            slug("Self-service password reset!"),
+            "self-service-password-reset"
+        );
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("Café crème à la carte"), "café-crème-à-la-carte");
+        assert_eq!(slug("\u{1b}[31mred\ttext"), "31mred-text");
+        assert_eq!(slug("///"), "");
+        assert_eq!(slug(&"a".repeat(200)).len(), 60);
+    }
+
+    #[test]
+    fn next_ids() {
+        assert_eq!(
+            next_id("F", ["F-1", "F-10", "F-9", "FX-99", "F-x"].into_iter()),
+            "F-11"
+        );
+        assert_eq!(next_id("S", std::iter::empty()), "S-1");
     }
 }

@@ -1,5 +1,6 @@
 use serde::Serialize;
 
+use super::Wsjf;
 use crate::parse::yaml::Pos;
 
 /// A value together with where it was written.
@@ -116,44 +117,6 @@ impl EnablerKind {
             EnablerKind::Infrastructure => "infrastructure",
             EnablerKind::Compliance => "compliance",
         }
-    }
-}
-
-/// The four WSJF inputs; each may be absent (and then `wsjf-incomplete` says so).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Wsjf {
-    pub pos: Pos,
-    pub business_value: Option<Spanned<i64>>,
-    pub time_criticality: Option<Spanned<i64>>,
-    pub risk_reduction: Option<Spanned<i64>>,
-    pub job_size: Option<Spanned<i64>>,
-}
-
-impl Wsjf {
-    pub const KEYS: [&'static str; 4] = [
-        "business_value",
-        "time_criticality",
-        "risk_reduction",
-        "job_size",
-    ];
-
-    pub fn inputs(&self) -> [(&'static str, Option<&Spanned<i64>>); 4] {
-        [
-            (Self::KEYS[0], self.business_value.as_ref()),
-            (Self::KEYS[1], self.time_criticality.as_ref()),
-            (Self::KEYS[2], self.risk_reduction.as_ref()),
-            (Self::KEYS[3], self.job_size.as_ref()),
-        ]
-    }
-
-    /// (business value, time criticality, risk reduction, job size) when all four are present.
-    pub fn complete(&self) -> Option<[i64; 4]> {
-        Some([
-            self.business_value.as_ref()?.value,
-            self.time_criticality.as_ref()?.value,
-            self.risk_reduction.as_ref()?.value,
-            self.job_size.as_ref()?.value,
-        ])
     }
 }
 

@@ -2,44 +2,12 @@
 //! value of the wrong kind is reported and left unset, so the rest of the item is still checked.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{
-    EnablerKind, ID_PATTERN, Item, ItemType, Objective, PiFields, Spanned, Wsjf, did_you_mean,
+    EnablerKind, ID_PATTERN, Item, ItemType, Key, Objective, PiFields, Spanned, Wsjf, did_you_mean,
     is_valid_id,
 };
 use crate::parse::yaml::{Node, Pos, Value};
-use crate::rules::Rule;
-
-/// Keys every item may carry.
-pub const ITEM_KEYS: &[&str] = &[
-    "id",
-    "type",
-    "title",
-    "status",
-    "parent",
-    "owner",
-    "team",
-    "art",
-    "pi",
-    "iteration",
-    "points",
-    "estimate",
-    "rank",
-    "enabler",
-    "depends_on",
-    "labels",
-    "wsjf",
-    "extra",
-];
-
-/// Keys only a PI item carries.
-pub const PI_KEYS: &[&str] = &[
-    "start",
-    "iterations",
-    "iteration_weeks",
-    "capacity",
-    "allocation",
-    "objectives",
-];
 
 /// Upper bound of points, estimates, capacity and WSJF inputs: far above any real backlog, far
 /// below where sums could overflow.
@@ -437,17 +405,17 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                 pi.objectives_pos = Some(r.pos(key_node));
                 pi.objectives = objectives(&mut r, value);
             }
-            _ if PI_KEYS.contains(&key) => r.unknown_key(
+            _ if Key::named(key).is_some_and(|k| k.pi_only) => r.unknown_key(
                 key_node,
                 key,
-                ITEM_KEYS,
+                &Key::item_names().collect::<Vec<_>>(),
                 " (a PI key, on an item that is not a PI)",
             ),
             _ => {
                 let known: Vec<&str> = if is_pi {
-                    ITEM_KEYS.iter().chain(PI_KEYS).copied().collect()
+                    Key::item_names().chain(Key::pi_names()).collect()
                 } else {
-                    ITEM_KEYS.to_vec()
+                    Key::item_names().collect()
                 };
                 r.unknown_key(key_node, key, &known, "");
             }
@@ -697,4 +665,49 @@ fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {
         out.push(o);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Rule;
+    use crate::model::key::{KEYS, Kind};
+
+    /// The key table and the parser name the same keys: a PI carrying every key of the table
+    /// has no unknown key, and an item that is not a PI has exactly the PI's keys unknown.
+    #[test]
+    fn the_parser_knows_every_key_of_the_table() {
+        let value = |kind| match kind {
+            Kind::Scalar => "x",
+            Kind::Number => "1",
+            Kind::List => "[a]",
+            Kind::Mapping => "{}",
+        };
+        for item_type in ["pi", "feature"] {
+            let mut text = String::from("---\n");
+            for key in KEYS {
+                let v = match key.name {
+                    "type" => item_type,
+                    "id" => "PI-1",
+                    "objectives" => "[]",
+                    _ => value(key.kind),
+                };
+                text.push_str(&format!("{}: {v}\n", key.name));
+            }
+            text.push_str("---\n");
+            let (parsed, _) = crate::parse::parse_file("a.md", text.into_bytes());
+            let mut unknown: Vec<&str> = parsed
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == Rule::FieldUnknown)
+                .filter_map(|d| d.message.split('`').nth(1))
+                .collect();
+            unknown.sort_unstable();
+            let mut expected: Vec<&str> = match item_type {
+                "pi" => Vec::new(),
+                _ => KEYS.iter().filter(|k| k.pi_only).map(|k| k.name).collect(),
+            };
+            expected.sort_unstable();
+            assert_eq!(unknown, expected, "{item_type}");
+        }
+    }
 }

@@ -3,13 +3,12 @@
 
 pub mod frontmatter;
 mod item;
-pub use item::{ITEM_KEYS, PI_KEYS};
 pub mod markdown;
 pub mod yaml;
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::Item;
-use crate::rules::Rule;
 use yaml::Pos;
 
 /// The outcome of reading one file.

@@ -44,8 +44,8 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Rule;
     use crate::parse::yaml::Pos;
-    use crate::rules::Rule;
 
     #[test]
     fn escapes_as_github_requires() {

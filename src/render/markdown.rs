@@ -7,6 +7,8 @@
 //! [`cell`], [`code`] and [`code_block`]), the one place that knows how.
 
 use crate::render::safe;
+use crate::render::schema::RankedRecord;
+use crate::report::ranking::Ranked;
 
 /// Text for a markdown line (a table cell, a heading, a list item, a paragraph): line breaks
 /// folded into spaces, control and invisible characters shown ([`safe`](crate::render::safe)), every
@@ -135,6 +137,12 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out
+}
+
+/// `popm backlog --format markdown`: the table's columns as a markdown table.
+pub fn ranking(ranked: &[Ranked], records: &[RankedRecord], points: bool) -> String {
+    let (header, cells) = super::table::ranking_cells(ranked, records, points);
+    table(header, &cells)
 }
 
 #[cfg(test)]

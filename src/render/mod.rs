@@ -1,12 +1,15 @@
-//! Printing. Each output format is one module over the same data; none of them decides anything.
+//! Printing. Each output format is one module over the same data (human text, concise, JSON in
+//! `schema`, CSV, markdown, tables, GitHub, SARIF, JUnit); none of them decides anything.
 
+pub mod concise;
 pub mod csv;
-pub mod diagnostics;
 pub mod github;
+pub mod human;
 pub mod junit;
 pub mod markdown;
 pub mod safe;
 pub mod sarif;
+pub mod schema;
 pub mod table;
 
 use std::io::IsTerminal;
@@ -109,4 +112,13 @@ pub fn format_number(v: f64) -> String {
 /// "1 error", "2 warnings".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "feature" or "feature (enabler: architectural)".
+pub fn type_label(item: &crate::model::Item) -> String {
+    let kind = item.kind().map_or("?", crate::model::ItemType::as_str);
+    match &item.enabler {
+        Some(e) => format!("{kind} ({})", e.value.as_str()),
+        None => kind.to_string(),
+    }
 }

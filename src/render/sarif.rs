@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::Rule;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -3,6 +3,12 @@
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+use crate::config::Config;
+use crate::model::key::{self, Key};
+use crate::model::{Backlog, Item, ItemType};
+use crate::render::schema::RankedRecord;
+use crate::report::ranking::Ranked;
+
 // Cells are plain text here; colour, where wanted, is comfy-table's own styling.
 
 pub fn render(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
@@ -52,4 +58,137 @@ pub fn render_marked(
     }
     text.push('\n');
     text
+}
+
+/// `popm rules`: every rule with its default severity and what it catches.
+pub fn rules(terminal: bool) -> String {
+    let rows = crate::diagnostic::Rule::ALL
+        .iter()
+        .map(|r| {
+            vec![
+                r.name().to_string(),
+                r.default_severity().as_str().to_string(),
+                r.summary().to_string(),
+            ]
+        })
+        .collect();
+    render(&["RULE", "DEFAULT", "CATCHES"], rows, terminal)
+}
+
+/// The cells of `popm list` in its table and CSV forms: the table shows the enabler kind in the
+/// TYPE column, CSV in a column of its own.
+pub(super) fn list_rows(
+    items: &[&Item],
+    backlog: &Backlog,
+    config: &Config,
+    csv: bool,
+) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .map(|i| {
+            let mut row = vec![
+                i.id().unwrap_or("").to_string(),
+                if csv {
+                    i.kind().map_or("", ItemType::as_str).to_string()
+                } else {
+                    crate::render::type_label(i)
+                },
+                backlog.status(i, config).to_string(),
+                i.title().to_string(),
+                i.teams().collect::<Vec<_>>().join(", "),
+                i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
+                i.parent.as_ref().map_or(String::new(), |p| p.value.clone()),
+            ];
+            if csv {
+                row.push(
+                    i.enabler
+                        .as_ref()
+                        .map_or("", |e| e.value.as_str())
+                        .to_string(),
+                );
+            }
+            row
+        })
+        .collect()
+}
+
+/// The columns of `popm list`, as keys of the item format.
+pub(super) const LIST_COLUMNS: [Key; 7] = [
+    key::ID,
+    key::TYPE,
+    key::STATUS,
+    key::TITLE,
+    key::TEAM,
+    key::PI,
+    key::PARENT,
+];
+
+/// `popm list`: one row per item.
+pub fn list(items: &[&Item], backlog: &Backlog, config: &Config, terminal: bool) -> String {
+    let header: Vec<String> = LIST_COLUMNS.iter().map(|k| k.name.to_uppercase()).collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    render(&header, list_rows(items, backlog, config, false), terminal)
+}
+
+/// The header and cells of `popm backlog` (table, CSV and markdown): the WSJF inputs and score at
+/// the portfolio and ART levels, story points at the team level (`points`).
+pub(super) fn ranking_cells(
+    ranked: &[Ranked],
+    records: &[RankedRecord],
+    points: bool,
+) -> (&'static [&'static str], Vec<Vec<String>>) {
+    let header: &[&str] = if points {
+        &[
+            "RANK", "ID", "TITLE", "TYPE", "STATUS", "POINTS", "TEAM", "PI",
+        ]
+    } else {
+        &[
+            "RANK", "ID", "TITLE", "TYPE", "STATUS", "BV", "TC", "RR|OE", "COD", "SIZE", "WSJF",
+            "TEAM", "PI",
+        ]
+    };
+    let whole = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    let cells = ranked
+        .iter()
+        .zip(records)
+        .map(|(r, row)| {
+            let mut cells = vec![
+                row.rank.to_string(),
+                row.id.to_string(),
+                row.title.to_string(),
+                crate::render::type_label(r.item),
+                row.status.to_string(),
+            ];
+            if points {
+                cells.push(
+                    row.points
+                        .map_or(String::new(), crate::render::format_number),
+                );
+            } else {
+                cells.extend([
+                    whole(row.business_value),
+                    whole(row.time_criticality),
+                    whole(row.risk_reduction),
+                    whole(row.cost_of_delay),
+                    whole(row.job_size),
+                    r.score.map_or("unscored".into(), |s| s.display()),
+                ]);
+            }
+            cells.push(row.team.join(", "));
+            cells.push(row.pi.unwrap_or("").to_string());
+            cells
+        })
+        .collect();
+    (header, cells)
+}
+
+/// `popm backlog`: the ranked items shown, one row each.
+pub fn ranking(
+    ranked: &[Ranked],
+    records: &[RankedRecord],
+    points: bool,
+    terminal: bool,
+) -> String {
+    let (header, cells) = ranking_cells(ranked, records, points);
+    render(header, cells, terminal)
 }

@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
-use super::ranking::{self, Score};
+use super::listing::ItemFilter;
+use super::ranking;
 use crate::config::Config;
+use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -94,4 +96,20 @@ pub fn columns<'a>(
         }
     }
     columns
+}
+
+/// The board of a level: the items of its type that `filter` lets through, in its columns.
+pub fn board<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    level: Level,
+    filter: &ItemFilter,
+) -> Vec<Column<'a>> {
+    let items: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| i.kind() == Some(level.board_type()))
+        .filter(|i| filter.matches(i, backlog, config))
+        .collect();
+    columns(backlog, config, level, items)
 }

@@ -2,6 +2,9 @@
 //! the board). They return data; renderers print it.
 
 pub mod board;
+pub mod detail;
 pub mod flow;
+pub mod listing;
 pub mod ranking;
 pub mod readiness;
+pub mod tree;

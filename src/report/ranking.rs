@@ -2,52 +2,10 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{Item, natural_cmp};
-
-/// A complete WSJF score, kept as the exact fraction cost of delay / job size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Score {
-    pub business_value: i64,
-    pub time_criticality: i64,
-    pub risk_reduction: i64,
-    pub job_size: i64,
-}
-
-impl Score {
-    pub fn of(item: &Item) -> Option<Score> {
-        let [bv, tc, rr, js] = item.wsjf.as_ref()?.complete()?;
-        (js > 0).then_some(Score {
-            business_value: bv,
-            time_criticality: tc,
-            risk_reduction: rr,
-            job_size: js,
-        })
-    }
-
-    pub fn cost_of_delay(&self) -> i64 {
-        self.business_value + self.time_criticality + self.risk_reduction
-    }
-
-    /// For display and JSON only; ordering uses [`Score::cmp_wsjf`].
-    pub fn wsjf(&self) -> f64 {
-        self.cost_of_delay() as f64 / self.job_size as f64
-    }
-
-    /// The score to two decimals, rounded half up exactly (21/8 = 2.625 shows as 2.63; a float
-    /// formatter would round the binary value and give 2.62).
-    pub fn display(&self) -> String {
-        let (n, d) = (i128::from(self.cost_of_delay()), i128::from(self.job_size));
-        let hundredths = (n * 200 + d) / (2 * d);
-        format!("{}.{:02}", hundredths / 100, hundredths % 100)
-    }
-
-    /// Compares a/b with c/d as a*d against c*b, exactly (no rounding, no floating point).
-    pub fn cmp_wsjf(&self, other: &Score) -> Ordering {
-        let left = i128::from(self.cost_of_delay()) * i128::from(other.job_size);
-        let right = i128::from(other.cost_of_delay()) * i128::from(self.job_size);
-        left.cmp(&right)
-    }
-}
+use super::board::Level;
+use super::listing::ItemFilter;
+use crate::config::Config;
+use crate::model::{Backlog, Item, Score, Wsjf, natural_cmp};
 
 #[derive(Debug, Clone)]
 pub struct Ranked<'a> {
@@ -104,4 +62,118 @@ fn number(items: Vec<(&Item, Option<Score>)>) -> Vec<Ranked<'_>> {
             score,
         })
         .collect()
+}
+
+/// A sign that the WSJF inputs of the ranked items are not calibrated; never an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Calibration<'a> {
+    /// No scored item has 1 for this input: WSJF is relative, and the smallest item should.
+    NoOne {
+        /// The input's key (`business_value`, ...).
+        input: &'static str,
+        scored: usize,
+        lowest: i64,
+    },
+    /// A scored item's input off the configured scale.
+    OffScale {
+        item: &'a Item,
+        input: &'static str,
+        value: i64,
+    },
+}
+
+/// The calibration hints of a ranking: per input, the lowest score when it is not 1 (with two
+/// scored items or more), then each scored item's inputs off `scale`.
+pub fn calibration<'a>(ranked: &[Ranked<'a>], scale: &[i64]) -> Vec<Calibration<'a>> {
+    let scored: Vec<(&'a Item, Score)> = ranked
+        .iter()
+        .filter_map(|r| Some((r.item, r.score?)))
+        .collect();
+    let mut hints = Vec::new();
+    if scored.len() >= 2 {
+        for (k, input) in Wsjf::KEYS.iter().enumerate() {
+            let lowest = scored.iter().map(|(_, s)| s.inputs()[k]).min();
+            if let Some(lowest) = lowest
+                && lowest != 1
+            {
+                hints.push(Calibration::NoOne {
+                    input,
+                    scored: scored.len(),
+                    lowest,
+                });
+            }
+        }
+    }
+    for (item, _) in &scored {
+        let off = item.wsjf.iter().flat_map(|w| w.off_scale(scale));
+        hints.extend(off.map(|(input, v)| Calibration::OffScale {
+            item,
+            input,
+            value: v.value,
+        }));
+    }
+    hints
+}
+
+/// The open (not done) items of a level that `filter` lets through, in the level's order: WSJF
+/// for the portfolio and the ART, the Product Owner's rank for teams.
+pub fn open_items<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    level: Level,
+    filter: &ItemFilter,
+) -> Vec<Ranked<'a>> {
+    let open = backlog
+        .items
+        .iter()
+        .filter(|i| i.kind().is_some_and(|k| level.types().contains(&k)))
+        .filter(|i| !backlog.is_done(i, config))
+        .filter(|i| filter.matches(i, backlog, config));
+    match level {
+        Level::Team => by_rank(open),
+        _ => by_wsjf(open),
+    }
+}
+
+/// How one item's score and rank came about (`popm backlog --explain`).
+#[derive(Debug)]
+pub struct Explanation<'r, 'a> {
+    pub ranked: &'r Ranked<'a>,
+    /// How many items were ranked.
+    pub of: usize,
+    pub previous: Option<&'r Ranked<'a>>,
+    pub next: Option<&'r Ranked<'a>>,
+    /// Other items with exactly the same score (ordered among themselves by id).
+    pub ties: Vec<&'a Item>,
+    /// For an unscored item: the WSJF inputs it lacks (`None`: it has no `wsjf` at all).
+    pub missing: Option<Vec<&'static str>>,
+}
+
+/// The explanation of the item `id` among `ranked`; `None` when it is not among them.
+pub fn explain<'r, 'a>(ranked: &'r [Ranked<'a>], id: &str) -> Option<Explanation<'r, 'a>> {
+    let position = ranked.iter().position(|r| r.item.id() == Some(id))?;
+    let r = &ranked[position];
+    let ties = match r.score {
+        Some(s) => ranked
+            .iter()
+            .filter(|o| o.rank != r.rank && o.score.is_some_and(|t| t.cmp_wsjf(&s).is_eq()))
+            .map(|o| o.item)
+            .collect(),
+        None => Vec::new(),
+    };
+    let missing = r.item.wsjf.as_ref().map(|w| {
+        w.inputs()
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| *k)
+            .collect()
+    });
+    Some(Explanation {
+        ranked: r,
+        of: ranked.len(),
+        previous: position.checked_sub(1).map(|p| &ranked[p]),
+        next: ranked.get(position + 1),
+        ties,
+        missing,
+    })
 }

@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::ranking::{self, Score};
+use super::ranking;
 use crate::config::Config;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
 use crate::parse::yaml::Pos;
-use crate::rules::{Rule, at};
+use crate::rules::at;
 
 /// The columns of the feature table: each groups the rules that fail it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

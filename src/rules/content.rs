@@ -1,8 +1,9 @@
 //! What each type must say in its body: acceptance criteria, hypotheses, a story's user voice.
 
-use super::{Rule, at};
+use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, Item, ItemType, Section};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {

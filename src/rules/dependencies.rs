@@ -2,8 +2,9 @@
 
 use std::collections::VecDeque;
 
-use super::{Rule, at};
+use super::at;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::Backlog;
 
 pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {

@@ -1,8 +1,9 @@
 //! The SAFe hierarchy: story -> feature -> capability or epic; capability -> epic.
 
-use super::{Rule, at, one_of};
+use super::{at, one_of};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, ItemType};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::{Rule, at};
+use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::Backlog;
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {

@@ -2,7 +2,7 @@
 //! [`Diagnostic`]s; none of them prints anything.
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Backlog;
 
 mod content;
@@ -13,105 +13,6 @@ mod pi;
 pub mod transitions;
 mod workflow;
 mod wsjf;
-
-macro_rules! rules {
-    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
-        /// A check's stable name. Names are kebab-case and never change once released: users put them
-        /// in popm.toml and CI annotations refer to them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Rule { $($variant),* }
-
-        impl Rule {
-            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
-
-            pub fn name(self) -> &'static str {
-                match self { $(Rule::$variant => $name),* }
-            }
-
-            pub fn default_severity(self) -> Severity {
-                match self { $(Rule::$variant => Severity::$severity),* }
-            }
-
-            /// One line saying what the rule catches (shown by `popm rules`).
-            pub fn summary(self) -> &'static str {
-                match self { $(Rule::$variant => $summary),* }
-            }
-        }
-    };
-}
-
-rules! {
-    FileUnreadable = "file-unreadable", Error, "a backlog file cannot be read, is not UTF-8 or is too large";
-    SymlinkSkipped = "symlink-skipped", Warning, "a backlog file is a symbolic link and was not read";
-    FrontmatterMissing = "frontmatter-missing", Error, "the file does not start with a `---` frontmatter block";
-    FrontmatterSyntax = "frontmatter-syntax", Error, "the frontmatter is not valid YAML: bad syntax, unclosed block, duplicate key";
-    FieldMissing = "field-missing", Error, "a required key (id, type, title) is absent or empty";
-    FieldType = "field-type", Error, "a key holds the wrong kind of value";
-    FieldUnknown = "field-unknown", Warning, "a key popm does not know, probably a typo";
-    TypeUnknown = "type-unknown", Error, "`type` is not epic, capability, feature, story or pi";
-    IdDuplicate = "id-duplicate", Error, "two items share an id";
-    IdInvalid = "id-invalid", Error, "an id is not ASCII letters and digits joined by single `-`, `_` or `.`";
-    StatusUnknown = "status-unknown", Error, "the status is not a state of the type's workflow";
-    ParentUnknown = "parent-unknown", Error, "`parent` names no item";
-    ParentType = "parent-type", Error, "the parent is of a type that cannot hold this item";
-    ParentCycle = "parent-cycle", Error, "following parents leads back to the item";
-    ParentMissing = "parent-missing", Warning, "a feature or story has no parent";
-    ParentEnabler = "parent-enabler", Warning, "a business item sits under an enabler parent";
-    EnablerKind = "enabler-kind", Error, "`enabler` is not exploration, architectural, infrastructure or compliance";
-    AcceptanceCriteriaMissing = "acceptance-criteria-missing", Error, "a feature, capability or story has no acceptance criteria";
-    AcceptanceCriteriaUnchecked = "acceptance-criteria-unchecked", Error, "an item in a done state has an unchecked criterion";
-    BenefitHypothesisMissing = "benefit-hypothesis-missing", Error, "a feature or capability has no benefit hypothesis";
-    HypothesisMissing = "hypothesis-missing", Error, "an epic has no hypothesis";
-    UserVoice = "user-voice", Warning, "a story does not start with \"As a ..., I want ... so that ...\"";
-    WsjfScale = "wsjf-scale", Error, "a WSJF input is off the configured scale";
-    WsjfIncomplete = "wsjf-incomplete", Warning, "some but not all four WSJF inputs are given";
-    PointsScale = "points-scale", Warning, "story points are off the points scale";
-    DependencyUnknown = "dependency-unknown", Error, "`depends_on` names no item";
-    DependencyCycle = "dependency-cycle", Error, "dependencies form a cycle";
-    PiUnknown = "pi-unknown", Error, "`pi` names no PI item";
-    PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
-    TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
-    ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
-    StatusTransition = "status-transition", Warning, "with --staged or --since: a status moves backwards or skips states";
-    StatusEntry = "status-entry", Error, "with --staged or --since: an item enters a state without meeting its entry rules";
-    WipExceeded = "wip-exceeded", Warning, "more items in a workflow state than its WIP limit";
-    FeatureNotReady = "feature-not-ready", Error, "pi ready: a planned feature is not yet in the ready state";
-    TeamMissing = "team-missing", Error, "pi ready: a planned feature names no team";
-    DependencyLaterPi = "dependency-later-pi", Error, "pi ready: a planned feature depends on work planned for a later PI";
-    CapacityMissing = "capacity-missing", Error, "pi ready: a team with work in the PI has no capacity for it";
-    CapacityExceeded = "capacity-exceeded", Error, "pi ready: a team's load exceeds its capacity";
-    LoadHigh = "load-high", Warning, "pi ready: a team's load is above the planning load (default 80 % of capacity)";
-    Allocation = "allocation", Error, "pi ready: the enabler share of the load is below the PI's capacity allocation";
-    ObjectivesMissing = "objectives-missing", Error, "pi ready: a team with work has no PI objective";
-    PreviousObjectivesUnscored = "previous-objectives-unscored", Error, "pi ready: a committed objective of the previous PI has no actual value";
-}
-
-impl Rule {
-    /// Rules that only `popm pi ready` applies (documented in docs/readiness.md).
-    pub fn is_readiness(self) -> bool {
-        matches!(
-            self,
-            Rule::FeatureNotReady
-                | Rule::TeamMissing
-                | Rule::DependencyLaterPi
-                | Rule::CapacityMissing
-                | Rule::CapacityExceeded
-                | Rule::LoadHigh
-                | Rule::Allocation
-                | Rule::ObjectivesMissing
-                | Rule::PreviousObjectivesUnscored
-        )
-    }
-
-    /// Rules that compare two versions of the backlog (`--staged`, `--since`).
-    pub fn compares_versions(self) -> bool {
-        matches!(self, Rule::StatusTransition | Rule::StatusEntry)
-    }
-
-    pub fn from_name(name: &str) -> Option<Rule> {
-        Rule::ALL.iter().copied().find(|r| r.name() == name)
-    }
-}
 
 /// Runs every backlog-wide check. Per-file checks (frontmatter, keys and their types) already ran while
 /// parsing, in parallel; these need the whole backlog.
@@ -124,22 +25,6 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     dependencies::check(backlog, out);
     pi::check(backlog, config, out);
     workflow::wip(backlog, config, out);
-}
-
-/// Applies the severities configured in popm.toml (dropping rules set to `off`) and sorts the result
-/// into the order every output uses.
-pub fn finish(mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
-    diagnostics.retain_mut(|d| match config.severity(d.rule) {
-        // Set per item type where it was made (`[workflow.<type>] transitions`).
-        _ if d.rule == Rule::StatusTransition => true,
-        Some(severity) => {
-            d.severity = severity;
-            true
-        }
-        None => false,
-    });
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics
 }
 
 /// A diagnostic about an item, tagged with its id.

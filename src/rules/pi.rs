@@ -1,8 +1,9 @@
 //! Planning Intervals: items name existing PIs; PI items are well formed.
 
-use super::{Rule, at};
+use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, Item, ItemType, PiFields};
 
 pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {

@@ -1,9 +1,10 @@
 //! Status changes between two versions of the backlog (`--staged`, `--since`): moves backwards or
 //! over states, and moves into a state whose entry rules the item does not meet.
 
-use super::{Rule, at, one_of};
+use super::{at, one_of};
 use crate::config::{Config, Workflow};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, Item, ItemType};
 
 /// What an item lacks to be in `state` of its workflow: SAFe's exit policies of the states before it.
@@ -67,6 +68,26 @@ pub fn entry_failures(item: &Item, workflow: &Workflow, state: usize) -> Vec<Str
     missing
 }
 
+/// A status change other than one state forward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Move {
+    Backwards,
+    /// Forward past these states (indexes into the workflow).
+    OverStates(std::ops::Range<usize>),
+}
+
+/// How a move from state `from` to state `to` departs from the workflow's one step forward;
+/// `None` for one step forward (or no move).
+pub fn unusual_move(from: usize, to: usize) -> Option<Move> {
+    if to < from {
+        Some(Move::Backwards)
+    } else if to > from + 1 {
+        Some(Move::OverStates(from + 1..to))
+    } else {
+        None
+    }
+}
+
 /// Compares each item of `after` in a changed file with the item of the same id in `before`.
 pub fn check(
     before: &Backlog,
@@ -91,28 +112,27 @@ pub fn check(
         }
         let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
         let name = |i: usize| workflow.states.get(i).map_or("?", String::as_str);
-        if let Some(old) = old
-            && let Some(severity) = config.transition_severity(kind)
-        {
-            let message = if new < old {
-                Some(format!(
+        if let Some(old) = old {
+            let message = match unusual_move(old, new) {
+                Some(Move::Backwards) => Some(format!(
                     "status moves backwards, from {} to {}",
                     name(old),
                     name(new)
-                ))
-            } else if new > old + 1 {
-                let skipped: Vec<&str> = (old + 1..new).map(name).collect();
-                Some(format!(
-                    "status skips {}: from {} to {}",
-                    one_of(&skipped).replace(" or ", " and "),
-                    name(old),
-                    name(new)
-                ))
-            } else {
-                None
+                )),
+                Some(Move::OverStates(skipped)) => {
+                    let skipped: Vec<&str> = skipped.map(name).collect();
+                    Some(format!(
+                        "status skips {}: from {} to {}",
+                        one_of(&skipped).replace(" or ", " and "),
+                        name(old),
+                        name(new)
+                    ))
+                }
+                None => None,
             };
             if let Some(message) = message {
-                out.push(at(Rule::StatusTransition, item, pos, message).severity(severity));
+                // Its severity is set per item type: the sink reads the type.
+                out.push(at(Rule::StatusTransition, item, pos, message).of_type(kind));
             }
         }
         // Entering a later state (or appearing in one) must meet that state's entry rules.
@@ -135,5 +155,18 @@ pub fn check(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_step_forward_is_the_usual_move() {
+        assert_eq!(unusual_move(2, 3), None);
+        assert_eq!(unusual_move(2, 2), None);
+        assert_eq!(unusual_move(2, 1), Some(Move::Backwards));
+        assert_eq!(unusual_move(1, 4), Some(Move::OverStates(2..4)));
     }
 }

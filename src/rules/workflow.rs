@@ -1,8 +1,9 @@
 //! Statuses: every status is a state of its type's workflow.
 
-use super::{Rule, at, one_of};
+use super::{at, one_of};
 use crate::config::{Config, normalize_status};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Backlog, did_you_mean};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {

@@ -1,46 +1,40 @@
 //! WSJF inputs and story points on their scales.
 
-use super::{Rule, at};
+use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Backlog, ItemType};
-
-fn list(scale: &[i64]) -> String {
-    scale
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::diagnostic::Rule;
+use crate::model::{Backlog, ItemType, scale_text};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     for item in &backlog.items {
         if let Some(w) = &item.wsjf {
-            let mut missing = Vec::new();
-            for (key, value) in w.inputs() {
-                match value {
-                    None => missing.push(key),
-                    Some(v) if !config.wsjf_scale.contains(&v.value) => out.push(
-                        at(
-                            Rule::WsjfScale,
-                            item,
-                            v.pos,
-                            format!(
-                                "wsjf.{key} is {}, off the scale {}",
-                                v.value,
-                                list(&config.wsjf_scale)
-                            ),
-                        )
-                        .width(v.value.to_string().len())
-                        .help(format!(
-                            "use the nearest value of the scale{}",
-                            nearest(&config.wsjf_scale, v.value as f64)
-                                .map_or(String::new(), |n| format!(" ({n})"))
-                        )),
-                    ),
-                    Some(_) => {}
-                }
+            for (key, v) in w.off_scale(&config.wsjf_scale) {
+                out.push(
+                    at(
+                        Rule::WsjfScale,
+                        item,
+                        v.pos,
+                        format!(
+                            "wsjf.{key} is {}, off the scale {}",
+                            v.value,
+                            scale_text(&config.wsjf_scale)
+                        ),
+                    )
+                    .width(v.value.to_string().len())
+                    .help(format!(
+                        "use the nearest value of the scale{}",
+                        nearest(&config.wsjf_scale, v.value as f64)
+                            .map_or(String::new(), |n| format!(" ({n})"))
+                    )),
+                );
             }
+            let missing: Vec<&str> = w
+                .inputs()
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(key, _)| key)
+                .collect();
             if !missing.is_empty() {
                 out.push(
                     at(
@@ -68,7 +62,7 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                         format!(
                             "{} story points is off the scale {}",
                             points.value,
-                            list(&config.points_scale)
+                            scale_text(&config.points_scale)
                         ),
                     )
                     .width(points.value.to_string().len()),

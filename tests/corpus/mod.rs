@@ -5,14 +5,14 @@
 //! its line. A new renderer gets its snapshot over this same set.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use popm::config::Config;
+use popm::diagnostic::Rule;
 use popm::diagnostic::{Diagnostic, Severity};
 use popm::model::Backlog;
 use popm::parse::yaml::Pos;
-use popm::rules::Rule;
+use popm::source::Texts;
 
 pub const CONFIG: &str = "teams = [\"checkout\", \"identity\"]\n";
 
@@ -63,18 +63,25 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The shared backlog, parsed as popm parses files (with the sources kept for snippets), and its
-/// configuration.
+/// The shared backlog, parsed as popm parses files, and its configuration.
 pub fn backlog() -> (Backlog, Config) {
     let config = Config::parse(CONFIG, "popm.toml", None, PathBuf::from(".")).unwrap();
     let mut items = Vec::new();
-    let mut sources = HashMap::new();
     for (path, text) in FILES {
-        let (parsed, source) = popm::parse::parse_file(path, text.as_bytes().to_vec());
+        let (parsed, _) = popm::parse::parse_file(path, text.as_bytes().to_vec());
         items.extend(parsed.item);
-        sources.insert(path.to_string(), source.unwrap());
     }
-    (Backlog::new(items, sources, &config), config)
+    (Backlog::new(items, &config), config)
+}
+
+/// The texts of the shared backlog's files as popm keeps them, for snippets.
+pub fn texts() -> Texts {
+    let mut texts = Texts::default();
+    for (path, text) in FILES {
+        let (_, source) = popm::parse::parse_file(path, text.as_bytes().to_vec());
+        texts.insert(path.to_string(), source.unwrap());
+    }
+    texts
 }
 
 /// Writes the shared backlog and its popm.toml into `dir`, for renderers reached through a command.

@@ -1,16 +1,15 @@
-//! Diagnostics as text for people (with a source snippet), as one line each, and as JSON.
+//! Findings for people: rustc-style, each with its source line underlined and its help, then the
+//! summary line.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
-use serde::Serialize;
-
 use std::borrow::Cow;
 
-use super::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
 use crate::diagnostic::{Diagnostic, Severity, Summary};
-use crate::model::Backlog;
+use crate::render::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
+use crate::source::Texts;
 
 /// rustc-style: a header, the offending line with an underline, and a help line.
-pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> String {
+pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -22,8 +21,8 @@ pub fn human(diagnostics: &[Diagnostic], backlog: &Backlog, color: bool) -> Stri
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let line_text = backlog
-            .source(&d.path)
+        let line_text = texts
+            .get(&d.path)
             .and_then(|text| text.lines().nth((d.line as usize).saturating_sub(1)))
             .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
         let message = safe_multiline(&d.message);
@@ -102,72 +101,4 @@ pub fn summary_line(summary: &Summary, color: bool) -> String {
         paint("found", BOLD, color),
         parts.join(" and ")
     )
-}
-
-/// `path:line:col: severity[rule]: message`, one per line, for grep and editors' quickfix lists.
-pub fn concise(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}]: {}\n",
-            safe(&d.path),
-            d.line,
-            d.column,
-            d.severity.as_str(),
-            d.rule.name(),
-            safe(&d.message)
-        ));
-    }
-    out
-}
-
-#[derive(Serialize)]
-pub struct JsonDiagnostic<'a> {
-    pub rule: &'static str,
-    pub severity: &'static str,
-    pub path: &'a str,
-    pub line: u32,
-    pub column: u32,
-    pub item: Option<&'a str>,
-    pub message: &'a str,
-    pub help: Option<&'a str>,
-}
-
-impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
-    fn from(d: &'a Diagnostic) -> Self {
-        JsonDiagnostic {
-            rule: d.rule.name(),
-            severity: d.severity.as_str(),
-            path: &d.path,
-            line: d.line,
-            column: d.column,
-            item: d.item.as_deref(),
-            message: &d.message,
-            help: d.help.as_deref(),
-        }
-    }
-}
-
-/// One JSON object per line, one line per diagnostic (the objects of [`json`]), for streaming tools.
-pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&crate::render::json_line(&JsonDiagnostic::from(d)));
-        out.push('\n');
-    }
-    out
-}
-
-/// `{"diagnostics": [...], "summary": {...}}`, the schema documented in docs/json.md.
-pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    #[derive(Serialize)]
-    struct Output<'a> {
-        diagnostics: Vec<JsonDiagnostic<'a>>,
-        summary: &'a Summary,
-    }
-    let output = Output {
-        diagnostics: diagnostics.iter().map(JsonDiagnostic::from).collect(),
-        summary,
-    };
-    crate::render::json(&output)
 }

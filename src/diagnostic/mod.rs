@@ -1,9 +1,17 @@
-//! The one data type every check produces and every renderer prints.
+//! The one data type every check produces and every renderer prints, the registry of rules that
+//! produce it, the sink every finding passes through, and the outcome it decides.
 
 use serde::Serialize;
 
+use crate::model::ItemType;
 use crate::parse::yaml::Pos;
-use crate::rules::Rule;
+
+mod outcome;
+mod rule;
+mod sink;
+pub use outcome::Outcome;
+pub use rule::Rule;
+pub use sink::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,6 +43,8 @@ pub struct Diagnostic {
     /// How many characters the finding spans on its line (for the underline); at least 1.
     pub width: u32,
     pub item: Option<String>,
+    /// The item's type, where the severity depends on it (`status-transition`).
+    pub item_type: Option<ItemType>,
     pub help: Option<String>,
 }
 
@@ -49,12 +59,19 @@ impl Diagnostic {
             column: pos.column.max(1),
             width: 1,
             item: None,
+            item_type: None,
             help: None,
         }
     }
 
     pub fn item(mut self, id: Option<&str>) -> Self {
         self.item = id.map(str::to_string);
+        self
+    }
+
+    /// Records the item's type, for a rule whose severity is set per type.
+    pub fn of_type(mut self, item_type: ItemType) -> Self {
+        self.item_type = Some(item_type);
         self
     }
 

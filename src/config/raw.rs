@@ -1,0 +1,91 @@
+//! popm.toml as written: every setting optional, with the place of each value kept (toml spans)
+//! for errors that point at it. Unknown keys are rejected, so a typo is never silently ignored.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub teams: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub backlog: RawBacklog,
+    #[serde(default)]
+    pub wsjf: RawScale,
+    #[serde(default)]
+    pub points: RawScale,
+    #[serde(default)]
+    pub workflow: BTreeMap<Spanned<String>, RawWorkflow>,
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub pi: RawPi,
+    #[serde(default)]
+    pub new: RawNew,
+    #[serde(default)]
+    pub flow: RawFlow,
+}
+
+/// `[flow]`: how the flow metrics read the workflow. `start` and `active` take one value for every
+/// type or an inline table per type.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFlow {
+    pub start: Option<Spanned<PerType<String>>>,
+    pub active: Option<Spanned<PerType<Vec<String>>>>,
+    pub period: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum PerType<T> {
+    All(T),
+    ByType(BTreeMap<String, T>),
+}
+
+/// `[new]`: where `popm new` writes and how it names items.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNew {
+    pub folder: Option<String>,
+    #[serde(default)]
+    pub folders: BTreeMap<Spanned<String>, String>,
+    pub templates: Option<String>,
+    #[serde(default)]
+    pub prefixes: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPi {
+    pub planning_load: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBacklog {
+    pub roots: Option<Spanned<Vec<String>>>,
+    pub exclude: Option<Spanned<Vec<Spanned<String>>>>,
+    pub max_file_bytes: Option<u64>,
+    pub max_items: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScale {
+    pub scale: Option<Spanned<Vec<i64>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWorkflow {
+    pub states: Option<Spanned<Vec<String>>>,
+    pub done: Option<Spanned<String>>,
+    pub ready: Option<Spanned<String>>,
+    pub aliases: Option<Spanned<BTreeMap<Spanned<String>, String>>>,
+    pub wip: Option<BTreeMap<Spanned<String>, Spanned<u32>>>,
+    /// Severity of `status-transition` for this type: "error", "warning" or "off".
+    pub transitions: Option<Spanned<String>>,
+}

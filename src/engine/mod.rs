@@ -1,0 +1,185 @@
+//! The one pipeline every command that judges the backlog runs: load (the source's files, read
+//! and parsed in parallel, each once) -> backlog (the items indexed) -> rules -> sink (configured
+//! severities, output order). `popm check`, the read commands, every edit's "errors after the
+//! change" and the history commands all go through it.
+
+mod compare;
+
+use std::collections::HashMap;
+
+pub use compare::brought_by_branch;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::error::EnvError;
+use crate::git::ObjectId;
+use crate::model::{Backlog, Item};
+use crate::rules;
+use crate::source::{ParsedFile, Texts, Workspace};
+
+/// What to check, and against which other version.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// A backlog root the source does not hold is an empty folder rather than an error: for the
+    /// earlier side of a comparison, which may predate the backlog.
+    pub allow_missing_roots: bool,
+    /// Compare with another version of the backlog (`--staged`, `--since`).
+    pub compare: Option<Compare>,
+}
+
+/// The version a check compares with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compare {
+    /// HEAD (`check --staged`): status transitions of the changed items.
+    Head,
+    /// The merge base of this revision and HEAD (`check --since REV`): status transitions, and
+    /// only the findings the branch brings.
+    Since(String),
+}
+
+impl Request {
+    /// The whole backlog; a backlog root the source does not hold is an error.
+    pub fn whole() -> Request {
+        Request::default()
+    }
+
+    /// The whole backlog, where a missing backlog root is an empty folder.
+    pub fn allowing_missing_roots() -> Request {
+        Request {
+            allow_missing_roots: true,
+            compare: None,
+        }
+    }
+
+    /// The backlog compared with another version.
+    pub fn compared(compare: Compare) -> Request {
+        Request {
+            allow_missing_roots: false,
+            compare: Some(compare),
+        }
+    }
+}
+
+/// Something worth a warning that did not stop the check.
+#[derive(Debug)]
+pub enum Warning {
+    /// `--since`: the merge base's popm.toml cannot be read, so every finding counts as new.
+    BaseConfigUnreadable(EnvError),
+}
+
+/// The backlog with every finding, severities applied once and sorted.
+pub struct Checked {
+    pub backlog: Backlog,
+    /// The text of every file read, for snippets.
+    pub texts: Texts,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read as items.
+    pub files: usize,
+    pub warnings: Vec<Warning>,
+    /// The blob id of each file read, where it is known without hashing (read from git).
+    blob_ids: HashMap<String, ObjectId>,
+    /// The findings about single files (reading, parsing, listing), by path: kept only for a
+    /// comparison with another version, which reuses them for files that did not change.
+    file_findings: Option<HashMap<String, Vec<Diagnostic>>>,
+}
+
+/// Reads the workspace's source, parses it, indexes the backlog, runs every check and passes the
+/// findings through the sink; with [`Request::compare`], compares with the other version too.
+pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvError> {
+    let config = &workspace.config;
+    let loaded = workspace.load(!request.allow_missing_roots)?;
+    let files = loaded.files.len();
+    let mut found = loaded.problems;
+    let (backlog, texts) = index(loaded.files, &mut found, config);
+    let since = matches!(request.compare, Some(Compare::Since(_)));
+    let file_findings = since.then(|| by_path(found.iter().cloned()));
+    rules::check_backlog(&backlog, config, &mut found);
+    let mut sink = Sink::new(config);
+    sink.extend(found);
+    let mut checked = Checked {
+        backlog,
+        texts,
+        diagnostics: Vec::new(),
+        files,
+        warnings: Vec::new(),
+        blob_ids: loaded.blob_ids,
+        file_findings,
+    };
+    let branch = match &request.compare {
+        Some(compare) => compare::with_base(workspace, compare, &mut checked, &mut sink)?,
+        None => None,
+    };
+    checked.diagnostics = sink.finish();
+    if let Some(branch) = branch {
+        let all = std::mem::take(&mut checked.diagnostics);
+        checked.diagnostics = brought_by_branch(all, &branch.touched, &branch.base_findings);
+    }
+    Ok(checked)
+}
+
+/// The errors the backlog would have, and does not have now, if these files (by shown path, new
+/// ones too) held this text: the same checks and sink as [`check`], over the items already read
+/// and the new texts parsed.
+pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    // A set: a renumber can replace every file of the backlog.
+    let replaced: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
+    let mut items: Vec<Item> = checked
+        .backlog
+        .items
+        .iter()
+        .filter(|i| !replaced.contains(i.path.as_str()))
+        .cloned()
+        .collect();
+    let mut found = Vec::new();
+    for (path, text) in files {
+        let (parsed, _) = crate::parse::parse_file(path, text.as_bytes().to_vec());
+        items.extend(parsed.item);
+        found.extend(parsed.diagnostics);
+    }
+    let backlog = Backlog::new(items, config);
+    let after = judge(&backlog, found, config);
+    // Across the whole backlog: changing an id or a parent can break other items too.
+    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
+    let before: std::collections::HashSet<_> = checked.diagnostics.iter().map(key).collect();
+    after
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| !before.contains(&key(d)))
+        .collect()
+}
+
+/// The tail of the pipeline: the backlog-wide rules over an indexed backlog, then the sink, with
+/// the findings made before (reading, parsing).
+fn judge(backlog: &Backlog, mut found: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
+    rules::check_backlog(backlog, config, &mut found);
+    let mut sink = Sink::new(config);
+    sink.extend(found);
+    sink.finish()
+}
+
+/// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics.
+fn index(
+    parsed: Vec<ParsedFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+    config: &Config,
+) -> (Backlog, Texts) {
+    let mut items = Vec::with_capacity(parsed.len());
+    let mut texts = Texts::with_capacity(parsed.len());
+    for (shown, text, p) in parsed {
+        diagnostics.extend(p.diagnostics);
+        items.extend(p.item);
+        if let Some(text) = text {
+            texts.insert(shown, text);
+        }
+    }
+    (Backlog::new(items, config), texts)
+}
+
+/// Diagnostics grouped by path.
+fn by_path(diagnostics: impl Iterator<Item = Diagnostic>) -> HashMap<String, Vec<Diagnostic>> {
+    let mut out: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+    for d in diagnostics {
+        out.entry(d.path.clone()).or_default().push(d);
+    }
+    out
+}

@@ -1,0 +1,95 @@
+//! `popm show`: one item in full, for people.
+
+use crate::model::{Item, Score};
+use crate::render::schema::{DetailRecord, RelatedRecord};
+use crate::render::{BOLD, DIM, paint, type_label};
+
+pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
+    let mut out = format!(
+        "{}  {}\n",
+        paint(s.item.id.unwrap_or("?"), BOLD, color),
+        paint(s.item.title, BOLD, color)
+    );
+    let mut field = |name: &str, value: String| {
+        if !value.is_empty() {
+            let value = crate::render::safe(&value);
+            out.push_str(&format!("  {:<12}{value}\n", paint(name, DIM, color)));
+        }
+    };
+    let or_empty = |v: Option<&str>| v.unwrap_or("").to_string();
+    field("type", type_label(item));
+    field("status", s.item.status.to_string());
+    field("path", s.item.path.to_string());
+    field("owner", or_empty(s.item.owner));
+    field("art", or_empty(s.item.art));
+    field("team", s.item.team.join(", "));
+    field("pi", or_empty(s.item.pi));
+    field(
+        "iteration",
+        s.item.iteration.map_or(String::new(), |i| i.to_string()),
+    );
+    field(
+        "points",
+        s.item
+            .points
+            .map_or(String::new(), crate::render::format_number),
+    );
+    field(
+        "estimate",
+        s.item
+            .estimate
+            .map_or(String::new(), crate::render::format_number),
+    );
+    field("labels", s.item.labels.join(", "));
+    if let Some(w) = &s.wsjf {
+        let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
+        let score = Score::of(item).map_or("incomplete".to_string(), |s| s.display());
+        field(
+            "wsjf",
+            format!(
+                "{score} = (BV {} + TC {} + RR|OE {}) / job size {}",
+                v(w.business_value),
+                v(w.time_criticality),
+                v(w.risk_reduction),
+                v(w.job_size)
+            ),
+        );
+    }
+    if let Some(p) = &s.acceptance_criteria {
+        field(
+            "acceptance",
+            format!("{}/{} criteria checked", p.checked, p.total),
+        );
+    }
+    let line = |r: &RelatedRecord| {
+        let safe = crate::render::safe;
+        if r.exists {
+            format!("{}  {} [{}]", safe(r.id), safe(r.title), safe(r.status))
+        } else {
+            format!("{}  (no such item)", safe(r.id))
+        }
+    };
+    let chain: Vec<String> = s
+        .parents
+        .iter()
+        .map(|p| crate::render::safe(p.id).into_owned())
+        .collect();
+    if !chain.is_empty() {
+        out.push_str(&format!(
+            "  {:<12}{}\n",
+            paint("parents", DIM, color),
+            chain.join(" > ")
+        ));
+    }
+    for (name, list) in [
+        ("children", &s.children),
+        ("depends on", &s.dependencies),
+        ("needed by", &s.needed_by),
+    ] {
+        for (i, r) in list.iter().enumerate() {
+            let label = if i == 0 { name } else { "" };
+            out.push_str(&format!("  {:<12}{}\n", paint(label, DIM, color), line(r)));
+        }
+    }
+    out
+}

@@ -1,0 +1,357 @@
+//! The JSON records of every command, one type each, as docs/json.md documents them; the
+//! functions at the end of each part build a command's whole document. Fields are only ever
+//! added, never renamed or removed.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Summary};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
+use crate::report::board::Column;
+use crate::report::detail::{Detail, Related};
+use crate::report::ranking::Ranked;
+
+// `popm check`
+
+/// `check --format json`: every finding and the counts.
+#[derive(Serialize)]
+pub struct CheckRecord<'a> {
+    pub diagnostics: Vec<DiagnosticRecord<'a>>,
+    pub summary: &'a Summary,
+}
+
+/// One finding (`check --format json` and json-lines, `pi ready --format json`).
+#[derive(Serialize)]
+pub struct DiagnosticRecord<'a> {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub path: &'a str,
+    pub line: u32,
+    pub column: u32,
+    pub item: Option<&'a str>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticRecord<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        DiagnosticRecord {
+            rule: d.rule.name(),
+            severity: d.severity.as_str(),
+            path: &d.path,
+            line: d.line,
+            column: d.column,
+            item: d.item.as_deref(),
+            message: &d.message,
+            help: d.help.as_deref(),
+        }
+    }
+}
+
+/// `check --format json-lines`: one object per line, one line per diagnostic (the objects of
+/// [`check`]), for streaming tools.
+pub fn check_lines(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&crate::render::json_line(&DiagnosticRecord::from(d)));
+        out.push('\n');
+    }
+    out
+}
+
+/// `check --format json`: `{"diagnostics": [...], "summary": {...}}`.
+pub fn check(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let output = CheckRecord {
+        diagnostics: diagnostics.iter().map(DiagnosticRecord::from).collect(),
+        summary,
+    };
+    crate::render::json(&output)
+}
+
+// `popm list` and `popm export`
+
+/// One item as `popm list --format json` prints it (documented in docs/json.md).
+#[derive(Serialize)]
+pub struct ItemRecord<'a> {
+    pub id: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub item_type: Option<ItemType>,
+    pub title: &'a str,
+    pub status: &'a str,
+    pub parent: Option<&'a str>,
+    pub team: Vec<&'a str>,
+    pub pi: Option<&'a str>,
+    pub enabler: Option<EnablerKind>,
+    pub art: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub iteration: Option<i64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub estimate: Option<f64>,
+    pub labels: Vec<&'a str>,
+    pub depends_on: Vec<&'a str>,
+    pub path: &'a str,
+}
+
+impl<'a> ItemRecord<'a> {
+    pub fn new(item: &'a Item, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let text = |s: &'a Option<Spanned<String>>| s.as_ref().map(|s| s.value.as_str());
+        ItemRecord {
+            id: item.id(),
+            item_type: item.kind(),
+            title: item.title(),
+            status: backlog.status(item, config),
+            parent: text(&item.parent),
+            team: item.teams().collect(),
+            pi: text(&item.pi),
+            enabler: item.enabler.as_ref().map(|e| e.value),
+            art: text(&item.art),
+            owner: text(&item.owner),
+            iteration: item.iteration.as_ref().map(|i| i.value),
+            points: item.points.as_ref().map(|p| p.value),
+            estimate: item.estimate.as_ref().map(|p| p.value),
+            labels: item.labels.iter().map(|l| l.value.as_str()).collect(),
+            depends_on: item.depends_on.iter().map(|l| l.value.as_str()).collect(),
+            path: &item.path,
+        }
+    }
+}
+
+/// `list --format json`: the items, in the order given.
+pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
+    let records: Vec<ItemRecord> = items
+        .iter()
+        .map(|i| ItemRecord::new(i, backlog, config))
+        .collect();
+    crate::render::json(&records)
+}
+
+/// One item as `popm export --format json` prints it: the fields of `list`, the rank and the
+/// four WSJF inputs.
+#[derive(Serialize)]
+pub struct ExportRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub rank: Option<i64>,
+    pub wsjf: Option<[Option<i64>; 4]>,
+}
+
+/// `export --format json`: every item, in the order given.
+pub fn export(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
+    let records: Vec<ExportRecord> = items
+        .iter()
+        .map(|i| ExportRecord {
+            item: ItemRecord::new(i, backlog, config),
+            rank: i.rank.as_ref().map(|r| r.value),
+            wsjf: i
+                .wsjf
+                .as_ref()
+                .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
+        })
+        .collect();
+    crate::render::json(&records)
+}
+
+// `popm backlog`
+
+/// One row of `popm backlog --format json` (documented in docs/json.md).
+#[derive(Serialize)]
+pub struct RankedRecord<'a> {
+    pub rank: usize,
+    pub id: &'a str,
+    pub title: &'a str,
+    #[serde(rename = "type")]
+    pub item_type: Option<ItemType>,
+    pub enabler: Option<EnablerKind>,
+    pub status: &'a str,
+    pub business_value: Option<i64>,
+    pub time_criticality: Option<i64>,
+    pub risk_reduction: Option<i64>,
+    pub cost_of_delay: Option<i64>,
+    pub job_size: Option<i64>,
+    pub wsjf: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+    pub team: Vec<&'a str>,
+    pub pi: Option<&'a str>,
+}
+
+impl<'a> RankedRecord<'a> {
+    pub fn new(r: &Ranked<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let item = r.item;
+        let input = |get: fn(&Wsjf) -> &Option<Spanned<i64>>| {
+            item.wsjf
+                .as_ref()
+                .and_then(|w| get(w).as_ref())
+                .map(|v| v.value)
+        };
+        RankedRecord {
+            rank: r.rank,
+            id: item.id().unwrap_or(""),
+            title: item.title(),
+            item_type: item.kind(),
+            enabler: item.enabler.as_ref().map(|e| e.value),
+            status: backlog.status(item, config),
+            business_value: input(|w| &w.business_value),
+            time_criticality: input(|w| &w.time_criticality),
+            risk_reduction: input(|w| &w.risk_reduction),
+            cost_of_delay: r.score.map(|s| s.cost_of_delay()),
+            job_size: input(|w| &w.job_size),
+            wsjf: r.score.map(|s| s.wsjf()),
+            points: item.points.as_ref().map(|p| p.value),
+            team: item.teams().collect(),
+            pi: item.pi.as_ref().map(|p| p.value.as_str()),
+        }
+    }
+}
+
+/// `backlog --format json`: the ranked items shown.
+pub fn ranking(records: &[RankedRecord]) -> String {
+    crate::render::json(&records)
+}
+
+// `popm board`
+
+/// One card of `board --format json`.
+#[derive(Serialize)]
+pub struct CardRecord<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub wsjf: Option<f64>,
+    #[serde(serialize_with = "crate::render::number")]
+    pub points: Option<f64>,
+}
+
+/// One column of `board --format json`.
+#[derive(Serialize)]
+pub struct ColumnRecord<'a> {
+    pub state: &'a str,
+    pub wip_limit: Option<u32>,
+    /// Items in this state in the whole backlog (the WIP count), whatever the filters.
+    pub total: usize,
+    pub over_limit: bool,
+    pub cards: Vec<CardRecord<'a>>,
+}
+
+/// `board --format json`: the columns in workflow order.
+pub fn board(columns: &[Column]) -> String {
+    let records: Vec<ColumnRecord> = columns
+        .iter()
+        .map(|c| ColumnRecord {
+            state: &c.state,
+            wip_limit: c.wip,
+            total: c.total,
+            over_limit: c.over_limit(),
+            cards: c
+                .cards
+                .iter()
+                .map(|(item, score)| CardRecord {
+                    id: item.id().unwrap_or(""),
+                    title: item.title(),
+                    wsjf: score.map(|s| s.wsjf()),
+                    points: item.points.as_ref().map(|p| p.value),
+                })
+                .collect(),
+        })
+        .collect();
+    crate::render::json(&records)
+}
+
+// `popm show`
+
+/// An item in a relation (parent chain, children, dependencies): enough to read the line.
+#[derive(Serialize)]
+pub struct RelatedRecord<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub status: &'a str,
+    /// False for a reference to an id that no item has.
+    pub exists: bool,
+}
+
+#[derive(Serialize)]
+pub struct DetailRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub wsjf: Option<WsjfRecord>,
+    pub parents: Vec<RelatedRecord<'a>>,
+    pub children: Vec<RelatedRecord<'a>>,
+    /// The items named in `depends_on`, resolved.
+    pub dependencies: Vec<RelatedRecord<'a>>,
+    pub needed_by: Vec<RelatedRecord<'a>>,
+    pub acceptance_criteria: Option<ProgressRecord>,
+}
+
+#[derive(Serialize)]
+pub struct WsjfRecord {
+    pub business_value: Option<i64>,
+    pub time_criticality: Option<i64>,
+    pub risk_reduction: Option<i64>,
+    pub job_size: Option<i64>,
+    pub score: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct ProgressRecord {
+    pub checked: usize,
+    pub total: usize,
+}
+
+impl<'a> RelatedRecord<'a> {
+    pub fn new(related: Related<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        match related {
+            Related::Item(item) => RelatedRecord {
+                id: item.id().unwrap_or(""),
+                title: item.title(),
+                status: backlog.status(item, config),
+                exists: true,
+            },
+            Related::Missing(id) => RelatedRecord {
+                id,
+                title: "",
+                status: "",
+                exists: false,
+            },
+        }
+    }
+}
+
+impl<'a> DetailRecord<'a> {
+    pub fn new(detail: &Detail<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let item = detail.item;
+        let related = |items: &[&'a Item]| {
+            items
+                .iter()
+                .map(|i| RelatedRecord::new(Related::Item(i), backlog, config))
+                .collect()
+        };
+        DetailRecord {
+            item: ItemRecord::new(item, backlog, config),
+            wsjf: item.wsjf.as_ref().map(|w| WsjfRecord {
+                business_value: w.business_value.as_ref().map(|v| v.value),
+                time_criticality: w.time_criticality.as_ref().map(|v| v.value),
+                risk_reduction: w.risk_reduction.as_ref().map(|v| v.value),
+                job_size: w.job_size.as_ref().map(|v| v.value),
+                score: Score::of(item).map(|s| s.wsjf()),
+            }),
+            parents: related(&detail.parents),
+            children: related(&detail.children),
+            dependencies: detail
+                .dependencies
+                .iter()
+                .map(|d| RelatedRecord::new(*d, backlog, config))
+                .collect(),
+            needed_by: related(&detail.needed_by),
+            acceptance_criteria: item.acceptance_criteria.as_ref().map(|ac| {
+                let (checked, total) = ac.progress();
+                ProgressRecord { checked, total }
+            }),
+        }
+    }
+}
+
+/// `show --format json`.
+pub fn detail(record: &DetailRecord) -> String {
+    crate::render::json(record)
+}

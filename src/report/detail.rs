@@ -1,0 +1,64 @@
+//! One item in full (`popm show`): its parent chain, its children, what it depends on and what
+//! depends on it.
+
+use crate::model::{Backlog, Item, natural_cmp};
+
+/// An item named in a relation: one that exists, or an id no item has.
+#[derive(Debug, Clone, Copy)]
+pub enum Related<'a> {
+    Item(&'a Item),
+    Missing(&'a str),
+}
+
+#[derive(Debug)]
+pub struct Detail<'a> {
+    pub item: &'a Item,
+    /// From the top of the hierarchy down to the item's parent.
+    pub parents: Vec<&'a Item>,
+    /// Direct children, by id.
+    pub children: Vec<&'a Item>,
+    /// The items named in `depends_on`, in the order written.
+    pub dependencies: Vec<Related<'a>>,
+    /// The items whose `depends_on` names this one, by id.
+    pub needed_by: Vec<&'a Item>,
+}
+
+/// The item with this id and its relations; `None` when no item has the id.
+pub fn detail<'a>(backlog: &'a Backlog, id: &str) -> Option<Detail<'a>> {
+    let index = backlog.index_of(id)?;
+    let item = &backlog.items[index];
+    // Walk up at most as many steps as there are items, so a parent cycle cannot loop forever.
+    // Stop at the first item seen twice: a parent cycle (reported by `popm check`) is shown once.
+    let mut parents = Vec::new();
+    let mut seen = std::collections::HashSet::from([item.path.as_str()]);
+    let mut at = backlog.parent_of(item);
+    while let Some(p) = at {
+        if !seen.insert(p.path.as_str()) {
+            break;
+        }
+        parents.push(p);
+        at = backlog.parent_of(p);
+    }
+    parents.reverse();
+    let dependencies = item
+        .depends_on
+        .iter()
+        .map(|d| match backlog.get(&d.value) {
+            Some(dep) => Related::Item(dep),
+            None => Related::Missing(&d.value),
+        })
+        .collect();
+    let mut needed_by: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|other| other.depends_on.iter().any(|d| d.value == id))
+        .collect();
+    needed_by.sort_by(|a, b| natural_cmp(a.id().unwrap_or(""), b.id().unwrap_or("")));
+    Some(Detail {
+        item,
+        parents,
+        children: backlog.children_of(index).collect(),
+        dependencies,
+        needed_by,
+    })
+}
