@@ -161,7 +161,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
                             opt(row.risk_reduction),
                             opt(row.cost_of_delay),
                             opt(row.job_size),
-                            r.score.map_or("unscored".into(), |s| s.display()),
+                            r.score
+                                .map_or("unscored".into(), |s| crate::render::number::wsjf(&s)),
                         ]);
                     }
                     cells.push(row.team.join(", "));
@@ -253,7 +254,7 @@ fn explain(ranked: &[Ranked], id: &str, level: Level) -> Result<String, EnvError
     let name = |r: &Ranked| {
         let id = r.item.id().unwrap_or("?");
         match r.score {
-            Some(s) => format!("{id} ({})", s.display()),
+            Some(s) => format!("{id} ({})", crate::render::number::wsjf(&s)),
             None => format!("{id} (unscored)"),
         }
     };
@@ -277,7 +278,7 @@ fn explain(ranked: &[Ranked], id: &str, level: Level) -> Result<String, EnvError
                 "  WSJF = cost of delay {} / job size {} = {}\n",
                 s.cost_of_delay(),
                 s.job_size,
-                s.display()
+                crate::render::number::wsjf(&s)
             ));
             let ties: Vec<String> = ranked
                 .iter()

@@ -58,7 +58,7 @@ fn card(item: &Item, score: Option<crate::report::ranking::Score>, level: Level)
             .points
             .as_ref()
             .map(|p| format!("{} pts", crate::render::format_number(p.value))),
-        _ => score.map(|s| format!("WSJF {}", s.display())),
+        _ => score.map(|s| format!("WSJF {}", crate::render::number::wsjf(&s))),
     };
     let mut text = format!(
         "{} {}",

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::git::Git;
 use crate::history::{self, History};
 use crate::model::{Backlog, Item, ItemType, natural_cmp};
+use crate::render::number::{self, days, one_decimal, percent, signed};
 use crate::render::{self, BOLD, ColorChoice, DIM, GREEN, RED, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, Window, day_of, iso};
@@ -289,7 +290,7 @@ fn describe(
         out.push(format!("team {} -> {}", list(&old.team), list(&new.team)));
     }
     if old.points != new.points {
-        let p = |v: Option<f64>| v.map_or("-".to_string(), render::format_number);
+        let p = |v: Option<f64>| v.map_or("-".to_string(), number::exact);
         out.push(format!("points {} -> {}", p(old.points), p(new.points)));
     }
     let (oc, ot) = old.criteria.unwrap_or((0, 0));
@@ -355,9 +356,9 @@ struct WsjfChange {
 #[derive(Serialize)]
 struct TeamPoints {
     team: String,
-    #[serde(serialize_with = "render::whole")]
+    #[serde(serialize_with = "number::json")]
     from: f64,
-    #[serde(serialize_with = "render::whole")]
+    #[serde(serialize_with = "number::json")]
     to: f64,
 }
 
@@ -625,10 +626,7 @@ fn compute_diff(
                 wsjf_to: score_b.map(|s| s.wsjf()),
                 rank_from: ranks_before.get(id).copied(),
                 rank_to: ranks_after.get(id).copied(),
-                shown: (
-                    score_a.map_or("-".into(), |s| s.display()),
-                    score_b.map_or("-".into(), |s| s.display()),
-                ),
+                shown: (number::wsjf_or_dash(score_a), number::wsjf_or_dash(score_b)),
             });
         }
         let progress = |i: &Item| {
@@ -704,11 +702,6 @@ fn inputs_text(w: &WsjfChange) -> String {
         .join(", ")
 }
 
-fn signed(v: f64) -> String {
-    let n = render::format_number(v);
-    if v > 0.0 { format!("+{n}") } else { n }
-}
-
 /// Lines of the human diff, one section per kind of change.
 fn diff_sections(d: &BacklogDiff) -> Vec<(String, Vec<String>)> {
     let mut s = Vec::new();
@@ -774,8 +767,8 @@ fn diff_sections(d: &BacklogDiff) -> Vec<(String, Vec<String>)> {
                 "{}: {} points {} -> {} ({})",
                 p.pi,
                 t.team,
-                render::format_number(t.from),
-                render::format_number(t.to),
+                number::exact(t.from),
+                number::exact(t.to),
                 signed(t.to - t.from)
             ));
         }
@@ -923,8 +916,8 @@ fn diff_markdown(d: &BacklogDiff) -> String {
                 format!("{} points", t.team),
                 format!(
                     "{} -> {} ({})",
-                    render::format_number(t.from),
-                    render::format_number(t.to),
+                    number::exact(t.from),
+                    number::exact(t.to),
                     signed(t.to - t.from)
                 ),
             ]);
@@ -1047,19 +1040,6 @@ fn capped(window: Window, what: &str) -> Result<Window, EnvError> {
         )));
     }
     Ok(window)
-}
-
-fn days(seconds: f64) -> String {
-    one_decimal(seconds / 86_400.0)
-}
-
-/// Days for people: one decimal, halves rounded away from zero (3.25 shows as 3.3).
-fn one_decimal(v: f64) -> String {
-    format!("{:.1}", (v * 10.0).round() / 10.0)
-}
-
-fn percent(r: f64) -> String {
-    format!("{:.0}%", r * 100.0)
 }
 
 fn level_name(f: &Flow) -> String {

@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::{Outcome, write_out};
 use crate::model::{Item, ItemType};
 use crate::render::diagnostics::{JsonDiagnostic, concise, human};
+use crate::render::number::{self, percent_spaced};
 use crate::render::{BOLD, ColorChoice, GREEN, RED, markdown, paint, plural, table};
-use crate::report::readiness::{self, Check, Readiness, num};
+use crate::report::readiness::{self, Check, Readiness};
 use crate::workspace::{Checked, EnvError, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -155,7 +156,7 @@ fn feature_rows(r: &Readiness) -> (Vec<&'static str>, Vec<Vec<String>>) {
                 f.wsjf_rank.to_string(),
                 f.item.id().unwrap_or("").to_string(),
                 f.item.title().to_string(),
-                f.score.map_or("-".into(), |s| s.display()),
+                number::wsjf_or_dash(f.score),
             ];
             row.extend(Check::ALL.iter().map(|c| mark(f.passes(*c)).to_string()));
             row.push(if f.ready() { "yes".into() } else { "NO".into() });
@@ -175,9 +176,9 @@ fn capacity_rows(r: &Readiness) -> (Vec<String>, Vec<Vec<String>>) {
     }
     header.push("PI".into());
     let cell = |load: f64, capacity: Option<f64>| match capacity {
-        Some(c) if load > c => format!("{}/{} !", num(load), num(c)),
-        Some(c) => format!("{}/{}", num(load), num(c)),
-        None => format!("{}/-", num(load)),
+        Some(c) if load > c => format!("{}/{} !", number::points(load), number::points(c)),
+        Some(c) => format!("{}/{}", number::points(load), number::points(c)),
+        None => format!("{}/-", number::points(load)),
     };
     let rows = r
         .teams
@@ -186,7 +187,7 @@ fn capacity_rows(r: &Readiness) -> (Vec<String>, Vec<Vec<String>>) {
             let mut row = vec![t.team.clone()];
             row.extend(t.iterations.iter().map(|i| cell(i.load, i.capacity)));
             if unscheduled {
-                row.push(num(t.unscheduled));
+                row.push(number::points(t.unscheduled));
             }
             row.push(cell(t.load, t.capacity));
             row
@@ -220,8 +221,8 @@ fn previous_line(r: &Readiness) -> Option<String> {
     let id = p.item.id().unwrap_or("?");
     Some(match p.predictability {
         Some(x) => format!(
-            "Predictability of {id}: {:.0} % ({} of {} planned business value of committed objectives)",
-            x * 100.0,
+            "Predictability of {id}: {} ({} of {} planned business value of committed objectives)",
+            percent_spaced(x * 100.0),
             p.actual,
             p.planned
         ),
@@ -236,9 +237,12 @@ fn allocation_lines(r: &Readiness) -> Vec<String> {
         .iter()
         .map(|(kind, reserved, share)| {
             let planned = share.map_or("no load planned".to_string(), |s| {
-                format!("{s:.0} % planned")
+                format!("{} planned", percent_spaced(s))
             });
-            format!("{kind}: {} % reserved, {planned}", num(*reserved))
+            format!(
+                "{kind}: {} % reserved, {planned}",
+                number::points(*reserved)
+            )
         })
         .collect()
 }
@@ -367,20 +371,20 @@ fn render_json(r: &Readiness) -> String {
     #[derive(Serialize)]
     struct Iteration {
         iteration: usize,
-        #[serde(serialize_with = "crate::render::number")]
+        #[serde(serialize_with = "number::json_optional")]
         capacity: Option<f64>,
-        #[serde(serialize_with = "crate::render::whole")]
+        #[serde(serialize_with = "number::json")]
         load: f64,
     }
     #[derive(Serialize)]
     struct Team<'a> {
         team: &'a str,
         iterations: Vec<Iteration>,
-        #[serde(serialize_with = "crate::render::whole")]
+        #[serde(serialize_with = "number::json")]
         unscheduled: f64,
-        #[serde(serialize_with = "crate::render::number")]
+        #[serde(serialize_with = "number::json_optional")]
         capacity: Option<f64>,
-        #[serde(serialize_with = "crate::render::whole")]
+        #[serde(serialize_with = "number::json")]
         load: f64,
     }
     #[derive(Serialize)]

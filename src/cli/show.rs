@@ -193,7 +193,9 @@ fn human(s: &Shown, item: &Item, color: bool) -> String {
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
-        let score = Score::of(item).map_or("incomplete".to_string(), |s| s.display());
+        let score = Score::of(item).map_or("incomplete".to_string(), |s| {
+            crate::render::number::wsjf(&s)
+        });
         field(
             "wsjf",
             format!(

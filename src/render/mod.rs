@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod github;
 pub mod junit;
 pub mod markdown;
+pub mod number;
 pub mod safe;
 pub mod sarif;
 pub mod table;
@@ -83,28 +84,9 @@ pub fn json_line<T: serde::Serialize>(value: &T) -> String {
     safe::json(serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
 }
 
-/// Serializes a whole number without a fraction (`5`, not `5.0`), as people wrote it.
-pub fn number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => s.serialize_i64(*v as i64),
-        Some(v) => s.serialize_f64(*v),
-        None => s.serialize_none(),
-    }
-}
-
-/// [`number`] for a value that is always there.
-pub fn whole<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
-    number(&Some(*value), s)
-}
-
-/// A number for people: `5`, `2.5`.
-pub fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
+// r13-core: the names the command modules use today; once they call `number::*` directly, these
+// go.
+pub use number::{exact as format_number, json as whole, json_optional as number};
 
 /// "1 error", "2 warnings".
 pub fn plural(n: usize, one: &str, many: &str) -> String {

@@ -33,14 +33,6 @@ impl Score {
         self.cost_of_delay() as f64 / self.job_size as f64
     }
 
-    /// The score to two decimals, rounded half up exactly (21/8 = 2.625 shows as 2.63; a float
-    /// formatter would round the binary value and give 2.62).
-    pub fn display(&self) -> String {
-        let (n, d) = (i128::from(self.cost_of_delay()), i128::from(self.job_size));
-        let hundredths = (n * 200 + d) / (2 * d);
-        format!("{}.{:02}", hundredths / 100, hundredths % 100)
-    }
-
     /// Compares a/b with c/d as a*d against c*b, exactly (no rounding, no floating point).
     pub fn cmp_wsjf(&self, other: &Score) -> Ordering {
         let left = i128::from(self.cost_of_delay()) * i128::from(other.job_size);

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
 use crate::parse::yaml::Pos;
+use crate::render::number::{self, percent_spaced};
 use crate::rules::{Rule, at};
 
 /// The columns of the feature table: each groups the rules that fail it.
@@ -561,7 +562,7 @@ fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut C
                         format!(
                             "team `{}` has {} points of work in {pi_id} but no capacity",
                             t.team,
-                            num(t.load)
+                            number::points(t.load)
                         ),
                     )
                     .help(format!(
@@ -634,8 +635,8 @@ fn report_load(
             pos,
             format!(
                 "team `{team}` is planned {} points in {span}, over its capacity of {}",
-                num(load),
-                num(capacity)
+                number::points(load),
+                number::points(capacity)
             ),
         )),
         LoadLevel::High => ctx.push(at(
@@ -643,11 +644,11 @@ fn report_load(
             pi,
             pos,
             format!(
-                "team `{team}` is planned {} of {} points in {span} ({:.0} %), above the planning load of {} %",
-                num(load),
-                num(capacity),
-                load / capacity * 100.0,
-                num(limit)
+                "team `{team}` is planned {} of {} points in {span} ({}), above the planning load of {} %",
+                number::points(load),
+                number::points(capacity),
+                percent_spaced(load / capacity * 100.0),
+                number::points(limit)
             ),
         )),
         LoadLevel::Fine => {}
@@ -690,10 +691,10 @@ fn allocation(
                 pi,
                 kind.pos,
                 format!(
-                    "`{}` work is {:.0} % of the planned load; the PI reserves {} %",
+                    "`{}` work is {} of the planned load; the PI reserves {} %",
                     kind.value,
-                    share,
-                    num(percent.value)
+                    percent_spaced(share),
+                    number::points(percent.value)
                 ),
             ));
         }
@@ -765,13 +766,4 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
         actual,
         predictability,
     })
-}
-
-/// Points for people: whole numbers without a fraction, others to one decimal.
-pub fn num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
 }
