@@ -129,7 +129,7 @@ fn heading(r: &Readiness) -> String {
     format!(
         "{id}  {}  ({dates}{} development iterations + IP)",
         r.pi.title(),
-        r.development_iterations
+        r.plan.development_iterations
     )
 }
 
@@ -168,9 +168,9 @@ fn feature_rows(r: &Readiness) -> (Vec<&'static str>, Vec<Vec<String>>) {
 
 /// (header, rows, over-capacity flags per cell).
 fn capacity_rows(r: &Readiness) -> (Vec<String>, Vec<Vec<String>>) {
-    let unscheduled = r.teams.iter().any(|t| t.unscheduled > 0.0);
+    let unscheduled = r.plan.teams.iter().any(|t| t.unscheduled > 0.0);
     let mut header = vec!["TEAM".to_string()];
-    header.extend((1..=r.development_iterations).map(|i| format!("IT {i}")));
+    header.extend((1..=r.plan.development_iterations).map(|i| format!("IT {i}")));
     if unscheduled {
         header.push("NO ITERATION".into());
     }
@@ -181,6 +181,7 @@ fn capacity_rows(r: &Readiness) -> (Vec<String>, Vec<Vec<String>>) {
         None => format!("{}/-", number::points(load)),
     };
     let rows = r
+        .plan
         .teams
         .iter()
         .map(|t| {
@@ -265,7 +266,7 @@ fn render_human(r: &Readiness, checked: &Checked, color: bool) -> String {
         out.push_str(&table::render(&header, rows, terminal));
         out.push('\n');
     }
-    if !r.teams.is_empty() {
+    if !r.plan.teams.is_empty() {
         let (header, rows) = capacity_rows(r);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str(&paint(
@@ -326,7 +327,7 @@ fn render_markdown(r: &Readiness) -> String {
         out.push_str(&markdown::table(&header, &rows));
         out.push('\n');
     }
-    if !r.teams.is_empty() {
+    if !r.plan.teams.is_empty() {
         let (header, rows) = capacity_rows(r);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str("### Capacity (load/capacity in points; ! over capacity)\n\n");
@@ -416,6 +417,7 @@ fn render_json(r: &Readiness) -> String {
             })
             .collect(),
         teams: r
+            .plan
             .teams
             .iter()
             .map(|t| Team {

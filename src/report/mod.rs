@@ -3,5 +3,6 @@
 
 pub mod board;
 pub mod flow;
+pub mod plan;
 pub mod ranking;
 pub mod readiness;

@@ -1,10 +1,8 @@
 //! `popm pi ready`: is a PI ready for planning? Every check produces diagnostics with stable rule
 //! names; the PI is ready when none of them is an error.
-
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 
+use super::plan::{self, BusinessValue, PiPlan, PlannedWork, TeamLoad};
 use super::ranking::{self, Score};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -89,25 +87,6 @@ impl FeatureReadiness<'_> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct IterationLoad {
-    /// 1-based development iteration.
-    pub iteration: usize,
-    pub capacity: Option<f64>,
-    pub load: f64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamLoad {
-    pub team: String,
-    pub iterations: Vec<IterationLoad>,
-    /// Points of stories with no development iteration (none given, or the IP iteration).
-    pub unscheduled: f64,
-    pub capacity: Option<f64>,
-    pub load: f64,
-    pub has_work: bool,
-}
-
 #[derive(Debug)]
 pub struct Previous<'a> {
     pub item: &'a Item,
@@ -125,9 +104,9 @@ pub struct Readiness<'a> {
     pub start: Option<Date>,
     /// The last day of the IP iteration.
     pub end: Option<Date>,
-    pub development_iterations: usize,
+    /// The work planned into the PI and each team's load.
+    pub plan: PiPlan<'a>,
     pub features: Vec<FeatureReadiness<'a>>,
-    pub teams: Vec<TeamLoad>,
     /// Work type (as in `allocation`) -> (reserved percent, planned share in percent).
     pub allocation: Vec<(String, f64, Option<f64>)>,
     pub objectives: &'a [Objective],
@@ -205,11 +184,7 @@ pub fn assess<'a>(
     let (start, end) = fields
         .dates()
         .map_or((None, None), |(s, e)| (Some(s), Some(e)));
-    let iterations = fields
-        .iterations
-        .as_ref()
-        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
-    let development = usize::try_from(iterations - 1).unwrap_or(0);
+    let plan = plan::of_pi(backlog, pi_id, fields);
     let mut ctx = Ctx {
         config,
         out: Vec::new(),
@@ -222,12 +197,6 @@ pub fn assess<'a>(
             .cloned(),
     );
 
-    let planned: Vec<&Item> = backlog
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
-        .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == pi_id))
-        .collect();
     let mut features = Vec::new();
     // `popm check`'s findings by file, looked up once per feature.
     let mut by_path: std::collections::HashMap<&str, Vec<&Diagnostic>> =
@@ -235,7 +204,7 @@ pub fn assess<'a>(
     for d in check {
         by_path.entry(d.path.as_str()).or_default().push(d);
     }
-    for ranked in ranking::by_wsjf(planned.iter().copied()) {
+    for ranked in ranking::by_wsjf(plan.planned.iter().copied()) {
         let before = ctx.out.len();
         let found = by_path
             .get(ranked.item.path.as_str())
@@ -256,28 +225,22 @@ pub fn assess<'a>(
         });
     }
 
-    // Every piece of planned work, computed once for the capacity table and the allocation.
-    let work = planned_work(backlog, pi_id, development, &planned);
-    let teams = loads(fields, development, &work);
     // Points that count for no team would vanish from the capacity table: say so.
-    for story in backlog.of_type(ItemType::Story) {
-        if backlog.planned_pi(story) == Some(pi_id) && backlog.team_of_story(story).is_none() {
-            ctx.push(
-                at(
-                    Rule::TeamMissing,
-                    story,
-                    story.header,
-                    "this story of the PI names no team, and its feature has none or several"
-                        .into(),
-                )
-                .width(3)
-                .help("add `team: ..` so its points count for the team that builds it"),
-            );
-        }
+    for story in &plan.unassigned {
+        ctx.push(
+            at(
+                Rule::TeamMissing,
+                story,
+                story.header,
+                "this story of the PI names no team, and its feature has none or several".into(),
+            )
+            .width(3)
+            .help("add `team: ..` so its points count for the team that builds it"),
+        );
     }
-    capacity_checks(pi, fields, &teams, &mut ctx);
-    let allocation = allocation(backlog, pi, fields, &work, &mut ctx);
-    objectives(pi, fields, &teams, &mut ctx);
+    capacity_checks(pi, fields, &plan.teams, &mut ctx);
+    let allocation = allocation(backlog, pi, fields, &plan.work, &mut ctx);
+    objectives(pi, fields, &plan.teams, &mut ctx);
     let previous = previous(backlog, start, &mut ctx);
 
     let mut diagnostics = ctx.out;
@@ -288,9 +251,8 @@ pub fn assess<'a>(
         fields,
         start,
         end,
-        development_iterations: development,
+        plan,
         features,
-        teams,
         allocation,
         objectives: &fields.objectives,
         previous,
@@ -410,143 +372,6 @@ fn feature(
     }
 }
 
-fn loads(fields: &PiFields, development: usize, work: &[Work]) -> Vec<TeamLoad> {
-    let mut teams: BTreeMap<String, TeamLoad> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut team = |name: &str, teams: &mut BTreeMap<String, TeamLoad>| {
-        if !teams.contains_key(name) {
-            order.push(name.to_string());
-            teams.insert(
-                name.to_string(),
-                TeamLoad {
-                    team: name.to_string(),
-                    iterations: (1..=development)
-                        .map(|iteration| IterationLoad {
-                            iteration,
-                            capacity: None,
-                            load: 0.0,
-                        })
-                        .collect(),
-                    unscheduled: 0.0,
-                    capacity: None,
-                    load: 0.0,
-                    has_work: false,
-                },
-            );
-        }
-    };
-    for (name, points) in &fields.capacity {
-        team(&name.value, &mut teams);
-        if let Some(t) = teams.get_mut(&name.value) {
-            for (slot, p) in t.iterations.iter_mut().zip(points) {
-                slot.capacity = Some(p.value);
-            }
-            t.capacity = Some(points.iter().take(development).map(|p| p.value).sum());
-        }
-    }
-    for (load, team_name, iteration) in work {
-        let (team_name, iteration) = (*team_name, *iteration);
-        team(team_name, &mut teams);
-        let Some(t) = teams.get_mut(team_name) else {
-            continue;
-        };
-        t.has_work = true;
-        t.load += load.points;
-        match iteration.and_then(|i| t.iterations.get_mut(i - 1)) {
-            Some(slot) => slot.load += load.points,
-            None => t.unscheduled += load.points,
-        }
-    }
-    order.into_iter().filter_map(|n| teams.remove(&n)).collect()
-}
-
-/// A piece of planned work: its points, the team they count for, its development iteration.
-type Work<'a> = (Load<'a>, &'a str, Option<usize>);
-
-struct Load<'a> {
-    points: f64,
-    item: &'a Item,
-}
-
-/// Every piece of planned work as (points, team, development iteration): the PI's stories, and the
-/// estimate of each planned feature that has no stories in the PI, split evenly over its teams and
-/// the development iterations.
-fn planned_work<'a>(
-    backlog: &'a Backlog,
-    pi_id: &str,
-    development: usize,
-    planned: &[&'a Item],
-) -> Vec<Work<'a>> {
-    let mut work = Vec::new();
-    for story in backlog.of_type(ItemType::Story) {
-        if backlog.planned_pi(story) != Some(pi_id) {
-            continue;
-        }
-        let Some(team) = backlog.team_of_story(story) else {
-            continue;
-        };
-        let points = story.points.as_ref().map_or(0.0, |p| p.value);
-        let iteration = story
-            .iteration
-            .as_ref()
-            .and_then(|i| usize::try_from(i.value).ok())
-            .filter(|i| (1..=development).contains(i));
-        work.push((
-            Load {
-                points,
-                item: story,
-            },
-            team,
-            iteration,
-        ));
-    }
-    for feature in planned {
-        // A feature with stories in the PI is counted by its stories; a capability with features in
-        // the PI by theirs.
-        let has_planned_children = feature
-            .id()
-            .and_then(|id| backlog.index_of(id))
-            .is_some_and(|index| {
-                backlog
-                    .child_indexes(index)
-                    .iter()
-                    .any(|c| backlog.planned_pi(&backlog.items[*c]) == Some(pi_id))
-            });
-        let Some(estimate) = feature.estimate.as_ref().map(|e| e.value) else {
-            continue;
-        };
-        if has_planned_children || feature.team.is_empty() {
-            continue;
-        }
-        let share = estimate / feature.team.len() as f64;
-        for team in feature.teams() {
-            if development == 0 {
-                work.push((
-                    Load {
-                        points: share,
-                        item: feature,
-                    },
-                    team,
-                    None,
-                ));
-                continue;
-            }
-            let per_iteration = share / development as f64;
-            for i in 1..=development {
-                work.push((
-                    Load {
-                        points: per_iteration,
-                        item: feature,
-                    },
-                    team,
-                    Some(i),
-                ));
-            }
-        }
-    }
-    work
-}
-
 fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
     let pi_id = pi.id().unwrap_or("?");
     let limit = ctx.config.planning_load;
@@ -661,25 +486,25 @@ fn allocation(
     backlog: &Backlog,
     pi: &Item,
     fields: &PiFields,
-    work: &[Work],
+    work: &[PlannedWork],
     ctx: &mut Ctx,
 ) -> Vec<(String, f64, Option<f64>)> {
-    let total: f64 = work.iter().map(|(l, _, _)| l.points).sum();
+    let total: f64 = work.iter().map(|w| w.points).sum();
     let mut out = Vec::new();
     for (kind, percent) in &fields.allocation {
         let is_enabler = matches!(kind.value.as_str(), "enabler" | "enablers");
         let share = (total > 0.0).then(|| {
             let of_kind: f64 = work
                 .iter()
-                .filter(|(l, _, _)| {
+                .filter(|w| {
                     if is_enabler {
-                        l.item.is_enabler()
-                            || backlog.parent_of(l.item).is_some_and(Item::is_enabler)
+                        w.item.is_enabler()
+                            || backlog.parent_of(w.item).is_some_and(Item::is_enabler)
                     } else {
-                        l.item.labels.iter().any(|x| x.value == kind.value)
+                        w.item.labels.iter().any(|x| x.value == kind.value)
                     }
                 })
-                .map(|(l, _, _)| l.points)
+                .map(|w| w.points)
                 .sum();
             of_kind / total * 100.0
         });
@@ -733,32 +558,31 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
         .filter(|(_, s)| *s < start)
         .max_by_key(|(_, s)| *s)?;
     let fields = item.pi_fields.as_deref()?;
-    let (mut planned, mut actual, mut unscored) = (0, 0, 0);
-    for o in fields.objectives.iter().filter(|o| o.committed) {
-        match (&o.business_value, &o.actual_value) {
-            (Some(bv), Some(av)) => {
-                planned += bv.value;
-                actual += av.value;
-            }
-            (_, None) => {
-                unscored += 1;
-                ctx.push(
-                    at(
-                        Rule::PreviousObjectivesUnscored,
-                        item,
-                        o.pos,
-                        format!(
-                            "committed objective of {} has no actual_value: {}",
-                            item.id().unwrap_or("?"),
-                            o.text.as_deref().unwrap_or("")
-                        ),
-                    )
-                    .help("Business Owners score each objective 0-10 after the PI: add `actual_value`"),
-                );
-            }
-            _ => {}
-        }
+    let value = plan::business_value(&fields.objectives);
+    let unscored = fields
+        .objectives
+        .iter()
+        .filter(|o| o.committed && o.actual_value.is_none());
+    for o in unscored {
+        ctx.push(
+            at(
+                Rule::PreviousObjectivesUnscored,
+                item,
+                o.pos,
+                format!(
+                    "committed objective of {} has no actual_value: {}",
+                    item.id().unwrap_or("?"),
+                    o.text.as_deref().unwrap_or("")
+                ),
+            )
+            .help("Business Owners score each objective 0-10 after the PI: add `actual_value`"),
+        );
     }
+    let BusinessValue {
+        planned,
+        actual,
+        unscored,
+    } = value;
     let predictability = (unscored == 0 && planned > 0).then(|| actual as f64 / planned as f64);
     Some(Previous {
         item,
