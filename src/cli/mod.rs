@@ -18,6 +18,7 @@ macro_rules! tell {
 mod backlog;
 mod board;
 mod check;
+mod diff;
 mod edit;
 mod export;
 mod filters;
@@ -154,7 +155,7 @@ pub enum Command {
     Log(history::LogArgs),
     /// The backlog change between two revisions (default: merge base with the default branch ..
     /// work tree), as a PM reads it.
-    Diff(history::DiffArgs),
+    Diff(diff::DiffArgs),
     /// SAFe flow metrics from the first-parent history of the current branch.
     Flow(history::FlowArgs),
 }
@@ -204,7 +205,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         return hook::run(&dir, args);
     }
     if let Command::Diff(args) = &cli.command {
-        return history::diff(&dir, cli.config.as_deref(), args, cli.color);
+        return diff::diff(&dir, cli.config.as_deref(), args, cli.color);
     }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();

@@ -154,6 +154,26 @@ impl History {
     }
 }
 
+/// The repository the history commands read; an error outside one.
+pub fn git_of(workspace: &Workspace) -> Result<&Git, EnvError> {
+    workspace
+        .git
+        .as_ref()
+        .ok_or_else(|| EnvError::Other("this command needs a git repository".into()))
+}
+
+/// The commit HEAD names; an error before the first commit.
+pub fn head(git: &Git) -> Result<ObjectId, EnvError> {
+    git.head()
+        .map_err(EnvError::Other)?
+        .ok_or_else(|| EnvError::Other("HEAD has no commits yet: there is no history".into()))
+}
+
+/// A commit id as people quote it: its first seven hex digits.
+pub fn short(id: &ObjectId) -> String {
+    id.to_hex_with_len(7).to_string()
+}
+
 /// Walks the first-parent line ending at `tip` (HEAD), oldest commit first.
 pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, EnvError> {
     let config = &workspace.config;

@@ -146,6 +146,11 @@ impl Wsjf {
         ]
     }
 
+    /// The four inputs in the order of [`Wsjf::KEYS`], each as far as it is given.
+    pub fn values(&self) -> [Option<i64>; 4] {
+        self.inputs().map(|(_, v)| v.map(|v| v.value))
+    }
+
     /// (business value, time criticality, risk reduction, job size) when all four are present.
     pub fn complete(&self) -> Option<[i64; 4]> {
         Some([

@@ -2,10 +2,12 @@
 
 pub mod csv;
 pub mod diagnostics;
+pub mod diff;
 pub mod github;
 pub mod junit;
 pub mod markdown;
 pub mod number;
+pub mod report_records;
 pub mod safe;
 pub mod sarif;
 pub mod table;
@@ -91,4 +93,14 @@ pub use number::{exact as format_number, json as whole, json_optional as number}
 /// "1 error", "2 warnings".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A value or `-` without one.
+pub fn or_dash<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or("-".to_string(), |v| v.to_string())
+}
+
+/// `-` for an empty text (a status that is not set).
+pub fn dash_if_empty(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
 }

@@ -2,6 +2,7 @@
 //! the board). They return data; renderers print it.
 
 pub mod board;
+pub mod diff;
 pub mod flow;
 pub mod plan;
 pub mod ranking;
