@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::plan;
 use super::ranking::{self, Score};
 use crate::config::Config;
 use crate::model::{Backlog, Item, ItemType, Wsjf, natural_cmp};
@@ -100,7 +101,8 @@ impl BacklogDiff {
     }
 }
 
-/// The team of [`TeamPoints`] for the points of stories no team carries.
+/// The team of [`TeamPoints`] for the points of stories no team carries ([`plan::PiPlan::unassigned`]:
+/// `popm pi ready` reports each as `team-missing`).
 pub const NO_TEAM: &str = "(no team)";
 
 fn diff_item(item: &Item, backlog: &Backlog, config: &Config) -> DiffItem {
@@ -129,32 +131,29 @@ fn wsjf_inputs(item: &Item) -> [Option<i64>; 4] {
     item.wsjf.as_ref().map_or([None; 4], Wsjf::values)
 }
 
-/// The features planned into each PI, and the points each team carries there.
-fn pi_plan(backlog: &Backlog) -> BTreeMap<String, (BTreeSet<String>, BTreeMap<String, f64>)> {
-    let mut out: BTreeMap<String, (BTreeSet<String>, BTreeMap<String, f64>)> = BTreeMap::new();
-    for item in &backlog.items {
-        let Some(pi) = backlog.planned_pi(item) else {
-            continue;
-        };
-        match item.kind() {
-            Some(ItemType::Feature) => {
-                if let Some(id) = item.id() {
-                    out.entry(pi.to_string()).or_default().0.insert(id.into());
-                }
+/// The features planned into each PI, and the load each team carries there (as `popm pi ready`
+/// counts it, [`plan::every_pi`]), with the points of stories no team carries under [`NO_TEAM`].
+fn pi_scope(backlog: &Backlog) -> BTreeMap<String, (BTreeSet<String>, BTreeMap<String, f64>)> {
+    plan::every_pi(backlog)
+        .into_iter()
+        .map(|(pi, plan)| {
+            let features: BTreeSet<String> = plan
+                .planned
+                .iter()
+                .filter(|i| i.kind() == Some(ItemType::Feature))
+                .filter_map(|i| i.id().map(str::to_string))
+                .collect();
+            let mut points: BTreeMap<String, f64> = plan
+                .teams
+                .iter()
+                .map(|t| (t.team.clone(), t.load))
+                .collect();
+            if !plan.unassigned.is_empty() {
+                *points.entry(NO_TEAM.to_string()).or_default() += plan.unassigned_points();
             }
-            Some(ItemType::Story) => {
-                let team = backlog.team_of_story(item).unwrap_or(NO_TEAM);
-                let points = item.points.as_ref().map_or(0.0, |p| p.value);
-                *out.entry(pi.to_string())
-                    .or_default()
-                    .1
-                    .entry(team.to_string())
-                    .or_default() += points;
-            }
-            _ => {}
-        }
-    }
-    out
+            (pi, (features, points))
+        })
+        .collect()
 }
 
 /// Each side is read with its own popm.toml: an item's state is an index into the workflow of the
@@ -253,7 +252,7 @@ pub fn compute(
             });
         }
     }
-    let (plan_a, plan_b) = (pi_plan(before), pi_plan(after));
+    let (plan_a, plan_b) = (pi_scope(before), pi_scope(after));
     let pis: BTreeSet<&String> = plan_a.keys().chain(plan_b.keys()).collect();
     let empty = (BTreeSet::new(), BTreeMap::new());
     for pi in pis {
