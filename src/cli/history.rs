@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Outcome, write_out};
 use crate::config::Config;
 use crate::history::{self, History, git_of, head, short};
-use crate::model::ItemType;
+use crate::model::{Item, ItemType};
 use crate::render::number::{self, days, one_decimal, percent};
 use crate::render::{self, BOLD, ColorChoice, DIM, YELLOW, paint};
 use crate::report::board::Level;
@@ -114,9 +114,9 @@ pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<
             author: commit.author.clone(),
             path: event.path.clone(),
             status: event
-                .snapshot
+                .item
                 .as_ref()
-                .map(|s| s.status_name(config).to_string()),
+                .map(|i| i.status_name(config).to_string()),
             changes: describe(previous, event, config),
         });
         previous = Some(event);
@@ -181,14 +181,14 @@ fn describe(
             after.path.as_deref().unwrap_or("")
         )];
     }
-    let old = before.and_then(|e| e.snapshot.as_deref());
-    let new = after.snapshot.as_deref();
+    let old = before.and_then(|e| e.item.as_deref());
+    let new = after.item.as_deref();
     let (Some(old), Some(new)) = (old, new) else {
         return match (old, new) {
             (None, Some(n)) => vec![format!(
                 "added {} ({}{})",
                 after.path.as_deref().unwrap_or(""),
-                n.kind.map_or("?", ItemType::as_str),
+                n.kind().map_or("?", ItemType::as_str),
                 match n.status_name(config) {
                     "" => String::new(),
                     s => format!(", status {s}"),
@@ -210,52 +210,69 @@ fn describe(
             after.path.as_deref().unwrap_or("-")
         ));
     }
-    if old.kind != new.kind {
+    if old.kind() != new.kind() {
         out.push(format!(
             "type {} -> {}",
-            old.kind.map_or("-", ItemType::as_str),
-            new.kind.map_or("-", ItemType::as_str)
+            old.kind().map_or("-", ItemType::as_str),
+            new.kind().map_or("-", ItemType::as_str)
         ));
     }
     let (a, b) = (old.status_name(config), new.status_name(config));
     if a != b {
         out.push(format!("status {} -> {}", dash(a), dash(b)));
     }
+    let wsjf = |i: &Item| {
+        i.wsjf
+            .as_ref()
+            .map_or([None; 4], crate::model::Wsjf::values)
+    };
+    let (old_wsjf, new_wsjf) = (wsjf(old), wsjf(new));
     for (k, key) in crate::model::Wsjf::KEYS.iter().enumerate() {
-        if old.wsjf[k] != new.wsjf[k] {
+        if old_wsjf[k] != new_wsjf[k] {
             out.push(format!(
                 "{key} {} -> {}",
-                opt(&old.wsjf[k]),
-                opt(&new.wsjf[k])
+                opt(&old_wsjf[k]),
+                opt(&new_wsjf[k])
             ));
         }
     }
-    if old.parent != new.parent {
+    let value = |v: &Option<crate::model::Spanned<String>>| v.as_ref().map(|v| v.value.clone());
+    if value(&old.parent) != value(&new.parent) {
         out.push(format!(
             "parent {} -> {}",
-            opt(&old.parent),
-            opt(&new.parent)
+            opt(&value(&old.parent)),
+            opt(&value(&new.parent))
         ));
     }
-    if old.pi != new.pi {
-        out.push(format!("pi {} -> {}", opt(&old.pi), opt(&new.pi)));
+    if value(&old.pi) != value(&new.pi) {
+        out.push(format!(
+            "pi {} -> {}",
+            opt(&value(&old.pi)),
+            opt(&value(&new.pi))
+        ));
     }
-    if old.team != new.team {
-        let list = |t: &[String]| {
-            if t.is_empty() {
+    if !old.teams().eq(new.teams()) {
+        let list = |i: &Item| {
+            if i.team.is_empty() {
                 "-".to_string()
             } else {
-                t.join(", ")
+                i.teams().collect::<Vec<_>>().join(", ")
             }
         };
-        out.push(format!("team {} -> {}", list(&old.team), list(&new.team)));
+        out.push(format!("team {} -> {}", list(old), list(new)));
     }
-    if old.points != new.points {
+    let points = |i: &Item| i.points.as_ref().map(|p| p.value);
+    if points(old) != points(new) {
         let p = |v: Option<f64>| v.map_or("-".to_string(), number::exact);
-        out.push(format!("points {} -> {}", p(old.points), p(new.points)));
+        out.push(format!("points {} -> {}", p(points(old)), p(points(new))));
     }
-    let (oc, ot) = old.criteria.unwrap_or((0, 0));
-    let (nc, nt) = new.criteria.unwrap_or((0, 0));
+    let criteria = |i: &Item| {
+        i.acceptance_criteria
+            .as_ref()
+            .map_or((0, 0), |a| a.progress())
+    };
+    let (oc, ot) = criteria(old);
+    let (nc, nt) = criteria(new);
     if ot != nt {
         out.push(format!("acceptance criteria {ot} -> {nt}"));
     }
@@ -264,10 +281,12 @@ fn describe(
             "acceptance criteria checked {oc}/{ot} -> {nc}/{nt}"
         ));
     }
-    if old.title != new.title {
-        out.push(format!("title \"{}\" -> \"{}\"", old.title, new.title));
+    if old.title() != new.title() {
+        out.push(format!("title \"{}\" -> \"{}\"", old.title(), new.title()));
     }
-    if old.labels != new.labels || old.enabler != new.enabler {
+    let labels = |i: &Item| i.labels.iter().map(|l| l.value.clone()).collect::<Vec<_>>();
+    let enabler = |i: &Item| i.enabler.as_ref().map(|e| e.value);
+    if labels(old) != labels(new) || enabler(old) != enabler(new) {
         out.push("labels or enabler kind changed".into());
     }
     if out.is_empty() {
@@ -323,13 +342,17 @@ pub fn flow(
 
 fn window(history: &History, args: &FlowArgs) -> Result<Window, EnvError> {
     if let Some(pi) = &args.pi {
-        let snapshot = history.last(pi).filter(|s| s.kind == Some(ItemType::Pi));
-        let Some(s) = snapshot else {
+        let last = history.last(pi).filter(|i| i.kind() == Some(ItemType::Pi));
+        let Some(s) = last else {
             return Err(EnvError::Other(format!(
                 "no PI `{pi}` in the backlog at HEAD"
             )));
         };
-        let Some((from, to)) = s.pi_dates else {
+        let Some((from, to)) = s
+            .pi_fields
+            .as_deref()
+            .and_then(crate::model::PiFields::dates)
+        else {
             return Err(EnvError::Other(format!(
                 "PI `{pi}` has no start date, so its window is unknown"
             )));

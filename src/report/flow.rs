@@ -7,9 +7,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::board::Level;
+use super::plan;
 use crate::config::{Config, Period};
 use crate::history::{Event, History};
-use crate::model::ItemType;
+use crate::model::{Item, ItemType, PiFields};
 
 /// The days the metrics look at, both included, in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,10 +251,10 @@ fn timeline(events: &[Event], history: &History, t: ItemType) -> Vec<(i64, Optio
         .map(|e| {
             let time = history.commits.get(e.commit).map_or(0, |c| c.time);
             let state = e
-                .snapshot
+                .item
                 .as_ref()
-                .filter(|s| s.kind == Some(t))
-                .and_then(|s| s.state);
+                .filter(|i| i.kind() == Some(t))
+                .and_then(|i| i.state);
             (time, state)
         })
         .collect()
@@ -266,29 +267,25 @@ fn selected(history: &History, id: &str, t: ItemType, team: Option<&str>) -> boo
         let Some(events) = history.items.get(id) else {
             return false;
         };
-        let Some(last) = events.iter().rev().find_map(|e| e.snapshot.as_deref()) else {
+        let Some(last) = events.iter().rev().find_map(|e| e.item.as_deref()) else {
             return false;
         };
-        return last.kind == Some(t) && team_matches(history, last, team);
+        return last.kind() == Some(t) && team_matches(history, last, team);
     };
-    last.kind == Some(t) && team_matches(history, last, team)
+    last.kind() == Some(t) && team_matches(history, last, team)
 }
 
 /// A story without a team counts for its feature's single team, as in `popm pi ready`.
-fn team_matches(history: &History, item: &crate::history::Snapshot, team: Option<&str>) -> bool {
+fn team_matches(history: &History, item: &Item, team: Option<&str>) -> bool {
     let Some(team) = team else {
         return true;
     };
-    if item.team.iter().any(|t| t == team) {
+    if item.teams().any(|t| t == team) {
         return true;
     }
     item.team.is_empty()
-        && item.kind == Some(ItemType::Story)
-        && item
-            .parent
-            .as_deref()
-            .and_then(|p| history.last(p))
-            .is_some_and(|f| f.team.len() == 1 && f.team[0] == team)
+        && item.kind() == Some(ItemType::Story)
+        && item.story_team(item.parent.as_ref().and_then(|p| history.last(&p.value))) == Some(team)
 }
 
 pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
@@ -465,20 +462,20 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
     let mut labels: BTreeMap<String, usize> = BTreeMap::new();
     for item in &items {
         // The item as the done commit left it (by event, not by time: times can repeat).
-        let Some(s) = history
+        let Some(done) = history
             .items
             .get(&item.id)
             .and_then(|events| events.get(item.done_event))
-            .and_then(|e| e.snapshot.as_deref())
+            .and_then(|e| e.item.as_deref())
         else {
             continue;
         };
-        let kind = s.enabler.map_or("business".to_string(), |e| {
-            format!("enabler:{}", e.as_str())
+        let kind = done.enabler.as_ref().map_or("business".to_string(), |e| {
+            format!("enabler:{}", e.value.as_str())
         });
         *work_types.entry(kind).or_default() += 1;
-        for label in &s.labels {
-            *labels.entry(label.clone()).or_default() += 1;
+        for label in &done.labels {
+            *labels.entry(label.value.clone()).or_default() += 1;
         }
     }
 
@@ -543,48 +540,38 @@ fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCoun
 /// Predictability of the PIs that overlap the window (or the one `--pi` names), from their
 /// objectives as the last commit holds them.
 fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
-    let mut pis: Vec<(&str, Date, &crate::history::Snapshot)> = history
+    let mut pis: Vec<(&str, Date, &PiFields)> = history
         .items
         .keys()
         .filter_map(|id| {
-            let s = history.last(id)?;
-            if s.kind != Some(ItemType::Pi) {
+            let pi = history.last(id)?;
+            if pi.kind() != Some(ItemType::Pi) {
                 return None;
             }
-            let (start, end) = s.pi_dates?;
+            let fields = pi.pi_fields.as_deref()?;
+            let (start, end) = fields.dates()?;
             let wanted = match options.pi {
-                Some(pi) => pi == id,
+                Some(wanted) => wanted == id,
                 None => start <= options.window.to && end >= options.window.from,
             };
-            wanted.then_some((id.as_str(), start, s))
+            wanted.then_some((id.as_str(), start, fields))
         })
         .collect();
     pis.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
     pis.into_iter()
-        .map(|(id, _, s)| {
-            let mut p = Predictability {
-                pi: id.to_string(),
-                planned: 0,
-                actual: 0,
-                unscored: 0,
-            };
-            for o in s.objectives.iter().filter(|o| o.committed) {
-                if options
+        .map(|(id, _, fields)| {
+            let team_objectives = fields.objectives.iter().filter(|o| {
+                options
                     .team
-                    .is_some_and(|team| o.team.as_deref() != Some(team))
-                {
-                    continue;
-                }
-                match (o.planned, o.actual) {
-                    (Some(bv), Some(av)) => {
-                        p.planned = p.planned.saturating_add(bv);
-                        p.actual = p.actual.saturating_add(av);
-                    }
-                    (_, None) => p.unscored += 1,
-                    _ => {}
-                }
+                    .is_none_or(|team| o.team.as_deref() == Some(team))
+            });
+            let value = plan::business_value(team_objectives);
+            Predictability {
+                pi: id.to_string(),
+                planned: value.planned,
+                actual: value.actual,
+                unscored: value.unscored,
             }
-            p
         })
         .collect()
 }
