@@ -7,29 +7,13 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use super::{Outcome, write_out};
-use crate::config::Config;
-use crate::history::{self, History, git_of, head, short};
-use crate::model::{Item, ItemType};
-use crate::render::number::{self, days, one_decimal, percent};
-use crate::render::{self, BOLD, ColorChoice, DIM, YELLOW, paint};
+use crate::history::History;
+use crate::model::ItemType;
+use crate::render::number::{days, one_decimal, percent};
+use crate::render::{self, BOLD, ColorChoice, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, Window, day_of, iso};
 use crate::workspace::{EnvError, Workspace};
-
-#[derive(Debug, clap::Args)]
-pub struct LogArgs {
-    /// The item's id.
-    id: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = LogFormat::Human)]
-    format: LogFormat,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum LogFormat {
-    Human,
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct FlowArgs {
@@ -65,240 +49,6 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
         .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD"))
 }
 
-fn progress(message: &str) {
-    if std::io::stderr().is_terminal() {
-        tell!("{message}");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// popm log
-
-#[derive(Serialize)]
-struct LogEntry {
-    commit: String,
-    /// Committer time, ISO 8601 UTC.
-    date: String,
-    author: String,
-    path: Option<String>,
-    status: Option<String>,
-    changes: Vec<String>,
-}
-
-pub fn log(workspace: &Workspace, args: &LogArgs, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let git = git_of(workspace)?;
-    let tip = head(git)?;
-    progress("reading the history...");
-    let history = history::read(workspace, git, tip)?;
-    let config = &workspace.config;
-    let Some(events) = history.items.get(&args.id) else {
-        let mut known: Vec<&str> = history.items.keys().map(String::as_str).collect();
-        known.sort_unstable();
-        let hint = crate::model::did_you_mean(&args.id, &known)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(EnvError::Other(format!(
-            "no commit on the first-parent line of HEAD holds an item `{}`{hint}",
-            args.id
-        )));
-    };
-    let mut entries = Vec::new();
-    let mut previous: Option<&history::Event> = None;
-    for event in events {
-        let Some(commit) = history.commits.get(event.commit) else {
-            continue;
-        };
-        entries.push(LogEntry {
-            commit: short(&commit.id),
-            date: iso(commit.time),
-            author: commit.author.clone(),
-            path: event.path.clone(),
-            status: event
-                .item
-                .as_ref()
-                .map(|i| i.status_name(config).to_string()),
-            changes: describe(previous, event, config),
-        });
-        previous = Some(event);
-    }
-    let mut colored = false;
-    let text = match args.format {
-        LogFormat::Json => render::json(&entries),
-        LogFormat::Human => {
-            let color = color.stdout();
-            colored = color;
-            let mut out = String::new();
-            for e in &entries {
-                let _ = writeln!(
-                    out,
-                    "{} {} {}  {}",
-                    paint(&e.commit, YELLOW, color),
-                    when_iso(&e.date),
-                    paint(&render::safe::safe(&e.author), DIM, color),
-                    render::safe::safe(&e.changes.join("; "))
-                );
-            }
-            if history.shallow {
-                let _ = writeln!(
-                    out,
-                    "note: this is a shallow clone; older history is not here (git fetch --unshallow)"
-                );
-            }
-            if history.unreadable_times > 0 {
-                let _ = writeln!(
-                    out,
-                    "note: {} with a committer date that cannot be read: each shows the time of the commit before it",
-                    render::plural(history.unreadable_times, "commit", "commits")
-                );
-            }
-            if history.unsafe_names > 0 {
-                let _ = writeln!(out, "note: {}", unsafe_names_note(history.unsafe_names));
-            }
-            out
-        }
-    };
-    write_out(&mut std::io::stdout().lock(), &text, colored)?;
-    Ok(Outcome::Clean)
-}
-
-fn when_iso(date: &str) -> String {
-    date.get(..16).unwrap_or(date).replace('T', " ")
-}
-
-fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map_or("-".to_string(), |v| v.to_string())
-}
-
-/// What one commit changed in an item, in the words a PM uses.
-fn describe(
-    before: Option<&history::Event>,
-    after: &history::Event,
-    config: &Config,
-) -> Vec<String> {
-    if after.unreadable {
-        return vec![format!(
-            "unreadable: {} does not parse here (its last readable state is kept)",
-            after.path.as_deref().unwrap_or("")
-        )];
-    }
-    let old = before.and_then(|e| e.item.as_deref());
-    let new = after.item.as_deref();
-    let (Some(old), Some(new)) = (old, new) else {
-        return match (old, new) {
-            (None, Some(n)) => vec![format!(
-                "added {} ({}{})",
-                after.path.as_deref().unwrap_or(""),
-                n.kind().map_or("?", ItemType::as_str),
-                match n.status_name(config) {
-                    "" => String::new(),
-                    s => format!(", status {s}"),
-                }
-            )],
-            (Some(_), None) => vec![format!(
-                "removed (was {})",
-                before.and_then(|b| b.path.as_deref()).unwrap_or("")
-            )],
-            _ => vec!["no readable item".into()],
-        };
-    };
-    let mut out = Vec::new();
-    let old_path = before.and_then(|b| b.path.as_deref());
-    if old_path != after.path.as_deref() {
-        out.push(format!(
-            "moved {} -> {}",
-            old_path.unwrap_or("-"),
-            after.path.as_deref().unwrap_or("-")
-        ));
-    }
-    if old.kind() != new.kind() {
-        out.push(format!(
-            "type {} -> {}",
-            old.kind().map_or("-", ItemType::as_str),
-            new.kind().map_or("-", ItemType::as_str)
-        ));
-    }
-    let (a, b) = (old.status_name(config), new.status_name(config));
-    if a != b {
-        out.push(format!("status {} -> {}", dash(a), dash(b)));
-    }
-    let wsjf = |i: &Item| {
-        i.wsjf
-            .as_ref()
-            .map_or([None; 4], crate::model::Wsjf::values)
-    };
-    let (old_wsjf, new_wsjf) = (wsjf(old), wsjf(new));
-    for (k, key) in crate::model::Wsjf::KEYS.iter().enumerate() {
-        if old_wsjf[k] != new_wsjf[k] {
-            out.push(format!(
-                "{key} {} -> {}",
-                opt(&old_wsjf[k]),
-                opt(&new_wsjf[k])
-            ));
-        }
-    }
-    let value = |v: &Option<crate::model::Spanned<String>>| v.as_ref().map(|v| v.value.clone());
-    if value(&old.parent) != value(&new.parent) {
-        out.push(format!(
-            "parent {} -> {}",
-            opt(&value(&old.parent)),
-            opt(&value(&new.parent))
-        ));
-    }
-    if value(&old.pi) != value(&new.pi) {
-        out.push(format!(
-            "pi {} -> {}",
-            opt(&value(&old.pi)),
-            opt(&value(&new.pi))
-        ));
-    }
-    if !old.teams().eq(new.teams()) {
-        let list = |i: &Item| {
-            if i.team.is_empty() {
-                "-".to_string()
-            } else {
-                i.teams().collect::<Vec<_>>().join(", ")
-            }
-        };
-        out.push(format!("team {} -> {}", list(old), list(new)));
-    }
-    let points = |i: &Item| i.points.as_ref().map(|p| p.value);
-    if points(old) != points(new) {
-        let p = |v: Option<f64>| v.map_or("-".to_string(), number::exact);
-        out.push(format!("points {} -> {}", p(points(old)), p(points(new))));
-    }
-    let criteria = |i: &Item| {
-        i.acceptance_criteria
-            .as_ref()
-            .map_or((0, 0), |a| a.progress())
-    };
-    let (oc, ot) = criteria(old);
-    let (nc, nt) = criteria(new);
-    if ot != nt {
-        out.push(format!("acceptance criteria {ot} -> {nt}"));
-    }
-    if oc != nc {
-        out.push(format!(
-            "acceptance criteria checked {oc}/{ot} -> {nc}/{nt}"
-        ));
-    }
-    if old.title() != new.title() {
-        out.push(format!("title \"{}\" -> \"{}\"", old.title(), new.title()));
-    }
-    let labels = |i: &Item| i.labels.iter().map(|l| l.value.clone()).collect::<Vec<_>>();
-    let enabler = |i: &Item| i.enabler.as_ref().map(|e| e.value);
-    if labels(old) != labels(new) || enabler(old) != enabler(new) {
-        out.push("labels or enabler kind changed".into());
-    }
-    if out.is_empty() {
-        out.push("edited (no tracked field changed)".into());
-    }
-    out
-}
-
-fn dash(s: &str) -> &str {
-    if s.is_empty() { "-" } else { s }
-}
-
 // ---------------------------------------------------------------------------------------------
 // popm flow
 
@@ -307,10 +57,7 @@ pub fn flow(
     args: &FlowArgs,
     color: ColorChoice,
 ) -> Result<Outcome, EnvError> {
-    let git = git_of(workspace)?;
-    let tip = head(git)?;
-    progress("reading the history...");
-    let history = history::read(workspace, git, tip)?;
+    let history = super::log::read_history(workspace)?;
     let window = window(&history, args)?;
     let options = flow::Options {
         level: args.level,
@@ -566,14 +313,6 @@ fn names(ids: &[String]) -> String {
     format!("{}{more}", render::safe::safe(&shown.join(", ")))
 }
 
-/// Only a crafted commit holds such names; joined to their folder they would name other paths.
-fn unsafe_names_note(count: usize) -> String {
-    format!(
-        "skipped {} in the backlog's history whose name is not a safe file name (empty, `.`, `..` or holding `/`)",
-        render::plural(count, "git tree entry", "git tree entries")
-    )
-}
-
 fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
     let i = &f.incomplete;
     if !i.any() && i.merges == 0 {
@@ -629,7 +368,11 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
         );
     }
     if i.unsafe_names > 0 {
-        let _ = writeln!(out, "{note} {}", unsafe_names_note(i.unsafe_names));
+        let _ = writeln!(
+            out,
+            "{note} {}",
+            render::log::unsafe_names_note(i.unsafe_names)
+        );
     }
     if i.merges > 0 {
         let _ = writeln!(

@@ -28,6 +28,7 @@ mod hook;
 mod import;
 mod init;
 mod list;
+mod log;
 mod new;
 pub use new::slug;
 mod pi;
@@ -152,7 +153,7 @@ pub enum Command {
     /// Install or remove a git pre-commit hook running `popm check --staged`.
     Hook(hook::Args),
     /// An item's history: one line per commit that changed it, following renames by id.
-    Log(history::LogArgs),
+    Log(log::LogArgs),
     /// The backlog change between two revisions (default: merge base with the default branch ..
     /// work tree), as a PM reads it.
     Diff(diff::DiffArgs),
@@ -270,7 +271,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Fmt(args) => fmt::run(&workspace, args),
         Command::Export(args) => export::run(&workspace, args, cli.color),
         Command::Import(args) => import::run(&workspace, args),
-        Command::Log(args) => history::log(&workspace, args, cli.color),
+        Command::Log(args) => log::log(&workspace, args, cli.color),
         Command::Flow(args) => history::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod github;
 pub mod junit;
+pub mod log;
 pub mod markdown;
 pub mod number;
 pub mod report_records;

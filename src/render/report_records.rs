@@ -9,6 +9,22 @@ use crate::render::number;
 use crate::report::diff::{self, BacklogDiff};
 
 // ---------------------------------------------------------------------------------------------
+// popm log --format json: an array of these, oldest first
+
+#[derive(Serialize)]
+pub struct LogEntryRecord<'a> {
+    /// The short commit id.
+    pub commit: String,
+    /// Committer time, ISO 8601 UTC.
+    pub date: String,
+    pub author: &'a str,
+    pub path: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// Each change in words.
+    pub changes: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
 // popm diff --format json
 
 #[derive(Serialize)]

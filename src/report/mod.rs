@@ -4,6 +4,7 @@
 pub mod board;
 pub mod diff;
 pub mod flow;
+pub mod log;
 pub mod plan;
 pub mod ranking;
 pub mod readiness;
