@@ -22,8 +22,8 @@ mod diff;
 mod edit;
 mod export;
 mod filters;
+mod flow;
 mod fmt;
-mod history;
 mod hook;
 mod import;
 mod init;
@@ -158,7 +158,7 @@ pub enum Command {
     /// work tree), as a PM reads it.
     Diff(diff::DiffArgs),
     /// SAFe flow metrics from the first-parent history of the current branch.
-    Flow(history::FlowArgs),
+    Flow(flow::FlowArgs),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -272,7 +272,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Export(args) => export::run(&workspace, args, cli.color),
         Command::Import(args) => import::run(&workspace, args),
         Command::Log(args) => log::log(&workspace, args, cli.color),
-        Command::Flow(args) => history::flow(&workspace, args, cli.color),
+        Command::Flow(args) => flow::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }
 }

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod diagnostics;
 pub mod diff;
+pub mod flow;
 pub mod github;
 pub mod junit;
 pub mod log;

@@ -2,11 +2,15 @@
 //! stable shapes docs/json.md documents, field for field. Each record is built from a typed answer of
 //! `report/`; the renderers serialize them and nothing else decides a JSON field.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::ItemType;
 use crate::render::number;
+use crate::report::board::Level;
 use crate::report::diff::{self, BacklogDiff};
+use crate::report::flow::{Flow, iso};
 
 // ---------------------------------------------------------------------------------------------
 // popm log --format json: an array of these, oldest first
@@ -173,6 +177,205 @@ impl<'a> DiffRecord<'a> {
                     now_total: c.now_total,
                 })
                 .collect(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// popm flow --format json
+
+#[derive(Serialize)]
+struct FlowPeriodRecord {
+    from: String,
+    to: String,
+    done: usize,
+}
+#[derive(Serialize)]
+struct VelocityRecord {
+    total: usize,
+    periods: Vec<FlowPeriodRecord>,
+}
+#[derive(Serialize)]
+struct FlowTimeRecord {
+    count: usize,
+    min: f64,
+    median: f64,
+    p85: f64,
+    max: f64,
+    mean: f64,
+}
+#[derive(Serialize)]
+struct DayRecord {
+    date: String,
+    load: usize,
+    states: BTreeMap<String, usize>,
+}
+#[derive(Serialize)]
+struct ShareRecord {
+    name: String,
+    count: usize,
+    share: f64,
+}
+#[derive(Serialize)]
+struct DistributionRecord {
+    work_types: Vec<ShareRecord>,
+    labels: Vec<ShareRecord>,
+}
+#[derive(Serialize)]
+struct EfficiencyRecord {
+    active_days: f64,
+    flow_days: f64,
+    ratio: Option<f64>,
+}
+#[derive(Serialize)]
+struct PredictabilityRecord {
+    pi: String,
+    planned: i64,
+    actual: i64,
+    unscored: usize,
+    ratio: Option<f64>,
+}
+#[derive(Serialize)]
+struct FlowItemRecord {
+    id: String,
+    start: String,
+    done: String,
+    flow_time_days: f64,
+    start_known: bool,
+    active_days: f64,
+    efficiency: Option<f64>,
+}
+#[derive(Serialize)]
+struct HistoryNotesRecord {
+    commits: usize,
+    shallow: bool,
+    merges: usize,
+    appeared_done: Vec<String>,
+    started_late: Vec<String>,
+    jumped: Vec<String>,
+    backwards: Vec<String>,
+    unreadable_times: usize,
+    unsafe_names: usize,
+    complete: bool,
+}
+#[derive(Serialize)]
+pub struct FlowRecord {
+    level: Level,
+    #[serde(rename = "type")]
+    item_type: ItemType,
+    team: Option<String>,
+    from: String,
+    to: String,
+    period: crate::config::Period,
+    start_state: String,
+    done_state: String,
+    active_states: Vec<String>,
+    velocity: VelocityRecord,
+    flow_time: Option<FlowTimeRecord>,
+    load: Vec<DayRecord>,
+    distribution: DistributionRecord,
+    efficiency: EfficiencyRecord,
+    predictability: Vec<PredictabilityRecord>,
+    items: Vec<FlowItemRecord>,
+    history: HistoryNotesRecord,
+}
+
+impl FlowRecord {
+    pub fn of(f: &Flow) -> FlowRecord {
+        let share = |(k, n): &(String, usize)| ShareRecord {
+            name: k.clone(),
+            count: *n,
+            share: f.share(*n),
+        };
+        FlowRecord {
+            level: f.level,
+            item_type: f.item_type,
+            team: f.team.clone(),
+            from: f.window.from.to_string(),
+            to: f.window.to.to_string(),
+            period: f.period,
+            start_state: f.start_state.clone(),
+            done_state: f.done_state.clone(),
+            active_states: f.active_states.clone(),
+            velocity: VelocityRecord {
+                total: f.done(),
+                periods: f
+                    .periods
+                    .iter()
+                    .map(|p| FlowPeriodRecord {
+                        from: p.from.to_string(),
+                        to: p.to.to_string(),
+                        done: p.done,
+                    })
+                    .collect(),
+            },
+            flow_time: f.flow_time.map(|d| FlowTimeRecord {
+                count: d.count,
+                min: d.min,
+                median: d.median,
+                p85: d.p85,
+                max: d.max,
+                mean: d.mean,
+            }),
+            load: f
+                .samples
+                .iter()
+                .map(|s| DayRecord {
+                    date: s.date.to_string(),
+                    load: s.load,
+                    states: f
+                        .states
+                        .iter()
+                        .cloned()
+                        .zip(s.states.iter().copied())
+                        .collect(),
+                })
+                .collect(),
+            distribution: DistributionRecord {
+                work_types: f.work_types.iter().map(share).collect(),
+                labels: f.labels.iter().map(share).collect(),
+            },
+            efficiency: EfficiencyRecord {
+                active_days: f.active_seconds as f64 / 86_400.0,
+                flow_days: f.flow_seconds as f64 / 86_400.0,
+                ratio: f.efficiency(),
+            },
+            predictability: f
+                .predictability
+                .iter()
+                .map(|p| PredictabilityRecord {
+                    pi: p.pi.clone(),
+                    planned: p.planned,
+                    actual: p.actual,
+                    unscored: p.unscored,
+                    ratio: p.ratio(),
+                })
+                .collect(),
+            items: f
+                .items
+                .iter()
+                .map(|i| FlowItemRecord {
+                    id: i.id.clone(),
+                    start: iso(i.start),
+                    done: iso(i.done),
+                    flow_time_days: i.flow_days(),
+                    start_known: i.start_known,
+                    active_days: i.active_seconds as f64 / 86_400.0,
+                    efficiency: i.efficiency(),
+                })
+                .collect(),
+            history: HistoryNotesRecord {
+                commits: f.commits,
+                shallow: f.incomplete.shallow,
+                merges: f.incomplete.merges,
+                appeared_done: f.incomplete.appeared_done.clone(),
+                started_late: f.incomplete.started_late.clone(),
+                jumped: f.incomplete.jumped.clone(),
+                backwards: f.incomplete.backwards.clone(),
+                unreadable_times: f.incomplete.unreadable_times,
+                unsafe_names: f.incomplete.unsafe_names,
+                complete: !f.incomplete.any(),
+            },
         }
     }
 }

@@ -69,6 +69,124 @@ fn next_day(d: Date) -> Date {
     d.tomorrow().unwrap_or(d)
 }
 
+/// The days asked for: a PI's, or `--from` and `--to` (each defaulting to the commit dates).
+#[derive(Debug, Clone, Copy)]
+pub enum WindowRequest<'a> {
+    Pi(&'a str),
+    Dates {
+        from: Option<Date>,
+        to: Option<Date>,
+    },
+}
+
+/// Why no window could be measured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowError {
+    /// HEAD holds no PI of that id.
+    NoSuchPi(String),
+    /// The PI has no start date (or its end falls outside the calendar).
+    NoDates(String),
+    /// The first day is after the last; each is the flag's value or a commit's day (`None`).
+    Reversed {
+        from: (Option<Date>, Date),
+        to: (Option<Date>, Date),
+    },
+    /// Longer than [`MAX_DAYS`].
+    TooLong { asked: Asked, window: Window },
+}
+
+/// What a window that is too long came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    Pi(String),
+    /// Both `--from` and `--to`.
+    FromTo,
+    /// The commit dates, for one end or both.
+    History,
+}
+
+impl std::fmt::Display for WindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WindowError::NoSuchPi(pi) => write!(f, "no PI `{pi}` in the backlog at HEAD"),
+            WindowError::NoDates(pi) => {
+                write!(f, "PI `{pi}` has no start date, so its window is unknown")
+            }
+            WindowError::Reversed { from, to } => {
+                let given = |(flag, day): (Option<Date>, Date), name: &str, commit: &str| match flag
+                {
+                    Some(_) => format!("{name} {day}"),
+                    None => format!("the {commit} commit ({day})"),
+                };
+                write!(
+                    f,
+                    "{} is after {}",
+                    given(*from, "--from", "first"),
+                    given(*to, "--to", "last")
+                )
+            }
+            WindowError::TooLong { asked, window } => {
+                let what = match asked {
+                    Asked::Pi(pi) => format!("PI `{}`", crate::render::safe(pi)),
+                    Asked::FromTo => "--from .. --to".to_string(),
+                    Asked::History => "the history (its commit dates)".to_string(),
+                };
+                write!(
+                    f,
+                    "{what} spans {} .. {} ({} days); popm flow measures at most {MAX_DAYS} days: pass --from and --to",
+                    window.from,
+                    window.to,
+                    window.days()
+                )
+            }
+        }
+    }
+}
+
+/// The window to measure: the PI's dates as HEAD holds them, or the days asked for, where a day
+/// not given is that of the earliest (or latest) commit; at most [`MAX_DAYS`] long.
+pub fn window(history: &History, asked: WindowRequest) -> Result<Window, WindowError> {
+    let window = match asked {
+        WindowRequest::Pi(pi) => {
+            let Some(item) = history.last(pi).filter(|i| i.kind() == Some(ItemType::Pi)) else {
+                return Err(WindowError::NoSuchPi(pi.to_string()));
+            };
+            let Some((from, to)) = item.pi_fields.as_deref().and_then(PiFields::dates) else {
+                return Err(WindowError::NoDates(pi.to_string()));
+            };
+            Window { from, to }
+        }
+        WindowRequest::Dates { from, to } => {
+            // The earliest and latest commit, not the first and last: clocks can be skewed.
+            let first = history.commits.iter().map(|c| c.time).min().map(day_of);
+            let last = history.commits.iter().map(|c| c.time).max().map(day_of);
+            let window = Window {
+                from: from.or(first).unwrap_or_default(),
+                to: to.or(last).unwrap_or_default(),
+            };
+            if window.from > window.to {
+                return Err(WindowError::Reversed {
+                    from: (from, window.from),
+                    to: (to, window.to),
+                });
+            }
+            window
+        }
+    };
+    if window.days() > MAX_DAYS {
+        let asked = match asked {
+            WindowRequest::Pi(pi) => Asked::Pi(pi.to_string()),
+            WindowRequest::Dates {
+                from: Some(_),
+                to: Some(_),
+            } => Asked::FromTo,
+            WindowRequest::Dates { .. } => Asked::History,
+        };
+        return Err(WindowError::TooLong { asked, window });
+    }
+    Ok(window)
+}
+
 pub struct Options<'a> {
     pub level: Level,
     pub team: Option<&'a str>,
@@ -230,7 +348,10 @@ pub struct Flow {
     pub flow_seconds: i64,
     pub predictability: Vec<Predictability>,
     pub incomplete: Incomplete,
+    /// Commits on the first-parent line of HEAD.
     pub commits: usize,
+    /// Of those, the commits whose backlog folders differ from their predecessor's.
+    pub changed_commits: usize,
 }
 
 impl Flow {
@@ -241,6 +362,34 @@ impl Flow {
     pub fn efficiency(&self) -> Option<f64> {
         (self.flow_seconds > 0).then(|| self.active_seconds as f64 / self.flow_seconds as f64)
     }
+
+    /// The share of the items done that `count` is (0 when nothing was done).
+    pub fn share(&self, count: usize) -> f64 {
+        count as f64 / self.done().max(1) as f64
+    }
+
+    /// The flow load over the window's days; `None` for a window without days.
+    pub fn load_summary(&self) -> Option<LoadSummary> {
+        let last = self.samples.last()?;
+        let loads = self.samples.iter().map(|s| s.load);
+        Some(LoadSummary {
+            last: last.load,
+            last_day: last.date,
+            mean: loads.clone().sum::<usize>() as f64 / self.samples.len() as f64,
+            max: loads.max().unwrap_or(0),
+            days: self.samples.len(),
+        })
+    }
+}
+
+/// The flow load in short: on the last day, the mean and the maximum over the days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadSummary {
+    pub last: usize,
+    pub last_day: Date,
+    pub mean: f64,
+    pub max: usize,
+    pub days: usize,
 }
 
 /// The state of an item after each event that changed it: `None` when removed, of another type or
@@ -502,6 +651,7 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         predictability,
         incomplete,
         commits: history.commits.len(),
+        changed_commits: history.commits.len().saturating_sub(history.unchanged),
     }
 }
 
