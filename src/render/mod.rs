@@ -9,6 +9,7 @@ pub mod junit;
 pub mod log;
 pub mod markdown;
 pub mod number;
+pub mod readiness;
 pub mod report_records;
 pub mod safe;
 pub mod sarif;

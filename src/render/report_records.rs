@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::ItemType;
+use crate::render::diagnostics::JsonDiagnostic;
 use crate::render::number;
 use crate::report::board::Level;
 use crate::report::diff::{self, BacklogDiff};
 use crate::report::flow::{Flow, iso};
+use crate::report::readiness::Readiness;
 
 // ---------------------------------------------------------------------------------------------
 // popm log --format json: an array of these, oldest first
@@ -376,6 +378,98 @@ impl FlowRecord {
                 unsafe_names: f.incomplete.unsafe_names,
                 complete: !f.incomplete.any(),
             },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// popm pi ready --format json
+
+#[derive(Serialize)]
+struct FeatureRecord<'a> {
+    id: &'a str,
+    ready: bool,
+    failures: Vec<&'static str>,
+    wsjf_rank: usize,
+    wsjf: Option<f64>,
+}
+#[derive(Serialize)]
+struct IterationRecord {
+    iteration: usize,
+    #[serde(serialize_with = "number::json_optional")]
+    capacity: Option<f64>,
+    #[serde(serialize_with = "number::json")]
+    load: f64,
+}
+#[derive(Serialize)]
+struct TeamRecord<'a> {
+    team: &'a str,
+    iterations: Vec<IterationRecord>,
+    #[serde(serialize_with = "number::json")]
+    unscheduled: f64,
+    #[serde(serialize_with = "number::json_optional")]
+    capacity: Option<f64>,
+    #[serde(serialize_with = "number::json")]
+    load: f64,
+}
+#[derive(Serialize)]
+pub struct ReadinessRecord<'a> {
+    pi: &'a str,
+    ready: bool,
+    start: Option<String>,
+    end: Option<String>,
+    features: Vec<FeatureRecord<'a>>,
+    teams: Vec<TeamRecord<'a>>,
+    predictability: Option<f64>,
+    previous_pi: Option<&'a str>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+impl<'a> ReadinessRecord<'a> {
+    pub fn of(r: &'a Readiness) -> ReadinessRecord<'a> {
+        ReadinessRecord {
+            pi: r.pi.id().unwrap_or(""),
+            ready: r.ready(),
+            start: r.start.map(|d| d.to_string()),
+            end: r.end.map(|d| d.to_string()),
+            features: r
+                .features
+                .iter()
+                .map(|f| FeatureRecord {
+                    id: f.item.id().unwrap_or(""),
+                    ready: f.ready(),
+                    failures: f.failures.iter().map(|r| r.name()).collect(),
+                    wsjf_rank: f.wsjf_rank,
+                    wsjf: f.score.map(|s| s.wsjf()),
+                })
+                .collect(),
+            teams: r
+                .plan
+                .teams
+                .iter()
+                .map(|t| TeamRecord {
+                    team: &t.team,
+                    iterations: t
+                        .iterations
+                        .iter()
+                        .map(|i| IterationRecord {
+                            iteration: i.iteration,
+                            capacity: i.capacity,
+                            load: i.load,
+                        })
+                        .collect(),
+                    unscheduled: t.unscheduled,
+                    capacity: t.capacity,
+                    load: t.load,
+                })
+                .collect(),
+            predictability: r.previous.as_ref().and_then(|p| p.predictability),
+            previous_pi: r.previous.as_ref().and_then(|p| p.item.id()),
+            diagnostics: r
+                .diagnostics
+                .iter()
+                .map(JsonDiagnostic::from)
+                .collect::<Vec<_>>(),
         }
     }
 }
