@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use super::log::unsafe_names_note;
-use super::number::{days, one_decimal, percent};
+use super::number::{one_decimal, percent};
 use super::report_records::FlowRecord;
 use super::{BOLD, YELLOW, paint, plural, safe, table};
 use crate::report::board::Level;
@@ -123,8 +123,8 @@ pub fn human(f: &Flow, color: bool) -> String {
                 out,
                 "{} ({} active days of {} flow days)",
                 percent(e),
-                days(f.active_seconds as f64),
-                days(f.flow_seconds as f64)
+                one_decimal(f.active_days()),
+                one_decimal(f.flow_days())
             );
         }
         None => out.push_str("no flow time to measure\n"),

@@ -35,11 +35,6 @@ pub fn one_decimal(v: f64) -> String {
     format!("{:.1}", (v * 10.0).round() / 10.0)
 }
 
-/// A duration in seconds as days, to [`one_decimal`].
-pub fn days(seconds: f64) -> String {
-    one_decimal(seconds / 86_400.0)
-}
-
 /// A ratio as a whole percentage, no space: `0.916` shows as `92%` (flow metrics).
 pub fn percent(ratio: f64) -> String {
     format!("{:.0}%", ratio * 100.0)
@@ -97,7 +92,6 @@ mod tests {
         assert_eq!(points(4.000_000_000_01), "4");
         assert_eq!(one_decimal(3.25), "3.3");
         assert_eq!(one_decimal(-3.25), "-3.3");
-        assert_eq!(days(1.5 * 86_400.0), "1.5");
         assert_eq!(percent(0.916), "92%");
         assert_eq!(percent_spaced(91.6), "92 %");
         let score = |bv, tc, rr, js| Score {

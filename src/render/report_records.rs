@@ -338,8 +338,8 @@ impl FlowRecord {
                 labels: f.labels.iter().map(share).collect(),
             },
             efficiency: EfficiencyRecord {
-                active_days: f.active_seconds as f64 / 86_400.0,
-                flow_days: f.flow_seconds as f64 / 86_400.0,
+                active_days: f.active_days(),
+                flow_days: f.flow_days(),
                 ratio: f.efficiency(),
             },
             predictability: f
@@ -362,7 +362,7 @@ impl FlowRecord {
                     done: iso(i.done),
                     flow_time_days: i.flow_days(),
                     start_known: i.start_known,
-                    active_days: i.active_seconds as f64 / 86_400.0,
+                    active_days: i.active_days(),
                     efficiency: i.efficiency(),
                 })
                 .collect(),

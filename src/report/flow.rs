@@ -51,6 +51,11 @@ pub fn midnight(d: Date) -> i64 {
         .map_or(0, |s| i64::from(s.get_days()).saturating_mul(86_400))
 }
 
+/// A duration in seconds as (fractional) days.
+pub fn in_days(seconds: i64) -> f64 {
+    seconds as f64 / 86_400.0
+}
+
 /// The UTC day of a time.
 pub fn day_of(time: i64) -> Date {
     jiff::Timestamp::from_second(time)
@@ -217,7 +222,11 @@ impl ItemFlow {
     }
 
     pub fn flow_days(&self) -> f64 {
-        self.flow_seconds() as f64 / 86_400.0
+        in_days(self.flow_seconds())
+    }
+
+    pub fn active_days(&self) -> f64 {
+        in_days(self.active_seconds)
     }
 
     pub fn efficiency(&self) -> Option<f64> {
@@ -361,6 +370,16 @@ impl Flow {
 
     pub fn efficiency(&self) -> Option<f64> {
         (self.flow_seconds > 0).then(|| self.active_seconds as f64 / self.flow_seconds as f64)
+    }
+
+    /// Time in active states, summed over the items with a known start.
+    pub fn active_days(&self) -> f64 {
+        in_days(self.active_seconds)
+    }
+
+    /// Flow time, summed over the items with a known start.
+    pub fn flow_days(&self) -> f64 {
+        in_days(self.flow_seconds)
     }
 
     /// The share of the items done that `count` is (0 when nothing was done).
