@@ -7,8 +7,8 @@
 //! and parses are cached by blob id.
 //!
 //! Each version of an item is a [`model::Item`](crate::model::Item) as `popm check` reads it, its
-//! state resolved against today's popm.toml: the reports ask it the same questions (status, WSJF,
-//! team) through the same functions.
+//! state resolved against today's popm.toml and its body's prose dropped (see `version`): the
+//! reports ask it the same questions (status, WSJF, team) through the same functions.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -27,7 +27,7 @@ pub struct Event {
     /// `None` once no file holds the item any more.
     pub path: Option<String>,
     pub blob: Option<ObjectId>,
-    /// The item after the commit; `None` once removed.
+    /// The item after the commit, without its body's prose (see `version`); `None` once removed.
     pub item: Option<Arc<Item>>,
     /// The file at `path` did not parse at this commit: `item` is the last readable version,
     /// so one broken commit is not a removal followed by an addition.
@@ -60,6 +60,22 @@ impl History {
     pub fn last(&self, id: &str) -> Option<&Item> {
         self.items.get(id)?.last()?.item.as_deref()
     }
+}
+
+/// An item as the history keeps it: its state resolved against today's popm.toml, and the body's
+/// prose dropped (the first paragraph and the text of each acceptance criterion; whether each is
+/// checked stays). No report reads that prose from the history, and on a long history the kept
+/// versions dominate memory: measured on 10 000 items x 5 001 commits, keeping it cost about 25 MB
+/// of 200.
+fn version(mut item: Item, config: &crate::config::Config) -> Item {
+    item.state = item.resolve_state(config);
+    item.first_paragraph = None;
+    if let Some(criteria) = item.acceptance_criteria.as_mut() {
+        for c in &mut criteria.criteria {
+            c.text = String::new();
+        }
+    }
+    item
 }
 
 /// The repository the history commands read; an error outside one.
@@ -238,10 +254,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
                 .filter(|bytes| bytes.len() as u64 <= limit)
                 .and_then(|bytes| crate::parse::parse_file(path, bytes).0.item)
                 .filter(|item| item.id().is_some())
-                .map(|mut item| {
-                    item.state = item.resolve_state(config);
-                    Arc::new(item)
-                });
+                .map(|item| Arc::new(version(item, config)));
             (*blob, item)
         };
         let parsed: Vec<(ObjectId, Option<Arc<Item>>)> = if needed.len() > 64 {
