@@ -148,23 +148,9 @@ pub enum EnvError {
     },
     #[error("no default branch ({}) to compare with: name a revision, e.g. popm diff HEAD~1", .tried.join(", "))]
     NoDefaultBranch { tried: Vec<&'static str> },
-    #[error("no PI `{0}` in the backlog at HEAD")]
-    PiNotAtHead(String),
-    #[error("PI `{0}` has no start date, so its window is unknown")]
-    PiWithoutDates(String),
-    /// `--from` after `--to` (each as given, or as taken from the history).
-    #[error("{from} is after {to}")]
-    WindowReversed { from: String, to: String },
-    #[error(
-        "{what} spans {from} .. {to} ({days} days); popm flow measures at most {max} days: pass --from and --to"
-    )]
-    WindowTooLong {
-        what: String,
-        from: jiff::civil::Date,
-        to: jiff::civil::Date,
-        days: i64,
-        max: i64,
-    },
+    /// The window of `popm flow` cannot be measured (see [`crate::report::flow::WindowError`]).
+    #[error("{0}")]
+    Window(crate::report::flow::WindowError),
     #[error("POPM_TODAY=`{value}` is not a date (YYYY-MM-DD): {reason}")]
     BadToday { value: String, reason: String },
 }

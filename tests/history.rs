@@ -982,3 +982,141 @@ fn a_missing_backlog_folder_is_an_error_for_the_history_commands() {
         );
     }
 }
+
+/// `popm diff` and `popm pi ready` count a PI's load the same way (report/plan.rs). The backlog,
+/// added to a repository that held none (PI-9: 3 iterations, so 2 development iterations):
+///
+/// | item | team(s)            | planned                           | counts                          |
+/// |------|--------------------|-----------------------------------|---------------------------------|
+/// | F-1  | checkout, identity | estimate 8, no story in PI-9      | 8 / 2 teams = 4 each, 2 per it. |
+/// | F-2  | checkout           | estimate 13, but has stories      | its stories only                |
+/// | S-1  | (F-2's: checkout)  | 3 points, iteration 1             | checkout 3 in it. 1             |
+/// | S-2  | identity           | 5 points, iteration 2             | identity 5 in it. 2             |
+/// | C-1  | identity           | estimate 6, no feature in PI-9    | identity 6, 3 per iteration     |
+/// | F-3  | checkout, identity | no estimate                       | nothing                         |
+/// | S-3  | none (F-3 has two) | 2 points                          | no team: `team-missing`         |
+///
+/// checkout: 3 + 4 = 7 (it. 1: 3 + 2 = 5, it. 2: 2); identity: 4 + 5 + 6 = 15 (it. 1: 2 + 3 = 5,
+/// it. 2: 2 + 5 + 3 = 10). The diff shows the same team loads, and S-3's 2 points that count for
+/// no team as `(no team)`. (Before the two shared report/plan.rs, the diff counted stories only:
+/// checkout 3, identity 5.)
+#[test]
+fn diff_and_pi_ready_count_the_same_pi_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    write(d, "README.md", "no backlog yet\n");
+    commit(d, "2027-01-04T09:00:00Z", "empty");
+    write(
+        d,
+        "backlog/PI-9.md",
+        "---\nid: PI-9\ntype: pi\ntitle: PI 9\nstart: 2027-01-04\niterations: 3\ncapacity:\n  checkout: [20, 20]\n  identity: [20, 20]\n---\n",
+    );
+    let item = |id: &str, kind: &str, fields: &str| {
+        format!("---\nid: {id}\ntype: {kind}\ntitle: Item {id}\n{fields}---\nText.\n")
+    };
+    write(
+        d,
+        "backlog/F-1.md",
+        &item(
+            "F-1",
+            "feature",
+            "team: [checkout, identity]\npi: PI-9\nestimate: 8\n",
+        ),
+    );
+    write(
+        d,
+        "backlog/F-2.md",
+        &item(
+            "F-2",
+            "feature",
+            "team: [checkout]\npi: PI-9\nestimate: 13\n",
+        ),
+    );
+    write(
+        d,
+        "backlog/S-1.md",
+        &item("S-1", "story", "parent: F-2\niteration: 1\npoints: 3\n"),
+    );
+    write(
+        d,
+        "backlog/S-2.md",
+        &item(
+            "S-2",
+            "story",
+            "parent: F-2\nteam: identity\niteration: 2\npoints: 5\n",
+        ),
+    );
+    write(
+        d,
+        "backlog/C-1.md",
+        &item(
+            "C-1",
+            "capability",
+            "team: [identity]\npi: PI-9\nestimate: 6\n",
+        ),
+    );
+    write(
+        d,
+        "backlog/F-3.md",
+        &item("F-3", "feature", "team: [checkout, identity]\npi: PI-9\n"),
+    );
+    write(
+        d,
+        "backlog/S-3.md",
+        &item("S-3", "story", "parent: F-3\npoints: 2\n"),
+    );
+
+    let r = run(d, &["pi", "ready", "PI-9", "--format", "json"]);
+    let ready: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    let loads: Vec<(String, f64, Vec<f64>)> = ready["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["team"].as_str().unwrap().to_string(),
+                t["load"].as_f64().unwrap(),
+                t["iterations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["load"].as_f64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        loads,
+        [
+            ("checkout".to_string(), 7.0, vec![5.0, 2.0]),
+            ("identity".to_string(), 15.0, vec![5.0, 10.0]),
+        ]
+    );
+    let s3 = ready["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "team-missing" && x["item"] == "S-3")
+        .count();
+    assert_eq!(s3, 1, "{}", r.stdout);
+
+    let v = json(d, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(
+        v["pi_scope"],
+        serde_json::json!([{"pi": "PI-9", "features_in": ["F-1", "F-2", "F-3"], "features_out": [],
+        "points": [
+            {"team": "(no team)", "from": 0, "to": 2},
+            {"team": "checkout", "from": 0, "to": 7},
+            {"team": "identity", "from": 0, "to": 15}
+        ]}])
+    );
+    let r = run(d, &["diff", "HEAD"]);
+    assert!(
+        r.stdout.contains(
+            "  PI-9: checkout points 0 -> 7 (+7)\n  PI-9: identity points 0 -> 15 (+15)\n"
+        ),
+        "{}",
+        r.stdout
+    );
+}

@@ -1,8 +1,6 @@
 //! `popm set`, `popm move` and `popm renumber`: edits of existing items, validated before they are
 //! written, written atomically, and only ever changing the text they were asked to change.
 
-use std::path::PathBuf;
-
 use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
@@ -153,7 +151,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
     // Prepare every file first; write only when all of them can be written.
     let mut writes = Vec::new();
     for (item, edits) in &plan {
-        let (path, original, text) = read(workspace, item)?;
+        let (path, original, text) = crate::edit::read_item(workspace, item)?;
         let new = frontmatter::apply(&text, edits).map_err(|reason| EnvError::Unappliable {
             file: item.path.clone(),
             reason,
@@ -209,28 +207,6 @@ fn same_file(workspace: &Workspace, shown: &str, given: &str) -> bool {
     .any(|c| c.canonicalize().ok().as_ref() == Some(&target))
 }
 
-/// Reads an item's file for editing: its path on disk, its bytes, its text. As the backlog reader
-/// does (`files`): never through a link, a regular file only, at most `max_file_bytes`; the file
-/// may have been replaced since the check read it.
-fn read(workspace: &Workspace, item: &Item) -> Result<(PathBuf, Vec<u8>, String), EnvError> {
-    let path = workspace.display_root.join(&item.path);
-    let limit = workspace.config.max_file_bytes;
-    let bytes = match crate::files::read_regular(&path, limit) {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => {
-            return Err(EnvError::TooLargeToEdit {
-                file: item.path.clone(),
-                size,
-                limit,
-            });
-        }
-        Err(e) => return Err(EnvError::io(format!("read {}", item.path), e)),
-    };
-    let text =
-        String::from_utf8(bytes.clone()).map_err(|_| EnvError::NotUtf8(item.path.clone()))?;
-    Ok((path, bytes, text))
-}
-
 fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
     if workspace.source != crate::source::Source::WorkTree {
         return Err(EnvError::EditNeedsWorkTree);
@@ -264,7 +240,7 @@ fn apply(
     edits: &[Edit],
     force: bool,
 ) -> Result<Outcome, EnvError> {
-    let (path, original, text) = read(workspace, item)?;
+    let (path, original, text) = crate::edit::read_item(workspace, item)?;
     let new = match frontmatter::apply(&text, edits) {
         Ok(new) => new,
         Err(reason) => return refuse(&format!("{}: {reason}", item.path)),
@@ -295,43 +271,4 @@ fn introduced_errors(
         checked,
         &[(item.path.as_str(), new_text)],
     )
-}
-
-#[cfg(all(test, unix))]
-mod tests {
-    use super::*;
-
-    /// The walker never follows a link, but an item file can be replaced by one between the check
-    /// and the edit's own read: that read must not follow it either, or the text of the linked file
-    /// (anywhere on the machine) would be edited into the backlog.
-    #[test]
-    fn an_item_replaced_by_a_link_after_the_check_is_not_read() {
-        let outside = tempfile::tempdir().unwrap();
-        let secret = outside.path().join("secret.md");
-        std::fs::write(
-            &secret,
-            "---\nid: S-1\ntype: story\ntitle: Secret\nstatus: backlog\n---\nSECRET\n",
-        )
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        std::fs::write(d.join("popm.toml"), "").unwrap();
-        std::fs::create_dir(d.join("backlog")).unwrap();
-        let item_path = d.join("backlog/S-1.md");
-        std::fs::write(
-            &item_path,
-            "---\nid: S-1\ntype: story\ntitle: Mine\nstatus: backlog\n---\n",
-        )
-        .unwrap();
-        let workspace = Workspace::open(d, None).unwrap();
-        let checked = writable(&workspace).unwrap();
-        let item = find(&checked.backlog, "S-1").unwrap();
-        std::fs::remove_file(&item_path).unwrap();
-        std::os::unix::fs::symlink(&secret, &item_path).unwrap();
-        let err = read(&workspace, item).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot read backlog/S-1.md: it is a symbolic link, which popm does not follow"
-        );
-    }
 }

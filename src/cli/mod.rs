@@ -18,15 +18,17 @@ macro_rules! eprintln_safe {
 mod backlog;
 mod board;
 mod check;
+mod diff;
 mod edit;
 mod export;
 mod filters;
+mod flow;
 mod fmt;
-mod history;
 mod hook;
 mod import;
 mod init;
 mod list;
+mod log;
 mod new;
 mod output;
 mod pi;
@@ -134,12 +136,12 @@ pub enum Command {
     /// Install or remove a git pre-commit hook running `popm check --staged`.
     Hook(hook::Args),
     /// An item's history: one line per commit that changed it, following renames by id.
-    Log(history::LogArgs),
+    Log(log::LogArgs),
     /// The backlog change between two revisions (default: merge base with the default branch ..
     /// work tree), as a PM reads it.
-    Diff(history::DiffArgs),
+    Diff(diff::DiffArgs),
     /// SAFe flow metrics from the first-parent history of the current branch.
-    Flow(history::FlowArgs),
+    Flow(flow::FlowArgs),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -193,7 +195,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         return hook::run(&dir, args);
     }
     if let Command::Diff(args) = &cli.command {
-        return history::diff(&dir, cli.config.as_deref(), args, cli.color);
+        return diff::diff(&dir, cli.config.as_deref(), args, cli.color);
     }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
@@ -258,8 +260,8 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Fmt(args) => fmt::run(&workspace, args),
         Command::Export(args) => export::run(&workspace, args, cli.color),
         Command::Import(args) => import::run(&workspace, args),
-        Command::Log(args) => history::log(&workspace, args, cli.color),
-        Command::Flow(args) => history::flow(&workspace, args, cli.color),
+        Command::Log(args) => log::log(&workspace, args, cli.color),
+        Command::Flow(args) => flow::flow(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }
 }

@@ -45,13 +45,19 @@ impl<'c> Sink<'c> {
     /// Gives findings made outside a check run (a report's own) their configured severities in
     /// place, dropping those of rules set to `off`; the order is kept.
     pub fn apply(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
-        diagnostics.retain_mut(|d| match severity(config, d) {
+        diagnostics.retain_mut(|d| Self::judge(d, config));
+    }
+
+    /// Gives one finding made outside a check run its configured severity; `false` when its rule
+    /// is off (the finding is then to be dropped). For a report that reads each finding at once.
+    pub fn judge(d: &mut Diagnostic, config: &Config) -> bool {
+        match severity(config, d) {
             Some(s) => {
                 d.severity = s;
                 true
             }
             None => false,
-        });
+        }
     }
 }
 

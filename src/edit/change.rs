@@ -52,7 +52,7 @@ pub fn parse(change: &str) -> Result<Edit, String> {
             if !n.is_finite() {
                 return Err(format!("`{key}` takes a finite number"));
             }
-            Ok(crate::render::format_number(n))
+            Ok(crate::render::number::exact(n))
         } else {
             Ok(scalar::string(v))
         }

@@ -87,11 +87,11 @@ impl NewItem {
         }
         for key in ["iteration", "estimate", "rank"] {
             if let Some((_, n)) = self.numbers.iter().find(|(k, _)| k == key) {
-                t.push_str(&format!("{key}: {}\n", crate::render::format_number(*n)));
+                t.push_str(&format!("{key}: {}\n", crate::render::number::exact(*n)));
             }
         }
         if let Some(p) = self.points {
-            t.push_str(&format!("points: {}\n", crate::render::format_number(p)));
+            t.push_str(&format!("points: {}\n", crate::render::number::exact(p)));
         }
         if !self.depends_on.is_empty() {
             t.push_str(&format!("depends_on: {}\n", list(&self.depends_on)));

@@ -17,13 +17,7 @@ impl Backlog {
     /// Indexes the items and resolves each status against its type's workflow.
     pub fn new(mut items: Vec<Item>, config: &Config) -> Self {
         for item in &mut items {
-            let workflow = item.kind().and_then(|t| config.workflow(t));
-            item.state = match (workflow, &item.status) {
-                (Some(w), Some(s)) => w.resolve(&s.value),
-                // No status: the first state of the workflow.
-                (Some(_), None) => Some(0),
-                (None, _) => None,
-            };
+            item.state = item.resolve_state(config);
         }
         let mut by_id = HashMap::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -85,11 +79,7 @@ impl Backlog {
     /// The resolved status name of an item (its workflow state), or the status as written when it
     /// is not a state of the workflow.
     pub fn status<'a>(&self, item: &'a Item, config: &'a Config) -> &'a str {
-        let workflow = item.kind().and_then(|t| config.workflow(t));
-        match (workflow, item.state) {
-            (Some(w), Some(s)) => w.states.get(s).map_or("", String::as_str),
-            _ => item.status.as_ref().map_or("", |s| s.value.as_str()),
-        }
+        item.status_name(config)
     }
 
     /// The PI an item is planned for: its own `pi`, or for a story without one, its feature's.
@@ -105,18 +95,11 @@ impl Backlog {
 
     /// The team a story's points count for: its own, else its feature's when that has exactly one.
     pub fn team_of_story<'a>(&'a self, story: &'a Item) -> Option<&'a str> {
-        story.teams().next().or_else(|| {
-            let feature = self.parent_of(story)?;
-            match feature.team.as_slice() {
-                [only] => Some(only.value.as_str()),
-                _ => None,
-            }
-        })
+        story.story_team(self.parent_of(story))
     }
 
     /// Whether the item is in a done state of its workflow.
     pub fn is_done(&self, item: &Item, config: &Config) -> bool {
-        let workflow = item.kind().and_then(|t| config.workflow(t));
-        matches!((workflow, item.state), (Some(w), Some(s)) if w.is_done(s))
+        item.is_done(config)
     }
 }

@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use super::Wsjf;
+use crate::config::Config;
 use crate::parse::yaml::Pos;
 
 /// A value together with where it was written.
@@ -270,5 +271,43 @@ impl Item {
 
     pub fn teams(&self) -> impl Iterator<Item = &str> {
         self.team.iter().map(|t| t.value.as_str())
+    }
+
+    /// The item's state: an index into its type's workflow under `config`; the first state without
+    /// a status, `None` for a status the workflow does not know (or a type without a workflow).
+    pub fn resolve_state(&self, config: &Config) -> Option<usize> {
+        let workflow = self.kind().and_then(|t| config.workflow(t));
+        match (workflow, &self.status) {
+            (Some(w), Some(s)) => w.resolve(&s.value),
+            (Some(_), None) => Some(0),
+            (None, _) => None,
+        }
+    }
+
+    /// The name of the item's [`Item::state`], or the status as written when it is not a state of
+    /// the workflow; empty without a status.
+    pub fn status_name<'a>(&'a self, config: &'a Config) -> &'a str {
+        let workflow = self.kind().and_then(|t| config.workflow(t));
+        match (workflow, self.state) {
+            (Some(w), Some(s)) => w.states.get(s).map_or("", String::as_str),
+            _ => self.status.as_ref().map_or("", |s| s.value.as_str()),
+        }
+    }
+
+    /// Whether the item's [`Item::state`] is a done state of its workflow.
+    pub fn is_done(&self, config: &Config) -> bool {
+        let workflow = self.kind().and_then(|t| config.workflow(t));
+        matches!((workflow, self.state), (Some(w), Some(s)) if w.is_done(s))
+    }
+
+    /// The team a story's points count for: its own, else its feature's (`parent`) when that has
+    /// exactly one.
+    pub fn story_team<'a>(&'a self, parent: Option<&'a Item>) -> Option<&'a str> {
+        self.teams()
+            .next()
+            .or_else(|| match parent?.team.as_slice() {
+                [only] => Some(only.value.as_str()),
+                _ => None,
+            })
     }
 }

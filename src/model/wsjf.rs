@@ -33,6 +33,11 @@ impl Wsjf {
         ]
     }
 
+    /// The four inputs in the order of [`Wsjf::KEYS`], each as far as it is given.
+    pub fn values(&self) -> [Option<i64>; 4] {
+        self.inputs().map(|(_, v)| v.map(|v| v.value))
+    }
+
     /// (business value, time criticality, risk reduction, job size) when all four are present.
     pub fn complete(&self) -> Option<[i64; 4]> {
         Some([
@@ -103,14 +108,6 @@ impl Score {
     /// For display and JSON only; ordering uses [`Score::cmp_wsjf`].
     pub fn wsjf(&self) -> f64 {
         self.cost_of_delay() as f64 / self.job_size as f64
-    }
-
-    /// The score to two decimals, rounded half up exactly (21/8 = 2.625 shows as 2.63; a float
-    /// formatter would round the binary value and give 2.62).
-    pub fn display(&self) -> String {
-        let (n, d) = (i128::from(self.cost_of_delay()), i128::from(self.job_size));
-        let hundredths = (n * 200 + d) / (2 * d);
-        format!("{}.{:02}", hundredths / 100, hundredths % 100)
     }
 
     /// Compares a/b with c/d as a*d against c*b, exactly (no rounding, no floating point).

@@ -74,7 +74,7 @@ pub fn export(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
 /// One cell of `popm export --format csv`: the item's value under the column's key.
 fn export_cell(item: &Item, r: &ItemRecord, column: &str) -> String {
     let text = |v: Option<&str>| v.unwrap_or("").to_string();
-    let number = |v: Option<f64>| v.map_or(String::new(), crate::render::format_number);
+    let number = |v: Option<f64>| v.map_or(String::new(), crate::render::number::exact);
     let whole = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
     if let Some(k) = Wsjf::KEYS.iter().position(|k| *k == column) {
         return whole(

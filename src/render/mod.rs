@@ -3,10 +3,16 @@
 
 pub mod concise;
 pub mod csv;
+pub mod diff;
+pub mod flow;
 pub mod github;
 pub mod human;
 pub mod junit;
+pub mod log;
 pub mod markdown;
+pub mod number;
+pub mod readiness;
+
 pub mod safe;
 pub mod sarif;
 pub mod schema;
@@ -86,29 +92,6 @@ pub fn json_line<T: serde::Serialize>(value: &T) -> String {
     safe::json(serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
 }
 
-/// Serializes a whole number without a fraction (`5`, not `5.0`), as people wrote it.
-pub fn number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => s.serialize_i64(*v as i64),
-        Some(v) => s.serialize_f64(*v),
-        None => s.serialize_none(),
-    }
-}
-
-/// [`number`] for a value that is always there.
-pub fn whole<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
-    number(&Some(*value), s)
-}
-
-/// A number for people: `5`, `2.5`.
-pub fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
 /// "1 error", "2 warnings".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -121,4 +104,14 @@ pub fn type_label(item: &crate::model::Item) -> String {
         Some(e) => format!("{kind} ({})", e.value.as_str()),
         None => kind.to_string(),
     }
+}
+
+/// A value or `-` without one.
+pub fn or_dash<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or("-".to_string(), |v| v.to_string())
+}
+
+/// `-` for an empty text (a status that is not set).
+pub fn dash_if_empty(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
 }

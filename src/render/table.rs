@@ -162,7 +162,7 @@ pub(super) fn ranking_cells(
             if points {
                 cells.push(
                     row.points
-                        .map_or(String::new(), crate::render::format_number),
+                        .map_or(String::new(), crate::render::number::exact),
                 );
             } else {
                 cells.extend([
@@ -171,7 +171,8 @@ pub(super) fn ranking_cells(
                     whole(row.risk_reduction),
                     whole(row.cost_of_delay),
                     whole(row.job_size),
-                    r.score.map_or("unscored".into(), |s| s.display()),
+                    r.score
+                        .map_or("unscored".into(), |s| crate::render::number::wsjf(&s)),
                 ]);
             }
             cells.push(row.team.join(", "));

@@ -7,9 +7,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::board::Level;
+use super::plan;
 use crate::config::{Config, Period};
 use crate::history::{Event, History};
-use crate::model::ItemType;
+use crate::model::{Item, ItemType, PiFields};
 
 /// The days the metrics look at, both included, in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,11 @@ pub fn midnight(d: Date) -> i64 {
         .map_or(0, |s| i64::from(s.get_days()).saturating_mul(86_400))
 }
 
+/// A duration in seconds as (fractional) days.
+pub fn in_days(seconds: i64) -> f64 {
+    seconds as f64 / 86_400.0
+}
+
 /// The UTC day of a time.
 pub fn day_of(time: i64) -> Date {
     jiff::Timestamp::from_second(time)
@@ -66,6 +72,124 @@ pub fn iso(time: i64) -> String {
 
 fn next_day(d: Date) -> Date {
     d.tomorrow().unwrap_or(d)
+}
+
+/// The days asked for: a PI's, or `--from` and `--to` (each defaulting to the commit dates).
+#[derive(Debug, Clone, Copy)]
+pub enum WindowRequest<'a> {
+    Pi(&'a str),
+    Dates {
+        from: Option<Date>,
+        to: Option<Date>,
+    },
+}
+
+/// Why no window could be measured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowError {
+    /// HEAD holds no PI of that id.
+    NoSuchPi(String),
+    /// The PI has no start date (or its end falls outside the calendar).
+    NoDates(String),
+    /// The first day is after the last; each is the flag's value or a commit's day (`None`).
+    Reversed {
+        from: (Option<Date>, Date),
+        to: (Option<Date>, Date),
+    },
+    /// Longer than [`MAX_DAYS`].
+    TooLong { asked: Asked, window: Window },
+}
+
+/// What a window that is too long came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    Pi(String),
+    /// Both `--from` and `--to`.
+    FromTo,
+    /// The commit dates, for one end or both.
+    History,
+}
+
+impl std::fmt::Display for WindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WindowError::NoSuchPi(pi) => write!(f, "no PI `{pi}` in the backlog at HEAD"),
+            WindowError::NoDates(pi) => {
+                write!(f, "PI `{pi}` has no start date, so its window is unknown")
+            }
+            WindowError::Reversed { from, to } => {
+                let given = |(flag, day): (Option<Date>, Date), name: &str, commit: &str| match flag
+                {
+                    Some(_) => format!("{name} {day}"),
+                    None => format!("the {commit} commit ({day})"),
+                };
+                write!(
+                    f,
+                    "{} is after {}",
+                    given(*from, "--from", "first"),
+                    given(*to, "--to", "last")
+                )
+            }
+            WindowError::TooLong { asked, window } => {
+                let what = match asked {
+                    Asked::Pi(pi) => format!("PI `{}`", crate::render::safe(pi)),
+                    Asked::FromTo => "--from .. --to".to_string(),
+                    Asked::History => "the history (its commit dates)".to_string(),
+                };
+                write!(
+                    f,
+                    "{what} spans {} .. {} ({} days); popm flow measures at most {MAX_DAYS} days: pass --from and --to",
+                    window.from,
+                    window.to,
+                    window.days()
+                )
+            }
+        }
+    }
+}
+
+/// The window to measure: the PI's dates as HEAD holds them, or the days asked for, where a day
+/// not given is that of the earliest (or latest) commit; at most [`MAX_DAYS`] long.
+pub fn window(history: &History, asked: WindowRequest) -> Result<Window, WindowError> {
+    let window = match asked {
+        WindowRequest::Pi(pi) => {
+            let Some(item) = history.last(pi).filter(|i| i.kind() == Some(ItemType::Pi)) else {
+                return Err(WindowError::NoSuchPi(pi.to_string()));
+            };
+            let Some((from, to)) = item.pi_fields.as_deref().and_then(PiFields::dates) else {
+                return Err(WindowError::NoDates(pi.to_string()));
+            };
+            Window { from, to }
+        }
+        WindowRequest::Dates { from, to } => {
+            // The earliest and latest commit, not the first and last: clocks can be skewed.
+            let first = history.commits.iter().map(|c| c.time).min().map(day_of);
+            let last = history.commits.iter().map(|c| c.time).max().map(day_of);
+            let window = Window {
+                from: from.or(first).unwrap_or_default(),
+                to: to.or(last).unwrap_or_default(),
+            };
+            if window.from > window.to {
+                return Err(WindowError::Reversed {
+                    from: (from, window.from),
+                    to: (to, window.to),
+                });
+            }
+            window
+        }
+    };
+    if window.days() > MAX_DAYS {
+        let asked = match asked {
+            WindowRequest::Pi(pi) => Asked::Pi(pi.to_string()),
+            WindowRequest::Dates {
+                from: Some(_),
+                to: Some(_),
+            } => Asked::FromTo,
+            WindowRequest::Dates { .. } => Asked::History,
+        };
+        return Err(WindowError::TooLong { asked, window });
+    }
+    Ok(window)
 }
 
 pub struct Options<'a> {
@@ -98,7 +222,11 @@ impl ItemFlow {
     }
 
     pub fn flow_days(&self) -> f64 {
-        self.flow_seconds() as f64 / 86_400.0
+        in_days(self.flow_seconds())
+    }
+
+    pub fn active_days(&self) -> f64 {
+        in_days(self.active_seconds)
     }
 
     pub fn efficiency(&self) -> Option<f64> {
@@ -229,7 +357,10 @@ pub struct Flow {
     pub flow_seconds: i64,
     pub predictability: Vec<Predictability>,
     pub incomplete: Incomplete,
+    /// Commits on the first-parent line of HEAD.
     pub commits: usize,
+    /// Of those, the commits whose backlog folders differ from their predecessor's.
+    pub changed_commits: usize,
 }
 
 impl Flow {
@@ -240,6 +371,44 @@ impl Flow {
     pub fn efficiency(&self) -> Option<f64> {
         (self.flow_seconds > 0).then(|| self.active_seconds as f64 / self.flow_seconds as f64)
     }
+
+    /// Time in active states, summed over the items with a known start.
+    pub fn active_days(&self) -> f64 {
+        in_days(self.active_seconds)
+    }
+
+    /// Flow time, summed over the items with a known start.
+    pub fn flow_days(&self) -> f64 {
+        in_days(self.flow_seconds)
+    }
+
+    /// The share of the items done that `count` is (0 when nothing was done).
+    pub fn share(&self, count: usize) -> f64 {
+        count as f64 / self.done().max(1) as f64
+    }
+
+    /// The flow load over the window's days; `None` for a window without days.
+    pub fn load_summary(&self) -> Option<LoadSummary> {
+        let last = self.samples.last()?;
+        let loads = self.samples.iter().map(|s| s.load);
+        Some(LoadSummary {
+            last: last.load,
+            last_day: last.date,
+            mean: loads.clone().sum::<usize>() as f64 / self.samples.len() as f64,
+            max: loads.max().unwrap_or(0),
+            days: self.samples.len(),
+        })
+    }
+}
+
+/// The flow load in short: on the last day, the mean and the maximum over the days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadSummary {
+    pub last: usize,
+    pub last_day: Date,
+    pub mean: f64,
+    pub max: usize,
+    pub days: usize,
 }
 
 /// The state of an item after each event that changed it: `None` when removed, of another type or
@@ -250,10 +419,10 @@ fn timeline(events: &[Event], history: &History, t: ItemType) -> Vec<(i64, Optio
         .map(|e| {
             let time = history.commits.get(e.commit).map_or(0, |c| c.time);
             let state = e
-                .snapshot
+                .item
                 .as_ref()
-                .filter(|s| s.kind == Some(t))
-                .and_then(|s| s.state);
+                .filter(|i| i.kind() == Some(t))
+                .and_then(|i| i.state);
             (time, state)
         })
         .collect()
@@ -266,29 +435,25 @@ fn selected(history: &History, id: &str, t: ItemType, team: Option<&str>) -> boo
         let Some(events) = history.items.get(id) else {
             return false;
         };
-        let Some(last) = events.iter().rev().find_map(|e| e.snapshot.as_deref()) else {
+        let Some(last) = events.iter().rev().find_map(|e| e.item.as_deref()) else {
             return false;
         };
-        return last.kind == Some(t) && team_matches(history, last, team);
+        return last.kind() == Some(t) && team_matches(history, last, team);
     };
-    last.kind == Some(t) && team_matches(history, last, team)
+    last.kind() == Some(t) && team_matches(history, last, team)
 }
 
 /// A story without a team counts for its feature's single team, as in `popm pi ready`.
-fn team_matches(history: &History, item: &crate::history::Snapshot, team: Option<&str>) -> bool {
+fn team_matches(history: &History, item: &Item, team: Option<&str>) -> bool {
     let Some(team) = team else {
         return true;
     };
-    if item.team.iter().any(|t| t == team) {
+    if item.teams().any(|t| t == team) {
         return true;
     }
     item.team.is_empty()
-        && item.kind == Some(ItemType::Story)
-        && item
-            .parent
-            .as_deref()
-            .and_then(|p| history.last(p))
-            .is_some_and(|f| f.team.len() == 1 && f.team[0] == team)
+        && item.kind() == Some(ItemType::Story)
+        && item.story_team(item.parent.as_ref().and_then(|p| history.last(&p.value))) == Some(team)
 }
 
 pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
@@ -465,20 +630,20 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
     let mut labels: BTreeMap<String, usize> = BTreeMap::new();
     for item in &items {
         // The item as the done commit left it (by event, not by time: times can repeat).
-        let Some(s) = history
+        let Some(done) = history
             .items
             .get(&item.id)
             .and_then(|events| events.get(item.done_event))
-            .and_then(|e| e.snapshot.as_deref())
+            .and_then(|e| e.item.as_deref())
         else {
             continue;
         };
-        let kind = s.enabler.map_or("business".to_string(), |e| {
-            format!("enabler:{}", e.as_str())
+        let kind = done.enabler.as_ref().map_or("business".to_string(), |e| {
+            format!("enabler:{}", e.value.as_str())
         });
         *work_types.entry(kind).or_default() += 1;
-        for label in &s.labels {
-            *labels.entry(label.clone()).or_default() += 1;
+        for label in &done.labels {
+            *labels.entry(label.value.clone()).or_default() += 1;
         }
     }
 
@@ -505,6 +670,7 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         predictability,
         incomplete,
         commits: history.commits.len(),
+        changed_commits: history.commits.len().saturating_sub(history.unchanged),
     }
 }
 
@@ -543,48 +709,38 @@ fn periods(window: Window, period: Period, items: &[ItemFlow]) -> Vec<PeriodCoun
 /// Predictability of the PIs that overlap the window (or the one `--pi` names), from their
 /// objectives as the last commit holds them.
 fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
-    let mut pis: Vec<(&str, Date, &crate::history::Snapshot)> = history
+    let mut pis: Vec<(&str, Date, &PiFields)> = history
         .items
         .keys()
         .filter_map(|id| {
-            let s = history.last(id)?;
-            if s.kind != Some(ItemType::Pi) {
+            let pi = history.last(id)?;
+            if pi.kind() != Some(ItemType::Pi) {
                 return None;
             }
-            let (start, end) = s.pi_dates?;
+            let fields = pi.pi_fields.as_deref()?;
+            let (start, end) = fields.dates()?;
             let wanted = match options.pi {
-                Some(pi) => pi == id,
+                Some(wanted) => wanted == id,
                 None => start <= options.window.to && end >= options.window.from,
             };
-            wanted.then_some((id.as_str(), start, s))
+            wanted.then_some((id.as_str(), start, fields))
         })
         .collect();
     pis.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
     pis.into_iter()
-        .map(|(id, _, s)| {
-            let mut p = Predictability {
-                pi: id.to_string(),
-                planned: 0,
-                actual: 0,
-                unscored: 0,
-            };
-            for o in s.objectives.iter().filter(|o| o.committed) {
-                if options
+        .map(|(id, _, fields)| {
+            let team_objectives = fields.objectives.iter().filter(|o| {
+                options
                     .team
-                    .is_some_and(|team| o.team.as_deref() != Some(team))
-                {
-                    continue;
-                }
-                match (o.planned, o.actual) {
-                    (Some(bv), Some(av)) => {
-                        p.planned = p.planned.saturating_add(bv);
-                        p.actual = p.actual.saturating_add(av);
-                    }
-                    (_, None) => p.unscored += 1,
-                    _ => {}
-                }
+                    .is_none_or(|team| o.team.as_deref() == Some(team))
+            });
+            let value = plan::business_value(team_objectives);
+            Predictability {
+                pi: id.to_string(),
+                planned: value.planned,
+                actual: value.actual,
+                unscored: value.unscored,
             }
-            p
         })
         .collect()
 }

@@ -3,8 +3,11 @@
 
 pub mod board;
 pub mod detail;
+pub mod diff;
 pub mod flow;
 pub mod listing;
+pub mod log;
+pub mod plan;
 pub mod ranking;
 pub mod readiness;
 pub mod tree;

@@ -1,17 +1,16 @@
 //! `popm pi ready`: is a PI ready for planning? Every check produces diagnostics with stable rule
 //! names; the PI is ready when none of them is an error.
-
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 
+use super::plan::{self, BusinessValue, PiPlan, PlannedWork, TeamLoad};
 use super::ranking;
 use crate::config::Config;
 use crate::diagnostic::Rule;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Sink};
 use crate::model::Score;
 use crate::model::{Backlog, Item, ItemType, Objective, PiFields};
 use crate::parse::yaml::Pos;
+use crate::render::number::{self, percent_spaced};
 use crate::rules::at;
 
 /// The columns of the feature table: each groups the rules that fail it.
@@ -90,25 +89,6 @@ impl FeatureReadiness<'_> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct IterationLoad {
-    /// 1-based development iteration.
-    pub iteration: usize,
-    pub capacity: Option<f64>,
-    pub load: f64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamLoad {
-    pub team: String,
-    pub iterations: Vec<IterationLoad>,
-    /// Points of stories with no development iteration (none given, or the IP iteration).
-    pub unscheduled: f64,
-    pub capacity: Option<f64>,
-    pub load: f64,
-    pub has_work: bool,
-}
-
 #[derive(Debug)]
 pub struct Previous<'a> {
     pub item: &'a Item,
@@ -126,9 +106,9 @@ pub struct Readiness<'a> {
     pub start: Option<Date>,
     /// The last day of the IP iteration.
     pub end: Option<Date>,
-    pub development_iterations: usize,
+    /// The work planned into the PI and each team's load.
+    pub plan: PiPlan<'a>,
     pub features: Vec<FeatureReadiness<'a>>,
-    pub teams: Vec<TeamLoad>,
     /// Work type (as in `allocation`) -> (reserved percent, planned share in percent).
     pub allocation: Vec<(String, f64, Option<f64>)>,
     pub objectives: &'a [Objective],
@@ -169,16 +149,18 @@ pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
         .map(|(i, _, _)| *i)
 }
 
-struct Ctx<'a> {
+/// The findings of one readiness assessment, as they are made.
+struct Findings<'a> {
     config: &'a Config,
     out: Vec<Diagnostic>,
 }
 
-impl Ctx<'_> {
-    /// Adds a readiness diagnostic with its configured severity (dropped when the rule is off).
-    fn push(&mut self, d: Diagnostic) {
-        if let Some(severity) = self.config.severity(d.rule) {
-            self.out.push(Diagnostic { severity, ..d });
+impl Findings<'_> {
+    /// Adds a readiness finding with its configured severity, through the one place severities
+    /// are decided ([`Sink::judge`]); dropped when the rule is off.
+    fn push(&mut self, mut d: Diagnostic) {
+        if Sink::judge(&mut d, self.config) {
+            self.out.push(d);
         }
     }
 }
@@ -206,29 +188,19 @@ pub fn assess<'a>(
     let (start, end) = fields
         .dates()
         .map_or((None, None), |(s, e)| (Some(s), Some(e)));
-    let iterations = fields
-        .iterations
-        .as_ref()
-        .map_or(PiFields::DEFAULT_ITERATIONS, |i| i.value);
-    let development = usize::try_from(iterations - 1).unwrap_or(0);
-    let mut ctx = Ctx {
+    let plan = plan::of_pi(backlog, pi_id, fields);
+    let mut findings = Findings {
         config,
         out: Vec::new(),
     };
     // The PI item's own errors (no start date, malformed capacity, ...) block planning.
-    ctx.out.extend(
+    findings.out.extend(
         check
             .iter()
             .filter(|d| d.path == pi.path && d.severity == Severity::Error)
             .cloned(),
     );
 
-    let planned: Vec<&Item> = backlog
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
-        .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == pi_id))
-        .collect();
     let mut features = Vec::new();
     // `popm check`'s findings by file, looked up once per feature.
     let mut by_path: std::collections::HashMap<&str, Vec<&Diagnostic>> =
@@ -236,13 +208,21 @@ pub fn assess<'a>(
     for d in check {
         by_path.entry(d.path.as_str()).or_default().push(d);
     }
-    for ranked in ranking::by_wsjf(planned.iter().copied()) {
-        let before = ctx.out.len();
+    for ranked in ranking::by_wsjf(plan.planned.iter().copied()) {
+        let before = findings.out.len();
         let found = by_path
             .get(ranked.item.path.as_str())
             .map_or(&[][..], Vec::as_slice);
-        feature(backlog, config, found, pi, start, ranked.item, &mut ctx);
-        let mut failures: Vec<Rule> = ctx.out[before..]
+        feature(
+            backlog,
+            config,
+            found,
+            pi,
+            start,
+            ranked.item,
+            &mut findings,
+        );
+        let mut failures: Vec<Rule> = findings.out[before..]
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| d.rule)
@@ -257,31 +237,25 @@ pub fn assess<'a>(
         });
     }
 
-    // Every piece of planned work, computed once for the capacity table and the allocation.
-    let work = planned_work(backlog, pi_id, development, &planned);
-    let teams = loads(fields, development, &work);
     // Points that count for no team would vanish from the capacity table: say so.
-    for story in backlog.of_type(ItemType::Story) {
-        if backlog.planned_pi(story) == Some(pi_id) && backlog.team_of_story(story).is_none() {
-            ctx.push(
-                at(
-                    Rule::TeamMissing,
-                    story,
-                    story.header,
-                    "this story of the PI names no team, and its feature has none or several"
-                        .into(),
-                )
-                .width(3)
-                .help("add `team: ..` so its points count for the team that builds it"),
-            );
-        }
+    for story in &plan.unassigned {
+        findings.push(
+            at(
+                Rule::TeamMissing,
+                story,
+                story.header,
+                "this story of the PI names no team, and its feature has none or several".into(),
+            )
+            .width(3)
+            .help("add `team: ..` so its points count for the team that builds it"),
+        );
     }
-    capacity_checks(pi, fields, &teams, &mut ctx);
-    let allocation = allocation(backlog, pi, fields, &work, &mut ctx);
-    objectives(pi, fields, &teams, &mut ctx);
-    let previous = previous(backlog, start, &mut ctx);
+    capacity_checks(pi, fields, &plan.teams, &mut findings);
+    let allocation = allocation(backlog, pi, fields, &plan.work, &mut findings);
+    objectives(pi, fields, &plan.teams, &mut findings);
+    let previous = previous(backlog, start, &mut findings);
 
-    let mut diagnostics = ctx.out;
+    let mut diagnostics = findings.out;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     Readiness {
@@ -289,9 +263,8 @@ pub fn assess<'a>(
         fields,
         start,
         end,
-        development_iterations: development,
+        plan,
         features,
-        teams,
         allocation,
         objectives: &fields.objectives,
         previous,
@@ -307,7 +280,7 @@ fn feature(
     pi: &Item,
     pi_start: Option<Date>,
     item: &Item,
-    ctx: &mut Ctx,
+    findings: &mut Findings,
 ) {
     let kind = item.kind().map_or("item", ItemType::as_str);
     // Errors `popm check` found on the item itself.
@@ -318,18 +291,18 @@ fn feature(
         match d.rule {
             // Readiness requires what `check` only warns about: a score and a parent.
             Rule::WsjfIncomplete | Rule::ParentMissing if config.severity(d.rule).is_some() => {
-                ctx.out.push(Diagnostic {
+                findings.out.push(Diagnostic {
                     severity: Severity::Error,
                     ..(*d).clone()
                 });
             }
             Rule::WsjfIncomplete | Rule::ParentMissing => {}
-            _ if d.severity == Severity::Error => ctx.out.push((*d).clone()),
+            _ if d.severity == Severity::Error => findings.out.push((*d).clone()),
             _ => {}
         }
     }
     if item.wsjf.is_none() && config.severity(Rule::WsjfIncomplete).is_some() {
-        ctx.out.push(
+        findings.out.push(
             at(
                 Rule::WsjfIncomplete,
                 item,
@@ -344,7 +317,7 @@ fn feature(
     if let (Some(w), Some(state)) = (workflow, item.state) {
         let pos = item.status.as_ref().map_or(item.header, |s| s.pos);
         match w.ready_from {
-            Some(ready) if state < ready => ctx.push(at(
+            Some(ready) if state < ready => findings.push(at(
                 Rule::FeatureNotReady,
                 item,
                 pos,
@@ -354,7 +327,7 @@ fn feature(
                 ),
             )),
             Some(_) => {}
-            None => ctx.push(
+            None => findings.push(
                 at(
                     Rule::FeatureNotReady,
                     item,
@@ -370,7 +343,7 @@ fn feature(
         }
     }
     if item.team.is_empty() {
-        ctx.push(
+        findings.push(
             at(
                 Rule::TeamMissing,
                 item,
@@ -396,7 +369,7 @@ fn feature(
         if let (Some(theirs), Some(ours)) = (their_start, pi_start)
             && theirs > ours
         {
-            ctx.push(at(
+            findings.push(at(
                 Rule::DependencyLaterPi,
                 item,
                 dep.pos,
@@ -411,151 +384,14 @@ fn feature(
     }
 }
 
-fn loads(fields: &PiFields, development: usize, work: &[Work]) -> Vec<TeamLoad> {
-    let mut teams: BTreeMap<String, TeamLoad> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut team = |name: &str, teams: &mut BTreeMap<String, TeamLoad>| {
-        if !teams.contains_key(name) {
-            order.push(name.to_string());
-            teams.insert(
-                name.to_string(),
-                TeamLoad {
-                    team: name.to_string(),
-                    iterations: (1..=development)
-                        .map(|iteration| IterationLoad {
-                            iteration,
-                            capacity: None,
-                            load: 0.0,
-                        })
-                        .collect(),
-                    unscheduled: 0.0,
-                    capacity: None,
-                    load: 0.0,
-                    has_work: false,
-                },
-            );
-        }
-    };
-    for (name, points) in &fields.capacity {
-        team(&name.value, &mut teams);
-        if let Some(t) = teams.get_mut(&name.value) {
-            for (slot, p) in t.iterations.iter_mut().zip(points) {
-                slot.capacity = Some(p.value);
-            }
-            t.capacity = Some(points.iter().take(development).map(|p| p.value).sum());
-        }
-    }
-    for (load, team_name, iteration) in work {
-        let (team_name, iteration) = (*team_name, *iteration);
-        team(team_name, &mut teams);
-        let Some(t) = teams.get_mut(team_name) else {
-            continue;
-        };
-        t.has_work = true;
-        t.load += load.points;
-        match iteration.and_then(|i| t.iterations.get_mut(i - 1)) {
-            Some(slot) => slot.load += load.points,
-            None => t.unscheduled += load.points,
-        }
-    }
-    order.into_iter().filter_map(|n| teams.remove(&n)).collect()
-}
-
-/// A piece of planned work: its points, the team they count for, its development iteration.
-type Work<'a> = (Load<'a>, &'a str, Option<usize>);
-
-struct Load<'a> {
-    points: f64,
-    item: &'a Item,
-}
-
-/// Every piece of planned work as (points, team, development iteration): the PI's stories, and the
-/// estimate of each planned feature that has no stories in the PI, split evenly over its teams and
-/// the development iterations.
-fn planned_work<'a>(
-    backlog: &'a Backlog,
-    pi_id: &str,
-    development: usize,
-    planned: &[&'a Item],
-) -> Vec<Work<'a>> {
-    let mut work = Vec::new();
-    for story in backlog.of_type(ItemType::Story) {
-        if backlog.planned_pi(story) != Some(pi_id) {
-            continue;
-        }
-        let Some(team) = backlog.team_of_story(story) else {
-            continue;
-        };
-        let points = story.points.as_ref().map_or(0.0, |p| p.value);
-        let iteration = story
-            .iteration
-            .as_ref()
-            .and_then(|i| usize::try_from(i.value).ok())
-            .filter(|i| (1..=development).contains(i));
-        work.push((
-            Load {
-                points,
-                item: story,
-            },
-            team,
-            iteration,
-        ));
-    }
-    for feature in planned {
-        // A feature with stories in the PI is counted by its stories; a capability with features in
-        // the PI by theirs.
-        let has_planned_children = feature
-            .id()
-            .and_then(|id| backlog.index_of(id))
-            .is_some_and(|index| {
-                backlog
-                    .child_indexes(index)
-                    .iter()
-                    .any(|c| backlog.planned_pi(&backlog.items[*c]) == Some(pi_id))
-            });
-        let Some(estimate) = feature.estimate.as_ref().map(|e| e.value) else {
-            continue;
-        };
-        if has_planned_children || feature.team.is_empty() {
-            continue;
-        }
-        let share = estimate / feature.team.len() as f64;
-        for team in feature.teams() {
-            if development == 0 {
-                work.push((
-                    Load {
-                        points: share,
-                        item: feature,
-                    },
-                    team,
-                    None,
-                ));
-                continue;
-            }
-            let per_iteration = share / development as f64;
-            for i in 1..=development {
-                work.push((
-                    Load {
-                        points: per_iteration,
-                        item: feature,
-                    },
-                    team,
-                    Some(i),
-                ));
-            }
-        }
-    }
-    work
-}
-
-fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
+fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], findings: &mut Findings) {
     let pi_id = pi.id().unwrap_or("?");
-    let limit = ctx.config.planning_load;
+    let limit = findings.config.planning_load;
     for t in teams {
         let entry = fields.capacity.iter().find(|(n, _)| n.value == t.team);
         let Some((name, _)) = entry else {
             if t.has_work {
-                ctx.push(
+                findings.push(
                     at(
                         Rule::CapacityMissing,
                         pi,
@@ -563,7 +399,7 @@ fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut C
                         format!(
                             "team `{}` has {} points of work in {pi_id} but no capacity",
                             t.team,
-                            num(t.load)
+                            number::points(t.load)
                         ),
                     )
                     .help(format!(
@@ -582,7 +418,7 @@ fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut C
             let level = LoadLevel::of(slot.load, capacity, limit);
             let span = format!("iteration {}", slot.iteration);
             report_load(
-                pi, name.pos, &t.team, &span, slot.load, capacity, level, ctx,
+                pi, name.pos, &t.team, &span, slot.load, capacity, level, findings,
             );
             worst = worst.max(level);
         }
@@ -591,7 +427,9 @@ fn capacity_checks(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut C
         if let Some(capacity) = t.capacity {
             let level = LoadLevel::of(t.load, capacity, limit);
             if level > worst {
-                report_load(pi, name.pos, &t.team, pi_id, t.load, capacity, level, ctx);
+                report_load(
+                    pi, name.pos, &t.team, pi_id, t.load, capacity, level, findings,
+                );
             }
         }
     }
@@ -626,30 +464,30 @@ fn report_load(
     load: f64,
     capacity: f64,
     level: LoadLevel,
-    ctx: &mut Ctx,
+    findings: &mut Findings,
 ) {
-    let limit = ctx.config.planning_load;
+    let limit = findings.config.planning_load;
     match level {
-        LoadLevel::Exceeded => ctx.push(at(
+        LoadLevel::Exceeded => findings.push(at(
             Rule::CapacityExceeded,
             pi,
             pos,
             format!(
                 "team `{team}` is planned {} points in {span}, over its capacity of {}",
-                num(load),
-                num(capacity)
+                number::points(load),
+                number::points(capacity)
             ),
         )),
-        LoadLevel::High => ctx.push(at(
+        LoadLevel::High => findings.push(at(
             Rule::LoadHigh,
             pi,
             pos,
             format!(
-                "team `{team}` is planned {} of {} points in {span} ({:.0} %), above the planning load of {} %",
-                num(load),
-                num(capacity),
-                load / capacity * 100.0,
-                num(limit)
+                "team `{team}` is planned {} of {} points in {span} ({}), above the planning load of {} %",
+                number::points(load),
+                number::points(capacity),
+                percent_spaced(load / capacity * 100.0),
+                number::points(limit)
             ),
         )),
         LoadLevel::Fine => {}
@@ -662,40 +500,40 @@ fn allocation(
     backlog: &Backlog,
     pi: &Item,
     fields: &PiFields,
-    work: &[Work],
-    ctx: &mut Ctx,
+    work: &[PlannedWork],
+    findings: &mut Findings,
 ) -> Vec<(String, f64, Option<f64>)> {
-    let total: f64 = work.iter().map(|(l, _, _)| l.points).sum();
+    let total: f64 = work.iter().map(|w| w.points).sum();
     let mut out = Vec::new();
     for (kind, percent) in &fields.allocation {
         let is_enabler = matches!(kind.value.as_str(), "enabler" | "enablers");
         let share = (total > 0.0).then(|| {
             let of_kind: f64 = work
                 .iter()
-                .filter(|(l, _, _)| {
+                .filter(|w| {
                     if is_enabler {
-                        l.item.is_enabler()
-                            || backlog.parent_of(l.item).is_some_and(Item::is_enabler)
+                        w.item.is_enabler()
+                            || backlog.parent_of(w.item).is_some_and(Item::is_enabler)
                     } else {
-                        l.item.labels.iter().any(|x| x.value == kind.value)
+                        w.item.labels.iter().any(|x| x.value == kind.value)
                     }
                 })
-                .map(|(l, _, _)| l.points)
+                .map(|w| w.points)
                 .sum();
             of_kind / total * 100.0
         });
         if let Some(share) = share
             && share + 1e-9 < percent.value
         {
-            ctx.push(at(
+            findings.push(at(
                 Rule::Allocation,
                 pi,
                 kind.pos,
                 format!(
-                    "`{}` work is {:.0} % of the planned load; the PI reserves {} %",
+                    "`{}` work is {} of the planned load; the PI reserves {} %",
                     kind.value,
-                    share,
-                    num(percent.value)
+                    percent_spaced(share),
+                    number::points(percent.value)
                 ),
             ));
         }
@@ -704,14 +542,14 @@ fn allocation(
     out
 }
 
-fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
+fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], findings: &mut Findings) {
     for t in teams.iter().filter(|t| t.has_work) {
         let has = fields
             .objectives
             .iter()
             .any(|o| o.team.as_deref() == Some(t.team.as_str()));
         if !has {
-            ctx.push(
+            findings.push(
                 at(
                     Rule::ObjectivesMissing,
                     pi,
@@ -726,7 +564,11 @@ fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], ctx: &mut Ctx) {
 
 /// The PI before this one (by start date): its committed objectives need actual values, and its
 /// predictability is actual / planned business value of those objectives.
-fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Option<Previous<'a>> {
+fn previous<'a>(
+    backlog: &'a Backlog,
+    start: Option<Date>,
+    findings: &mut Findings,
+) -> Option<Previous<'a>> {
     let start = start?;
     let (item, _) = backlog
         .of_type(ItemType::Pi)
@@ -734,32 +576,31 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
         .filter(|(_, s)| *s < start)
         .max_by_key(|(_, s)| *s)?;
     let fields = item.pi_fields.as_deref()?;
-    let (mut planned, mut actual, mut unscored) = (0, 0, 0);
-    for o in fields.objectives.iter().filter(|o| o.committed) {
-        match (&o.business_value, &o.actual_value) {
-            (Some(bv), Some(av)) => {
-                planned += bv.value;
-                actual += av.value;
-            }
-            (_, None) => {
-                unscored += 1;
-                ctx.push(
-                    at(
-                        Rule::PreviousObjectivesUnscored,
-                        item,
-                        o.pos,
-                        format!(
-                            "committed objective of {} has no actual_value: {}",
-                            item.id().unwrap_or("?"),
-                            o.text.as_deref().unwrap_or("")
-                        ),
-                    )
-                    .help("Business Owners score each objective 0-10 after the PI: add `actual_value`"),
-                );
-            }
-            _ => {}
-        }
+    let value = plan::business_value(&fields.objectives);
+    let unscored = fields
+        .objectives
+        .iter()
+        .filter(|o| o.committed && o.actual_value.is_none());
+    for o in unscored {
+        findings.push(
+            at(
+                Rule::PreviousObjectivesUnscored,
+                item,
+                o.pos,
+                format!(
+                    "committed objective of {} has no actual_value: {}",
+                    item.id().unwrap_or("?"),
+                    o.text.as_deref().unwrap_or("")
+                ),
+            )
+            .help("Business Owners score each objective 0-10 after the PI: add `actual_value`"),
+        );
     }
+    let BusinessValue {
+        planned,
+        actual,
+        unscored,
+    } = value;
     let predictability = (unscored == 0 && planned > 0).then(|| actual as f64 / planned as f64);
     Some(Previous {
         item,
@@ -767,13 +608,4 @@ fn previous<'a>(backlog: &'a Backlog, start: Option<Date>, ctx: &mut Ctx) -> Opt
         actual,
         predictability,
     })
-}
-
-/// Points for people: whole numbers without a fraction, others to one decimal.
-pub fn num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
 }

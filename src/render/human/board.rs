@@ -12,8 +12,8 @@ fn card(item: &Item, score: Option<Score>, level: Level) -> String {
         Level::Team => item
             .points
             .as_ref()
-            .map(|p| format!("{} pts", crate::render::format_number(p.value))),
-        _ => score.map(|s| format!("WSJF {}", s.display())),
+            .map(|p| format!("{} pts", crate::render::number::exact(p.value))),
+        _ => score.map(|s| format!("WSJF {}", crate::render::number::wsjf(&s))),
     };
     let mut text = format!(
         "{} {}",

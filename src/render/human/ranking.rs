@@ -10,7 +10,7 @@ pub fn explanation(e: &Explanation, id: &str, team_level: bool) -> String {
     let name = |r: &Ranked| {
         let id = r.item.id().unwrap_or("?");
         match r.score {
-            Some(s) => format!("{id} ({})", s.display()),
+            Some(s) => format!("{id} ({})", crate::render::number::wsjf(&s)),
             None => format!("{id} (unscored)"),
         }
     };
@@ -34,7 +34,7 @@ pub fn explanation(e: &Explanation, id: &str, team_level: bool) -> String {
                 "  WSJF = cost of delay {} / job size {} = {}\n",
                 s.cost_of_delay(),
                 s.job_size,
-                s.display()
+                crate::render::number::wsjf(&s)
             ));
             if !e.ties.is_empty() {
                 let ties: Vec<&str> = e.ties.iter().map(|i| i.id().unwrap_or("?")).collect();

@@ -32,18 +32,20 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
         "points",
         s.item
             .points
-            .map_or(String::new(), crate::render::format_number),
+            .map_or(String::new(), crate::render::number::exact),
     );
     field(
         "estimate",
         s.item
             .estimate
-            .map_or(String::new(), crate::render::format_number),
+            .map_or(String::new(), crate::render::number::exact),
     );
     field("labels", s.item.labels.join(", "));
     if let Some(w) = &s.wsjf {
         let v = |x: Option<i64>| x.map_or("-".to_string(), |x| x.to_string());
-        let score = Score::of(item).map_or("incomplete".to_string(), |s| s.display());
+        let score = Score::of(item).map_or("incomplete".to_string(), |s| {
+            crate::render::number::wsjf(&s)
+        });
         field(
             "wsjf",
             format!(

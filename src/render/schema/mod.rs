@@ -4,6 +4,9 @@
 
 use serde::Serialize;
 
+mod reports;
+pub use reports::*;
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
 use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
@@ -85,9 +88,9 @@ pub struct ItemRecord<'a> {
     pub art: Option<&'a str>,
     pub owner: Option<&'a str>,
     pub iteration: Option<i64>,
-    #[serde(serialize_with = "crate::render::number")]
+    #[serde(serialize_with = "crate::render::number::json_optional")]
     pub points: Option<f64>,
-    #[serde(serialize_with = "crate::render::number")]
+    #[serde(serialize_with = "crate::render::number::json_optional")]
     pub estimate: Option<f64>,
     pub labels: Vec<&'a str>,
     pub depends_on: Vec<&'a str>,
@@ -171,7 +174,7 @@ pub struct RankedRecord<'a> {
     pub cost_of_delay: Option<i64>,
     pub job_size: Option<i64>,
     pub wsjf: Option<f64>,
-    #[serde(serialize_with = "crate::render::number")]
+    #[serde(serialize_with = "crate::render::number::json_optional")]
     pub points: Option<f64>,
     pub team: Vec<&'a str>,
     pub pi: Option<&'a str>,
@@ -219,7 +222,7 @@ pub struct CardRecord<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub wsjf: Option<f64>,
-    #[serde(serialize_with = "crate::render::number")]
+    #[serde(serialize_with = "crate::render::number::json_optional")]
     pub points: Option<f64>,
 }
 

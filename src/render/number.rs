@@ -1,0 +1,108 @@
+//! Every way popm writes a number for people or for JSON, in one place: points, WSJF scores, days,
+//! percentages. Each function names the rounding it does, so two outputs that show the same value
+//! show it the same way.
+
+use crate::model::Score;
+
+/// A number as it was written: `5`, `2.5`, `0.1` (whole numbers without a fraction, others with every
+/// digit they have).
+pub fn exact(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// [`exact`] with a `+` in front of a positive value: a change, `+5`, `-3`, `0`.
+pub fn signed(v: f64) -> String {
+    let n = exact(v);
+    if v > 0.0 { format!("+{n}") } else { n }
+}
+
+/// Points for people: whole numbers without a fraction, others to one decimal (`21`, `3.3`).
+pub fn points(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// One decimal, halves rounded away from zero (3.25 shows as 3.3, where `{:.1}` alone would round
+/// the binary value down to 3.2).
+pub fn one_decimal(v: f64) -> String {
+    format!("{:.1}", (v * 10.0).round() / 10.0)
+}
+
+/// A ratio as a whole percentage, no space: `0.916` shows as `92%` (flow metrics).
+pub fn percent(ratio: f64) -> String {
+    format!("{:.0}%", ratio * 100.0)
+}
+
+/// A value already in percent, whole, with a space before the sign: `92 %` (PI readiness).
+pub fn percent_spaced(percent: f64) -> String {
+    format!("{percent:.0} %")
+}
+
+/// A WSJF score to two decimals, rounded half up exactly on the fraction (21/8 = 2.625 shows as
+/// 2.63; a float formatter would round the binary value and give 2.62).
+pub fn wsjf(score: &Score) -> String {
+    let (n, d) = (
+        i128::from(score.cost_of_delay()),
+        i128::from(score.job_size),
+    );
+    let hundredths = (n * 200 + d) / (2 * d);
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// [`wsjf`], or `-` without a complete score.
+pub fn wsjf_or_dash(score: Option<Score>) -> String {
+    score.map_or("-".into(), |s| wsjf(&s))
+}
+
+/// JSON: a whole number without a fraction (`5`, not `5.0`), as people wrote it; `null` when absent.
+pub fn json_optional<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => s.serialize_i64(*v as i64),
+        Some(v) => s.serialize_f64(*v),
+        None => s.serialize_none(),
+    }
+}
+
+/// [`json_optional`] for a value that is always there.
+pub fn json<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    json_optional(&Some(*value), s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rounding_as_documented() {
+        assert_eq!(exact(5.0), "5");
+        assert_eq!(exact(2.5), "2.5");
+        assert_eq!(exact(1e15), "1000000000000000");
+        assert_eq!(signed(5.0), "+5");
+        assert_eq!(signed(-3.0), "-3");
+        assert_eq!(signed(0.0), "0");
+        assert_eq!(points(21.0), "21");
+        assert_eq!(points(10.0 / 3.0), "3.3");
+        assert_eq!(points(4.000_000_000_01), "4");
+        assert_eq!(one_decimal(3.25), "3.3");
+        assert_eq!(one_decimal(-3.25), "-3.3");
+        assert_eq!(percent(0.916), "92%");
+        assert_eq!(percent_spaced(91.6), "92 %");
+        let score = |bv, tc, rr, js| Score {
+            business_value: bv,
+            time_criticality: tc,
+            risk_reduction: rr,
+            job_size: js,
+        };
+        // 21/8 = 2.625 exactly: half up gives 2.63.
+        assert_eq!(wsjf(&score(8, 8, 5, 8)), "2.63");
+        assert_eq!(wsjf(&score(13, 8, 5, 8)), "3.25");
+        assert_eq!(wsjf_or_dash(None), "-");
+    }
+}

@@ -1,0 +1,288 @@
+//! `popm log ID`: one item's history, commit by commit, and what each commit changed in it, as
+//! typed changes (render/log.rs words them).
+
+use crate::config::Config;
+use crate::git::ObjectId;
+use crate::history::{Event, History};
+use crate::model::{EnablerKind, Item, ItemType, Wsjf};
+
+/// What one commit changed in an item, in the terms a PM uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// The file does not parse at this commit; the item keeps its last readable state.
+    Unreadable {
+        path: String,
+    },
+    /// The first version, at `path`, with its kind and status name (empty without one).
+    Added {
+        path: String,
+        kind: Option<ItemType>,
+        status: String,
+    },
+    /// No file holds the item any more; `was` held it before.
+    Removed {
+        was: String,
+    },
+    /// Neither side holds a readable item.
+    NoReadableItem,
+    Moved {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Type {
+        from: Option<ItemType>,
+        to: Option<ItemType>,
+    },
+    /// Status names (empty without one).
+    Status {
+        from: String,
+        to: String,
+    },
+    /// One WSJF input, by its key in [`Wsjf::KEYS`].
+    Wsjf {
+        key: &'static str,
+        from: Option<i64>,
+        to: Option<i64>,
+    },
+    Parent {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Pi {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Team {
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    Points {
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    /// The number of acceptance criteria.
+    Criteria {
+        from: usize,
+        to: usize,
+    },
+    /// (checked, total) acceptance criteria.
+    CriteriaChecked {
+        from: (usize, usize),
+        to: (usize, usize),
+    },
+    Title {
+        from: String,
+        to: String,
+    },
+    LabelsOrEnabler,
+    /// The file changed but no tracked field did.
+    Edited,
+}
+
+/// One commit that changed the item.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub commit: ObjectId,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+    pub author: String,
+    /// `None` once no file holds the item.
+    pub path: Option<String>,
+    /// The status name after the commit; `None` once removed.
+    pub status: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Log {
+    /// Oldest first.
+    pub entries: Vec<Entry>,
+    /// What the history cannot tell (as [`History`] counts it).
+    pub shallow: bool,
+    pub unreadable_times: usize,
+    pub unsafe_names: usize,
+}
+
+/// No commit holds the item; `suggestion` is a known id close to the one asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownItem {
+    pub id: String,
+    pub suggestion: Option<String>,
+}
+
+impl std::fmt::Display for UnknownItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no commit on the first-parent line of HEAD holds an item `{}`",
+            self.id
+        )?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " (did you mean `{s}`?)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The log of the item `id`: one entry per commit that changed it.
+pub fn of(history: &History, id: &str, config: &Config) -> Result<Log, UnknownItem> {
+    let Some(events) = history.items.get(id) else {
+        let mut known: Vec<&str> = history.items.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        return Err(UnknownItem {
+            id: id.to_string(),
+            suggestion: crate::model::did_you_mean(id, &known).map(str::to_string),
+        });
+    };
+    let mut entries = Vec::new();
+    let mut previous: Option<&Event> = None;
+    for event in events {
+        let Some(commit) = history.commits.get(event.commit) else {
+            continue;
+        };
+        entries.push(Entry {
+            commit: commit.id,
+            time: commit.time,
+            author: commit.author.clone(),
+            path: event.path.clone(),
+            status: event
+                .item
+                .as_ref()
+                .map(|i| i.status_name(config).to_string()),
+            changes: changes(previous, event, config),
+        });
+        previous = Some(event);
+    }
+    Ok(Log {
+        entries,
+        shallow: history.shallow,
+        unreadable_times: history.unreadable_times,
+        unsafe_names: history.unsafe_names,
+    })
+}
+
+fn value(v: &Option<crate::model::Spanned<String>>) -> Option<String> {
+    v.as_ref().map(|v| v.value.clone())
+}
+
+fn wsjf_values(item: &Item) -> [Option<i64>; 4] {
+    item.wsjf.as_ref().map_or([None; 4], Wsjf::values)
+}
+
+fn labels(item: &Item) -> Vec<&str> {
+    item.labels.iter().map(|l| l.value.as_str()).collect()
+}
+
+fn enabler(item: &Item) -> Option<EnablerKind> {
+    item.enabler.as_ref().map(|e| e.value)
+}
+
+/// What `after` changed in the item, compared with `before` (the previous event).
+pub fn changes(before: Option<&Event>, after: &Event, config: &Config) -> Vec<Change> {
+    let path = |e: Option<&Event>| e.and_then(|e| e.path.clone());
+    if after.unreadable {
+        return vec![Change::Unreadable {
+            path: path(Some(after)).unwrap_or_default(),
+        }];
+    }
+    let old = before.and_then(|e| e.item.as_deref());
+    let new = after.item.as_deref();
+    let (Some(old), Some(new)) = (old, new) else {
+        return vec![match (old, new) {
+            (None, Some(n)) => Change::Added {
+                path: path(Some(after)).unwrap_or_default(),
+                kind: n.kind(),
+                status: n.status_name(config).to_string(),
+            },
+            (Some(_), None) => Change::Removed {
+                was: path(before).unwrap_or_default(),
+            },
+            _ => Change::NoReadableItem,
+        }];
+    };
+    let mut out = Vec::new();
+    let (old_path, new_path) = (path(before), path(Some(after)));
+    if old_path != new_path {
+        out.push(Change::Moved {
+            from: old_path,
+            to: new_path,
+        });
+    }
+    if old.kind() != new.kind() {
+        out.push(Change::Type {
+            from: old.kind(),
+            to: new.kind(),
+        });
+    }
+    let (a, b) = (old.status_name(config), new.status_name(config));
+    if a != b {
+        out.push(Change::Status {
+            from: a.to_string(),
+            to: b.to_string(),
+        });
+    }
+    let (wa, wb) = (wsjf_values(old), wsjf_values(new));
+    for (k, key) in Wsjf::KEYS.iter().enumerate() {
+        if wa[k] != wb[k] {
+            out.push(Change::Wsjf {
+                key,
+                from: wa[k],
+                to: wb[k],
+            });
+        }
+    }
+    if value(&old.parent) != value(&new.parent) {
+        out.push(Change::Parent {
+            from: value(&old.parent),
+            to: value(&new.parent),
+        });
+    }
+    if value(&old.pi) != value(&new.pi) {
+        out.push(Change::Pi {
+            from: value(&old.pi),
+            to: value(&new.pi),
+        });
+    }
+    if !old.teams().eq(new.teams()) {
+        let teams = |i: &Item| i.teams().map(str::to_string).collect();
+        out.push(Change::Team {
+            from: teams(old),
+            to: teams(new),
+        });
+    }
+    let points = |i: &Item| i.points.as_ref().map(|p| p.value);
+    if points(old) != points(new) {
+        out.push(Change::Points {
+            from: points(old),
+            to: points(new),
+        });
+    }
+    let criteria = |i: &Item| {
+        i.acceptance_criteria
+            .as_ref()
+            .map_or((0, 0), |a| a.progress())
+    };
+    let ((oc, ot), (nc, nt)) = (criteria(old), criteria(new));
+    if ot != nt {
+        out.push(Change::Criteria { from: ot, to: nt });
+    }
+    if oc != nc {
+        out.push(Change::CriteriaChecked {
+            from: (oc, ot),
+            to: (nc, nt),
+        });
+    }
+    if old.title() != new.title() {
+        out.push(Change::Title {
+            from: old.title().to_string(),
+            to: new.title().to_string(),
+        });
+    }
+    if labels(old) != labels(new) || enabler(old) != enabler(new) {
+        out.push(Change::LabelsOrEnabler);
+    }
+    if out.is_empty() {
+        out.push(Change::Edited);
+    }
+    out
+}
