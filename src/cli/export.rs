@@ -30,7 +30,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let config = &workspace.config;
     let items = listing::list(backlog, config, &ItemFilter::default());
     let text = match args.format {
-        Format::Json => schema::export(&items, backlog, config),
+        Format::Json => schema::export(&items, backlog, config, &checked.texts),
         Format::Csv => csv::export(&items, backlog, config),
     };
     write_out(&mut std::io::stdout().lock(), &text, false)?;

@@ -3,6 +3,7 @@
 
 pub mod backlog_md;
 pub mod csv;
+pub mod json;
 
 use std::path::Path;
 
