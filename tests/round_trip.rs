@@ -29,7 +29,10 @@ fn json_round_trip(fixture: &str) -> (String, String, common::Run) {
     let fmt = run(dir.path(), &["fmt", "--check"]);
     for record in records.iter().filter(|r| r["frontmatter"].is_object()) {
         let path = record["path"].as_str().unwrap();
-        assert!(!fmt.stdout.contains(path), "{fixture}: {path} is not formatted");
+        assert!(
+            !fmt.stdout.contains(path),
+            "{fixture}: {path} is not formatted"
+        );
     }
     (before.stdout, after.stdout, import)
 }
@@ -42,7 +45,14 @@ fn demo_export_json_then_import_json_gives_every_item_back() {
         import.stdout.lines().next().unwrap(),
         format!(
             "imported 31 items from {}",
-            import.stdout.lines().next().unwrap().rsplit(' ').next().unwrap()
+            import
+                .stdout
+                .lines()
+                .next()
+                .unwrap()
+                .rsplit(' ')
+                .next()
+                .unwrap()
         )
     );
     assert_eq!(before, after);

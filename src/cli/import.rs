@@ -36,6 +36,8 @@ enum From {
         #[arg(long = "map", value_name = "COLUMN=KEY", value_parser = parse_map)]
         map: Vec<(String, String)>,
     },
+    /// A Jira CSV export ("all fields"); an issue whose key an item carries updates that item.
+    Jira(super::jira::Args),
     /// The JSON of `popm export --format json`: every item written back, the same data and body.
     Json {
         file: PathBuf,
@@ -54,6 +56,9 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut report = Report::default();
+    if let From::Jira(jira) = &args.from {
+        return super::jira::run(workspace, &checked, jira);
+    }
     if let From::Json { file, into } = &args.from {
         return json(workspace, &checked, file, into.as_deref());
     }
@@ -67,7 +72,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             import::csv::import(file, map, &mut report).map_err(EnvError::Import)?,
             into,
         ),
-        From::Json { .. } => return Ok(Outcome::Clean),
+        From::Json { .. } | From::Jira(_) => return Ok(Outcome::Clean),
     };
     let config = &workspace.config;
     import::assign_ids(&mut items, &checked.backlog, config, &mut report);
@@ -113,7 +118,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
 }
 
 /// The folder imports write to without `--into`: the first backlog root.
-fn first_root(workspace: &Workspace) -> PathBuf {
+pub(super) fn first_root(workspace: &Workspace) -> PathBuf {
     PathBuf::from(
         workspace
             .config
@@ -136,8 +141,15 @@ fn json(
     let into = into.map_or_else(|| first_root(workspace), PathBuf::from);
     let writes = import::json::plan(&records, workspace, &checked.backlog, &into, &mut report)?;
     crate::edit::journal::commit(workspace, &writes)?;
-    println_safe!("imported {} items from {}", report.written.len(), file.display());
-    finish(&report)
+    println_safe!(
+        "imported {} items from {}",
+        report.written.len(),
+        file.display()
+    );
+    let written: Vec<String> = writes.iter().map(|w| workspace.display(&w.path)).collect();
+    let outcome = finish(&report)?;
+    let checked = super::jira::check_imported(workspace, &written)?;
+    Ok(super::jira::worse(outcome, checked))
 }
 
 /// Prints the notes and skipped items, and the exit status they give: anything not brought over

@@ -27,6 +27,7 @@ mod fmt;
 mod hook;
 mod import;
 mod init;
+mod jira;
 mod list;
 mod log;
 mod new;

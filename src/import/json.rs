@@ -126,7 +126,8 @@ fn element(out: &mut String, indent: usize, value: &Value) {
 }
 
 fn is_container(value: &Value) -> bool {
-    matches!(value, Value::Object(m) if !m.is_empty()) || matches!(value, Value::Array(a) if !a.is_empty())
+    matches!(value, Value::Object(m) if !m.is_empty())
+        || matches!(value, Value::Array(a) if !a.is_empty())
 }
 
 /// A value on one line: a scalar, or a flow collection (YAML reads JSON's own syntax for nested

@@ -100,6 +100,7 @@ fn export_cell(item: &Item, r: &ItemRecord, column: &str) -> String {
         "enabler" => text(r.enabler.map(|e| e.as_str())),
         "depends_on" => r.depends_on.join(";"),
         "labels" => r.labels.join(";"),
+        "jira" => text(item.jira.as_ref().map(|j| j.value.as_str())),
         "path" => r.path.to_string(),
         _ => String::new(),
     }
