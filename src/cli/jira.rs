@@ -87,7 +87,8 @@ pub fn run(workspace: &Workspace, checked: &Checked, args: &Args) -> Result<Outc
         eprintln_safe!("skipped: {skipped}");
     }
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
-    let conflicts = plan.items.iter().any(|o| !o.conflicts.is_empty());
+    // With --theirs a conflict is settled (Jira's value taken): reported, not a finding.
+    let conflicts = !args.theirs && plan.items.iter().any(|o| !o.conflicts.is_empty());
     let mut outcome = if report.skipped.is_empty() && !lost && !conflicts {
         Outcome::Clean
     } else {

@@ -15,6 +15,9 @@ use crate::config::Config;
 use crate::edit::scalar;
 use crate::model::{EnablerKind, ItemType};
 
+/// The start of the name of an issue without a key (`#` and its Issue id): never a Jira key.
+pub const NO_KEY: &str = "#";
+
 /// What `--type` and `--status` say.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -194,9 +197,10 @@ pub fn read(path: &Path, report: &mut Report) -> Result<Vec<Issue>, String> {
         ));
     }
     let columns: Vec<Option<Column>> = headers.iter().map(column).collect();
-    if !columns.contains(&Some(Column::Key)) || !columns.contains(&Some(Column::Summary)) {
+    let named = columns.contains(&Some(Column::Key)) || columns.contains(&Some(Column::IssueId));
+    if !named || !columns.contains(&Some(Column::Summary)) {
         return Err(format!(
-            "{}: not a Jira export: it has no `Issue key` or no `Summary` column",
+            "{}: not a Jira export: it has no `Issue key` or `Issue id` column, or no `Summary`",
             path.display()
         ));
     }
@@ -289,9 +293,14 @@ pub fn read(path: &Path, report: &mut Report) -> Result<Vec<Issue>, String> {
                 }
             }
         }
+        // A row Jira has not seen yet (popm's own export of items never imported) has an Issue
+        // id and no key: it is named by its id within this file, and always imported as new.
+        if issue.key.is_empty() && !issue.issue_id.is_empty() {
+            issue.key = format!("{NO_KEY}{}", issue.issue_id);
+        }
         if issue.key.is_empty() || issue.summary.is_empty() {
             report.notes.push(format!(
-                "row {row}: no `Issue key` or no `Summary`; not imported"
+                "row {row}: no `Issue key` (nor `Issue id`) or no `Summary`; not imported"
             ));
             continue;
         }
@@ -411,7 +420,8 @@ pub fn map(
         };
         super::normalize_status(&mut probe, config);
         let mut extra = Vec::new();
-        if !issue.issue_id.is_empty() {
+        // Without a key the Issue id is the exporter's numbering, not Jira's.
+        if !issue.issue_id.is_empty() && !issue.key.starts_with(NO_KEY) {
             extra.push(("jira_id".to_string(), scalar::string(&issue.issue_id)));
         }
         if probe.extra.iter().any(|(k, _)| k == "status") {

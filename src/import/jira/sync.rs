@@ -174,10 +174,13 @@ pub fn plan(
             .and_then(|j| j.get("id").and_then(Json::as_str).map(str::to_string))
             .unwrap_or_default();
         let Some(f) = extras.get(&id) else { continue };
-        let mut edits = vec![Edit::Set {
-            path: vec!["jira".into()],
-            yaml: scalar::string(&f.key),
-        }];
+        let mut edits = Vec::new();
+        if !f.key.starts_with(super::NO_KEY) {
+            edits.push(Edit::Set {
+                path: vec!["jira".into()],
+                yaml: scalar::string(&f.key),
+            });
+        }
         if let Some(enabler) = f.enabler {
             edits.push(Edit::Set {
                 path: vec!["enabler".into()],
@@ -222,8 +225,11 @@ fn new_item(f: &Fields, id: &str) -> NewItem {
         (key, Some(p)) => item.numbers.push((key.to_string(), p)),
         _ => {}
     }
-    item.extra
-        .push((RECORD_KEY.into(), record(&values(f), &f.labels)));
+    // An issue without a key is never matched again: nothing to remember for it.
+    if !f.key.starts_with(super::NO_KEY) {
+        item.extra
+            .push((RECORD_KEY.into(), record(&values(f), &f.labels)));
+    }
     item
 }
 
