@@ -241,3 +241,89 @@ fn jira_import_exported_again_keeps_keys_parents_and_the_formula_title() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_partial_export_finds_the_parent_by_its_issue_id() {
+    let dir = jira_case();
+    let d = dir.path();
+    run(d, &["import", "jira", "jira-cloud.csv"]);
+    // FRT-9 alone: its `Parent` is 10002 (FRT-2, imported before as F-1), which this file lacks.
+    let full = std::fs::read_to_string(d.join("jira-cloud-2.csv")).unwrap();
+    let header = full.lines().next().unwrap();
+    let row = full.lines().find(|l| l.contains(",FRT-9,")).unwrap();
+    std::fs::write(d.join("one.csv"), format!("{header}\n{row}\n")).unwrap();
+    let r = run(d, &["import", "jira", "one.csv", "--into", "backlog/new"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "created 1 items in backlog/new (1 story); updated 0; 0 unchanged\n  \
+         + S-5 FRT-9 backlog/new/s-5-remove-a-saved-card.md\n\
+         popm check: no findings on the imported items\n"
+    );
+    let s5 = std::fs::read_to_string(d.join("backlog/new/s-5-remove-a-saved-card.md")).unwrap();
+    assert!(s5.contains("\nparent: F-1\n"), "{s5}");
+}
+
+#[test]
+fn dry_run_creates_no_folder() {
+    let dir = jira_case();
+    let d = dir.path();
+    let r = run(
+        d,
+        &[
+            "import",
+            "jira",
+            "jira-cloud.csv",
+            "--into",
+            "backlog/jira",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        r.stdout
+            .starts_with("would create 6 items in backlog/jira (1 epic, 1 feature, 4 story)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!d.join("backlog/jira").exists());
+    assert_eq!(item_files(d).len(), 0);
+}
+
+#[test]
+fn a_jira_key_written_by_hand_makes_every_difference_a_conflict() {
+    let dir = jira_case();
+    let d = dir.path();
+    std::fs::write(
+        d.join("backlog/F-7.md"),
+        "---\nid: F-7\ntype: feature\ntitle: Cards kept for later\nstatus: funnel\njira: FRT-2\n---\n\
+         ## Benefit hypothesis\nFaster.\n",
+    )
+    .unwrap();
+    let full = std::fs::read_to_string(d.join("jira-cloud.csv")).unwrap();
+    let header = full.lines().next().unwrap();
+    // FRT-2's row runs over several lines (its description): the rows from it to FRT-3's.
+    let start = full.find("Saved cards,FRT-2,").unwrap();
+    let end = full.find("Save a card at checkout,FRT-3,").unwrap();
+    std::fs::write(
+        d.join("two.csv"),
+        format!("{header}\n{}", &full[start..end]),
+    )
+    .unwrap();
+    let r = run(d, &["import", "jira", "two.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "created 0 items in backlog; updated 1; 0 unchanged\n  ~ F-7 FRT-2: labels: "
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("conflict: F-7 FRT-2 title: changed in popm (Cards kept for later) and in Jira (Saved cards); popm's value kept (--theirs takes Jira's)\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("conflict: F-7 FRT-2 body: changed in popm ((text)) and in Jira ((text)); popm's value kept"), "{}", r.stdout);
+    let f7 = std::fs::read_to_string(d.join("backlog/F-7.md")).unwrap();
+    assert!(f7.contains("\ntitle: Cards kept for later\n"), "{f7}");
+    assert!(
+        f7.ends_with("---\n## Benefit hypothesis\nFaster.\n"),
+        "{f7}"
+    );
+}

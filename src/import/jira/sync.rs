@@ -91,15 +91,34 @@ pub struct Plan {
     pub writes: Vec<Write>,
 }
 
-/// The items that carry a Jira key, by key.
-pub fn items_by_key(backlog: &Backlog) -> HashMap<&str, &Item> {
-    let mut by_key = HashMap::new();
+/// The items that carry a Jira key, by key: the first of several with the same key (a note
+/// names the others, which the import leaves alone).
+pub fn items_by_key<'a>(backlog: &'a Backlog, report: &mut Report) -> HashMap<&'a str, &'a Item> {
+    let mut by_key: HashMap<&str, &Item> = HashMap::new();
     for item in &backlog.items {
-        if let Some(key) = &item.jira {
-            by_key.entry(key.value.as_str()).or_insert(item);
+        let Some(key) = &item.jira else { continue };
+        match by_key.get(key.value.as_str()) {
+            Some(first) => report.notes.push(format!(
+                "{}: {} carries jira: {} too; only {} is updated from Jira",
+                item.path,
+                item.id().unwrap_or("?"),
+                key.value,
+                first.id().unwrap_or("?")
+            )),
+            None => {
+                by_key.insert(key.value.as_str(), item);
+            }
         }
     }
     by_key
+}
+
+/// The Jira issue id an imported item keeps (`extra.jira_id`), by which a later export that
+/// holds its children but not the item itself (`Parent` is an Issue id) still finds it.
+fn jira_id(item: &Item, texts: &Texts) -> Option<String> {
+    let split = crate::parse::frontmatter::split(texts.get(&item.path)?).ok()?;
+    let frontmatter = frontmatter_json(split.yaml)?;
+    json_text(frontmatter.get("extra")?.get("jira_id")?)
 }
 
 /// Plans the import of `fields`: new items written into `dir`, existing ones updated.
@@ -114,7 +133,7 @@ pub fn plan(
     theirs: bool,
     report: &mut Report,
 ) -> Result<Plan, EnvError> {
-    let existing = items_by_key(backlog);
+    let existing = items_by_key(backlog, report);
     let mut seen = HashSet::new();
     fields.retain(|f| {
         let first = seen.insert(f.key.clone());
@@ -142,6 +161,11 @@ pub fn plan(
         .iter()
         .filter_map(|(k, i)| Some((k.to_string(), i.id()?.to_string())))
         .collect();
+    for item in existing.values() {
+        if let (Some(jira_id), Some(id)) = (jira_id(item, texts), item.id()) {
+            id_of_key.entry(jira_id).or_insert_with(|| id.to_string());
+        }
+    }
     for item in &new {
         id_of_key.insert(item.source.clone(), item.id.clone());
     }
@@ -164,8 +188,26 @@ pub fn plan(
     }
     let shown = |p: &Path| workspace.display(p);
     let before = report.written.len();
-    let mut writes =
-        crate::import::plan_writes(&created, dir, &shown, report).map_err(EnvError::Import)?;
+    // The folder is missing only for --dry-run, which creates nothing: the files it would write.
+    let mut writes = if dir.exists() {
+        crate::import::plan_writes(&created, dir, &shown, report).map_err(EnvError::Import)?
+    } else {
+        created
+            .iter()
+            .map(|item| {
+                let id = crate::model::slug(&item.id);
+                let slug = crate::model::slug(&item.title);
+                let stem = if slug.is_empty() {
+                    id
+                } else {
+                    format!("{id}-{slug}")
+                };
+                let path = dir.join(format!("{stem}.md"));
+                report.written.push(shown(&path));
+                Write::create(path, item.render())
+            })
+            .collect()
+    };
     let written = report.written.split_off(before);
     for (write, path) in writes.iter_mut().zip(written) {
         let id = crate::parse::frontmatter::split(&write.text)
