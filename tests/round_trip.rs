@@ -41,19 +41,18 @@ fn json_round_trip(fixture: &str) -> (String, String, common::Run) {
 fn demo_export_json_then_import_json_gives_every_item_back() {
     let (before, after, import) = json_round_trip("demo");
     assert_eq!(import.code, 0, "{}", import.stderr);
+    let file = import
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap();
+    assert!(file.ends_with("-export.json"), "{file}");
     assert_eq!(
-        import.stdout.lines().next().unwrap(),
-        format!(
-            "imported 31 items from {}",
-            import
-                .stdout
-                .lines()
-                .next()
-                .unwrap()
-                .rsplit(' ')
-                .next()
-                .unwrap()
-        )
+        import.stdout,
+        format!("imported 31 items from {file}\npopm check: no findings on the imported items\n")
     );
     assert_eq!(before, after);
 }
@@ -69,7 +68,67 @@ fn rules_fixtures_export_json_then_import_json_give_every_item_back() {
     for folder in &folders {
         let (before, after, import) = json_round_trip(&format!("rules/{folder}"));
         assert_eq!(before, after, "{folder}");
-        // Files that are not items (no frontmatter, broken YAML) are not in the export at all.
-        assert_eq!(import.code, 0, "{folder}: {}", import.stderr);
+        // Files that are not items (no frontmatter, broken YAML) are not in the export at all, so
+        // nothing is left out; the exit status is the check's verdict on the items written.
+        assert_eq!(import.stderr, "", "{folder}");
+        let errors = import.stdout.contains(": error[");
+        assert_eq!(
+            import.code,
+            i32::from(errors),
+            "{folder}: {}",
+            import.stdout
+        );
+    }
+}
+
+/// The paths in an export are data: one that climbs out of the backlog, an absolute one and one
+/// in a folder no backlog root holds are each written under their file name in the backlog root.
+#[test]
+fn import_json_writes_only_inside_the_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("project");
+    std::fs::create_dir_all(d.join("backlog")).unwrap();
+    std::fs::write(d.join("popm.toml"), "").unwrap();
+    let outside = dir.path().join("outside");
+    let record = |path: &str, id: &str| {
+        serde_json::json!({
+            "id": id,
+            "path": path,
+            "frontmatter": {"id": id, "type": "epic", "title": "T", "status": "funnel"},
+            "body": "## Hypothesis\nx\n"
+        })
+    };
+    let records = serde_json::json!([
+        record("../outside/E-1.md", "E-1"),
+        record(&format!("{}/E-2.md", outside.display()), "E-2"),
+        record("notes/E-3.md", "E-3"),
+        record("backlog/epics/E-4.md", "E-4"),
+    ]);
+    std::fs::write(dir.path().join("in.json"), records.to_string()).unwrap();
+    let r = run(
+        &d,
+        &[
+            "import",
+            "json",
+            dir.path().join("in.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!outside.exists());
+    assert!(!d.join("notes").exists());
+    for file in [
+        "backlog/E-1.md",
+        "backlog/E-2.md",
+        "backlog/E-3.md",
+        "backlog/epics/E-4.md",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(d.join(file)).unwrap(),
+            format!(
+                "---\nid: {}\ntype: epic\ntitle: T\nstatus: funnel\n---\n## Hypothesis\nx\n",
+                &file[file.len() - 6..file.len() - 3]
+            ),
+            "{file}"
+        );
     }
 }

@@ -153,7 +153,7 @@ fn json(
 }
 
 /// Prints the notes and skipped items, and the exit status they give: anything not brought over
-/// is a finding.
+/// is a finding. (The findings of `popm check` on the items follow.)
 fn finish(report: &Report) -> Result<Outcome, EnvError> {
     for note in &report.notes {
         eprintln_safe!("note: {note}");
@@ -161,7 +161,6 @@ fn finish(report: &Report) -> Result<Outcome, EnvError> {
     for skipped in &report.skipped {
         eprintln_safe!("skipped: {skipped}");
     }
-    println_safe!("next: popm check");
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
     Ok(if report.skipped.is_empty() && !lost {
         Outcome::Clean

@@ -212,11 +212,13 @@ fn target(
     workspace: &Workspace,
     into: &Path,
 ) -> Result<PathBuf, EnvError> {
-    let exported = record.path.as_deref().map(Path::new).filter(|p| {
-        p.extension().is_some_and(|e| e == "md")
-            && p.components().all(|c| matches!(c, Component::Normal(_)))
-    });
-    if let Some(path) = exported
+    let exported = record
+        .path
+        .as_deref()
+        .map(Path::new)
+        .filter(|p| p.extension().is_some_and(|e| e == "md"));
+    let plain = exported.filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))));
+    if let Some(path) = plain
         && let Some(parent) = path.parent()
     {
         let folder = workspace.display_root.join(parent);
