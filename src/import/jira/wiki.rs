@@ -29,6 +29,18 @@ pub fn to_markdown(text: &str) -> String {
             in_code = true;
             continue;
         }
+        // Many teams write the criteria's title in bold rather than as a heading.
+        let bold = trimmed
+            .strip_prefix('*')
+            .and_then(|t| t.trim_end().strip_suffix('*'))
+            .filter(|t| is_criteria_heading(t));
+        if let Some(title) = bold {
+            in_criteria = true;
+            out.push_str("## ");
+            out.push_str(title.trim().trim_end_matches(':'));
+            out.push('\n');
+            continue;
+        }
         if let Some((level, title)) = heading(trimmed) {
             in_criteria = is_criteria_heading(title);
             out.push_str(&"#".repeat(level));
@@ -265,6 +277,14 @@ mod tests {
              - one\n  - nested\n1. first\n   - mixed\n- dash\n----\n*bold* start\n\
              ```java\n* not a list\n```\n## Acceptance Criteria\n- [ ] works\n  - detail\n\
              1. numbered"
+        );
+    }
+
+    #[test]
+    fn a_bold_criteria_title_is_the_criteria_heading() {
+        assert_eq!(
+            to_markdown("Pay.\n*Acceptance Criteria:*\n* works\n*bold* text"),
+            "Pay.\n## Acceptance Criteria\n- [ ] works\n*bold* text"
         );
     }
 
