@@ -56,13 +56,9 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut report = Report::default();
-    if let From::Jira(jira) = &args.from {
-        return super::jira::run(workspace, &checked, jira);
-    }
-    if let From::Json { file, into } = &args.from {
-        return json(workspace, &checked, file, into.as_deref());
-    }
     let (mut items, into) = match &args.from {
+        From::Jira(jira) => return super::jira::run(workspace, &checked, jira),
+        From::Json { file, into } => return json(workspace, &checked, file, into.as_deref()),
         From::BacklogMd { folder, into } => (
             import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
                 .map_err(EnvError::Import)?,
@@ -72,11 +68,18 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
             import::csv::import(file, map, &mut report).map_err(EnvError::Import)?,
             into,
         ),
-        From::Json { .. } | From::Jira(_) => return Ok(Outcome::Clean),
     };
     let config = &workspace.config;
     import::assign_ids(&mut items, &checked.backlog, config, &mut report);
-    let folder = into.clone().unwrap_or_else(|| first_root(workspace));
+    let folder = into.clone().unwrap_or_else(|| {
+        PathBuf::from(
+            config
+                .roots
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "backlog".into()),
+        )
+    });
     let dir = crate::edit::folder::for_writing(workspace, &folder)?;
     let shown = |p: &std::path::Path| workspace.display(p);
     let writes =
