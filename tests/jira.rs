@@ -58,21 +58,20 @@ created 1 items in backlog (1 story); updated 3; 3 unchanged
 conflict: S-1 FRT-3 points: changed in popm (3) and in Jira (8); popm's value kept (--theirs takes Jira's)
 ";
 
+/// What `popm check` says about the items the re-import writes (F-1's WSJF was started in popm).
+const REIMPORT_FINDINGS: &str = "\
+backlog/f-1-saved-cards.md:9:1: warning[wsjf-incomplete]: WSJF lacks time_criticality, risk_reduction, job_size
+backlog/s-2-hyperlink-http-evil-test-click.md:1:1: error[acceptance-criteria-missing]: this story has no `Acceptance criteria` section
+backlog/s-2-hyperlink-http-evil-test-click.md:22:1: warning[user-voice]: the story does not open with its user voice
+";
+
 #[test]
 fn reimport_updates_in_place_keeps_local_edits_and_reports_the_conflict() {
     let dir = imported_and_edited_locally();
     let d = dir.path();
     let r = run(d, &["import", "jira", "jira-cloud-2.csv"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(
-        r.stdout,
-        format!(
-            "{REIMPORT_REPORT}\
-             backlog/f-1-saved-cards.md:9:1: warning[wsjf-incomplete]: WSJF lacks time_criticality, risk_reduction, job_size\n\
-             backlog/s-2-hyperlink-http-evil-test-click.md:1:1: error[acceptance-criteria-missing]: this story has no `Acceptance criteria` section\n\
-             backlog/s-2-hyperlink-http-evil-test-click.md:22:1: warning[user-voice]: the story does not open with its user voice\n"
-        )
-    );
+    assert_eq!(r.stdout, format!("{REIMPORT_REPORT}{REIMPORT_FINDINGS}"));
     // No duplicate: the six items and the one new issue.
     let files = item_files(d);
     assert_eq!(files.len(), 7, "{:?}", files.keys());
@@ -127,9 +126,10 @@ fn dry_run_prints_the_changes_and_writes_nothing() {
     let before = item_files(d);
     let r = run(d, &["import", "jira", "jira-cloud-2.csv", "--dry-run"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
+    // The same report and the findings the import would bring.
     assert_eq!(
         r.stdout,
-        REIMPORT_REPORT
+        format!("{REIMPORT_REPORT}{REIMPORT_FINDINGS}")
             .replace("created 1", "would create 1")
             .replace("updated 3", "would update 3")
     );

@@ -149,10 +149,9 @@ fn json(
         report.written.len(),
         file.display()
     );
-    let written: Vec<String> = writes.iter().map(|w| workspace.display(&w.path)).collect();
     let outcome = finish(&report)?;
-    let checked = super::jira::check_imported(workspace, &written)?;
-    Ok(super::jira::worse(outcome, checked))
+    let found = super::jira::check_imported(workspace, checked, &writes);
+    Ok(super::jira::worse(outcome, found))
 }
 
 /// Prints the notes and skipped items, and the exit status they give: anything not brought over

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::Outcome;
+use crate::edit::journal::Write;
 use crate::engine::Checked;
 use crate::error::EnvError;
 use crate::import::{self, Report};
@@ -94,36 +95,30 @@ pub fn run(workspace: &Workspace, checked: &Checked, args: &Args) -> Result<Outc
     } else {
         Outcome::Findings
     };
-    if !args.dry_run {
-        let written: Vec<String> = plan
-            .writes
-            .iter()
-            .map(|w| workspace.display(&w.path))
-            .collect();
-        outcome = worse(outcome, check_imported(workspace, &written)?);
-    }
+    // A dry run shows the findings the import would bring, and judges by them the same way.
+    outcome = worse(outcome, check_imported(workspace, checked, &plan.writes));
     Ok(outcome)
 }
 
-/// Checks the backlog as the import left it and prints the findings about the files it wrote
-/// (`path:line:col: severity[rule]: message`); errors among them are findings (exit status 1).
-pub fn check_imported(workspace: &Workspace, written: &[String]) -> Result<Outcome, EnvError> {
-    if written.is_empty() {
-        return Ok(Outcome::Clean);
+/// Prints what `popm check` says about the files an import writes, judged over the backlog as
+/// it will be (`path:line:col: severity[rule]: message`), from the items already read and the new
+/// texts; errors among them are findings (exit status 1).
+pub fn check_imported(workspace: &Workspace, checked: &Checked, writes: &[Write]) -> Outcome {
+    if writes.is_empty() {
+        return Outcome::Clean;
     }
-    let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
-    let written: std::collections::HashSet<&str> = written.iter().map(String::as_str).collect();
-    let found: Vec<_> = checked
-        .diagnostics
-        .into_iter()
-        .filter(|d| written.contains(d.path.as_str()))
+    let shown: Vec<(String, &str)> = writes
+        .iter()
+        .map(|w| (workspace.display(&w.path), w.text.as_str()))
         .collect();
+    let files: Vec<(&str, &str)> = shown.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let found = crate::engine::findings_after(&workspace.config, checked, &files);
     if found.is_empty() {
         println_safe!("popm check: no findings on the imported items");
     } else {
         print!("{}", crate::render::concise::concise(&found));
     }
-    Ok(Outcome::of(&found, false))
+    Outcome::of(&found, false)
 }
 
 /// The outcome that says more: an error over findings over clean.
