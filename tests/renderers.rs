@@ -25,7 +25,7 @@ fn human(color: bool) -> String {
 }
 
 #[test]
-fn the_shared_set_is_what_it_claims() {
+fn the_common_set_is_what_it_claims() {
     let diagnostics = corpus::diagnostics();
     let s = summary(&diagnostics);
     assert_eq!((s.items, s.errors, s.warnings), (6, 5, 3));
@@ -222,7 +222,7 @@ fn markdown() {
 /// The command-level reports over the shared backlog, each format of each, as one snapshot per
 /// command and format: exit status, stdout and stderr.
 #[test]
-fn reports_over_the_shared_backlog() {
+fn reports_over_the_common_backlog() {
     let dir = tempfile::tempdir().unwrap();
     corpus::write_to(dir.path());
     let cases: &[(&str, &[&str])] = &[
