@@ -232,6 +232,7 @@ fn flow_cases() {
             ),
             ("flow-bad-date", &["flow", "--from", "2027-13-01"]),
             ("flow-unknown-pi", &["flow", "--pi", "PI-1999.1"]),
+            ("flow-unknown-team", &["flow", "--team", "nobody"]),
         ],
     );
 }

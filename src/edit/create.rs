@@ -73,11 +73,7 @@ pub fn prepare(
         (Some(w), Some(s)) => match w.resolve(s) {
             Some(i) => Some(w.states[i].clone()),
             None => {
-                return Err(EnvError::UnknownState {
-                    state: s.to_string(),
-                    item_type: t,
-                    states: w.states.clone(),
-                });
+                return Err(EnvError::unknown_state(s, t, &w.states));
             }
         },
         (Some(w), None) => w.states.first().cloned(),
