@@ -256,7 +256,7 @@ fn hook_install_never_writes_through_a_planted_link() {
     assert!(
         std::fs::read_to_string(&hook)
             .unwrap()
-            .ends_with("exec popm check --staged\n")
+            .contains("exec popm check --pre-commit\n")
     );
     // Nothing but the hook was added (no temporary file left behind).
     let mut names: Vec<String> = std::fs::read_dir(d.join(".githooks"))
