@@ -242,11 +242,20 @@ fn renumber_updates_every_reference() {
     let d = demo.path();
     let r = run(d, &["renumber", "F-6", "F-60"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Issue 14: the file kept its old name, so `F-6-...md` held F-60 and a later F-6 looked
+    // taken. A name that holds the id follows it.
     assert_eq!(
         r.stdout,
-        "updated backlog/features/F-6-observability-baseline.md\n\
+        "renamed backlog/features/F-6-observability-baseline.md -> backlog/features/F-60-observability-baseline.md\n\
          updated backlog/features/F-1-password-reset.md\n\
          updated backlog/stories/S-11-service-metrics.md\n"
+    );
+    assert!(
+        !d.join("backlog/features/F-6-observability-baseline.md")
+            .exists()
+    );
+    assert!(
+        read(d, "backlog/features/F-60-observability-baseline.md").starts_with("---\nid: F-60\n")
     );
     assert!(read(d, F1).contains("depends_on: [F-60]\n"));
     assert!(read(d, "backlog/stories/S-11-service-metrics.md").contains("parent: F-60\n"));
@@ -764,8 +773,13 @@ mod edits_match_the_checker {
             write(d, S2, &original);
             let r = run(d, args);
             assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-            assert_eq!(read(d, S2), original.replace(from, to), "{args:?}");
-            // Put back what renumber changed elsewhere.
+            // renumber renames the file, whose name holds the id.
+            let at = match args[0] {
+                "renumber" => S2.replace("/S-2-", "/S-99-"),
+                _ => S2.to_string(),
+            };
+            assert_eq!(read(d, &at), original.replace(from, to), "{args:?}");
+            // Put back what renumber changed elsewhere (the file name too).
             if args[0] == "renumber" {
                 assert_eq!(run(d, &["renumber", "S-99", "S-2"]).code, 0);
             }

@@ -251,6 +251,63 @@ fn log_follows_renames_and_moves() {
     );
 }
 
+/// Issue 14: after `popm renumber`, `popm log` of the new id started at the renumber ("added"),
+/// and the old id's log ended in "removed": the item's history was cut in two. The log follows
+/// the item through every renumber, and the file follows the id.
+#[test]
+fn log_follows_an_item_through_renumbers() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    let r = run(d, &["renumber", "S-1", "S-10"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "renamed backlog/S-1.md -> backlog/S-10.md\n")
+    );
+    commit(d, "2027-01-06T09:00:00Z", "renumber S-1");
+    write(
+        d,
+        "backlog/S-10.md",
+        &std::fs::read_to_string(d.join("backlog/S-10.md"))
+            .unwrap()
+            .replace("status: in-progress", "status: done"),
+    );
+    commit(d, "2027-01-07T09:00:00Z", "S-10 done");
+    assert_eq!(run(d, &["renumber", "S-10", "S-20"]).code, 0);
+    commit(d, "2027-01-08T09:00:00Z", "renumber S-10");
+    let v = json(d, &["log", "S-20", "--format", "json"]);
+    let changes: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["changes"])
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            &serde_json::json!(["added backlog/S-1.md (story, status backlog)"]),
+            &serde_json::json!(["status backlog -> in-progress"]),
+            &serde_json::json!([
+                "renumbered S-1 -> S-10",
+                "moved backlog/S-1.md -> backlog/S-10.md"
+            ]),
+            &serde_json::json!(["status in-progress -> done"]),
+            &serde_json::json!([
+                "renumbered S-10 -> S-20",
+                "moved backlog/S-10.md -> backlog/S-20.md"
+            ]),
+        ]
+    );
+    assert_eq!(v[2]["date"], "2027-01-06T09:00:00Z");
+    // The old id's log is its own, up to the renumber.
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    assert_eq!(
+        v.as_array().unwrap().last().unwrap()["changes"],
+        serde_json::json!(["removed (was backlog/S-1.md)"])
+    );
+}
+
 #[test]
 fn unknown_ids_revisions_and_missing_git_are_errors() {
     let dir = scripted();

@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
-use crate::edit::renumbering::{self, Renumbering};
+use crate::edit::renumbering::{self, Rename, Renumbering};
 use crate::edit::{change, scalar};
 use crate::engine::{self, Checked, Request};
 use crate::error::EnvError;
@@ -148,19 +148,11 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
     let Renumbering { plan, review } =
         renumbering::plan(backlog, target, &args.old, &args.new, with_references);
     // Prepare every file first; write only when all of them can be written.
-    let mut writes = Vec::new();
-    for (item, edits) in &plan {
-        let (path, original, text) = crate::edit::read_item(workspace, item)?;
-        let new = frontmatter::apply(&text, edits).map_err(|reason| EnvError::Unappliable {
-            file: item.path.clone(),
-            reason,
-        })?;
-        writes.push((item.path.clone(), path, original, new));
-    }
+    let files = renumbering::prepare(workspace, &plan, &args.old, &args.new)?;
     // Check the result as a whole before writing anything.
-    let replaced: Vec<(&str, &str)> = writes
+    let replaced: Vec<(&str, &str)> = files
         .iter()
-        .map(|(shown, _, _, new)| (shown.as_str(), new.as_str()))
+        .map(|f| (f.shown.as_str(), f.text.as_str()))
         .collect();
     let introduced = engine::errors_after(&workspace.config, &checked, &replaced);
     if !introduced.is_empty() {
@@ -171,13 +163,16 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         return refuse("renumbering would add the errors above");
     }
     // Every file or none, even if popm is killed half-way (edit::journal).
-    let files: Vec<Write> = writes
-        .iter()
-        .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
-        .collect();
-    journal::commit(workspace, &files)?;
-    for (shown, ..) in &writes {
-        println_safe!("updated {shown}");
+    journal::commit(workspace, &renumbering::writes(&files))?;
+    for f in &files {
+        match &f.rename {
+            Rename::To { shown, .. } => println_safe!("renamed {} -> {shown}", f.shown),
+            Rename::Kept => println_safe!("updated {}", f.shown),
+            Rename::Taken { shown } => {
+                println_safe!("updated {}", f.shown);
+                eprintln_safe!("note: kept the file name: {shown} exists already");
+            }
+        }
     }
     for path in review {
         eprintln_safe!(

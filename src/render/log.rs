@@ -27,6 +27,7 @@ pub fn describe(change: &Change) -> String {
             }
         ),
         Change::Removed { was } => format!("removed (was {was})"),
+        Change::Renumbered { from, to } => format!("renumbered {from} -> {to}"),
         Change::NoReadableItem => "no readable item".into(),
         Change::Moved { from, to } => format!("moved {} -> {}", or_dash(from), or_dash(to)),
         Change::Type { from, to } => format!("type {} -> {}", kind(from), kind(to)),

@@ -23,6 +23,12 @@ pub enum Change {
     Removed {
         was: String,
     },
+    /// The item got a new id (`popm renumber`): the commit removed `from` and added `to` with the
+    /// same type and title.
+    Renumbered {
+        from: String,
+        to: String,
+    },
     /// Neither side holds a readable item.
     NoReadableItem,
     Moved {
@@ -134,24 +140,57 @@ pub fn of(history: &History, id: &str, config: &Config) -> Result<Log, UnknownIt
             suggestion: crate::model::did_you_mean(id, &known).map(str::to_string),
         });
     };
+    // Oldest first: the ids the item had before its renumbers, then `id`.
+    let mut ids = vec![id];
+    let mut first = events.first();
+    while let Some(added) = first
+        && ids.len() <= MAX_RENUMBERS
+        && let Some((before, its_events)) = renumbered_from(history, added, &ids)
+    {
+        ids.push(before);
+        first = its_events.first();
+    }
+    ids.reverse();
     let mut entries = Vec::new();
     let mut previous: Option<&Event> = None;
-    for event in events {
-        let Some(commit) = history.commits.get(event.commit) else {
+    for (n, item_id) in ids.iter().enumerate() {
+        let Some(events) = history.items.get(*item_id) else {
             continue;
         };
-        entries.push(Entry {
-            commit: commit.id,
-            time: commit.time,
-            author: commit.author.clone(),
-            path: event.path.clone(),
-            status: event
-                .item
-                .as_ref()
-                .map(|i| i.status_name(config).to_string()),
-            changes: changes(previous, event, config),
-        });
-        previous = Some(event);
+        // An earlier id ends with the renumber that removed it: that commit shows as the next
+        // id's first entry.
+        let renumbered_later = n + 1 < ids.len();
+        let events = match (renumbered_later, events.split_last()) {
+            (true, Some((_, kept))) => kept,
+            _ => events,
+        };
+        for (k, event) in events.iter().enumerate() {
+            let Some(commit) = history.commits.get(event.commit) else {
+                continue;
+            };
+            let mut changes = changes(previous, event, config);
+            if k == 0 && n > 0 {
+                changes.insert(
+                    0,
+                    Change::Renumbered {
+                        from: ids[n - 1].to_string(),
+                        to: item_id.to_string(),
+                    },
+                );
+            }
+            entries.push(Entry {
+                commit: commit.id,
+                time: commit.time,
+                author: commit.author.clone(),
+                path: event.path.clone(),
+                status: event
+                    .item
+                    .as_ref()
+                    .map(|i| i.status_name(config).to_string()),
+                changes,
+            });
+            previous = Some(event);
+        }
     }
     Ok(Log {
         entries,
@@ -159,6 +198,39 @@ pub fn of(history: &History, id: &str, config: &Config) -> Result<Log, UnknownIt
         unreadable_times: history.unreadable_times,
         unsafe_names: history.unsafe_names,
     })
+}
+
+/// How many renumbers `popm log` follows back (a bound: ids could be renumbered in a circle).
+const MAX_RENUMBERS: usize = 100;
+
+/// The id an item had before the commit of `added` (its first event) gave it its id: an id that
+/// commit removed, whose last version has the same type and title. `seen` are the ids followed
+/// already.
+fn renumbered_from<'a>(
+    history: &'a History,
+    added: &Event,
+    seen: &[&str],
+) -> Option<(&'a str, &'a [Event])> {
+    let new = added.item.as_deref()?;
+    let title = |i: &Item| i.title.as_ref().map(|t| t.value.clone());
+    title(new)?;
+    let mut found: Vec<(&str, &[Event])> = history
+        .items
+        .iter()
+        .filter(|(id, _)| !seen.contains(&id.as_str()))
+        .filter(|(_, events)| {
+            let Some((last, before)) = events.split_last() else {
+                return false;
+            };
+            let old = before.last().and_then(|e| e.item.as_deref());
+            last.commit == added.commit
+                && last.item.is_none()
+                && old.is_some_and(|o| o.kind() == new.kind() && title(o) == title(new))
+        })
+        .map(|(id, events)| (id.as_str(), events.as_slice()))
+        .collect();
+    // Two candidates cannot be told apart: follow neither.
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 fn value(v: &Option<crate::model::Spanned<String>>) -> Option<String> {
