@@ -255,14 +255,19 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
 #[test]
 fn an_import_killed_half_way_imports_nothing_twice() {
     // Rows without ids: a second import of them would create a second item for each.
-    let csv = "Summary,Issue Type\nOne,Story\nTwo,Story\nThree,Story\n";
+    // Each row a complete story: an imported item with an error makes the import exit 1.
+    let body =
+        "\"As a user, I want it, so that it helps.\n\n## Acceptance criteria\n- [ ] It works\"";
+    let csv = format!(
+        "Summary,Issue Type,Description\nOne,Story,{body}\nTwo,Story,{body}\nThree,Story,{body}\n"
+    );
     let finished = "note: finished an interrupted `popm import csv in.csv`: 1 of its 3 file(s) written now, the others before it stopped\n\
                     popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice\n";
     let undone = "note: undid an interrupted `popm import csv in.csv`: none of its 3 file(s) had been written; its temporary files are removed\n";
     for (at, rerun_code, rerun_stderr) in [("prepare:2", 0, undone), ("rename:2", 1, finished)] {
         let dir = init();
         let d = dir.path();
-        common::write(d, "in.csv", csv);
+        common::write(d, "in.csv", &csv);
         crash(d, at, &["import", "csv", "in.csv"]);
         // The same import again: an undone one now imports the three rows; a finished one is
         // complete, and running it again is not taken as asking for three more.

@@ -453,7 +453,8 @@ fn import_backlog_md_reads_regular_files_only() {
     write(
         s,
         "tasks/task-1 - One.md",
-        "---\nid: task-1\ntitle: One\nstatus: To Do\n---\nbody\n",
+        // A complete story: an imported item with an error would make the exit status 1.
+        "---\nid: task-1\ntitle: One\nstatus: To Do\n---\nbody\n\n## Acceptance criteria\n- [ ] It works\n",
     );
     symlink(
         outside.path().join("secret.md"),

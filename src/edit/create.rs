@@ -143,14 +143,7 @@ pub fn prepare(
         reason,
     })?;
 
-    let folder = config
-        .new
-        .folders
-        .get(&t)
-        .or(config.new.folder.as_ref())
-        .or(config.roots.first())
-        .cloned()
-        .unwrap_or_else(|| "backlog".into());
+    let folder = config.new.folder_for(t, &config.roots);
     let dir = super::folder::for_writing(workspace, Path::new(&folder))?;
     let stem = match slug(title) {
         s if s.is_empty() => id.clone(),
