@@ -72,8 +72,13 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             Warning::BaseConfigUnreadable(e) => {
                 let color = color.stderr();
                 let warning = format!(
-                    "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
-                    crate::render::paint("warning:", crate::render::YELLOW, color)
+                    "{} {}'s configuration cannot be read ({e}); every finding counts as new",
+                    crate::render::paint("warning:", crate::render::YELLOW, color),
+                    if args.pre_commit {
+                        "HEAD"
+                    } else {
+                        "the merge base"
+                    }
                 );
                 eprintln!("{}", crate::render::safe::output(&warning, color));
             }
