@@ -80,6 +80,9 @@ pub enum EnvError {
         id: String,
         suggestion: Option<String>,
     },
+    /// A filter (`--status`, `--team`, `--pi`, ...) whose value names nothing.
+    #[error("{}", unknown_filter(.0))]
+    UnknownFilterValue(crate::report::listing::UnknownFilterValue),
     #[error(
         "`{0}` is not among the ranked items (it may be done, filtered out, of another level, or unknown)"
     )]
@@ -90,12 +93,22 @@ pub enum EnvError {
     UnknownPi { id: String, known: Vec<String> },
     #[error("no PI is under way on {0} or starts later; name one: popm pi ready PI-ID")]
     NoCurrentPi(jiff::civil::Date),
-    #[error("`{state}` is not a state of the {} workflow: {}", .item_type.as_str(), .states.join(", "))]
+    #[error("`{state}` is not a state of the {} workflow: {}{}", .item_type.as_str(), .states.join(", "), did_you_mean(.suggestion))]
     UnknownState {
         state: String,
         item_type: ItemType,
         states: Vec<String>,
+        suggestion: Option<String>,
     },
+    /// An id several files carry, where the command needs one of them (`--path` says which).
+    #[error("`{id}` names {} items ({}); say which with --path", .paths.len(), .paths.join(", "))]
+    AmbiguousId { id: String, paths: Vec<String> },
+    /// `--path` names a file that does not hold the item.
+    #[error("no item `{id}` in {path}")]
+    NotInFile { id: String, path: String },
+    /// A `popm set` argument that is not a change (`KEY=VALUE`, ...): `reason` says why.
+    #[error("{reason}")]
+    BadChange { reason: String },
 
     // What the writing commands refuse.
     #[error("edits apply to the work tree; drop --staged / --rev")]
@@ -163,6 +176,36 @@ impl EnvError {
             source,
         }
     }
+
+    /// `state` names no state of the type's workflow: the states, and the closest one.
+    pub fn unknown_state(state: &str, item_type: ItemType, states: &[String]) -> EnvError {
+        let names: Vec<&str> = states.iter().map(String::as_str).collect();
+        let suggestion =
+            crate::model::did_you_mean(&crate::config::normalize_status(state), &names);
+        EnvError::UnknownState {
+            state: state.to_string(),
+            item_type,
+            states: states.to_vec(),
+            suggestion: suggestion.map(str::to_string),
+        }
+    }
+}
+
+fn unknown_filter(u: &crate::report::listing::UnknownFilterValue) -> String {
+    let what = match u.option {
+        "status" => "no workflow has that state",
+        "team" => "no team has that name",
+        "pi" => "no PI has that id",
+        "art" => "no item names that ART",
+        "parent" => "no item has that id",
+        _ => "no item has that label",
+    };
+    let hint = match (&u.suggestion, u.known.is_empty()) {
+        (Some(s), _) => format!(" (did you mean `{s}`?)"),
+        (None, true) => String::new(),
+        (None, false) => format!(" (known: {})", u.known.join(", ")),
+    };
+    format!("--{} `{}`: {what}{hint}", u.option, u.value)
 }
 
 fn in_folder(dir: &Option<PathBuf>) -> String {

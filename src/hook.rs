@@ -1,5 +1,5 @@
-//! A plain git pre-commit hook running `popm check --staged` (`popm hook`), for teams without the
-//! pre-commit framework.
+//! A plain git pre-commit hook running `popm check --pre-commit` (`popm hook`), for teams without
+//! the pre-commit framework.
 //!
 //! The hooks folder can be a committed folder (`core.hooksPath = .githooks`), so anyone with push
 //! access decides what lies there: a link at the hook's name, at a temporary name, or in place of
@@ -25,11 +25,72 @@ pub const MAX_HOOK_BYTES: u64 = 16 << 20;
 /// some to be cleared.
 pub const MAX_BACKUPS: usize = 100;
 
-pub fn script() -> String {
-    format!(
-        "#!/bin/sh\n{MARKER}\n# Checks the backlog as it is about to be committed. Remove with `popm hook uninstall`.\n\
-         exec popm check --staged\n"
-    )
+/// The start of every hook popm writes, up to the recorded path.
+const HEAD: &str = "#!/bin/sh
+# installed by `popm hook install`
+# Judges what the commit changes in the backlog (`popm check --pre-commit`). Remove with `popm hook uninstall`.
+# The popm that installed this hook; popm on PATH when that one is gone.
+recorded=";
+
+/// The rest, after the recorded path.
+const TAIL: &str = r#"
+if [ -n "$recorded" ] && [ -x "$recorded" ]; then
+    exec "$recorded" check --pre-commit
+fi
+if command -v popm >/dev/null 2>&1; then
+    exec popm check --pre-commit
+fi
+echo "popm hook: cannot find popm: not at '$recorded' (where it was when the hook was installed), not on PATH" >&2
+echo "popm hook: put popm on PATH, or run \`popm hook install\` again with the popm you use now; \`git commit --no-verify\` skips the check once" >&2
+exit 2
+"#;
+
+/// What `popm hook install` wrote before it recorded its own path (popm 0.1): still popm's.
+const BEFORE_RECORDING: &str = "#!/bin/sh\n# installed by `popm hook install`\n\
+# Checks the backlog as it is about to be committed. Remove with `popm hook uninstall`.\n\
+exec popm check --staged\n";
+
+/// The hook that runs `popm` (an absolute path, recorded so the hook works from a GUI or an IDE
+/// whose PATH lacks it), falling back to the popm on PATH. `None`: only PATH.
+pub fn script(popm: Option<&str>) -> String {
+    format!("{HEAD}{}{TAIL}", shell_quote(popm.unwrap_or("")))
+}
+
+/// The path of the running popm, as the hook records it: absolute, UTF-8, and without control
+/// characters (it is echoed to a terminal when it is gone); otherwise none, and the hook uses PATH.
+pub fn this_popm() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let exe = exe.to_str()?;
+    let plain = Path::new(exe).is_absolute() && !exe.chars().any(char::is_control);
+    plain.then(|| exe.to_string())
+}
+
+/// `value` as one single-quoted shell word: inside single quotes nothing is special but the quote
+/// itself, written `'\''`.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// Whether `text` is a hook popm writes, for any recorded path (another popm's, or popm 0.1's
+/// hook that recorded none).
+fn is_popm_hook(text: &str) -> bool {
+    if text == BEFORE_RECORDING {
+        return true;
+    }
+    let Some(quoted) = text
+        .strip_prefix(HEAD)
+        .and_then(|rest| rest.strip_suffix(TAIL))
+    else {
+        return false;
+    };
+    let Some(inner) = quoted
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    else {
+        return false;
+    };
+    // Written by popm only if quoting the path again gives the same text.
+    shell_quote(&inner.replace("'\\''", "'")) == quoted
 }
 
 /// Why popm leaves a hook (or its folder) alone.
@@ -70,6 +131,8 @@ pub enum Existing {
     Missing,
     /// Exactly what popm writes.
     Ours,
+    /// popm's hook as another popm (another path, an earlier version) wrote it.
+    OtherPopm,
     /// popm's hook, edited since.
     Edited(Vec<u8>),
     /// Someone else's hook.
@@ -110,9 +173,12 @@ pub fn existing(hook: &Path) -> Result<Existing, EnvError> {
         }
         Err(e) => return Err(EnvError::io(format!("read {}", hook.display()), e)),
     };
-    Ok(if bytes == script().as_bytes() {
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(if bytes == script(this_popm().as_deref()).as_bytes() {
         Existing::Ours
-    } else if String::from_utf8_lossy(&bytes).contains(MARKER) {
+    } else if is_popm_hook(&text) {
+        Existing::OtherPopm
+    } else if text.contains(MARKER) {
         Existing::Edited(bytes)
     } else {
         Existing::Foreign(bytes)
@@ -181,4 +247,34 @@ pub fn write_executable(path: &Path, text: &str) -> Result<(), EnvError> {
         let _ = std::fs::remove_file(&tmp);
         failed(e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_hook_popm_writes_is_recognized_and_nothing_else() {
+        for path in [
+            "/usr/local/bin/popm",
+            "/home/o'neil/bin/popm",
+            "",
+            "/a b/'x'/popm",
+        ] {
+            let hook = script(Some(path));
+            assert!(is_popm_hook(&hook), "{hook}");
+            // Another command smuggled into the quoted path is someone else's hook.
+            let edited = hook.replace(
+                &shell_quote(path),
+                &format!("{}; rm -rf x", shell_quote(path)),
+            );
+            assert!(!is_popm_hook(&edited), "{edited}");
+        }
+        assert!(is_popm_hook(BEFORE_RECORDING));
+        assert!(HEAD.contains(MARKER) && BEFORE_RECORDING.contains(MARKER));
+        assert!(!is_popm_hook(
+            "#!/bin/sh\n# installed by `popm hook install`\necho hi\n"
+        ));
+        assert!(script(Some("/o'neil/popm")).contains("recorded='/o'\\''neil/popm'\n"));
+    }
 }

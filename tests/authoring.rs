@@ -51,17 +51,28 @@ fn invalid_edits_change_nothing() {
     let demo = temp_copy("demo");
     let d = demo.path();
     let before = read(d, F1);
-    for (change, reason) in [
-        ("status=doing", "unknown status `doing`"),
-        ("wsjf.job_size=4", "wsjf.job_size is 4, off the scale"),
-        ("parent=E-9", "parent `E-9` is not an item of this backlog"),
-        ("points=many", "`points` takes a number"),
-        ("title+=x", "`title` is not a list"),
+    // What the backlog refuses is a finding (exit 1); an argument that is no change at all is a
+    // usage error (exit 2).
+    for (change, reason, code) in [
+        ("status=doing", "unknown status `doing`", 1),
+        ("wsjf.job_size=4", "wsjf.job_size is 4, off the scale", 1),
+        (
+            "parent=E-9",
+            "parent `E-9` is not an item of this backlog",
+            1,
+        ),
+        ("points=many", "`points` takes a number", 2),
+        ("title+=x", "`title` is not a list", 2),
     ] {
         let r = run(d, &["set", "F-1", change]);
-        assert_eq!(r.code, 1, "{change}");
+        assert_eq!(r.code, code, "{change}");
         assert!(r.stderr.contains(reason), "{change}: {}", r.stderr);
-        assert!(r.stderr.contains("popm: nothing changed"), "{}", r.stderr);
+        let said = if code == 1 {
+            "popm: nothing changed"
+        } else {
+            "popm: error"
+        };
+        assert!(r.stderr.contains(said), "{}", r.stderr);
         assert_eq!(read(d, F1), before, "{change}");
     }
     // Setting an id used elsewhere would break the backlog: refused too.
@@ -109,7 +120,7 @@ fn move_follows_entry_rules() {
     run(d, &["move", "F-1", "backlog"]);
     assert!(read(d, F1).contains("status: ready\n"));
     let r = run(d, &["move", "F-1", "doing"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("not a state of the feature workflow"),
         "{}",
@@ -208,7 +219,7 @@ fn two_clones_collide_and_renumber_fixes_it() {
         check.stdout
     );
     let r = run(a.path(), &["renumber", "S-2", "S-3"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert!(r.stderr.contains("say which with --path"), "{}", r.stderr);
     let r = run(
         a.path(),
@@ -231,17 +242,26 @@ fn renumber_updates_every_reference() {
     let d = demo.path();
     let r = run(d, &["renumber", "F-6", "F-60"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Issue 14: the file kept its old name, so `F-6-...md` held F-60 and a later F-6 looked
+    // taken. A name that holds the id follows it.
     assert_eq!(
         r.stdout,
-        "updated backlog/features/F-6-observability-baseline.md\n\
+        "renamed backlog/features/F-6-observability-baseline.md -> backlog/features/F-60-observability-baseline.md\n\
          updated backlog/features/F-1-password-reset.md\n\
          updated backlog/stories/S-11-service-metrics.md\n"
+    );
+    assert!(
+        !d.join("backlog/features/F-6-observability-baseline.md")
+            .exists()
+    );
+    assert!(
+        read(d, "backlog/features/F-60-observability-baseline.md").starts_with("---\nid: F-60\n")
     );
     assert!(read(d, F1).contains("depends_on: [F-60]\n"));
     assert!(read(d, "backlog/stories/S-11-service-metrics.md").contains("parent: F-60\n"));
     assert_eq!(run(d, &["check"]).code, 0);
     assert_eq!(run(d, &["renumber", "F-1", "F-2"]).code, 1);
-    assert_eq!(run(d, &["renumber", "F-1", "../x"]).code, 1);
+    assert_eq!(run(d, &["renumber", "F-1", "../x"]).code, 2);
 }
 
 #[test]
@@ -613,11 +633,11 @@ mod review {
         assert_eq!(run(d, &["set", "S-1", "title=C++=fun"]).code, 0);
         assert!(read(d, "backlog/S-1.md").contains("title: C++=fun\n"));
         let r = run(d, &["set", "S-1", "#x=1"]);
-        assert_eq!(r.code, 1);
+        assert_eq!(r.code, 2);
         assert!(r.stderr.contains("is not a key"), "{}", r.stderr);
         assert_eq!(run(d, &["set", "S-1", "labels+=a,b"]).code, 0);
         assert!(read(d, "backlog/S-1.md").contains("labels: [\"a,b\"]\n"));
-        assert_eq!(run(d, &["renumber", "S-1", "X,Y"]).code, 1);
+        assert_eq!(run(d, &["renumber", "S-1", "X,Y"]).code, 2);
         assert_eq!(run(d, &["check"]).code, 0);
     }
 
@@ -753,8 +773,13 @@ mod edits_match_the_checker {
             write(d, S2, &original);
             let r = run(d, args);
             assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-            assert_eq!(read(d, S2), original.replace(from, to), "{args:?}");
-            // Put back what renumber changed elsewhere.
+            // renumber renames the file, whose name holds the id.
+            let at = match args[0] {
+                "renumber" => S2.replace("/S-2-", "/S-99-"),
+                _ => S2.to_string(),
+            };
+            assert_eq!(read(d, &at), original.replace(from, to), "{args:?}");
+            // Put back what renumber changed elsewhere (the file name too).
             if args[0] == "renumber" {
                 assert_eq!(run(d, &["renumber", "S-99", "S-2"]).code, 0);
             }

@@ -214,26 +214,30 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
         snapshot(dir.path())
     };
     assert_eq!(after.len(), before.len());
-    // 12 files change: F-1 itself, and the parent of the 11 stories.
-    let changed = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+    // 13 writes: F-1.md becomes F-100.md (its name holds the id: the new name is created, the
+    // old one removed), and the parent of the 11 stories changes.
+    let changed = after.iter().filter(|f| !before.contains(f)).count();
     assert_eq!(changed, 12);
-    let undone = "note: undid an interrupted `popm renumber F-1 F-100`: none of its 12 file(s) had been written; its temporary files are removed\n";
+    assert!(after.iter().any(|(name, _)| name == "F-100.md"));
+    assert!(!after.iter().any(|(name, _)| name == "F-1.md"));
+    let undone = "note: undid an interrupted `popm renumber F-1 F-100`: none of its 13 file(s) had been written; its temporary files are removed\n";
     for (at, next, expected, note) in [
         // Killed while preparing: nothing was decided, the next run removes what was prepared.
         ("prepare:5", &["check"][..], &before, undone.to_string()),
         ("prepare:12", &["list"][..], &before, undone.to_string()),
-        // Killed after the decision: the next run (reading or writing) completes it.
+        // Killed after the decision: the next run (reading or writing) completes it. After five
+        // renames (F-100.md and four stories): seven stories, and F-1.md removed, are left.
         (
             "commit",
             &["check"][..],
             &after,
-            "note: finished an interrupted `popm renumber F-1 F-100`: 12 of its 12 file(s) written now, the others before it stopped\n".to_string(),
+            "note: finished an interrupted `popm renumber F-1 F-100`: 13 of its 13 file(s) written now, the others before it stopped\n".to_string(),
         ),
         (
             "rename:5",
             &["fmt", "--check"][..],
             &after,
-            "note: finished an interrupted `popm renumber F-1 F-100`: 7 of its 12 file(s) written now, the others before it stopped\n".to_string(),
+            "note: finished an interrupted `popm renumber F-1 F-100`: 8 of its 13 file(s) written now, the others before it stopped\n".to_string(),
         ),
     ] {
         let dir = backlog_of(10);
@@ -251,14 +255,19 @@ fn a_renumber_killed_half_way_is_finished_or_undone_by_the_next_run() {
 #[test]
 fn an_import_killed_half_way_imports_nothing_twice() {
     // Rows without ids: a second import of them would create a second item for each.
-    let csv = "Summary,Issue Type\nOne,Story\nTwo,Story\nThree,Story\n";
+    // Each row a complete story: an imported item with an error makes the import exit 1.
+    let body =
+        "\"As a user, I want it, so that it helps.\n\n## Acceptance criteria\n- [ ] It works\"";
+    let csv = format!(
+        "Summary,Issue Type,Description\nOne,Story,{body}\nTwo,Story,{body}\nThree,Story,{body}\n"
+    );
     let finished = "note: finished an interrupted `popm import csv in.csv`: 1 of its 3 file(s) written now, the others before it stopped\n\
                     popm: nothing changed: this command was interrupted before and is now complete (see the note above); run it again only to do it twice\n";
     let undone = "note: undid an interrupted `popm import csv in.csv`: none of its 3 file(s) had been written; its temporary files are removed\n";
     for (at, rerun_code, rerun_stderr) in [("prepare:2", 0, undone), ("rename:2", 1, finished)] {
         let dir = init();
         let d = dir.path();
-        common::write(d, "in.csv", csv);
+        common::write(d, "in.csv", &csv);
         crash(d, at, &["import", "csv", "in.csv"]);
         // The same import again: an undone one now imports the three rows; a finished one is
         // complete, and running it again is not taken as asking for three more.
@@ -296,7 +305,7 @@ fn an_interrupted_write_is_completed_by_a_writing_command_first() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "note: finished an interrupted `popm renumber F-1 F-100`: 4 of its 5 file(s) written now, the others before it stopped\n"
+        "note: finished an interrupted `popm renumber F-1 F-100`: 5 of its 6 file(s) written now, the others before it stopped\n"
     );
     assert_eq!(run(d, &["check", "--format", "concise"]).stdout, "");
     let temps = std::fs::read_dir(d.join("backlog"))

@@ -638,6 +638,10 @@ fn a_repository_without_commits() {
     let (code, err) = concise(d, &["--since", "main"]);
     assert_eq!(code, 2);
     assert!(err.contains("HEAD has no commits yet"), "{err}");
+    // The first commit brings everything: every finding is its own.
+    let (code, out) = concise(d, &["--pre-commit"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("error[status-entry]"), "{out}");
 }
 
 #[test]
@@ -683,7 +687,7 @@ fn hook_install_and_uninstall() {
     assert!(
         std::fs::read_to_string(&hook)
             .unwrap()
-            .contains("exec popm check --staged")
+            .contains("check --pre-commit")
     );
     // The hook blocks a bad commit (popm must be on PATH, as for a user).
     let bin = Path::new(env!("CARGO_BIN_EXE_popm"))
@@ -720,6 +724,139 @@ fn hook_install_and_uninstall() {
         String::from_utf8_lossy(&commit.stderr)
     );
     assert!(shown.contains("unknown status `doing`"), "{shown}");
+    assert_eq!(run(d, &["hook", "uninstall"]).code, 0);
+    assert!(!hook.exists());
+}
+
+/// PATH without any folder that holds a popm: the hook must find popm by itself.
+fn path_without_popm() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::env::split_paths(&path).filter(|d| !d.join("popm").exists());
+    std::env::join_paths(dirs).unwrap().into_string().unwrap()
+}
+
+/// `git commit -m message` as a user runs it (hooks run), with this PATH; the exit status, and
+/// what git and the hook printed.
+fn commit_with_hook(dir: &Path, path: &str, message: &str) -> (bool, String) {
+    let out = common::git_command(dir, &["commit", "-q", "-m", message])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), shown)
+}
+
+/// Issue 14: the hook blocked every commit while any item anywhere had an error, so one broken
+/// feature stopped the whole team. It judges what the commit changes: findings in the items it
+/// adds or changes, and findings it causes elsewhere; an untouched item's error is one line. And
+/// it runs the popm that installed it, whatever PATH the commit runs with.
+#[test]
+fn the_installed_hook_judges_what_the_commit_changes() {
+    let dir = repo();
+    let d = dir.path();
+    let story = "---\nid: S-1\ntype: story\ntitle: Story\nstatus: backlog\nparent: F-2\npoints: 3\n---\nAs a user, I want it, so that it helps.\n\n## Acceptance criteria\n- [ ] It works\n";
+    write(d, "backlog/S-1.md", story);
+    write(d, "backlog/F-3.md", &feature("F-3", "doing"));
+    git(d, &["add", "-A"]);
+    git(
+        d,
+        &["commit", "-q", "-m", "a story, and a feature with an error"],
+    );
+    assert_eq!(run(d, &["hook", "install"]).code, 0);
+    let path = path_without_popm();
+
+    // Only the story changes: F-3's error is not the commit's.
+    write(
+        d,
+        "backlog/S-1.md",
+        &story.replace("title: Story", "title: A story"),
+    );
+    git(d, &["add", "-A"]);
+    let (passed, shown) = commit_with_hook(d, &path, "retitle the story");
+    assert!(passed, "{shown}");
+    assert_eq!(
+        shown,
+        "ok: 5 items checked, no problems found\n\
+         note: 1 error in 1 file this commit does not touch, not blocking it (`popm check` lists it)\n"
+    );
+    // `check --staged` still judges the whole staged backlog.
+    assert_eq!(concise(d, &["--staged"]).0, 1);
+
+    // A commit that touches F-3 owns its error, old as it is.
+    write(
+        d,
+        "backlog/F-3.md",
+        &feature("F-3", "doing").replace("Feature F-3", "Feature three"),
+    );
+    git(d, &["add", "-A"]);
+    let (passed, shown) = commit_with_hook(d, &path, "retitle F-3");
+    assert!(!passed, "{shown}");
+    assert!(shown.contains("error[status-unknown]"), "{shown}");
+    assert!(shown.contains(" --> backlog/F-3.md:5:9\n"), "{shown}");
+    git(d, &["reset", "-q", "--hard"]);
+
+    // Removing the epic breaks the features under it, files the commit does not touch.
+    git(d, &["rm", "-q", "backlog/E-1.md"]);
+    let (passed, shown) = commit_with_hook(d, &path, "drop the epic");
+    assert!(!passed, "{shown}");
+    assert!(shown.contains("error[parent-unknown]"), "{shown}");
+    assert!(shown.contains(" --> backlog/F-1.md:6:9\n"), "{shown}");
+    assert!(shown.contains(" --> backlog/F-2.md:6:9\n"), "{shown}");
+    git(d, &["reset", "-q", "--hard"]);
+}
+
+/// The hook records the popm that installed it, falls back to PATH when that one is gone, and
+/// says how to fix it when neither is there; `hook install` replaces such a hook (it is popm's).
+#[test]
+fn a_hook_whose_popm_is_gone_falls_back_to_path_and_says_how_to_fix_it() {
+    let dir = repo();
+    let d = dir.path();
+    let hook = d.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    let gone = d.join("moved away/popm");
+    let script = popm::hook::script(Some(gone.to_str().unwrap()));
+    std::fs::write(&hook, &script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    write(d, "backlog/F-1.md", &feature("F-1", "doing"));
+    git(d, &["add", "-A"]);
+    let (passed, shown) = commit_with_hook(d, &path_without_popm(), "bad");
+    assert!(!passed);
+    assert_eq!(
+        shown,
+        format!(
+            "popm hook: cannot find popm: not at '{}' (where it was when the hook was installed), not on PATH\n\
+             popm hook: put popm on PATH, or run `popm hook install` again with the popm you use now; `git commit --no-verify` skips the check once\n",
+            gone.display()
+        )
+    );
+    // With popm on PATH, that one judges the commit.
+    let bin = Path::new(env!("CARGO_BIN_EXE_popm")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), path_without_popm());
+    let (passed, shown) = commit_with_hook(d, &path, "bad");
+    assert!(!passed);
+    assert!(shown.contains("unknown status `doing`"), "{shown}");
+    // Installing again records this popm, without --force: the hook was popm's.
+    let r = run(d, &["hook", "install"]);
+    assert_eq!(
+        (r.code, r.stdout),
+        (0, format!("installed {}\n", hook.display()))
+    );
+    let recorded = std::fs::read_to_string(&hook).unwrap();
+    assert!(
+        recorded.contains(&format!("recorded='{}'\n", env!("CARGO_BIN_EXE_popm"))),
+        "{recorded}"
+    );
+    // popm 0.1's hook (no recorded path) is popm's too: uninstall removes it.
+    let before_recording = "#!/bin/sh\n# installed by `popm hook install`\n# Checks the backlog as it is about to be committed. Remove with `popm hook uninstall`.\nexec popm check --staged\n";
+    std::fs::write(&hook, before_recording).unwrap();
     assert_eq!(run(d, &["hook", "uninstall"]).code, 0);
     assert!(!hook.exists());
 }

@@ -251,6 +251,151 @@ fn log_follows_renames_and_moves() {
     );
 }
 
+/// Issue 14: after `popm renumber`, `popm log` of the new id started at the renumber ("added"),
+/// and the old id's log ended in "removed": the item's history was cut in two. The log follows
+/// the item through every renumber, and the file follows the id.
+#[test]
+fn log_follows_an_item_through_renumbers() {
+    let dir = one_story();
+    let d = dir.path();
+    write(d, "backlog/S-1.md", &s1("in-progress", false));
+    commit(d, "2027-01-05T09:00:00Z", "start S-1");
+    let r = run(d, &["renumber", "S-1", "S-10"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "renamed backlog/S-1.md -> backlog/S-10.md\n")
+    );
+    commit(d, "2027-01-06T09:00:00Z", "renumber S-1");
+    write(
+        d,
+        "backlog/S-10.md",
+        &std::fs::read_to_string(d.join("backlog/S-10.md"))
+            .unwrap()
+            .replace("status: in-progress", "status: done"),
+    );
+    commit(d, "2027-01-07T09:00:00Z", "S-10 done");
+    assert_eq!(run(d, &["renumber", "S-10", "S-20"]).code, 0);
+    commit(d, "2027-01-08T09:00:00Z", "renumber S-10");
+    let v = json(d, &["log", "S-20", "--format", "json"]);
+    let changes: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["changes"])
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            &serde_json::json!(["added backlog/S-1.md (story, status backlog)"]),
+            &serde_json::json!(["status backlog -> in-progress"]),
+            &serde_json::json!([
+                "renumbered S-1 -> S-10",
+                "moved backlog/S-1.md -> backlog/S-10.md"
+            ]),
+            &serde_json::json!(["status in-progress -> done"]),
+            &serde_json::json!([
+                "renumbered S-10 -> S-20",
+                "moved backlog/S-10.md -> backlog/S-20.md"
+            ]),
+        ]
+    );
+    assert_eq!(v[2]["date"], "2027-01-06T09:00:00Z");
+    // The old id's log is its own, up to the renumber.
+    let v = json(d, &["log", "S-1", "--format", "json"]);
+    assert_eq!(
+        v.as_array().unwrap().last().unwrap()["changes"],
+        serde_json::json!(["removed (was backlog/S-1.md)"])
+    );
+}
+
+/// Issue 14: a PI's changes (objectives scored, capacity, allocation, dates) and a new
+/// dependency showed as "edited (no tracked field changed)".
+#[test]
+fn log_shows_pi_and_dependency_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_at(d, "2027-01-04T09:00:00Z", &["init", "-q", "-b", "main"]);
+    let unscored = PI
+        .replace(", actual_value: 6}", "}")
+        .replace(", actual_value: 5}", "}")
+        .replace(", actual_value: 0}", "}");
+    write(d, "backlog/PI-1.md", &unscored);
+    write(d, "backlog/F-1.md", FEATURE);
+    commit(d, "2027-01-04T09:00:00Z", "plan");
+    write(d, "backlog/PI-1.md", PI);
+    write(
+        d,
+        "backlog/F-1.md",
+        &FEATURE.replace("pi: PI-1\n", "pi: PI-1\ndepends_on: [F-2]\n"),
+    );
+    commit(d, "2027-01-05T09:00:00Z", "score, and a dependency");
+    let replanned = PI
+        .replace("start: 2027-01-04", "start: 2027-01-11")
+        .replace("identity: [40, 40, 40, 32]", "identity: [40, 40, 40, 40]")
+        .replace("objectives:", "allocation:\n  enabler: 20\nobjectives:")
+        .replace(
+            "  - {team: identity, text: Stretch, business_value: 3, committed: false, actual_value: 0}\n",
+            "  - {team: checkout, text: Faster login, business_value: 3, committed: false}\n",
+        );
+    write(d, "backlog/PI-1.md", &replanned);
+    commit(d, "2027-01-06T09:00:00Z", "replan");
+    let v = json(d, &["log", "PI-1", "--format", "json"]);
+    let changes: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["changes"])
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            &serde_json::json!(["added backlog/PI-1.md (pi)"]),
+            &serde_json::json!([
+                "objective \"Reset works\" (checkout) actual value - -> 6",
+                "objective \"SSO\" (identity) actual value - -> 5",
+                "objective \"Stretch\" (identity) actual value - -> 0",
+            ]),
+            &serde_json::json!([
+                "start 2027-01-04 -> 2027-01-11",
+                "capacity identity 40, 40, 40, 32 -> 40, 40, 40, 40",
+                "allocation enabler - -> 20%",
+                "objective \"Faster login\" (checkout) added (uncommitted, business value 3)",
+                "objective \"Stretch\" (identity) removed",
+            ]),
+        ]
+    );
+    let v = json(d, &["log", "F-1", "--format", "json"]);
+    assert_eq!(v[1]["changes"], serde_json::json!(["depends_on - -> F-2"]));
+    // popm diff over the three commits: the same changes, the scores and the replan together.
+    let r = run(d, &["diff", "HEAD~2", "HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "backlog changes HEAD~2 .. HEAD\n\
+         \n\
+         Dependencies (1)\n  \
+         F-1: depends on - -> F-2\n\
+         \n\
+         PI changes (7)\n  \
+         PI-1: start 2027-01-04 -> 2027-01-11\n  \
+         PI-1: capacity identity 40, 40, 40, 32 -> 40, 40, 40, 40\n  \
+         PI-1: allocation enabler - -> 20%\n  \
+         PI-1: objective \"Reset works\" (checkout) actual value - -> 6\n  \
+         PI-1: objective \"SSO\" (identity) actual value - -> 5\n  \
+         PI-1: objective \"Faster login\" (checkout) added (uncommitted, business value 3)\n  \
+         PI-1: objective \"Stretch\" (identity) removed\n"
+    );
+    let v = json(d, &["diff", "HEAD~2", "HEAD", "--format", "json"]);
+    assert_eq!(
+        v["dependencies"],
+        serde_json::json!([{"id": "F-1", "from": [], "to": ["F-2"]}])
+    );
+    assert_eq!(
+        v["pi_changes"][0]["changes"][2],
+        "allocation enabler - -> 20%"
+    );
+}
+
 #[test]
 fn unknown_ids_revisions_and_missing_git_are_errors() {
     let dir = scripted();

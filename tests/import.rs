@@ -108,7 +108,11 @@ fn backlog_md_shared_corpus_imports_without_loss() {
         dir.path(),
         &["import", "backlog-md", corpus.to_str().unwrap()],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Items the corpus leaves incomplete are listed, one line per error, and counted.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let listed = r.stderr.lines().filter(|l| l.contains(": error[")).count();
+    let said = format!("popm: the imported items have {listed} errors (above)");
+    assert!(listed > 0 && r.stderr.contains(&said), "{}", r.stderr);
     assert_eq!(
         r.stdout,
         "imported 674 items into backlog (26 feature, 648 story)\nnext: popm check\n"
@@ -232,7 +236,14 @@ fn csv_export_imports_with_a_mapping() {
         d,
         &["import", "csv", "export.csv", "--map", "Sprint=sprint"],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The feature is ready without its sections: the import lists the errors, exit 1.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("backlog/pay-2-card-vault.md:1:1: error[benefit-hypothesis-missing]"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         r.stdout,
         "imported 4 items into backlog (1 epic, 1 feature, 2 story)\nnext: popm check\n"
@@ -271,13 +282,13 @@ fn a_backlog_md_task_with_lone_cr_line_breaks_is_read_as_check_reads_it() {
     write(
         d,
         "old/tasks/task-1.md",
-        "---\nid: task-1\rtitle: Lone CR task\rstatus: To Do\rassignee: @ann\rlabels: [a]\n---\nBody\n",
+        "---\nid: task-1\rtitle: Lone CR task\rstatus: To Do\rassignee: @ann\rlabels: [a]\n---\nBody\n\n## Acceptance criteria\n- [ ] It works\n",
     );
     let r = run(d, &["import", "backlog-md", "old"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
     assert_eq!(
         std::fs::read_to_string(d.join("backlog/task-1-lone-cr-task.md")).unwrap(),
-        "---\nid: task-1\ntype: story\ntitle: Lone CR task\nstatus: backlog\nowner: \"@ann\"\nlabels: [a]\n---\nBody\n"
+        "---\nid: task-1\ntype: story\ntitle: Lone CR task\nstatus: backlog\nowner: \"@ann\"\nlabels: [a]\n---\nBody\n\n## Acceptance criteria\n- [ ] It works\n"
     );
 }
 
@@ -305,14 +316,25 @@ fn csv_rows_without_a_name_and_repeated_columns() {
         r.stdout,
         "imported 3 items into backlog (1 feature, 2 story)\nnext: popm check\n"
     );
-    assert_eq!(
-        r.stderr,
-        "note: columns 4 and 5 (Description) both map to body: their texts are joined, in column order\n\
-         note: columns 6 and 7 (Status) both map to status: the first value is used, the others are kept under extra\n\
-         note: export.csv:2: id `???` is not a valid id; imported as S-1 (the original is kept as extra.original_id)\n\
-         note: export.csv:4: id `F-1\\u{200b}` is not a valid id; imported as S-2 (the original is kept as extra.original_id)\n"
+    assert!(
+        r.stderr.starts_with(
+            "note: columns 4 and 5 (Description) both map to body: their texts are joined, in column order\n\
+             note: columns 6 and 7 (Status) both map to status: the first value is used, the others are kept under extra\n\
+             note: export.csv:2: id `???` is not a valid id; imported as S-1 (the original is kept as extra.original_id)\n\
+             note: export.csv:4: id `F-1\\u{200b}` is not a valid id; imported as S-2 (the original is kept as extra.original_id)\n"
+        ),
+        "{}",
+        r.stderr
     );
-    assert_eq!(r.code, 0);
+    // Twin's parent `???` follows the renamed row to S-1, a story: an error the import lists.
+    assert!(
+        r.stderr.contains(
+            "backlog/s-2-twin.md:6:9: error[parent-type]: a story's parent must be a feature, but `S-1` is a story\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 1);
     let mut names: Vec<String> = std::fs::read_dir(d.join("backlog"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -256,7 +256,7 @@ fn hook_install_never_writes_through_a_planted_link() {
     assert!(
         std::fs::read_to_string(&hook)
             .unwrap()
-            .ends_with("exec popm check --staged\n")
+            .contains("exec popm check --pre-commit\n")
     );
     // Nothing but the hook was added (no temporary file left behind).
     let mut names: Vec<String> = std::fs::read_dir(d.join(".githooks"))
@@ -453,7 +453,8 @@ fn import_backlog_md_reads_regular_files_only() {
     write(
         s,
         "tasks/task-1 - One.md",
-        "---\nid: task-1\ntitle: One\nstatus: To Do\n---\nbody\n",
+        // A complete story: an imported item with an error would make the exit status 1.
+        "---\nid: task-1\ntitle: One\nstatus: To Do\n---\nbody\n\n## Acceptance criteria\n- [ ] It works\n",
     );
     symlink(
         outside.path().join("secret.md"),

@@ -46,7 +46,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;
-    let ranked = ranking::open_items(backlog, config, args.level, &args.filters.filter());
+    let filter = args.filters.filter();
+    super::filters::validate(&filter, backlog, config, args.level.types())?;
+    let ranked = ranking::open_items(backlog, config, args.level, &filter);
     let team_level = args.level == Level::Team;
     if !team_level {
         for hint in ranking::calibration(&ranked, &config.wsjf_scale) {

@@ -33,7 +33,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;
-    let columns = board::board(backlog, config, args.level, &args.filters.filter());
+    let filter = args.filters.filter();
+    super::filters::validate(&filter, backlog, config, &[args.level.board_type()])?;
+    let columns = board::board(backlog, config, args.level, &filter);
     let text = match args.format {
         Format::Json => schema::board(&columns),
         Format::Human => human::board(&columns, args.level, color.stdout()),

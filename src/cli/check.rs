@@ -21,6 +21,23 @@ pub struct Args {
     /// the merge base (checked with its own popm.toml) does not have.
     #[arg(long, value_name = "REF", conflicts_with = "rev")]
     pub since: Option<String>,
+    /// Judge the commit about to be made: what the pre-commit hooks run.
+    ///
+    /// The staged backlog compared with HEAD: findings in files the commit adds or changes, and
+    /// findings it causes elsewhere, count; errors HEAD has too in files it leaves alone are
+    /// summarized in one line.
+    #[arg(long, conflicts_with_all = ["rev", "since"])]
+    pub pre_commit: bool,
+}
+
+impl Args {
+    /// The version read, and whether it needs git.
+    pub fn source(&self) -> (crate::source::Source, bool) {
+        if self.pre_commit {
+            return (crate::source::Source::Index, true);
+        }
+        (self.source.source(), self.since.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -43,6 +60,7 @@ enum Format {
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
     let request = match (&args.since, args.source.staged) {
+        _ if args.pre_commit => Request::compared(Compare::Commit),
         (Some(since), _) => Request::compared(Compare::Since(since.clone())),
         (None, true) => Request::compared(Compare::Head),
         (None, false) => Request::whole(),
@@ -54,8 +72,13 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             Warning::BaseConfigUnreadable(e) => {
                 let color = color.stderr();
                 let warning = format!(
-                    "{} the merge base's configuration cannot be read ({e}); every finding counts as new",
-                    crate::render::paint("warning:", crate::render::YELLOW, color)
+                    "{} {}'s configuration cannot be read ({e}); every finding counts as new",
+                    crate::render::paint("warning:", crate::render::YELLOW, color),
+                    if args.pre_commit {
+                        "HEAD"
+                    } else {
+                        "the merge base"
+                    }
                 );
                 eprintln!("{}", crate::render::safe::output(&warning, color));
             }
@@ -81,11 +104,19 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             crate::render::junit::render(&checked.diagnostics, files, args.deny_warnings)
         }
     };
+    let note = args
+        .pre_commit
+        .then(|| human::untouched_errors(&checked.set_aside, color.stderr()))
+        .flatten();
     let color = color.stdout() && matches!(args.format, Format::Human);
     if matches!(args.format, Format::Github) {
         super::write_commands(&mut out, &text)?;
     } else {
         super::write_out(&mut out, &text, color)?;
+    }
+    // After the findings, where the eye stops.
+    if let Some(note) = note {
+        eprintln_safe!("{note}");
     }
     let outcome = Outcome::of(&checked.diagnostics, args.deny_warnings);
     // The process ends next, and the operating system takes the memory back at once: freeing a

@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, Outcome};
 use crate::edit::frontmatter::{self, Edit};
 use crate::edit::journal::{self, Write};
-use crate::edit::renumbering::{self, Renumbering};
+use crate::edit::renumbering::{self, Rename, Renumbering};
 use crate::edit::{change, scalar};
 use crate::engine::{self, Checked, Request};
 use crate::error::EnvError;
@@ -47,13 +47,15 @@ pub struct RenumberArgs {
 }
 
 pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
-    let edits: Result<Vec<Edit>, String> = args.changes.iter().map(|c| change::parse(c)).collect();
-    let edits = match edits {
-        Ok(e) => e,
-        Err(reason) => return refuse(&reason),
-    };
+    // A malformed change is a usage error (exit 2), as clap's own are; a well-formed one the
+    // backlog refuses (it would add an error) is a finding (exit 1).
     let checked = writable(workspace)?;
     let item = find(&checked.backlog, &args.id)?;
+    let edits = args
+        .changes
+        .iter()
+        .map(|c| change::parse(c).map_err(|reason| bad_change(&checked.backlog, c, reason)))
+        .collect::<Result<Vec<Edit>, EnvError>>()?;
     apply(workspace, &checked, item, &edits, false)
 }
 
@@ -67,11 +69,10 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         return refuse(&format!("{} has no workflow", kind.with_article()));
     };
     let Some(target) = workflow.resolve(&args.status) else {
-        return refuse(&format!(
-            "`{}` is not a state of the {} workflow: {}",
-            args.status,
-            kind.as_str(),
-            workflow.states.join(", ")
+        return Err(EnvError::unknown_state(
+            &args.status,
+            kind,
+            &workflow.states,
         ));
     };
     let name = &workflow.states[target];
@@ -113,11 +114,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
     if !crate::model::is_valid_id(&args.new) {
-        return refuse(&format!(
-            "`{}` is not a valid id: ids are {}",
-            args.new,
-            crate::model::ID_PATTERN
-        ));
+        return Err(EnvError::InvalidId(args.new.clone()));
     }
     let checked = writable(workspace)?;
     let backlog = &checked.backlog;
@@ -133,35 +130,29 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         (_, []) => return Err(unknown_id(backlog, &args.old)),
         (None, [one]) => (*one, true),
         (None, _) => {
-            let paths: Vec<&str> = owners.iter().map(|i| i.path.as_str()).collect();
-            return refuse(&format!(
-                "`{}` names {} items ({}); say which with --path",
-                args.old,
-                owners.len(),
-                paths.join(", ")
-            ));
+            return Err(EnvError::AmbiguousId {
+                id: args.old.clone(),
+                paths: owners.iter().map(|i| i.path.clone()).collect(),
+            });
         }
         (Some(path), many) => match many.iter().find(|i| same_file(workspace, &i.path, path)) {
             Some(item) => (*item, many.len() == 1),
-            None => return refuse(&format!("no item `{}` in {path}", args.old)),
+            None => {
+                return Err(EnvError::NotInFile {
+                    id: args.old.clone(),
+                    path: path.clone(),
+                });
+            }
         },
     };
     let Renumbering { plan, review } =
         renumbering::plan(backlog, target, &args.old, &args.new, with_references);
     // Prepare every file first; write only when all of them can be written.
-    let mut writes = Vec::new();
-    for (item, edits) in &plan {
-        let (path, original, text) = crate::edit::read_item(workspace, item)?;
-        let new = frontmatter::apply(&text, edits).map_err(|reason| EnvError::Unappliable {
-            file: item.path.clone(),
-            reason,
-        })?;
-        writes.push((item.path.clone(), path, original, new));
-    }
+    let files = renumbering::prepare(workspace, &plan, &args.old, &args.new)?;
     // Check the result as a whole before writing anything.
-    let replaced: Vec<(&str, &str)> = writes
+    let replaced: Vec<(&str, &str)> = files
         .iter()
-        .map(|(shown, _, _, new)| (shown.as_str(), new.as_str()))
+        .map(|f| (f.shown.as_str(), f.text.as_str()))
         .collect();
     let introduced = engine::errors_after(&workspace.config, &checked, &replaced);
     if !introduced.is_empty() {
@@ -172,13 +163,16 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         return refuse("renumbering would add the errors above");
     }
     // Every file or none, even if popm is killed half-way (edit::journal).
-    let files: Vec<Write> = writes
-        .iter()
-        .map(|(_, path, original, new)| Write::replace(path.clone(), original.clone(), new.clone()))
-        .collect();
-    journal::commit(workspace, &files)?;
-    for (shown, ..) in &writes {
-        println_safe!("updated {shown}");
+    journal::commit(workspace, &renumbering::writes(&files))?;
+    for f in &files {
+        match &f.rename {
+            Rename::To { shown, .. } => println_safe!("renamed {} -> {shown}", f.shown),
+            Rename::Kept => println_safe!("updated {}", f.shown),
+            Rename::Taken { shown } => {
+                println_safe!("updated {}", f.shown);
+                eprintln_safe!("note: kept the file name: {shown} exists already");
+            }
+        }
     }
     for path in review {
         eprintln_safe!(
@@ -226,7 +220,18 @@ fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
     backlog.get(id).ok_or_else(|| unknown_id(backlog, id))
 }
 
-/// An edit that cannot be made: nothing changes, exit 1 with the reason.
+/// A `popm set` argument that is not a change. An id where a change belongs (`popm set S-14 S-15
+/// k=v`) is someone naming several items: say that `set` edits one.
+fn bad_change(backlog: &Backlog, change: &str, reason: String) -> EnvError {
+    let reason = if backlog.get(change).is_some() {
+        format!("{reason}; `popm set` edits one item: run it once per item")
+    } else {
+        reason
+    };
+    EnvError::BadChange { reason }
+}
+
+/// An edit the backlog refuses: nothing changes, exit 1 with the reason.
 fn refuse(reason: &str) -> Result<Outcome, EnvError> {
     eprintln_safe!("popm: nothing changed: {reason}");
     Ok(Outcome::Findings)

@@ -1,6 +1,8 @@
 //! The item filters shared by list, backlog and board, as arguments.
 
-use crate::model::EnablerKind;
+use crate::config::Config;
+use crate::error::EnvError;
+use crate::model::{Backlog, EnablerKind, ItemType};
 use crate::report::listing::{EnablerFilter, ItemFilter};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -41,5 +43,19 @@ impl Filters {
             enabler: self.enabler,
             ..ItemFilter::default()
         }
+    }
+}
+
+/// A filter value that names nothing is a usage error (exit 2, with a suggestion); a valid value
+/// that matches nothing is an empty answer.
+pub fn validate(
+    filter: &ItemFilter,
+    backlog: &Backlog,
+    config: &Config,
+    types: &[ItemType],
+) -> Result<(), EnvError> {
+    match filter.unknown_value(backlog, config, types) {
+        Some(unknown) => Err(EnvError::UnknownFilterValue(unknown)),
+        None => Ok(()),
     }
 }

@@ -6,6 +6,7 @@ use crate::error::EnvError;
 use crate::render::{self, ColorChoice, YELLOW, paint};
 use crate::report::board::Level;
 use crate::report::flow::{self, WindowRequest};
+use crate::report::listing::UnknownFilterValue;
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +49,24 @@ pub fn flow(
     color: ColorChoice,
 ) -> Result<Outcome, EnvError> {
     let history = super::log::read_history(workspace)?;
+    if let Some(team) = &args.team {
+        let config = &workspace.config;
+        let mut known = config
+            .teams
+            .iter()
+            .map(String::as_str)
+            .chain(history.teams());
+        if !known.any(|t| t == team) {
+            let known = config
+                .teams
+                .iter()
+                .map(String::as_str)
+                .chain(history.teams());
+            let known = known.map(str::to_string).collect();
+            let unknown = UnknownFilterValue::new("team", team, team, known);
+            return Err(EnvError::UnknownFilterValue(unknown));
+        }
+    }
     let asked = match &args.pi {
         Some(pi) => WindowRequest::Pi(pi),
         None => WindowRequest::Dates {

@@ -15,7 +15,9 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum HookCommand {
-    /// Write .git/hooks/pre-commit running `popm check --staged`.
+    /// Write .git/hooks/pre-commit running `popm check --pre-commit`.
+    ///
+    /// The hook runs this popm (its path is recorded), or the popm on PATH when this one is gone.
     Install {
         /// Replace a pre-commit hook that popm did not write, or that was edited since (a copy is
         /// kept as pre-commit.bak).
@@ -41,7 +43,8 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
                     println_safe!("{} is already installed", path.display());
                     return Ok(Outcome::Clean);
                 }
-                Existing::Missing => None,
+                // popm's own hook, from another popm: replaced as it is ours.
+                Existing::Missing | Existing::OtherPopm => None,
                 Existing::Edited(old) => Some((old, true)),
                 Existing::Foreign(old) => Some((old, false)),
             };
@@ -56,14 +59,20 @@ pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
                 .map_err(|e| EnvError::io(format!("create {}", hooks.display()), e))?;
             // Again now that the folder exists, in case a link appeared meanwhile.
             hook::hooks_folder(&git)?;
-            hook::write_executable(&path, &hook::script())?;
+            let popm = hook::this_popm();
+            hook::write_executable(&path, &hook::script(popm.as_deref()))?;
+            if popm.is_none() {
+                eprintln_safe!(
+                    "note: the path of this popm cannot be recorded; the hook runs the popm on PATH"
+                );
+            }
             println_safe!("installed {}", path.display());
         }
         HookCommand::Uninstall => match existing {
             Existing::Missing => println_safe!("no pre-commit hook at {}", path.display()),
             Existing::Foreign(_) => return Err(HookError::Foreign(path).into()),
             Existing::Edited(_) => return Err(HookError::Edited(path).into()),
-            Existing::Ours => {
+            Existing::Ours | Existing::OtherPopm => {
                 std::fs::remove_file(&path)
                     .map_err(|e| EnvError::io(format!("remove {}", path.display()), e))?;
                 println_safe!("removed {}", path.display());

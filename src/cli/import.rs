@@ -71,19 +71,27 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     };
     let config = &workspace.config;
     import::assign_ids(&mut items, &checked.backlog, config, &mut report);
-    let folder = into.clone().unwrap_or_else(|| {
-        PathBuf::from(
-            config
-                .roots
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "backlog".into()),
-        )
-    });
-    let dir = crate::edit::folder::for_writing(workspace, &folder)?;
+    // --into takes every item; otherwise each goes where `popm new` puts its type.
+    let mut folders: BTreeMap<ItemType, PathBuf> = BTreeMap::new();
+    for t in items.iter().map(|i| i.item_type.unwrap_or(ItemType::Story)) {
+        if let std::collections::btree_map::Entry::Vacant(e) = folders.entry(t) {
+            let folder = into
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(config.new.folder_for(t, &config.roots)));
+            e.insert(crate::edit::folder::for_writing(workspace, &folder)?);
+        }
+    }
+    let dir_of = |t: ItemType| folders.get(&t).cloned().unwrap_or_default();
     let shown = |p: &std::path::Path| workspace.display(p);
     let writes =
-        import::plan_writes(&items, &dir, &shown, &mut report).map_err(EnvError::Import)?;
+        import::plan_writes(&items, &dir_of, &shown, &mut report).map_err(EnvError::Import)?;
+    // The imported items judged with the backlog, before anything is written.
+    let texts: Vec<(String, &str)> = writes
+        .iter()
+        .map(|w| (shown(&w.path), w.text.as_str()))
+        .collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let errors = crate::engine::errors_after(config, &checked, &texts);
     // Every file or none, even if popm is killed half-way (edit::journal).
     crate::edit::journal::commit(workspace, &writes)?;
 
@@ -99,10 +107,20 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     } else {
         format!(" ({})", kinds.join(", "))
     };
+    let mut shown_folders: Vec<String> = folders.values().map(|d| workspace.display(d)).collect();
+    shown_folders.dedup();
+    if shown_folders.is_empty() {
+        // Nothing to import: the folder an item of the default type would have gone to.
+        let t = ItemType::Story;
+        let folder = into
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(config.new.folder_for(t, &config.roots)));
+        shown_folders.push(workspace.display(&workspace.config.project_root.join(folder)));
+    }
     println_safe!(
         "imported {} items into {}{kinds}",
         report.written.len(),
-        workspace.display(&dir),
+        shown_folders.join(", "),
     );
     for note in &report.notes {
         eprintln_safe!("note: {note}");
@@ -110,10 +128,21 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     for skipped in &report.skipped {
         eprintln_safe!("skipped: {skipped}");
     }
+    if !errors.is_empty() {
+        eprint!(
+            "{}",
+            crate::render::safe::output(&crate::render::concise::concise(&errors), false)
+        );
+        eprintln_safe!(
+            "popm: the imported items have {} (above); fix them, then run popm check",
+            crate::render::plural(errors.len(), "error", "errors")
+        );
+    }
     println_safe!("next: popm check");
-    // Anything not brought over (skipped, or a source file that could not be read) is a finding.
+    // Anything not brought over (skipped, or a source file that could not be read), and an
+    // imported item with an error, is a finding.
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
-    Ok(if report.skipped.is_empty() && !lost {
+    Ok(if report.skipped.is_empty() && !lost && errors.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings

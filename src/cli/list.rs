@@ -55,6 +55,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         label: args.label.clone(),
         ..args.filters.filter()
     };
+    super::filters::validate(&filter, backlog, config, &args.types)?;
     let items = listing::list(backlog, config, &filter);
     let text = match args.format {
         Format::Json => schema::list(&items, backlog, config),

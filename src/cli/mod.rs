@@ -134,7 +134,7 @@ pub enum Command {
     Init(init::Args),
     /// List every rule with its default severity.
     Rules,
-    /// Install or remove a git pre-commit hook running `popm check --staged`.
+    /// Install or remove a git pre-commit hook running `popm check --pre-commit`.
     Hook(hook::Args),
     /// An item's history: one line per commit that changed it, following renames by id.
     Log(log::LogArgs),
@@ -213,7 +213,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         return print_generated(&out);
     }
     let (source, needs_git) = match &cli.command {
-        Command::Check(a) => (a.source.source(), a.since.is_some()),
+        Command::Check(a) => a.source(),
         Command::List(a) => (a.source.source(), false),
         Command::Show(a) => (a.source.source(), false),
         Command::Tree(a) => (a.source.source(), false),

@@ -25,9 +25,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Some(id) => match backlog.index_of(id) {
             Some(i) => Some(i),
             None => {
+                let ids: Vec<&str> = backlog.items.iter().filter_map(|i| i.id()).collect();
                 return Err(EnvError::UnknownId {
                     id: id.clone(),
-                    suggestion: None,
+                    suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),
                 });
             }
         },

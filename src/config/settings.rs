@@ -63,6 +63,17 @@ pub struct NewItems {
 }
 
 impl NewItems {
+    /// The folder new items of type `t` go into: `[new] folders`, else `[new] folder`, else the
+    /// first backlog root (`roots`), else `backlog`.
+    pub fn folder_for(&self, t: ItemType, roots: &[String]) -> String {
+        self.folders
+            .get(&t)
+            .or(self.folder.as_ref())
+            .or(roots.first())
+            .cloned()
+            .unwrap_or_else(|| "backlog".into())
+    }
+
     pub fn prefix(&self, t: ItemType) -> Option<&str> {
         if let Some(p) = self.prefixes.get(&t) {
             return Some(p);

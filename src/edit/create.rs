@@ -73,11 +73,7 @@ pub fn prepare(
         (Some(w), Some(s)) => match w.resolve(s) {
             Some(i) => Some(w.states[i].clone()),
             None => {
-                return Err(EnvError::UnknownState {
-                    state: s.to_string(),
-                    item_type: t,
-                    states: w.states.clone(),
-                });
+                return Err(EnvError::unknown_state(s, t, &w.states));
             }
         },
         (Some(w), None) => w.states.first().cloned(),
@@ -147,14 +143,7 @@ pub fn prepare(
         reason,
     })?;
 
-    let folder = config
-        .new
-        .folders
-        .get(&t)
-        .or(config.new.folder.as_ref())
-        .or(config.roots.first())
-        .cloned()
-        .unwrap_or_else(|| "backlog".into());
+    let folder = config.new.folder_for(t, &config.roots);
     let dir = super::folder::for_writing(workspace, Path::new(&folder))?;
     let stem = match slug(title) {
         s if s.is_empty() => id.clone(),

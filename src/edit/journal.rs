@@ -11,7 +11,8 @@
 //! 3. every target is compared with what popm read (or must still be absent, for a new file); a
 //!    difference stops here, temporary files and journal are removed, and nothing was written;
 //! 4. the journal is rewritten saying "committed": from here on the change is decided;
-//! 5. each temporary file is renamed over its target, the folders are flushed, the journal removed.
+//! 5. each temporary file is renamed over its target, then each file to remove (the old name of a
+//!    renamed file) is removed, the folders are flushed, the journal removed.
 //!
 //! A run that stops before step 4 leaves a "preparing" journal: the next popm removes its temporary
 //! files (rolls back). One that stops after it leaves a "committed" journal: the next popm renames
@@ -41,6 +42,9 @@ pub struct Write {
     /// The bytes popm read and decided from; `None` for a file that must not exist yet.
     pub before: Option<Vec<u8>>,
     pub text: String,
+    /// Remove the file (provided it still holds `before`) instead of writing `text`: the old name
+    /// of a renamed file, whose text goes to its new name as a [`Write::create`].
+    pub remove: bool,
 }
 
 impl Write {
@@ -50,6 +54,17 @@ impl Write {
             path,
             before: Some(before),
             text,
+            remove: false,
+        }
+    }
+
+    /// Remove an existing file, provided it still holds `before` (after every other write).
+    pub fn remove(path: PathBuf, before: Vec<u8>) -> Write {
+        Write {
+            path,
+            before: Some(before),
+            text: String::new(),
+            remove: true,
         }
     }
 
@@ -59,6 +74,7 @@ impl Write {
             path,
             before: None,
             text,
+            remove: false,
         }
     }
 }
@@ -94,6 +110,10 @@ struct Entry {
     temp: String,
     /// A fingerprint of what the target held when popm decided (length and FNV-1a), or `absent`.
     before: String,
+    /// The target is removed rather than written (no temporary file is prepared for it). Absent
+    /// from journals without removals, which read as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    remove: bool,
 }
 
 /// Where the journal of a checkout lives: beside its backlog lock.
@@ -163,6 +183,7 @@ pub fn commit_at(
                 .before
                 .as_deref()
                 .map_or_else(|| ABSENT.into(), fingerprint),
+            remove: w.remove,
         });
     }
     let mut record = Record {
@@ -180,6 +201,9 @@ pub fn commit_at(
         let _ = std::fs::remove_file(journal);
     };
     for (n, (w, temp)) in writes.iter().zip(&temps).enumerate() {
+        if w.remove {
+            continue;
+        }
         let permissions = match &w.before {
             Some(_) => match std::fs::symlink_metadata(&w.path) {
                 Ok(m) if m.is_file() => Some(m.permissions()),
@@ -225,8 +249,19 @@ pub fn commit_at(
         io(journal)(e)
     })?;
     crash.at("commit", 0);
-    for (n, (w, temp)) in writes.iter().zip(&temps).enumerate() {
-        if let Err(source) = std::fs::rename(temp, &w.path) {
+    // Written files first, removals last: a stop in between leaves both names, never neither.
+    let ordered = writes
+        .iter()
+        .zip(&temps)
+        .filter(|(w, _)| !w.remove)
+        .chain(writes.iter().zip(&temps).filter(|(w, _)| w.remove));
+    for (n, (w, temp)) in ordered.enumerate() {
+        let done = if w.remove {
+            std::fs::remove_file(&w.path)
+        } else {
+            std::fs::rename(temp, &w.path)
+        };
+        if let Err(source) = done {
             return Err(WriteError::Unfinished {
                 path: w.path.display().to_string(),
                 source,
@@ -339,10 +374,25 @@ pub fn settle_at(journal: &Path, root: &Path, roots: &[PathBuf]) -> Result<Optio
         }
         State::Committed => {
             let mut now = 0;
-            for (entry, place) in record.writes.iter().zip(&places) {
+            // As in `commit_at`: written files first, removals last.
+            let entries = record.writes.iter().zip(&places);
+            let ordered = entries
+                .clone()
+                .filter(|(e, _)| !e.remove)
+                .chain(entries.filter(|(e, _)| e.remove));
+            for (entry, place) in ordered {
                 let Some((target, temp)) = place else {
                     continue;
                 };
+                if entry.remove {
+                    // Removed only as popm read it: a file changed since is someone's work.
+                    if read_target(target).is_some_and(|b| fingerprint(&b) == entry.before) {
+                        std::fs::remove_file(target)
+                            .map_err(|e| format!("cannot remove {}: {e}", entry.path))?;
+                        now += 1;
+                    }
+                    continue;
+                }
                 if !std::fs::symlink_metadata(temp).is_ok_and(|m| m.is_file()) {
                     continue;
                 }
@@ -610,11 +660,13 @@ mod tests {
                     path: "backlog/A.md".into(),
                     temp: temp_a.into(),
                     before: fingerprint(b"old a"),
+                    remove: false,
                 },
                 Entry {
                     path: "backlog/B.md".into(),
                     temp: temp_b.into(),
                     before: fingerprint(b"old b"),
+                    remove: false,
                 },
             ],
         };

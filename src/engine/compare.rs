@@ -39,19 +39,23 @@ pub(super) fn with_base(
             let other = git.commit(since)?;
             Some(git.merge_base(other, head, since)?)
         }
-        Compare::Head => git.head()?,
+        Compare::Head | Compare::Commit => git.head()?,
     };
     // The base is checked with its own popm.toml: a change to the configuration (a workflow
     // state dropped) is a change the branch brings. One that cannot be read there leaves
     // nothing to compare with, so every finding counts as new.
     let base_config = match (compare, base) {
-        (Compare::Since(_), Some(commit)) => match workspace.config_at(git, commit) {
-            Ok(config) => Some(config),
-            Err(e) => {
-                checked.warnings.push(Warning::BaseConfigUnreadable(e));
-                None
+        (Compare::Since(_) | Compare::Commit, Some(commit)) => {
+            match workspace.config_at(git, commit) {
+                Ok(config) => Some(config),
+                Err(e) => {
+                    checked.warnings.push(Warning::BaseConfigUnreadable(e));
+                    None
+                }
             }
-        },
+        }
+        // Nothing committed yet: an empty base, so every finding is the commit's.
+        (Compare::Commit, None) => Some(workspace.config.clone()),
         _ => None,
     };
     let changes = changes_since(
@@ -71,7 +75,7 @@ pub(super) fn with_base(
     );
     sink.extend(transitions);
     Ok(match compare {
-        Compare::Since(_) => Some(Branch {
+        Compare::Since(_) | Compare::Commit => Some(Branch {
             touched: changes.paths,
             base_findings: changes.base_findings.unwrap_or_default(),
         }),
@@ -114,33 +118,30 @@ fn finding_key(d: &Diagnostic) -> FindingKey {
     (d.rule, d.severity, d.path.clone(), message)
 }
 
-/// The findings `--since` shows: every finding in a file the change touched, and every other
-/// finding the base version did not have (matched by [`finding_key`], counting repeats). Order
-/// is kept.
+/// The findings `--since` and `--pre-commit` show: every finding in a file the change touched,
+/// and every other finding the base version did not have (matched by [`finding_key`], counting
+/// repeats); then the findings left out. Order is kept.
 pub fn brought_by_branch(
     diagnostics: Vec<Diagnostic>,
     touched: &HashSet<String>,
     base: &[Diagnostic],
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut known: HashMap<FindingKey, usize> = HashMap::with_capacity(base.len());
     for d in base {
         *known.entry(finding_key(d)).or_default() += 1;
     }
-    diagnostics
-        .into_iter()
-        .filter(|d| {
-            if touched.contains(&d.path) {
-                return true;
+    diagnostics.into_iter().partition(|d| {
+        if touched.contains(&d.path) {
+            return true;
+        }
+        match known.get_mut(&finding_key(d)) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                false
             }
-            match known.get_mut(&finding_key(d)) {
-                Some(left) if *left > 0 => {
-                    *left -= 1;
-                    false
-                }
-                _ => true,
-            }
-        })
-        .collect()
+            _ => true,
+        }
+    })
 }
 
 /// What changed between a base commit (`None`: no commits yet, so everything is new) and the
@@ -322,10 +323,10 @@ mod tests {
             finding(Rule::PiUnknown, "c.md", 3, "PI `P` is not an item"),
         ];
         let touched: HashSet<String> = ["c.md".to_string()].into();
-        let lines: Vec<(String, u32)> = brought_by_branch(now, &touched, &base)
-            .into_iter()
-            .map(|d| (d.path, d.line))
-            .collect();
+        let (kept, left_out) = brought_by_branch(now, &touched, &base);
+        let left_out: Vec<(String, u32)> = left_out.into_iter().map(|d| (d.path, d.line)).collect();
+        assert_eq!(left_out, [("a.md".to_string(), 4), ("b.md".to_string(), 3)]);
+        let lines: Vec<(String, u32)> = kept.into_iter().map(|d| (d.path, d.line)).collect();
         assert_eq!(
             lines,
             [

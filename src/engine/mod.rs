@@ -35,6 +35,10 @@ pub enum Compare {
     /// The merge base of this revision and HEAD (`check --since REV`): status transitions, and
     /// only the findings the branch brings.
     Since(String),
+    /// HEAD, for the commit about to be made (`check --pre-commit`): status transitions, and only
+    /// the findings the commit brings (in files it adds or changes, and new ones elsewhere). Before
+    /// the first commit every finding is new.
+    Commit,
 }
 
 impl Request {
@@ -76,6 +80,9 @@ pub struct Checked {
     /// How many files were read as items.
     pub files: usize,
     pub warnings: Vec<Warning>,
+    /// `--since` and `--pre-commit`: the findings left out because the base version has them too
+    /// (in files the change does not touch).
+    pub set_aside: Vec<Diagnostic>,
     /// The blob id of each file read, where it is known without hashing (read from git).
     blob_ids: HashMap<String, ObjectId>,
     /// The findings about single files (reading, parsing, listing), by path: kept only for a
@@ -91,7 +98,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     let files = loaded.files.len();
     let mut found = loaded.problems;
     let (backlog, texts) = index(loaded.files, &mut found, config);
-    let since = matches!(request.compare, Some(Compare::Since(_)));
+    let since = matches!(request.compare, Some(Compare::Since(_) | Compare::Commit));
     let file_findings = since.then(|| by_path(found.iter().cloned()));
     rules::check_backlog(&backlog, config, &mut found);
     let mut sink = Sink::new(config);
@@ -102,6 +109,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
         diagnostics: Vec::new(),
         files,
         warnings: Vec::new(),
+        set_aside: Vec::new(),
         blob_ids: loaded.blob_ids,
         file_findings,
     };
@@ -112,7 +120,8 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     checked.diagnostics = sink.finish();
     if let Some(branch) = branch {
         let all = std::mem::take(&mut checked.diagnostics);
-        checked.diagnostics = brought_by_branch(all, &branch.touched, &branch.base_findings);
+        (checked.diagnostics, checked.set_aside) =
+            brought_by_branch(all, &branch.touched, &branch.base_findings);
     }
     Ok(checked)
 }

@@ -61,6 +61,15 @@ impl History {
     pub fn last(&self, id: &str) -> Option<&Item> {
         self.items.get(id)?.last()?.item.as_deref()
     }
+
+    /// Every team some version of some item names.
+    pub fn teams(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .values()
+            .flatten()
+            .filter_map(|e| e.item.as_deref())
+            .flat_map(Item::teams)
+    }
 }
 
 /// An item as the history keeps it: its state resolved against today's popm.toml, and the body's

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{NewItem, Report};
 use crate::edit::scalar;
-use crate::model::ItemType;
+use crate::model::{EnablerKind, ItemType};
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("issue key", "id"),
@@ -23,15 +23,17 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("team", "team"),
 ];
 
-/// Issue types of trackers, as popm types (bugs and tasks are stories, labelled).
-fn item_type(raw: &str) -> (ItemType, Option<&'static str>) {
+/// Issue types of trackers, as popm types (bugs and tasks are stories, labelled; a spike is the
+/// exploration enabler SAFe calls it).
+fn item_type(raw: &str) -> (ItemType, Option<&'static str>, Option<EnablerKind>) {
     match raw.trim().to_lowercase().as_str() {
-        "epic" => (ItemType::Epic, None),
-        "capability" => (ItemType::Capability, None),
-        "feature" => (ItemType::Feature, None),
-        "bug" | "defect" => (ItemType::Story, Some("defect")),
-        "task" | "sub-task" | "subtask" => (ItemType::Story, Some("task")),
-        _ => (ItemType::Story, None),
+        "epic" => (ItemType::Epic, None, None),
+        "capability" => (ItemType::Capability, None, None),
+        "feature" => (ItemType::Feature, None, None),
+        "bug" | "defect" => (ItemType::Story, Some("defect"), None),
+        "task" | "sub-task" | "subtask" => (ItemType::Story, Some("task"), None),
+        "spike" => (ItemType::Story, None, Some(EnablerKind::Exploration)),
+        _ => (ItemType::Story, None, None),
     }
 }
 
@@ -128,8 +130,9 @@ pub fn import(
                 Some("id") => item.id = value.to_string(),
                 Some("title") => item.title = value.to_string(),
                 Some("type") => {
-                    let (t, label) = item_type(value);
+                    let (t, label, enabler) = item_type(value);
                     item.item_type = Some(t);
+                    item.enabler = enabler;
                     item.labels.extend(label.map(str::to_string));
                 }
                 Some("status") => item.status = value.to_string(),

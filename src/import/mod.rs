@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::Config;
 use crate::edit::journal::Write;
 use crate::edit::scalar;
-use crate::model::{Backlog, ItemType, natural_cmp};
+use crate::model::{Backlog, EnablerKind, ItemType, natural_cmp};
 
 /// A tracker's status as "to do", "in progress" or "done" (`None`: no such meaning).
 pub fn generic_status(raw: &str) -> Option<&'static str> {
@@ -45,6 +45,8 @@ pub struct NewItem {
     pub art: Option<String>,
     /// Other number keys (iteration, estimate, rank).
     pub numbers: Vec<(String, f64)>,
+    /// An enabler's kind (a tracker's Spike is an exploration enabler).
+    pub enabler: Option<EnablerKind>,
     pub labels: Vec<String>,
     pub depends_on: Vec<String>,
     pub extra: Vec<(String, String)>,
@@ -95,6 +97,9 @@ impl NewItem {
         if let Some(p) = self.points {
             t.push_str(&format!("points: {}\n", crate::render::number::exact(p)));
         }
+        if let Some(kind) = self.enabler {
+            t.push_str(&format!("enabler: {}\n", kind.as_str()));
+        }
         if !self.depends_on.is_empty() {
             t.push_str(&format!("depends_on: {}\n", list(&self.depends_on)));
         }
@@ -125,20 +130,26 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// Plans the files of items in `dir` as `<id>-<slug>.md` (`<id>.md` when the title gives no slug),
+/// Plans the files of items in the folder `dir` gives their type as `<id>-<slug>.md` (`<id>.md`
+/// when the title gives no slug),
 /// never over an existing file (one that exists, or that an earlier item takes, is skipped). The
 /// caller writes them all at once (`edit::journal`), so an import killed half-way leaves nothing to
 /// import twice.
 pub fn plan_writes(
     items: &[NewItem],
-    dir: &Path,
+    dir: &dyn Fn(ItemType) -> std::path::PathBuf,
     shown: &dyn Fn(&Path) -> String,
     report: &mut Report,
 ) -> Result<Vec<Write>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut writes: Vec<Write> = Vec::with_capacity(items.len());
     let mut planned = std::collections::HashSet::new();
+    let mut created = std::collections::HashSet::new();
     for item in items {
+        let dir = dir(item.item_type.unwrap_or(ItemType::Story));
+        if created.insert(dir.clone()) {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
         let slug = crate::model::slug(&item.title);
         let id_part = crate::model::slug(&item.id);
         // Ids match the id pattern, so `id_part` has a letter or digit; without one the name would
@@ -250,6 +261,26 @@ pub fn assign_ids(
                 *dependency = new.clone();
             }
         }
+    }
+    // A parent neither the backlog nor the import holds (a row not exported, another project's
+    // key) would be a `parent-unknown` error nobody asked for: kept aside, and said.
+    let imported: HashSet<String> = items.iter().map(|i| i.id.clone()).collect();
+    for item in items.iter_mut() {
+        let Some(parent) = item
+            .parent
+            .take_if(|p| !used.contains(p) && !imported.contains(p))
+        else {
+            continue;
+        };
+        report.notes.push(format!(
+            "{}: parent `{parent}` is neither in the backlog nor in this import; {} is imported without a parent (the key is kept as extra.parent)",
+            item.source, item.id
+        ));
+        item.extra.push(("parent".into(), scalar::string(&parent)));
+    }
+    for item in items.iter_mut() {
+        let mut seen = HashSet::new();
+        item.labels.retain(|l| seen.insert(l.clone()));
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::log::describe;
 use super::number::{self, signed};
 use super::schema::DiffRecord;
 use super::{BOLD, GREEN, RED, dash_if_empty, or_dash, paint};
@@ -146,8 +147,42 @@ fn sections(d: &BacklogDiff) -> Vec<(&'static str, Vec<String>)> {
             })
             .collect(),
     ));
+    s.push((
+        "Dependencies",
+        d.dependencies
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: depends on {} -> {}",
+                    c.id,
+                    names(&c.from),
+                    names(&c.to)
+                )
+            })
+            .collect(),
+    ));
+    s.push((
+        "PI changes",
+        d.pi_changes
+            .iter()
+            .flat_map(|p| {
+                p.changes
+                    .iter()
+                    .map(|c| format!("{}: {}", p.pi, describe(c)))
+            })
+            .collect(),
+    ));
     s.retain(|(_, lines)| !lines.is_empty());
     s
+}
+
+/// Ids joined by commas, `-` for none.
+fn names(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "-".to_string()
+    } else {
+        ids.join(", ")
+    }
 }
 
 pub fn human(d: &BacklogDiff, color: bool) -> String {
@@ -286,6 +321,22 @@ pub fn markdown(d: &BacklogDiff) -> String {
                     format!("{}/{} checked", c.now_checked, c.now_total),
                 ]
             })
+            .collect(),
+    );
+    section(
+        "Dependencies",
+        &["id", "from", "to"],
+        d.dependencies
+            .iter()
+            .map(|c| vec![c.id.clone(), names(&c.from), names(&c.to)])
+            .collect(),
+    );
+    section(
+        "PI changes",
+        &["PI", "change"],
+        d.pi_changes
+            .iter()
+            .flat_map(|p| p.changes.iter().map(|c| vec![p.pi.clone(), describe(c)]))
             .collect(),
     );
     out

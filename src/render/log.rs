@@ -8,7 +8,16 @@ use super::{DIM, YELLOW, number, or_dash, paint, plural, safe};
 use crate::history::short;
 use crate::model::ItemType;
 use crate::report::flow::iso;
-use crate::report::log::{Change, Log};
+use crate::report::log::{Change, Log, ObjectiveChange};
+
+/// Names joined by commas, `-` for none.
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "-".to_string()
+    } else {
+        names.join(", ")
+    }
+}
 
 /// One change in the words a PM uses: `status ready -> in-progress`.
 pub fn describe(change: &Change) -> String {
@@ -27,6 +36,7 @@ pub fn describe(change: &Change) -> String {
             }
         ),
         Change::Removed { was } => format!("removed (was {was})"),
+        Change::Renumbered { from, to } => format!("renumbered {from} -> {to}"),
         Change::NoReadableItem => "no readable item".into(),
         Change::Moved { from, to } => format!("moved {} -> {}", or_dash(from), or_dash(to)),
         Change::Type { from, to } => format!("type {} -> {}", kind(from), kind(to)),
@@ -34,16 +44,7 @@ pub fn describe(change: &Change) -> String {
         Change::Wsjf { key, from, to } => format!("{key} {} -> {}", or_dash(from), or_dash(to)),
         Change::Parent { from, to } => format!("parent {} -> {}", or_dash(from), or_dash(to)),
         Change::Pi { from, to } => format!("pi {} -> {}", or_dash(from), or_dash(to)),
-        Change::Team { from, to } => {
-            let list = |t: &[String]| {
-                if t.is_empty() {
-                    "-".to_string()
-                } else {
-                    t.join(", ")
-                }
-            };
-            format!("team {} -> {}", list(from), list(to))
-        }
+        Change::Team { from, to } => format!("team {} -> {}", list(from), list(to)),
         Change::Points { from, to } => {
             let p = |v: &Option<f64>| v.map_or("-".to_string(), number::exact);
             format!("points {} -> {}", p(from), p(to))
@@ -55,6 +56,51 @@ pub fn describe(change: &Change) -> String {
         ),
         Change::Title { from, to } => format!("title \"{from}\" -> \"{to}\""),
         Change::LabelsOrEnabler => "labels or enabler kind changed".into(),
+        Change::DependsOn { from, to } => {
+            format!("depends_on {} -> {}", list(from), list(to))
+        }
+        Change::PiField { key, from, to } => format!("{key} {} -> {}", or_dash(from), or_dash(to)),
+        Change::Capacity { team, from, to } => {
+            let points = |p: &[f64]| {
+                let all: Vec<String> = p.iter().map(|v| number::exact(*v)).collect();
+                list(&all)
+            };
+            format!("capacity {team} {} -> {}", points(from), points(to))
+        }
+        Change::Allocation { work, from, to } => {
+            let share =
+                |v: &Option<f64>| v.map_or("-".to_string(), |v| format!("{}%", number::exact(v)));
+            format!("allocation {work} {} -> {}", share(from), share(to))
+        }
+        Change::Objective { team, text, change } => {
+            let which = format!(
+                "objective \"{text}\"{}",
+                team.as_ref().map_or(String::new(), |t| format!(" ({t})"))
+            );
+            let committed = |c: &bool| if *c { "committed" } else { "uncommitted" };
+            match change {
+                ObjectiveChange::Added {
+                    business_value,
+                    committed: c,
+                } => format!(
+                    "{which} added ({}, business value {})",
+                    committed(c),
+                    or_dash(business_value)
+                ),
+                ObjectiveChange::Removed => format!("{which} removed"),
+                ObjectiveChange::BusinessValue { from, to } => format!(
+                    "{which} business value {} -> {}",
+                    or_dash(from),
+                    or_dash(to)
+                ),
+                ObjectiveChange::ActualValue { from, to } => {
+                    format!("{which} actual value {} -> {}", or_dash(from), or_dash(to))
+                }
+                ObjectiveChange::Committed { from, to } => {
+                    format!("{which} {} -> {}", committed(from), committed(to))
+                }
+            }
+        }
         Change::Edited => "edited (no tracked field changed)".into(),
     }
 }

@@ -1,9 +1,11 @@
 //! `popm diff`: what changed in the backlog between two readings of it, as a PM reads it: items
 //! added and removed, re-parented, status moves, WSJF changes with the rank change they cause, PI
-//! scope (features in and out, points per team) and acceptance criteria added or checked.
+//! scope (features in and out, points per team), acceptance criteria added or checked,
+//! dependencies, and the PIs' own fields (dates, capacity, allocation, objectives).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::log;
 use super::plan;
 use super::ranking;
 use crate::config::Config;
@@ -88,6 +90,17 @@ pub struct BacklogDiff {
     pub wsjf: Vec<WsjfChange>,
     pub pi_scope: Vec<PiScope>,
     pub acceptance_criteria: Vec<CriteriaChange>,
+    /// `depends_on` as written, before and after.
+    pub dependencies: Vec<Change<Vec<String>>>,
+    /// What changed in each PI's own fields.
+    pub pi_changes: Vec<PiChanges>,
+}
+
+/// A PI's dates, capacity, allocation and objectives that changed, as `popm log` shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PiChanges {
+    pub pi: String,
+    pub changes: Vec<log::Change>,
 }
 
 impl BacklogDiff {
@@ -99,6 +112,8 @@ impl BacklogDiff {
             && self.wsjf.is_empty()
             && self.pi_scope.is_empty()
             && self.acceptance_criteria.is_empty()
+            && self.dependencies.is_empty()
+            && self.pi_changes.is_empty()
     }
 }
 
@@ -175,6 +190,8 @@ pub fn compute(
         wsjf: Vec::new(),
         pi_scope: Vec::new(),
         acceptance_criteria: Vec::new(),
+        dependencies: Vec::new(),
+        pi_changes: Vec::new(),
     };
     let mut ids: Vec<&str> = after
         .items
@@ -236,6 +253,24 @@ pub fn compute(
                 rank_from: ranks_before.get(id).copied(),
                 rank_to: ranks_after.get(id).copied(),
             });
+        }
+        let depends =
+            |i: &Item| -> Vec<String> { i.depends_on.iter().map(|d| d.value.clone()).collect() };
+        if depends(old) != depends(new) {
+            d.dependencies.push(Change {
+                id: id.into(),
+                from: depends(old),
+                to: depends(new),
+            });
+        }
+        if let (Some(a), Some(b)) = (old.pi_fields.as_deref(), new.pi_fields.as_deref()) {
+            let changes = log::pi_changes(a, b);
+            if !changes.is_empty() {
+                d.pi_changes.push(PiChanges {
+                    pi: id.into(),
+                    changes,
+                });
+            }
         }
         let progress = |i: &Item| {
             i.acceptance_criteria

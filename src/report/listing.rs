@@ -103,3 +103,141 @@ pub fn list<'a>(backlog: &'a Backlog, config: &Config, filter: &ItemFilter) -> V
     items.sort_by(|a, b| listing_order(a, b));
     items
 }
+
+/// A filter value that names nothing in the backlog or its configuration: a typo, not a question
+/// whose answer is "nothing" (that is an empty listing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownFilterValue {
+    /// The option, without dashes: `status`, `team`, `pi`, `art`, `parent`, `label`.
+    pub option: &'static str,
+    pub value: String,
+    /// The closest known value, when one is close enough to be a typo.
+    pub suggestion: Option<String>,
+    /// Every known value (sorted, at most [`KNOWN_SHOWN`]), for when nothing is close.
+    pub known: Vec<String>,
+}
+
+/// How many known values an [`UnknownFilterValue`] lists.
+pub const KNOWN_SHOWN: usize = 12;
+
+impl ItemFilter {
+    /// The first value of the filter that names nothing this backlog knows, if any. `types` are
+    /// the item types the command looks at (a status is judged against their workflows). Known
+    /// are: states and aliases of those workflows, and statuses as written; teams of popm.toml
+    /// and of the items; PIs and the PIs items name; ARTs, labels and ids the items carry.
+    pub fn unknown_value(
+        &self,
+        backlog: &Backlog,
+        config: &Config,
+        types: &[ItemType],
+    ) -> Option<UnknownFilterValue> {
+        let types: &[ItemType] = if types.is_empty() {
+            ItemType::ALL
+        } else {
+            types
+        };
+        for status in &self.status {
+            let workflows = types.iter().filter_map(|t| config.workflow(*t));
+            if workflows.clone().any(|w| w.resolve(status).is_some()) {
+                continue;
+            }
+            let wanted = normalize_status(status);
+            let written = backlog.items.iter().filter_map(|i| i.status.as_ref());
+            if written
+                .clone()
+                .any(|s| normalize_status(&s.value) == wanted)
+            {
+                continue;
+            }
+            let mut known: Vec<String> = workflows
+                .flat_map(|w| w.states.iter().chain(w.aliases.keys()))
+                .cloned()
+                .collect();
+            known.extend(written.map(|s| s.value.clone()));
+            return Some(UnknownFilterValue::new("status", &wanted, status, known));
+        }
+        let names = |values: Vec<&str>| values.into_iter().map(str::to_string).collect();
+        let checks: [(&'static str, &Option<String>, Vec<String>); 5] = [
+            (
+                "team",
+                &self.team,
+                names(
+                    config
+                        .teams
+                        .iter()
+                        .map(String::as_str)
+                        .chain(backlog.items.iter().flat_map(Item::teams))
+                        .collect(),
+                ),
+            ),
+            (
+                "pi",
+                &self.pi,
+                names(
+                    backlog
+                        .of_type(ItemType::Pi)
+                        .filter_map(Item::id)
+                        .chain(backlog.items.iter().filter_map(|i| value(&i.pi)))
+                        .collect(),
+                ),
+            ),
+            (
+                "art",
+                &self.art,
+                names(backlog.items.iter().filter_map(|i| value(&i.art)).collect()),
+            ),
+            (
+                "parent",
+                &self.parent,
+                names(backlog.items.iter().filter_map(Item::id).collect()),
+            ),
+            (
+                "label",
+                &self.label,
+                names(
+                    backlog
+                        .items
+                        .iter()
+                        .flat_map(|i| i.labels.iter().map(|l| l.value.as_str()))
+                        .collect(),
+                ),
+            ),
+        ];
+        for (option, wanted, known) in checks {
+            let Some(wanted) = wanted else {
+                continue;
+            };
+            if !known.iter().any(|k| k == wanted) {
+                return Some(UnknownFilterValue::new(option, wanted, wanted, known));
+            }
+        }
+        None
+    }
+}
+
+fn value(field: &Option<Spanned<String>>) -> Option<&str> {
+    field.as_ref().map(|f| f.value.as_str())
+}
+
+impl UnknownFilterValue {
+    /// `--option given` names none of `known` (`given` is compared as `wanted`: a status
+    /// normalized, say).
+    pub fn new(
+        option: &'static str,
+        wanted: &str,
+        given: &str,
+        mut known: Vec<String>,
+    ) -> UnknownFilterValue {
+        known.sort_by(|a, b| natural_cmp(a, b));
+        known.dedup();
+        let candidates: Vec<&str> = known.iter().map(String::as_str).collect();
+        let suggestion = crate::model::did_you_mean(wanted, &candidates).map(str::to_string);
+        known.truncate(KNOWN_SHOWN);
+        UnknownFilterValue {
+            option,
+            value: given.to_string(),
+            suggestion,
+            known,
+        }
+    }
+}

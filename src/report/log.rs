@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::git::ObjectId;
 use crate::history::{Event, History};
-use crate::model::{EnablerKind, Item, ItemType, Wsjf};
+use crate::model::{EnablerKind, Item, ItemType, Objective, PiFields, Wsjf};
 
 /// What one commit changed in an item, in the terms a PM uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,12 @@ pub enum Change {
     /// No file holds the item any more; `was` held it before.
     Removed {
         was: String,
+    },
+    /// The item got a new id (`popm renumber`): the commit removed `from` and added `to` with the
+    /// same type and title.
+    Renumbered {
+        from: String,
+        to: String,
     },
     /// Neither side holds a readable item.
     NoReadableItem,
@@ -75,8 +81,61 @@ pub enum Change {
         to: String,
     },
     LabelsOrEnabler,
+    /// `depends_on`, as written.
+    DependsOn {
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// A PI's `start`, `iterations` or `iteration_weeks`, as written.
+    PiField {
+        key: &'static str,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// One team's capacity per development iteration (empty: none).
+    Capacity {
+        team: String,
+        from: Vec<f64>,
+        to: Vec<f64>,
+    },
+    /// One work type's share of capacity, in percent.
+    Allocation {
+        work: String,
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    /// One PI objective, known by its team and text.
+    Objective {
+        team: Option<String>,
+        text: String,
+        change: ObjectiveChange,
+    },
     /// The file changed but no tracked field did.
     Edited,
+}
+
+/// What changed in one PI objective.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectiveChange {
+    Added {
+        business_value: Option<i64>,
+        committed: bool,
+    },
+    Removed,
+    /// The planned business value.
+    BusinessValue {
+        from: Option<i64>,
+        to: Option<i64>,
+    },
+    /// The actual value: the objective scored (at the PI's end).
+    ActualValue {
+        from: Option<i64>,
+        to: Option<i64>,
+    },
+    Committed {
+        from: bool,
+        to: bool,
+    },
 }
 
 /// One commit that changed the item.
@@ -134,24 +193,57 @@ pub fn of(history: &History, id: &str, config: &Config) -> Result<Log, UnknownIt
             suggestion: crate::model::did_you_mean(id, &known).map(str::to_string),
         });
     };
+    // Oldest first: the ids the item had before its renumbers, then `id`.
+    let mut ids = vec![id];
+    let mut first = events.first();
+    while let Some(added) = first
+        && ids.len() <= MAX_RENUMBERS
+        && let Some((before, its_events)) = renumbered_from(history, added, &ids)
+    {
+        ids.push(before);
+        first = its_events.first();
+    }
+    ids.reverse();
     let mut entries = Vec::new();
     let mut previous: Option<&Event> = None;
-    for event in events {
-        let Some(commit) = history.commits.get(event.commit) else {
+    for (n, item_id) in ids.iter().enumerate() {
+        let Some(events) = history.items.get(*item_id) else {
             continue;
         };
-        entries.push(Entry {
-            commit: commit.id,
-            time: commit.time,
-            author: commit.author.clone(),
-            path: event.path.clone(),
-            status: event
-                .item
-                .as_ref()
-                .map(|i| i.status_name(config).to_string()),
-            changes: changes(previous, event, config),
-        });
-        previous = Some(event);
+        // An earlier id ends with the renumber that removed it: that commit shows as the next
+        // id's first entry.
+        let renumbered_later = n + 1 < ids.len();
+        let events = match (renumbered_later, events.split_last()) {
+            (true, Some((_, kept))) => kept,
+            _ => events,
+        };
+        for (k, event) in events.iter().enumerate() {
+            let Some(commit) = history.commits.get(event.commit) else {
+                continue;
+            };
+            let mut changes = changes(previous, event, config);
+            if k == 0 && n > 0 {
+                changes.insert(
+                    0,
+                    Change::Renumbered {
+                        from: ids[n - 1].to_string(),
+                        to: item_id.to_string(),
+                    },
+                );
+            }
+            entries.push(Entry {
+                commit: commit.id,
+                time: commit.time,
+                author: commit.author.clone(),
+                path: event.path.clone(),
+                status: event
+                    .item
+                    .as_ref()
+                    .map(|i| i.status_name(config).to_string()),
+                changes,
+            });
+            previous = Some(event);
+        }
     }
     Ok(Log {
         entries,
@@ -159,6 +251,39 @@ pub fn of(history: &History, id: &str, config: &Config) -> Result<Log, UnknownIt
         unreadable_times: history.unreadable_times,
         unsafe_names: history.unsafe_names,
     })
+}
+
+/// How many renumbers `popm log` follows back (a bound: ids could be renumbered in a circle).
+const MAX_RENUMBERS: usize = 100;
+
+/// The id an item had before the commit of `added` (its first event) gave it its id: an id that
+/// commit removed, whose last version has the same type and title. `seen` are the ids followed
+/// already.
+fn renumbered_from<'a>(
+    history: &'a History,
+    added: &Event,
+    seen: &[&str],
+) -> Option<(&'a str, &'a [Event])> {
+    let new = added.item.as_deref()?;
+    let title = |i: &Item| i.title.as_ref().map(|t| t.value.clone());
+    title(new)?;
+    let mut found: Vec<(&str, &[Event])> = history
+        .items
+        .iter()
+        .filter(|(id, _)| !seen.contains(&id.as_str()))
+        .filter(|(_, events)| {
+            let Some((last, before)) = events.split_last() else {
+                return false;
+            };
+            let old = before.last().and_then(|e| e.item.as_deref());
+            last.commit == added.commit
+                && last.item.is_none()
+                && old.is_some_and(|o| o.kind() == new.kind() && title(o) == title(new))
+        })
+        .map(|(id, events)| (id.as_str(), events.as_slice()))
+        .collect();
+    // Two candidates cannot be told apart: follow neither.
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 fn value(v: &Option<crate::model::Spanned<String>>) -> Option<String> {
@@ -281,8 +406,151 @@ pub fn changes(before: Option<&Event>, after: &Event, config: &Config) -> Vec<Ch
     if labels(old) != labels(new) || enabler(old) != enabler(new) {
         out.push(Change::LabelsOrEnabler);
     }
+    let depends =
+        |i: &Item| -> Vec<String> { i.depends_on.iter().map(|d| d.value.clone()).collect() };
+    if depends(old) != depends(new) {
+        out.push(Change::DependsOn {
+            from: depends(old),
+            to: depends(new),
+        });
+    }
+    let none = PiFields::default();
+    let (pi_old, pi_new) = (old.pi_fields.as_deref(), new.pi_fields.as_deref());
+    out.extend(pi_changes(pi_old.unwrap_or(&none), pi_new.unwrap_or(&none)));
     if out.is_empty() {
         out.push(Change::Edited);
     }
     out
+}
+
+/// What changed in a PI's own fields: dates and iterations, capacity per team, allocation per
+/// work type, objectives (matched by team and text).
+pub fn pi_changes(old: &PiFields, new: &PiFields) -> Vec<Change> {
+    let mut out = Vec::new();
+    let text = |v: &Option<crate::model::Spanned<String>>| v.as_ref().map(|v| v.value.clone());
+    let number = |v: &Option<crate::model::Spanned<i64>>| v.as_ref().map(|v| v.value.to_string());
+    for (key, from, to) in [
+        ("start", text(&old.start), text(&new.start)),
+        (
+            "iterations",
+            number(&old.iterations),
+            number(&new.iterations),
+        ),
+        (
+            "iteration_weeks",
+            number(&old.iteration_weeks),
+            number(&new.iteration_weeks),
+        ),
+    ] {
+        if from != to {
+            out.push(Change::PiField { key, from, to });
+        }
+    }
+    let capacity = |p: &PiFields, team: &str| -> Vec<f64> {
+        p.capacity
+            .iter()
+            .find(|(t, _)| t.value == team)
+            .map(|(_, points)| points.iter().map(|p| p.value).collect())
+            .unwrap_or_default()
+    };
+    let teams = names(
+        old.capacity
+            .iter()
+            .chain(&new.capacity)
+            .map(|(t, _)| t.value.as_str()),
+    );
+    for team in teams {
+        let (from, to) = (capacity(old, team), capacity(new, team));
+        if from != to {
+            out.push(Change::Capacity {
+                team: team.to_string(),
+                from,
+                to,
+            });
+        }
+    }
+    let share = |p: &PiFields, work: &str| {
+        p.allocation
+            .iter()
+            .find(|(w, _)| w.value == work)
+            .map(|(_, v)| v.value)
+    };
+    let works = names(
+        old.allocation
+            .iter()
+            .chain(&new.allocation)
+            .map(|(w, _)| w.value.as_str()),
+    );
+    for work in works {
+        let (from, to) = (share(old, work), share(new, work));
+        if from != to {
+            out.push(Change::Allocation {
+                work: work.to_string(),
+                from,
+                to,
+            });
+        }
+    }
+    let key = |o: &Objective| (o.team.clone(), o.text.clone().unwrap_or_default());
+    let value = |v: &Option<crate::model::Spanned<i64>>| v.as_ref().map(|v| v.value);
+    for o in &new.objectives {
+        let (team, text) = key(o);
+        let change = match old.objectives.iter().find(|b| key(b) == key(o)) {
+            None => vec![ObjectiveChange::Added {
+                business_value: value(&o.business_value),
+                committed: o.committed,
+            }],
+            Some(b) => {
+                let mut changes = Vec::new();
+                if value(&b.business_value) != value(&o.business_value) {
+                    changes.push(ObjectiveChange::BusinessValue {
+                        from: value(&b.business_value),
+                        to: value(&o.business_value),
+                    });
+                }
+                if b.committed != o.committed {
+                    changes.push(ObjectiveChange::Committed {
+                        from: b.committed,
+                        to: o.committed,
+                    });
+                }
+                if value(&b.actual_value) != value(&o.actual_value) {
+                    changes.push(ObjectiveChange::ActualValue {
+                        from: value(&b.actual_value),
+                        to: value(&o.actual_value),
+                    });
+                }
+                changes
+            }
+        };
+        for change in change {
+            out.push(Change::Objective {
+                team: team.clone(),
+                text: text.clone(),
+                change,
+            });
+        }
+    }
+    for b in &old.objectives {
+        if !new.objectives.iter().any(|o| key(o) == key(b)) {
+            let (team, text) = key(b);
+            out.push(Change::Objective {
+                team,
+                text,
+                change: ObjectiveChange::Removed,
+            });
+        }
+    }
+    out
+}
+
+/// Each name once, in the order first seen.
+fn names<'a>(all: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in all {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
 }

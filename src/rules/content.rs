@@ -141,10 +141,13 @@ fn acceptance_criteria(
 }
 
 /// "As a <role>, I want <activity> so that <value>", loosely: the words matter, not the punctuation.
+/// The role may take any article: "As a shopper", "As an admin", "As the account owner".
 fn is_user_voice(text: &str) -> bool {
     let t = text.to_lowercase();
     let t = t.trim_start_matches(['*', '_', ' ']);
-    let role = t.starts_with("as a ") || t.starts_with("as an ");
+    let role = ["as a ", "as an ", "as the "]
+        .iter()
+        .any(|start| t.starts_with(start));
     let want = ["i want", "i need", "i can", "i would like", "i'd like"]
         .iter()
         .any(|w| t.contains(w));
@@ -181,7 +184,11 @@ mod tests {
         assert!(is_user_voice(
             "As an admin I need logs, so that I can audit"
         ));
+        assert!(is_user_voice(
+            "As the account owner, I want a reset link so that I get back in."
+        ));
         assert!(!is_user_voice("Add a cart."));
+        assert!(!is_user_voice("As they say, I want it so that it works."));
         assert!(!is_user_voice("As a shopper, I want a cart."));
     }
 }

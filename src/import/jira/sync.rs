@@ -190,7 +190,8 @@ pub fn plan(
     let before = report.written.len();
     // The folder is missing only for --dry-run, which creates nothing: the files it would write.
     let mut writes = if dir.exists() {
-        crate::import::plan_writes(&created, dir, &shown, report).map_err(EnvError::Import)?
+        crate::import::plan_writes(&created, &|_| dir.to_path_buf(), &shown, report)
+            .map_err(EnvError::Import)?
     } else {
         created
             .iter()

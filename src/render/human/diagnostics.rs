@@ -102,3 +102,23 @@ pub fn summary_line(summary: &Summary, color: bool) -> String {
         parts.join(" and ")
     )
 }
+
+/// One line for the errors `check --pre-commit` set aside (the committed version has them too, in
+/// files the commit does not touch): they do not block the commit, and are not forgotten either.
+pub fn untouched_errors(set_aside: &[Diagnostic], color: bool) -> Option<String> {
+    let errors: Vec<&Diagnostic> = set_aside
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let files: std::collections::HashSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
+    Some(format!(
+        "{} {} in {} this commit does not touch, not blocking it (`popm check` lists {})",
+        paint("note:", BOLD, color),
+        plural(errors.len(), "error", "errors"),
+        plural(files.len(), "file", "files"),
+        if errors.len() == 1 { "it" } else { "them" }
+    ))
+}

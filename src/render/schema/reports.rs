@@ -44,6 +44,15 @@ pub struct DiffRecord<'a> {
     wsjf: Vec<WsjfChangeRecord<'a>>,
     pi_scope: Vec<PiScopeRecord<'a>>,
     acceptance_criteria: Vec<CriteriaRecord<'a>>,
+    dependencies: Vec<ChangeRecord<'a, &'a [String]>>,
+    pi_changes: Vec<PiChangesRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct PiChangesRecord<'a> {
+    pi: &'a str,
+    /// Each change in the words of `popm log`.
+    changes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -177,6 +186,23 @@ impl<'a> DiffRecord<'a> {
                     checked: c.checked,
                     now_checked: c.now_checked,
                     now_total: c.now_total,
+                })
+                .collect(),
+            dependencies: d
+                .dependencies
+                .iter()
+                .map(|c| ChangeRecord {
+                    id: &c.id,
+                    from: c.from.as_slice(),
+                    to: c.to.as_slice(),
+                })
+                .collect(),
+            pi_changes: d
+                .pi_changes
+                .iter()
+                .map(|p| PiChangesRecord {
+                    pi: &p.pi,
+                    changes: p.changes.iter().map(crate::render::log::describe).collect(),
                 })
                 .collect(),
         }
