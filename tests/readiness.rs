@@ -229,10 +229,10 @@ fn acceptance_criteria_missing() {
 }
 
 #[test]
-fn wsjf_incomplete_is_an_error_here() {
+fn an_incomplete_wsjf_is_wsjf_missing_here() {
     fails_alone(
         |f| edit(f, "backlog/F-1.md", ", job_size: 5}", "}"),
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }
@@ -248,7 +248,7 @@ fn wsjf_missing_entirely() {
                 "",
             )
         },
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }
@@ -590,7 +590,7 @@ fn an_empty_wsjf_mapping_is_not_a_score() {
                 "wsjf: {}",
             )
         },
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }

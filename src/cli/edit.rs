@@ -11,6 +11,7 @@ use crate::error::EnvError;
 use crate::model::{Backlog, Item};
 use crate::render::concise::concise;
 use crate::rules::transitions::{self, Move};
+use crate::rules::workflow;
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -79,7 +80,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
-    let missing = transitions::entry_failures(item, workflow, target);
+    let missing = transitions::entry_failures(item, &workspace.config, workflow, target);
     if !missing.is_empty() {
         let reason = format!(
             "{} cannot enter {name} without {}",
@@ -102,6 +103,15 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
             "warning: {} moves {how}: from {} to {name}",
             args.id,
             workflow.states[from]
+        );
+    }
+    if let Some((count, limit)) =
+        workflow::wip_after_move(&checked.backlog, &workspace.config, item, target)
+    {
+        eprintln_safe!(
+            "warning: {} makes {count} {}s {name}, over its WIP limit of {limit}",
+            args.id,
+            kind.as_str()
         );
     }
     let edit = Edit::Set {

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use super::plan::{self, BusinessValue, PiPlan, PlannedWork, TeamLoad};
 use super::ranking;
-use crate::config::Config;
+use crate::config::{Config, Content};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity, Sink};
 use crate::model::Score;
@@ -43,7 +43,7 @@ impl Check {
             Rule::FeatureNotReady | Rule::StatusUnknown => Check::Status,
             Rule::BenefitHypothesisMissing => Check::Hypothesis,
             Rule::AcceptanceCriteriaMissing | Rule::AcceptanceCriteriaUnchecked => Check::Criteria,
-            Rule::WsjfIncomplete | Rule::WsjfScale => Check::Wsjf,
+            Rule::WsjfIncomplete | Rule::WsjfMissing | Rule::WsjfScale => Check::Wsjf,
             Rule::TeamMissing | Rule::TeamUnknown => Check::Team,
             Rule::ParentMissing | Rule::ParentUnknown | Rule::ParentType | Rule::ParentCycle => {
                 Check::Parent
@@ -283,35 +283,36 @@ fn feature(
     findings: &mut Findings,
 ) {
     let kind = item.kind().map_or("item", ItemType::as_str);
-    // Errors `popm check` found on the item itself.
+    // Errors `popm check` found on the item itself, but its content: that is judged below
+    // against the ready state's Definition of Ready, whatever state the item is in.
+    let content_rule = |r: Rule| {
+        Content::ALL
+            .iter()
+            .any(|c| crate::rules::ready::rule_of(*c) == Some(r))
+            || r == Rule::WsjfIncomplete
+    };
     for d in check
         .iter()
         .filter(|d| d.path == item.path && d.item.as_deref() == item.id())
     {
-        match d.rule {
-            // Readiness requires what `check` only warns about: a score and a parent.
-            Rule::WsjfIncomplete | Rule::ParentMissing if config.severity(d.rule).is_some() => {
-                findings.out.push(Diagnostic {
-                    severity: Severity::Error,
-                    ..(*d).clone()
-                });
-            }
-            Rule::WsjfIncomplete | Rule::ParentMissing => {}
-            _ if d.severity == Severity::Error => findings.out.push((*d).clone()),
-            _ => {}
+        if d.severity == Severity::Error && !content_rule(d.rule) {
+            findings.out.push((*d).clone());
         }
     }
-    if item.wsjf.is_none() && config.severity(Rule::WsjfIncomplete).is_some() {
-        findings.out.push(
-            at(
-                Rule::WsjfIncomplete,
-                item,
-                item.header,
-                format!("this {kind} has no WSJF score"),
-            )
-            .severity(Severity::Error)
-            .help("add `wsjf: {business_value: .., time_criticality: .., risk_reduction: .., job_size: ..}`"),
-        );
+    let workflow = item.kind().and_then(|k| config.workflow(k));
+    if let (Some(w), Some(t), Some(state)) = (workflow, item.kind(), item.state) {
+        let judged = w.ready_from.map_or(state, |r| r.max(state));
+        let mut content = Vec::new();
+        // The team is checked for every planned feature below, whatever its workflow requires.
+        crate::rules::ready::content(item, t, w, judged, &[Content::Team], &mut content);
+        for d in content {
+            // Readiness requires what `check` may only warn about: a parent.
+            if d.rule == Rule::ParentMissing && config.severity(d.rule).is_some() {
+                findings.out.push(d.severity(Severity::Error));
+            } else {
+                findings.push(d);
+            }
+        }
     }
     let workflow = item.kind().and_then(|k| config.workflow(k));
     if let (Some(w), Some(state)) = (workflow, item.state) {
