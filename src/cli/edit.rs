@@ -55,6 +55,10 @@ pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
     };
     let checked = writable(workspace)?;
     let item = find(&checked.backlog, &args.id)?;
+    let is_pi = item.kind() == Some(crate::model::ItemType::Pi);
+    if let Err(reason) = edits.iter().try_for_each(|e| change::check_key(e, is_pi)) {
+        return refuse(&reason);
+    }
     apply(workspace, &checked, item, &edits, false)
 }
 
