@@ -341,6 +341,34 @@ fn a_broken_file_does_not_stop_the_others() {
     assert_eq!(checked.files, 4);
 }
 
+// PI-1 has 5 iterations: 1-4 are development iterations, 5 is IP (S-1 and S-4 are fine; the
+// stories inherit F-1's PI). Iteration 0 is a field-type error where it is read.
+rule_test!(
+    iteration_out_of_range,
+    "iteration-out-of-range",
+    [
+        "backlog/S-5.md:6:12: error[iteration-out-of-range]: iteration 5 is not a development iteration of PI-1: iteration 5 is its Innovation & Planning iteration, which takes no planned work",
+        "backlog/S-6.md:6:12: error[iteration-out-of-range]: iteration 6 is not a development iteration of PI-1: it has 5 iterations",
+    ]
+);
+// Five two-week iterations are 70 days: PI-1 runs 2027-01-04 to 2027-03-14, PI-2 from 2027-03-08
+// to 2027-05-16; PI-3 starts the day after, which is fine.
+rule_test!(
+    pi_overlap,
+    "pi-overlap",
+    [
+        "backlog/PI-2.md:5:8: error[pi-overlap]: PI-2 starts 2027-03-08, before PI-1 ends (2027-03-14)",
+    ]
+);
+// PI-2 runs 2027-03-15 (right after PI-1) to 2027-05-23; PI-3 starts 2027-06-07: 05-24 to 06-06
+// is 14 days.
+rule_test!(
+    pi_gap,
+    "pi-gap",
+    [
+        "backlog/PI-3.md:5:8: warning[pi-gap]: PI-3 starts 2027-06-07, 14 days after PI-2 ends (2027-05-23)",
+    ]
+);
 rule_test!(
     wip_exceeded,
     "wip-exceeded",

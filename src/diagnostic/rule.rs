@@ -61,6 +61,9 @@ rules! {
     DependencyCycle = "dependency-cycle", Error, "dependencies form a cycle";
     PiUnknown = "pi-unknown", Error, "`pi` names no PI item";
     PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
+    IterationOutOfRange = "iteration-out-of-range", Error, "`iteration` is not a development iteration of the item's PI";
+    PiOverlap = "pi-overlap", Error, "two PIs' date ranges overlap";
+    PiGap = "pi-gap", Warning, "days between the end of a PI and the start of the next";
     TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
     ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
     StatusTransition = "status-transition", Warning, "with --staged or --since: a status moves backwards or skips states";
@@ -69,6 +72,8 @@ rules! {
     FeatureNotReady = "feature-not-ready", Error, "pi ready: a planned feature is not yet in the ready state";
     TeamMissing = "team-missing", Error, "an item in a state that requires a team (a feature from ready by default) names none; pi ready: planned work counts for no team";
     DependencyLaterPi = "dependency-later-pi", Error, "pi ready: a planned feature depends on work planned for a later PI";
+    DependencyUnplanned = "dependency-unplanned", Error, "pi ready: a planned feature depends on a feature neither done nor planned in this PI or an earlier one";
+    PiEmpty = "pi-empty", Error, "pi ready: no feature is planned for the PI";
     CapacityMissing = "capacity-missing", Error, "pi ready: a team with work in the PI has no capacity for it";
     CapacityExceeded = "capacity-exceeded", Error, "pi ready: a team's load exceeds its capacity";
     LoadHigh = "load-high", Warning, "pi ready: a team's load is above the planning load (default 80 % of capacity)";
@@ -84,6 +89,8 @@ impl Rule {
             self,
             Rule::FeatureNotReady
                 | Rule::DependencyLaterPi
+                | Rule::DependencyUnplanned
+                | Rule::PiEmpty
                 | Rule::CapacityMissing
                 | Rule::CapacityExceeded
                 | Rule::LoadHigh

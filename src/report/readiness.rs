@@ -92,9 +92,11 @@ impl FeatureReadiness<'_> {
 #[derive(Debug)]
 pub struct Previous<'a> {
     pub item: &'a Item,
-    /// Sums over committed objectives that have an actual value.
+    /// Planned value of the committed objectives that have an actual value.
     pub planned: i64,
+    /// Actual value of those and of the uncommitted objectives (`uncommitted` of it).
     pub actual: i64,
+    pub uncommitted: i64,
     /// actual / planned, when every committed objective has an actual value.
     pub predictability: Option<f64>,
 }
@@ -136,17 +138,50 @@ impl Readiness<'_> {
     }
 }
 
-/// The PI whose dates contain `today`, else the next one to start.
+/// The PI being planned on `today`: the one whose dates contain it, else the next one to start.
+/// During a PI's Innovation & Planning iteration (its last) the next PI's planning happens, so
+/// that next PI is the one meant (when there is one).
 pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
     let mut pis: Vec<(&Item, Date, Date)> = backlog
         .of_type(ItemType::Pi)
         .filter_map(|i| i.pi_fields.as_deref()?.dates().map(|(s, e)| (i, s, e)))
         .collect();
     pis.sort_by_key(|(_, s, _)| *s);
-    pis.iter()
-        .find(|(_, s, e)| *s <= today && today <= *e)
-        .or_else(|| pis.iter().find(|(_, s, _)| *s > today))
-        .map(|(i, _, _)| *i)
+    let next = || pis.iter().find(|(_, s, _)| *s > today);
+    let current = pis.iter().find(|(_, s, e)| *s <= today && today <= *e);
+    let chosen = match current {
+        Some(c) if in_ip_iteration(c.0, today) => next().or(Some(c)),
+        Some(c) => Some(c),
+        None => next(),
+    };
+    chosen.map(|(i, _, _)| *i)
+}
+
+/// Whether `today` falls in the PI's last iteration (Innovation & Planning).
+fn in_ip_iteration(pi: &Item, today: Date) -> bool {
+    let Some(fields) = pi.pi_fields.as_deref() else {
+        return false;
+    };
+    let Some((start, end)) = fields.dates() else {
+        return false;
+    };
+    let weeks = fields
+        .iteration_weeks
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value);
+    let Some(days) = fields
+        .iteration_count()
+        .checked_sub(1)
+        .and_then(|n| n.checked_mul(weeks))
+        .and_then(|n| n.checked_mul(7))
+    else {
+        return false;
+    };
+    let ip_start = jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| start.checked_add(span).ok());
+    ip_start.is_some_and(|ip| ip <= today && today <= end)
 }
 
 /// The findings of one readiness assessment, as they are made.
@@ -237,6 +272,20 @@ pub fn assess<'a>(
         });
     }
 
+    if plan.planned.is_empty() {
+        findings.push(
+            at(
+                Rule::PiEmpty,
+                pi,
+                pi.header,
+                format!("no feature is planned for {pi_id}"),
+            )
+            .width(3)
+            .help(format!(
+                "plan the top features by WSJF into it: `popm set F-.. pi={pi_id}`"
+            )),
+        );
+    }
     // Points that count for no team would vanish from the capacity table: say so.
     for story in &plan.unassigned {
         findings.push(
@@ -359,7 +408,35 @@ fn feature(
         let Some(target) = backlog.get(&dep.value) else {
             continue;
         };
-        let Some(their_pi) = target.pi.as_ref().and_then(|p| backlog.get(&p.value)) else {
+        let work = matches!(
+            target.kind(),
+            Some(ItemType::Feature | ItemType::Capability | ItemType::Story)
+        );
+        if !work || target.is_done(config) {
+            continue;
+        }
+        let Some(their_pi_id) = backlog.planned_pi(target) else {
+            findings.push(
+                at(
+                    Rule::DependencyUnplanned,
+                    item,
+                    dep.pos,
+                    format!(
+                        "depends on `{}` ({}), which is not done and planned for no PI",
+                        dep.value,
+                        target.status_name(config)
+                    ),
+                )
+                .width(dep.value.chars().count())
+                .help(format!(
+                    "plan `{}` into {} or an earlier PI, or drop the dependency",
+                    dep.value,
+                    pi.id().unwrap_or("this PI")
+                )),
+            );
+            continue;
+        };
+        let Some(their_pi) = backlog.get(their_pi_id) else {
             continue;
         };
         let their_start = their_pi
@@ -564,7 +641,8 @@ fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], findings: &mut F
 }
 
 /// The PI before this one (by start date): its committed objectives need actual values, and its
-/// predictability is actual / planned business value of those objectives.
+/// predictability is SAFe's: actual business value of committed and uncommitted objectives over
+/// the planned value of the committed ones.
 fn previous<'a>(
     backlog: &'a Backlog,
     start: Option<Date>,
@@ -600,6 +678,7 @@ fn previous<'a>(
     let BusinessValue {
         planned,
         actual,
+        uncommitted,
         unscored,
     } = value;
     let predictability = (unscored == 0 && planned > 0).then(|| actual as f64 / planned as f64);
@@ -607,6 +686,7 @@ fn previous<'a>(
         item,
         planned,
         actual,
+        uncommitted,
         predictability,
     })
 }
