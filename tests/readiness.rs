@@ -794,3 +794,35 @@ fn predictability_counts_uncommitted_actual_value() {
         human.stdout
     );
 }
+
+/// Issue 14: shown loads add up to their totals. F-2's estimate of 8.5 is split over the two
+/// development iterations, 4.25 each: iteration 1 is 13 + 5 + 4.25 = 22.25, iteration 2 is
+/// 8 + 4.25 = 12.25, the PI 34.5. One decimal showed 22.2 and 12.2 beside 34.5.
+#[test]
+fn split_estimates_show_exactly() {
+    let mut files = base();
+    edit(
+        &mut files,
+        "backlog/F-2.md",
+        "estimate: 8\n",
+        "estimate: 8.5\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in &files {
+        common::write(dir.path(), name, text);
+    }
+    let r = run(dir.path(), &["pi", "ready", "PI-1"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("team-a "))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        ["team-a", "22.25/39", "12.25/40", "34.5/79"],
+        "{}",
+        r.stdout
+    );
+}
