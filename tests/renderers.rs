@@ -253,6 +253,7 @@ fn reports_over_the_common_backlog() {
         ),
         ("export_csv", &["export"]),
         ("export_json", &["export", "--format", "json"]),
+        ("export_jira_csv", &["export", "--format", "jira-csv"]),
     ];
     for (name, args) in cases {
         let r = common::run(dir.path(), args);

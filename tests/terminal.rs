@@ -345,6 +345,7 @@ fn spreadsheet_formulas_are_defused_in_every_csv() {
     }
     for args in [
         &["export", "--format", "csv"][..],
+        &["export", "--format", "jira-csv"],
         &["list", "--format", "csv"],
         &["backlog", "--format", "csv"],
     ] {

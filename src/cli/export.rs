@@ -21,6 +21,8 @@ pub struct Args {
 enum Format {
     Csv,
     Json,
+    /// The columns Jira's CSV importer maps (docs/jira.md).
+    JiraCsv,
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
@@ -30,8 +32,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let config = &workspace.config;
     let items = listing::list(backlog, config, &ItemFilter::default());
     let text = match args.format {
-        Format::Json => schema::export(&items, backlog, config),
+        Format::Json => schema::export(&items, backlog, config, &checked.texts),
         Format::Csv => csv::export(&items, backlog, config),
+        Format::JiraCsv => crate::render::jira::export(&items, backlog, config, &checked.texts),
     };
     write_out(&mut std::io::stdout().lock(), &text, false)?;
     Ok(Outcome::Clean)

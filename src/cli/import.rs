@@ -36,6 +36,16 @@ enum From {
         #[arg(long = "map", value_name = "COLUMN=KEY", value_parser = parse_map)]
         map: Vec<(String, String)>,
     },
+    /// A Jira CSV export ("all fields"); an issue whose key an item carries updates that item.
+    Jira(super::jira::Args),
+    /// The JSON of `popm export --format json`: every item written back, the same data and body.
+    Json {
+        file: PathBuf,
+        /// Folder for items whose exported path lies in no backlog root here (default: the first
+        /// backlog root).
+        #[arg(long, value_name = "FOLDER")]
+        into: Option<PathBuf>,
+    },
 }
 
 fn parse_map(s: &str) -> Result<(String, String), String> {
@@ -47,6 +57,8 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let mut report = Report::default();
     let (mut items, into) = match &args.from {
+        From::Jira(jira) => return super::jira::run(workspace, &checked, jira),
+        From::Json { file, into } => return json(workspace, &checked, file, into.as_deref()),
         From::BacklogMd { folder, into } => (
             import::backlog_md::import(folder, workspace.config.max_file_bytes, &mut report)
                 .map_err(EnvError::Import)?,
@@ -100,6 +112,57 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     }
     println_safe!("next: popm check");
     // Anything not brought over (skipped, or a source file that could not be read) is a finding.
+    let lost = report.notes.iter().any(|n| n.contains("not imported"));
+    Ok(if report.skipped.is_empty() && !lost {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// The folder imports write to without `--into`: the first backlog root.
+pub(super) fn first_root(workspace: &Workspace) -> PathBuf {
+    PathBuf::from(
+        workspace
+            .config
+            .roots
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "backlog".into()),
+    )
+}
+
+/// `popm import json FILE`.
+fn json(
+    workspace: &Workspace,
+    checked: &crate::engine::Checked,
+    file: &std::path::Path,
+    into: Option<&std::path::Path>,
+) -> Result<Outcome, EnvError> {
+    let mut report = Report::default();
+    let records = import::json::read(file).map_err(EnvError::Import)?;
+    let into = into.map_or_else(|| first_root(workspace), PathBuf::from);
+    let writes = import::json::plan(&records, workspace, &checked.backlog, &into, &mut report)?;
+    crate::edit::journal::commit(workspace, &writes)?;
+    println_safe!(
+        "imported {} items from {}",
+        report.written.len(),
+        file.display()
+    );
+    let outcome = finish(&report)?;
+    let found = super::jira::check_imported(workspace, checked, &writes);
+    Ok(super::jira::worse(outcome, found))
+}
+
+/// Prints the notes and skipped items, and the exit status they give: anything not brought over
+/// is a finding. (The findings of `popm check` on the items follow.)
+fn finish(report: &Report) -> Result<Outcome, EnvError> {
+    for note in &report.notes {
+        eprintln_safe!("note: {note}");
+    }
+    for skipped in &report.skipped {
+        eprintln_safe!("skipped: {skipped}");
+    }
     let lost = report.notes.iter().any(|n| n.contains("not imported"));
     Ok(if report.skipped.is_empty() && !lost {
         Outcome::Clean

@@ -27,6 +27,7 @@ mod fmt;
 mod hook;
 mod import;
 mod init;
+mod jira;
 mod list;
 mod log;
 mod new;
@@ -118,9 +119,9 @@ pub enum Command {
     Renumber(edit::RenumberArgs),
     /// Normalize frontmatter: canonical key order, flow lists of names, final newline.
     Fmt(fmt::Args),
-    /// Import a Backlog.md folder or a tracker's CSV export.
+    /// Import a Backlog.md folder, a tracker's or Jira's CSV export, or popm's JSON export.
     Import(import::Args),
-    /// Export the whole backlog as CSV or JSON.
+    /// Export the whole backlog as CSV, JSON (every field and the body) or Jira's CSV.
     Export(export::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions {

@@ -121,6 +121,34 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
 /// ones too) held this text: the same checks and sink as [`check`], over the items already read
 /// and the new texts parsed.
 pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let after = judged_after(config, checked, files);
+    // Across the whole backlog: changing an id or a parent can break other items too.
+    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
+    let before: std::collections::HashSet<_> = checked.diagnostics.iter().map(key).collect();
+    after
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| !before.contains(&key(d)))
+        .collect()
+}
+
+/// Every finding about these files (by shown path, new ones too) if they held this text: what
+/// `popm check` says about the items an import writes, without reading the backlog again.
+pub fn findings_after(
+    config: &Config,
+    checked: &Checked,
+    files: &[(&str, &str)],
+) -> Vec<Diagnostic> {
+    let paths: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
+    judged_after(config, checked, files)
+        .into_iter()
+        .filter(|d| paths.contains(d.path.as_str()))
+        .collect()
+}
+
+/// The whole backlog's findings if these files held this text: the items already read, the new
+/// texts parsed, the same rules and sink as [`check`].
+fn judged_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
     // A set: a renumber can replace every file of the backlog.
     let replaced: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
     let mut items: Vec<Item> = checked
@@ -137,15 +165,7 @@ pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) 
         found.extend(parsed.diagnostics);
     }
     let backlog = Backlog::new(items, config);
-    let after = judge(&backlog, found, config);
-    // Across the whole backlog: changing an id or a parent can break other items too.
-    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
-    let before: std::collections::HashSet<_> = checked.diagnostics.iter().map(key).collect();
-    after
-        .into_iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .filter(|d| !before.contains(&key(d)))
-        .collect()
+    judge(&backlog, found, config)
 }
 
 /// The tail of the pipeline: the backlog-wide rules over an indexed backlog, then the sink, with

@@ -3,6 +3,8 @@
 
 pub mod backlog_md;
 pub mod csv;
+pub mod jira;
+pub mod json;
 
 use std::path::Path;
 
@@ -253,7 +255,7 @@ pub fn assign_ids(
 
 /// A status the type's workflow knows; anything else becomes its first state, and the original is
 /// kept under `extra.status`.
-fn normalize_status(item: &mut NewItem, config: &Config) {
+pub(crate) fn normalize_status(item: &mut NewItem, config: &Config) {
     let kind = item.item_type.unwrap_or(ItemType::Story);
     let Some(workflow) = config.workflow(kind) else {
         return;

@@ -239,6 +239,8 @@ pub struct Item {
     pub depends_on: Vec<Spanned<String>>,
     pub labels: Vec<Spanned<String>>,
     pub wsjf: Option<Wsjf>,
+    /// The Jira issue key the item was imported from (`jira: FRT-12`).
+    pub jira: Option<Spanned<String>>,
     /// Boxed: only PIs have them, and the item stays small for the other 99%.
     pub pi_fields: Option<Box<PiFields>>,
     pub acceptance_criteria: Option<AcceptanceCriteria>,

@@ -66,6 +66,8 @@ pub const ITERATION_WEEKS: Key = pi("iteration_weeks", Kind::Number);
 pub const CAPACITY: Key = pi("capacity", Kind::Mapping);
 pub const ALLOCATION: Key = pi("allocation", Kind::Mapping);
 pub const OBJECTIVES: Key = pi("objectives", Kind::Mapping);
+/// The key of the Jira issue the item was imported from (`popm import jira` matches on it).
+pub const JIRA: Key = item("jira", Kind::Scalar);
 /// Fields from another tool (an import), kept as they were and not checked.
 pub const EXTRA: Key = item("extra", Kind::Mapping);
 
@@ -95,6 +97,7 @@ pub const KEYS: &[Key] = &[
     CAPACITY,
     ALLOCATION,
     OBJECTIVES,
+    JIRA,
     EXTRA,
 ];
 
@@ -166,6 +169,7 @@ mod tests {
                 "depends_on",
                 "labels",
                 "wsjf",
+                "jira",
                 "extra"
             ]
         );
@@ -186,7 +190,7 @@ mod tests {
         assert_eq!(
             Key::export_columns().join(","),
             "id,type,title,status,parent,owner,team,art,pi,iteration,points,estimate,rank,\
-             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,path"
+             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,path"
         );
     }
 }

@@ -372,6 +372,7 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "enabler" => item.enabler = enabler(&mut r, value),
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
+            "jira" => item.jira = r.text(key, value),
             // Fields from another tool (an import), kept as they were and not checked.
             "extra" => {}
             "wsjf" => {

@@ -100,6 +100,7 @@ fn export_cell(item: &Item, r: &ItemRecord, column: &str) -> String {
         "enabler" => text(r.enabler.map(|e| e.as_str())),
         "depends_on" => r.depends_on.join(";"),
         "labels" => r.labels.join(";"),
+        "jira" => text(item.jira.as_ref().map(|j| j.value.as_str())),
         "path" => r.path.to_string(),
         _ => String::new(),
     }
@@ -144,7 +145,8 @@ mod tests {
         let text = "---\nid: F-1\ntype: feature\ntitle: T\nstatus: ready\nparent: E-1\n\
                     owner: o\nteam: [a, b]\nart: x\npi: PI-1\niteration: 2\npoints: 3\n\
                     estimate: 4\nrank: 5\nenabler: compliance\ndepends_on: [F-2]\nlabels: [l]\n\
-                    wsjf: {business_value: 1, time_criticality: 2, risk_reduction: 3, job_size: 5}\n---\n";
+                    wsjf: {business_value: 1, time_criticality: 2, risk_reduction: 3, job_size: 5}\n\
+                    jira: FRT-1\n---\n";
         let config = Config::default();
         let (parsed, _) = crate::parse::parse_file("backlog/F-1.md", text.as_bytes().to_vec());
         let backlog = Backlog::new(parsed.item.into_iter().collect(), &config);
@@ -153,7 +155,7 @@ mod tests {
         assert_eq!(
             out.lines().nth(1),
             Some(
-                "F-1,feature,T,ready,E-1,o,a;b,x,PI-1,2,3,4,5,compliance,F-2,l,1,2,3,5,backlog/F-1.md"
+                "F-1,feature,T,ready,E-1,o,a;b,x,PI-1,2,3,4,5,compliance,F-2,l,1,2,3,5,FRT-1,backlog/F-1.md"
             )
         );
     }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod flow;
 pub mod github;
 pub mod human;
+pub mod jira;
 pub mod junit;
 pub mod log;
 pub mod markdown;

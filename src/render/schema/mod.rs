@@ -130,30 +130,87 @@ pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
     crate::render::json(&records)
 }
 
-/// One item as `popm export --format json` prints it: the fields of `list`, the rank and the
-/// four WSJF inputs.
+/// One item as `popm export --format json` prints it: the fields of `list`, the rank, the four
+/// WSJF inputs, and the whole file: every frontmatter key as written (unknown keys and `extra`
+/// included) and the body, so that `popm import json` can write the item again.
 #[derive(Serialize)]
 pub struct ExportRecord<'a> {
     #[serde(flatten)]
     pub item: ItemRecord<'a>,
     pub rank: Option<i64>,
     pub wsjf: Option<[Option<i64>; 4]>,
+    /// Every frontmatter key (sorted by name); null when the file has no frontmatter popm can read.
+    pub frontmatter: Option<serde_json::Value>,
+    /// Everything after the closing `---` line, byte for byte; null when the file was not read.
+    pub body: Option<&'a str>,
 }
 
-/// `export --format json`: every item, in the order given.
-pub fn export(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
+/// `export --format json`: every item, in the order given, with the text each file holds.
+pub fn export(
+    items: &[&Item],
+    backlog: &Backlog,
+    config: &Config,
+    texts: &crate::source::Texts,
+) -> String {
     let records: Vec<ExportRecord> = items
         .iter()
-        .map(|i| ExportRecord {
-            item: ItemRecord::new(i, backlog, config),
-            rank: i.rank.as_ref().map(|r| r.value),
-            wsjf: i
-                .wsjf
-                .as_ref()
-                .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
+        .map(|i| {
+            let split = texts
+                .get(&i.path)
+                .and_then(|t| crate::parse::frontmatter::split(t).ok());
+            ExportRecord {
+                item: ItemRecord::new(i, backlog, config),
+                rank: i.rank.as_ref().map(|r| r.value),
+                wsjf: i
+                    .wsjf
+                    .as_ref()
+                    .map(|w| w.inputs().map(|(_, v)| v.map(|v| v.value))),
+                frontmatter: split.as_ref().and_then(|s| frontmatter_json(s.yaml)),
+                body: split.map(|s| s.body),
+            }
         })
         .collect();
     crate::render::json(&records)
+}
+
+/// A frontmatter block as a JSON object (`None`: not a readable mapping). An
+/// empty block is an empty object.
+pub fn frontmatter_json(yaml: &str) -> Option<serde_json::Value> {
+    if yaml.trim().is_empty() {
+        return Some(serde_json::Value::Object(serde_json::Map::new()));
+    }
+    let node = crate::parse::yaml::parse(yaml).ok()?;
+    match &node.value {
+        crate::parse::yaml::Value::Map(_) => Some(yaml_to_json(&node.value)),
+        _ => None,
+    }
+}
+
+/// A YAML value as JSON. Integers stay integers and floats floats, so the value reads back as the
+/// same YAML; a key that is not a string (YAML allows `1: x`) becomes its text.
+pub fn yaml_to_json(value: &crate::parse::yaml::Value) -> serde_json::Value {
+    use crate::parse::yaml::Value as Y;
+    use serde_json::Value as J;
+    match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(*b),
+        Y::Int(i) => J::from(*i),
+        Y::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Y::Str(s) => J::String(s.clone()),
+        Y::Seq(items) => J::Array(items.iter().map(|n| yaml_to_json(&n.value)).collect()),
+        Y::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let key = match yaml_to_json(&k.value) {
+                        J::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (key, yaml_to_json(&v.value))
+                })
+                .collect(),
+        ),
+    }
 }
 
 // `popm backlog`
