@@ -718,29 +718,29 @@ mod edits_match_the_checker {
     #[test]
     fn lone_cr_line_breaks_are_lines_to_the_editor_too() {
         // The checker reads a lone CR as a line break; `set` used to count it as part of a line,
-        // writing into the body or panicking.
-        let text = "---\nid: S-2\rtype: story\rtitle: T\rstatus: backlog\n---\nbody\n";
+        // writing into the body or panicking. (The body has criteria: a story needs them to be ready.)
+        let text = "---\nid: S-2\rtype: story\rtitle: T\rstatus: backlog\n---\n## Acceptance criteria\n- [ ] works\n";
         let demo = demo_with_s2(text);
         let d = demo.path();
         let r = run(d, &["set", "S-2", "status=ready"]);
         assert_eq!((r.code, r.stderr.as_str()), (0, ""));
         assert_eq!(read(d, S2), text.replace("backlog", "ready"));
 
-        let text = "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: backlog\n---\nb\n";
+        let text = "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: backlog\n---\n## Acceptance criteria\n- [ ] b\n";
         write(d, S2, text);
         let r = run(d, &["set", "S-2", "status=ready", "owner=ann"]);
         assert_eq!((r.code, r.stderr.as_str()), (0, ""));
         // A new key takes the frontmatter's own line break: here a lone CR, three lines to two.
         assert_eq!(
             read(d, S2),
-            "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: ready\nowner: ann\r---\nb\n"
+            "---\nid: S-2\rtype: story\rtitle: T\rteam: identity\rstatus: ready\nowner: ann\r---\n## Acceptance criteria\n- [ ] b\n"
         );
         let r = run(d, &["fmt"]);
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
         assert_eq!(r.stdout, format!("formatted {S2}\n"));
         assert_eq!(
             read(d, S2),
-            "---\nid: S-2\rtype: story\rtitle: T\rstatus: ready\nowner: ann\rteam: identity\r---\nb\n"
+            "---\nid: S-2\rtype: story\rtitle: T\rstatus: ready\nowner: ann\rteam: identity\r---\n## Acceptance criteria\n- [ ] b\n"
         );
         assert_eq!(run(d, &["fmt", "--check"]).code, 0);
     }

@@ -82,9 +82,9 @@ fn limit_and_formats() {
     assert_eq!(
         r.stdout,
         "rank,id,title,type,status,bv,tc,risk_reduction,cod,size,wsjf,team,pi\n\
-         1,F-4,Tax receipts,feature,ready,1,2,1,4,1,4.00,,\n\
-         2,F-3,Apple Pay,feature,ready,13,8,5,26,8,3.25,,\n\
-         3,F-1,Gift cards,feature,ready,8,5,3,16,5,3.20,,\n"
+         1,F-4,Tax receipts,feature,ready,1,2,1,4,1,4.00,checkout,\n\
+         2,F-3,Apple Pay,feature,ready,13,8,5,26,8,3.25,checkout,\n\
+         3,F-1,Gift cards,feature,ready,8,5,3,16,5,3.20,checkout,\n"
     );
     let r = run(
         dir.path(),
@@ -94,8 +94,8 @@ fn limit_and_formats() {
         r.stdout,
         "| RANK | ID | TITLE | TYPE | STATUS | BV | TC | RR\\|OE | COD | SIZE | WSJF | TEAM | PI |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|---|\n\
-         | 1 | F-4 | Tax receipts | feature | ready | 1 | 2 | 1 | 4 | 1 | 4.00 |  |  |\n\
-         | 2 | F-3 | Apple Pay | feature | ready | 13 | 8 | 5 | 26 | 8 | 3.25 |  |  |\n"
+         | 1 | F-4 | Tax receipts | feature | ready | 1 | 2 | 1 | 4 | 1 | 4.00 | checkout |  |\n\
+         | 2 | F-3 | Apple Pay | feature | ready | 13 | 8 | 5 | 26 | 8 | 3.25 | checkout |  |\n"
     );
 }
 

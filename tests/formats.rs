@@ -25,7 +25,8 @@ fn json_lines_is_one_object_per_line() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 9);
-    assert_eq!(lines[0]["rule"], "benefit-hypothesis-missing");
+    // E-1 is implementing: its Definition of Ready asks for a WSJF score.
+    assert_eq!(lines[0]["rule"], "wsjf-missing");
     assert_eq!(lines[8]["path"], "backlog/S-2.md");
 }
 
@@ -54,16 +55,16 @@ fn sarif_is_valid_against_the_shared_official_schema() {
     // And the content is what code scanning needs.
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 9);
-    assert_eq!(results[3]["ruleId"], "status-unknown");
-    assert_eq!(results[3]["level"], "error");
-    let location = &results[3]["locations"][0]["physicalLocation"];
+    assert_eq!(results[4]["ruleId"], "status-unknown");
+    assert_eq!(results[4]["level"], "error");
+    let location = &results[4]["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "backlog/S-1.md");
     assert_eq!(location["region"]["startLine"], 5);
     assert_eq!(location["region"]["startColumn"], 9);
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    let index = results[3]["ruleIndex"].as_u64().unwrap() as usize;
+    let index = results[4]["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "status-unknown");
     // A clean backlog is a valid log with no results.
     let demo = temp_copy("demo");
@@ -120,12 +121,12 @@ fn junit_is_read_by_junitparser() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "backlog/E-1.md valid \n\
+        "backlog/E-1.md wsjf-missing at 5:9 Failure\n\
          backlog/F-1.md benefit-hypothesis-missing at 1:1 Failure\n\
          backlog/F-1.md wsjf-scale at 8:45 Failure\n\
          backlog/F-1.md dependency-unknown at 9:14 Failure\n\
          backlog/S-1.md status-unknown at 5:9 Failure\n\
-         backlog/S-2.md acceptance-criteria-missing at 1:1 Failure\n\
+         backlog/S-2.md valid \n\
          total 6 5\n"
     );
 }

@@ -13,7 +13,7 @@ const EPIC: &str = "---\nid: E-1\ntype: epic\ntitle: Epic\n---\n## Hypothesis\nI
 
 fn feature(id: &str, status: &str) -> String {
     format!(
-        "---\nid: {id}\ntype: feature\ntitle: Feature {id}\nstatus: {status}\nparent: E-1\nwsjf: {{business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}}\n---\n## Benefit hypothesis\nSales grow.\n\n## Acceptance criteria\n- [ ] It works\n"
+        "---\nid: {id}\ntype: feature\ntitle: Feature {id}\nstatus: {status}\nparent: E-1\nwsjf: {{business_value: 8, time_criticality: 5, risk_reduction: 3, job_size: 5}}\nteam: [checkout]\n---\n## Benefit hypothesis\nSales grow.\n\n## Acceptance criteria\n- [ ] It works\n"
     )
 }
 
@@ -105,7 +105,7 @@ fn staged_deletions_and_renames() {
     );
     assert!(
         list.stdout
-            .contains("F-1,feature,funnel,Feature F-1,,,E-1,\n"),
+            .contains("F-1,feature,funnel,Feature F-1,checkout,,E-1,\n"),
         "{}",
         list.stdout
     );
@@ -314,8 +314,8 @@ fn unsafe_names_in_a_commit_are_reported_and_the_rest_of_the_folder_read() {
         list.stdout,
         "id,type,status,title,team,pi,parent,enabler\n\
          E-1,epic,funnel,Epic,,,,\n\
-         F-1,feature,funnel,Feature F-1,,,E-1,\n\
-         F-2,feature,ready,Feature F-2,,,E-1,\n"
+         F-1,feature,funnel,Feature F-1,checkout,,E-1,\n\
+         F-2,feature,ready,Feature F-2,checkout,,E-1,\n"
     );
     // Between the two commits, nothing the backlog holds changed.
     let diff = run(d, &["diff", "main", "crafted"]);

@@ -58,9 +58,11 @@ created 1 items in backlog (1 story); updated 3; 3 unchanged
 conflict: S-1 FRT-3 points: changed in popm (3) and in Jira (8); popm's value kept (--theirs takes Jira's)
 ";
 
-/// What `popm check` says about the items the re-import writes (F-1's WSJF was started in popm).
+/// What `popm check` says about the items the re-import writes (F-1's WSJF was started in popm;
+/// Jira moves F-1 to implementing, whose Definition of Ready asks for a team and a full score).
 const REIMPORT_FINDINGS: &str = "\
-backlog/f-1-saved-cards.md:9:1: warning[wsjf-incomplete]: WSJF lacks time_criticality, risk_reduction, job_size
+backlog/f-1-saved-cards.md:5:9: error[team-missing]: this feature names no team (needed from ready on)
+backlog/f-1-saved-cards.md:9:1: error[wsjf-missing]: this feature's WSJF lacks time_criticality, risk_reduction, job_size (a complete score is needed from ready on)
 backlog/s-2-hyperlink-http-evil-test-click.md:1:1: error[acceptance-criteria-missing]: this story has no `Acceptance criteria` section
 backlog/s-2-hyperlink-http-evil-test-click.md:22:1: warning[user-voice]: the story does not open with its user voice
 ";

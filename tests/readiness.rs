@@ -229,10 +229,10 @@ fn acceptance_criteria_missing() {
 }
 
 #[test]
-fn wsjf_incomplete_is_an_error_here() {
+fn an_incomplete_wsjf_is_wsjf_missing_here() {
     fails_alone(
         |f| edit(f, "backlog/F-1.md", ", job_size: 5}", "}"),
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }
@@ -248,7 +248,7 @@ fn wsjf_missing_entirely() {
                 "",
             )
         },
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }
@@ -519,11 +519,19 @@ fn default_pi_is_current_or_next() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    // PI-0 runs 2026-10-05 to 2026-11-15 (3 iterations of 2 weeks).
-    assert_eq!(pi_for("2026-11-15").0, "PI-0");
+    // PI-0 runs 2026-10-05 to 2026-11-15 (3 iterations of 2 weeks); its IP iteration, the third,
+    // starts 2026-11-02: from then on the PI being planned is the next one (issue 14).
+    assert_eq!(pi_for("2026-11-01").0, "PI-0");
+    assert_eq!(pi_for("2026-11-02").0, "PI-1");
+    assert_eq!(pi_for("2026-11-15").0, "PI-1");
     assert_eq!(pi_for("2026-11-16").0, "PI-1");
     assert_eq!(pi_for("2027-01-04").0, "PI-1");
+    // PI-1's IP iteration: 2027-02-01 to 2027-02-14.
+    assert_eq!(pi_for("2027-01-31").0, "PI-1");
+    assert_eq!(pi_for("2027-02-01").0, "PI-2");
     assert_eq!(pi_for("2027-03-15").0, "PI-2");
+    // The last PI's IP iteration, with no PI after it: still that PI.
+    assert_eq!(pi_for("2027-04-20").0, "PI-2");
     let (pi, stderr) = pi_for("2028-01-01");
     assert_eq!(pi, "");
     assert_eq!(
@@ -590,7 +598,7 @@ fn an_empty_wsjf_mapping_is_not_a_score() {
                 "wsjf: {}",
             )
         },
-        "wsjf-incomplete",
+        "wsjf-missing",
         true,
     );
 }
@@ -674,5 +682,147 @@ fn a_workflow_without_ready_must_name_its_ready_state() {
     assert_eq!(
         v.json["diagnostics"][0]["message"],
         "this feature is todo; it must be doing (or later) for PI planning"
+    );
+}
+
+/// Issue 14: a dependency on a feature that is neither done nor planned in this PI or an earlier
+/// one is a red flag. F-3 moved out of every PI: F-1's dependency on it fails.
+#[test]
+fn dependency_on_unplanned_work() {
+    fails_alone(
+        |f| {
+            edit(f, "backlog/F-3.md", "pi: PI-2\n", "");
+            edit(
+                f,
+                "backlog/F-1.md",
+                "team: [team-a]\n",
+                "team: [team-a]\ndepends_on: [F-3]\n",
+            )
+        },
+        "dependency-unplanned",
+        true,
+    );
+}
+
+/// A dependency on done work, or on work planned in this PI, is fine.
+#[test]
+fn dependency_on_done_or_planned_work_passes() {
+    let mut files = base();
+    edit(&mut files, "backlog/F-3.md", "pi: PI-2\n", "");
+    edit(
+        &mut files,
+        "backlog/F-3.md",
+        "status: ready",
+        "status: done",
+    );
+    edit(
+        &mut files,
+        "backlog/F-3.md",
+        "- [ ] It works",
+        "- [x] It works",
+    );
+    edit(
+        &mut files,
+        "backlog/F-1.md",
+        "team: [team-a]\n",
+        "team: [team-a]\ndepends_on: [F-3, F-2]\n",
+    );
+    let v = assess(&files);
+    assert_eq!((v.code, v.rules()), (0, vec![]), "{}", v.json);
+}
+
+/// Issue 14: a PI with no feature planned is not ready for planning.
+#[test]
+fn a_pi_with_nothing_planned_is_not_ready() {
+    fails_alone(
+        |f| {
+            for name in ["backlog/F-1.md", "backlog/F-2.md"] {
+                edit(f, name, "pi: PI-1\n", "");
+            }
+            for name in ["backlog/S-1.md", "backlog/S-2.md", "backlog/S-3.md"] {
+                edit(f, name, "pi: PI-1\n", "");
+                edit(f, name, "team: team-a\n", "");
+            }
+            edit(f, "backlog/PI-1.md", "allocation:\n  enabler: 10\n", "");
+        },
+        "pi-empty",
+        false,
+    );
+}
+
+/// A planned feature still in analyzing is judged against the ready state's Definition of Ready:
+/// `popm check` asks an analyzing feature for no acceptance criteria, `pi ready` does.
+#[test]
+fn a_planned_feature_is_judged_against_ready_whatever_its_state() {
+    let mut files = base();
+    edit(
+        &mut files,
+        "backlog/F-1.md",
+        "status: ready",
+        "status: analyzing",
+    );
+    edit(&mut files, "backlog/F-1.md", "- [ ] It works\n", "");
+    let v = assess(&files);
+    assert_eq!(v.code, 1);
+    assert_eq!(
+        v.failures("F-1"),
+        ["feature-not-ready", "acceptance-criteria-missing"]
+    );
+}
+
+/// SAFe's predictability: actual value of committed and uncommitted objectives over the planned
+/// value of committed ones. Committed 8 and 6 achieved 7 and 5, uncommitted 4 achieved 3:
+/// (7 + 5 + 3) / (8 + 6) = 15/14, about 107 %.
+#[test]
+fn predictability_counts_uncommitted_actual_value() {
+    let mut files = base();
+    let pi0 = "---\nid: PI-0\ntype: pi\ntitle: PI 0\nstart: 2026-10-05\niterations: 3\ncapacity:\n  team-a: [40, 40]\nobjectives:\n  - team: team-a\n    text: First\n    business_value: 8\n    committed: true\n    actual_value: 7\n  - team: team-a\n    text: Second\n    business_value: 6\n    committed: true\n    actual_value: 5\n  - team: team-a\n    text: Stretch\n    business_value: 4\n    committed: false\n    actual_value: 3\n---\n";
+    files.insert("backlog/PI-0.md", pi0.to_string());
+    let v = assess(&files);
+    assert_eq!(v.code, 0, "{}", v.json);
+    assert_eq!(v.json["predictability"].as_f64(), Some(15.0 / 14.0));
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in &files {
+        common::write(dir.path(), name, text);
+    }
+    let human = run(dir.path(), &["pi", "ready", "PI-1"]);
+    assert!(
+        human.stdout.contains(
+            "Predictability of PI-0: 107 % (actual 15 of planned 14: committed objectives 12, uncommitted 3)"
+        ),
+        "{}",
+        human.stdout
+    );
+}
+
+/// Issue 14: shown loads add up to their totals. F-2's estimate of 8.5 is split over the two
+/// development iterations, 4.25 each: iteration 1 is 13 + 5 + 4.25 = 22.25, iteration 2 is
+/// 8 + 4.25 = 12.25, the PI 34.5. One decimal showed 22.2 and 12.2 beside 34.5.
+#[test]
+fn split_estimates_show_exactly() {
+    let mut files = base();
+    edit(
+        &mut files,
+        "backlog/F-2.md",
+        "estimate: 8\n",
+        "estimate: 8.5\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in &files {
+        common::write(dir.path(), name, text);
+    }
+    let r = run(dir.path(), &["pi", "ready", "PI-1"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("team-a "))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        ["team-a", "22.25/39", "12.25/40", "34.5/79"],
+        "{}",
+        r.stdout
     );
 }

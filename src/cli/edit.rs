@@ -11,6 +11,7 @@ use crate::error::EnvError;
 use crate::model::{Backlog, Item};
 use crate::render::concise::concise;
 use crate::rules::transitions::{self, Move};
+use crate::rules::workflow;
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +57,10 @@ pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
         .iter()
         .map(|c| change::parse(c).map_err(|reason| bad_change(&checked.backlog, c, reason)))
         .collect::<Result<Vec<Edit>, EnvError>>()?;
+    let is_pi = item.kind() == Some(crate::model::ItemType::Pi);
+    if let Err(reason) = edits.iter().try_for_each(|e| change::check_key(e, is_pi)) {
+        return refuse(&reason);
+    }
     apply(workspace, &checked, item, &edits, false)
 }
 
@@ -80,7 +85,7 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
         println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
-    let missing = transitions::entry_failures(item, workflow, target);
+    let missing = transitions::entry_failures(item, &workspace.config, workflow, target);
     if !missing.is_empty() {
         let reason = format!(
             "{} cannot enter {name} without {}",
@@ -103,6 +108,15 @@ pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvE
             "warning: {} moves {how}: from {} to {name}",
             args.id,
             workflow.states[from]
+        );
+    }
+    if let Some((count, limit)) =
+        workflow::wip_after_move(&checked.backlog, &workspace.config, item, target)
+    {
+        eprintln_safe!(
+            "warning: {} makes {count} {}s {name}, over its WIP limit of {limit}",
+            args.id,
+            kind.as_str()
         );
     }
     let edit = Edit::Set {

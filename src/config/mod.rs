@@ -24,7 +24,7 @@ pub use limits::{
     MAX_ALIASES, MAX_CONFIG_BYTES, MAX_EXCLUDE, MAX_ROOTS, MAX_SCALE_VALUES, MAX_STATES, MAX_TEAMS,
 };
 use raw::RawConfig;
-pub use settings::{FlowSettings, NewItems, Period, WipLimit, Workflow, normalize_status};
+pub use settings::{Content, FlowSettings, NewItems, Period, WipLimit, Workflow, normalize_status};
 
 pub const FILE_NAME: &str = "popm.toml";
 

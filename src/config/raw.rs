@@ -88,4 +88,6 @@ pub(super) struct RawWorkflow {
     pub wip: Option<BTreeMap<Spanned<String>, Spanned<u32>>>,
     /// Severity of `status-transition` for this type: "error", "warning" or "off".
     pub transitions: Option<Spanned<String>>,
+    /// The Definition of Ready: content name -> the state from which it is required, or "never".
+    pub requires: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }

@@ -9,7 +9,9 @@ use toml::Spanned;
 
 use super::error::{ConfigError, Text};
 use super::raw::{PerType, RawConfig, RawFlow, RawWorkflow};
-use super::settings::{FlowSettings, NewItems, Period, WipLimit, Workflow, normalize_status};
+use super::settings::{
+    Content, FlowSettings, NewItems, Period, WipLimit, Workflow, normalize_status,
+};
 use super::{Config, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_PLANNING_LOAD};
 use super::{DEFAULT_POINTS_SCALE, DEFAULT_WSJF_SCALE};
 use crate::diagnostic::{Rule, Severity};
@@ -69,7 +71,8 @@ pub(super) fn build(
 
     let mut workflows = BTreeMap::new();
     for t in ItemType::ALL {
-        if let Some(w) = default_workflow(*t) {
+        if let Some(mut w) = default_workflow(*t) {
+            w.default_requirements(*t);
             workflows.insert(*t, w);
         }
     }
@@ -92,7 +95,7 @@ pub(super) fn build(
                 format!("[workflow.{type_name}]: this type has no workflow"),
             )
         })?;
-        apply_workflow(base, rw, &type_name, text)?;
+        apply_workflow(base, item_type, rw, &type_name, text)?;
     }
 
     let mut severities = BTreeMap::new();
@@ -232,6 +235,7 @@ fn scale(
 
 fn apply_workflow(
     base: &mut Workflow,
+    item_type: ItemType,
     raw: RawWorkflow,
     type_name: &str,
     text: Text,
@@ -284,6 +288,45 @@ fn apply_workflow(
                 format!("{section} ready = \"{name}\" is not one of its states"),
             )
         })?);
+    }
+    // The defaults name states: placed again on the states as they now are.
+    base.default_requirements(item_type);
+    if let Some(requires) = raw.requires {
+        for (content, state) in requires {
+            let c = Content::parse(content.get_ref())
+                .filter(|c| c.applies_to(item_type))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Content::ALL
+                        .iter()
+                        .filter(|c| c.applies_to(item_type))
+                        .map(|c| c.name())
+                        .collect();
+                    text.error(
+                        content.span(),
+                        format!(
+                            "{section} requires: `{}` is not content {} can require (expected {})",
+                            content.get_ref(),
+                            item_type.with_article(),
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+            let name = normalize_status(state.get_ref());
+            if name == "never" {
+                base.requires.remove(&c);
+                continue;
+            }
+            let index = base.resolve(&name).ok_or_else(|| {
+                text.error(
+                    state.span(),
+                    format!(
+                        "{section} requires: {} = \"{name}\" is not one of its states (or \"never\")",
+                        c.name()
+                    ),
+                )
+            })?;
+            base.requires.insert(c, index);
+        }
     }
     if let Some(aliases) = raw.aliases {
         for (alias, target) in aliases.into_inner() {

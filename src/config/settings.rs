@@ -101,6 +101,94 @@ pub struct Workflow {
     pub wip: BTreeMap<String, WipLimit>,
     /// `None`: the rule's severity applies; `Some(None)`: off for this type.
     pub transitions: Option<Option<Severity>>,
+    /// The Definition of Ready: per content, the state (index) from which the item must have it.
+    /// Content absent from the map is never required.
+    pub requires: BTreeMap<Content, usize>,
+}
+
+/// What an item's Definition of Ready can ask for (`[workflow.<type>] requires`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Content {
+    Hypothesis,
+    BenefitHypothesis,
+    AcceptanceCriteria,
+    Wsjf,
+    Parent,
+    Team,
+    Points,
+}
+
+impl Content {
+    pub const ALL: [Content; 7] = [
+        Content::Hypothesis,
+        Content::BenefitHypothesis,
+        Content::AcceptanceCriteria,
+        Content::Wsjf,
+        Content::Parent,
+        Content::Team,
+        Content::Points,
+    ];
+
+    /// The name in popm.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            Content::Hypothesis => "hypothesis",
+            Content::BenefitHypothesis => "benefit-hypothesis",
+            Content::AcceptanceCriteria => "acceptance-criteria",
+            Content::Wsjf => "wsjf",
+            Content::Parent => "parent",
+            Content::Team => "team",
+            Content::Points => "points",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Content> {
+        let name = normalize_status(name);
+        Content::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Whether an item of this type can hold the content at all.
+    pub fn applies_to(self, t: ItemType) -> bool {
+        use ItemType::*;
+        match self {
+            Content::Hypothesis => t == Epic,
+            Content::BenefitHypothesis => matches!(t, Feature | Capability),
+            Content::AcceptanceCriteria => matches!(t, Feature | Capability | Story),
+            Content::Wsjf => matches!(t, Epic | Capability | Feature),
+            Content::Parent => matches!(t, Feature | Capability | Story),
+            Content::Team => matches!(t, Feature | Capability | Story),
+            Content::Points => t == Story,
+        }
+    }
+
+    /// SAFe's Definition of Ready, by state name: what each type needs from which state on. A
+    /// state the workflow lacks falls back to its ready state.
+    pub(super) fn defaults(t: ItemType) -> &'static [(Content, &'static str)] {
+        use Content::*;
+        match t {
+            ItemType::Epic => &[(Hypothesis, "analyzing"), (Wsjf, "ready")],
+            ItemType::Capability => &[
+                (BenefitHypothesis, "analyzing"),
+                (AcceptanceCriteria, "ready"),
+                (Wsjf, "ready"),
+            ],
+            ItemType::Feature => &[
+                (BenefitHypothesis, "analyzing"),
+                (AcceptanceCriteria, "ready"),
+                (Wsjf, "ready"),
+                (Parent, "ready"),
+                (Team, "ready"),
+            ],
+            // A story's parent is asked for from its first state, as before states mattered: a
+            // story is written for a feature.
+            ItemType::Story => &[
+                (Parent, "backlog"),
+                (AcceptanceCriteria, "ready"),
+                (Points, "ready"),
+            ],
+            ItemType::Pi => &[],
+        }
+    }
 }
 
 /// A WIP limit and the line of popm.toml that sets it (for the `wip-exceeded` diagnostic).
@@ -128,7 +216,30 @@ impl Workflow {
                 .collect(),
             wip: BTreeMap::new(),
             transitions: None,
+            requires: BTreeMap::new(),
         }
+    }
+
+    /// Sets the built-in Definition of Ready of type `t` against the current states.
+    pub(super) fn default_requirements(&mut self, t: ItemType) {
+        self.requires.clear();
+        for (content, state) in Content::defaults(t) {
+            let index = match self.resolve(state) {
+                Some(i) => Some(i),
+                None if *state == "backlog" => Some(0),
+                None => self.ready_from,
+            };
+            if let Some(index) = index {
+                self.requires.insert(*content, index);
+            }
+        }
+    }
+
+    /// Whether an item in `state` must have `content`.
+    pub fn requires(&self, content: Content, state: usize) -> bool {
+        self.requires
+            .get(&content)
+            .is_some_and(|from| state >= *from)
     }
 
     /// The index of a status as written in a file: case, spaces and underscores do not matter, and

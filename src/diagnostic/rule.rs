@@ -44,29 +44,36 @@ rules! {
     ParentUnknown = "parent-unknown", Error, "`parent` names no item";
     ParentType = "parent-type", Error, "the parent is of a type that cannot hold this item";
     ParentCycle = "parent-cycle", Error, "following parents leads back to the item";
-    ParentMissing = "parent-missing", Warning, "a feature or story has no parent";
+    ParentMissing = "parent-missing", Warning, "a feature (from ready by default) or a story has no parent";
     ParentEnabler = "parent-enabler", Warning, "a business item sits under an enabler parent";
     EnablerKind = "enabler-kind", Error, "`enabler` is not exploration, architectural, infrastructure or compliance";
-    AcceptanceCriteriaMissing = "acceptance-criteria-missing", Error, "a feature, capability or story has no acceptance criteria";
+    AcceptanceCriteriaMissing = "acceptance-criteria-missing", Error, "a feature, capability or story in a state that requires them (ready by default) has no acceptance criteria";
     AcceptanceCriteriaUnchecked = "acceptance-criteria-unchecked", Error, "an item in a done state has an unchecked criterion";
-    BenefitHypothesisMissing = "benefit-hypothesis-missing", Error, "a feature or capability has no benefit hypothesis";
-    HypothesisMissing = "hypothesis-missing", Error, "an epic has no hypothesis";
+    BenefitHypothesisMissing = "benefit-hypothesis-missing", Error, "a feature or capability in a state that requires it (analyzing by default) has no benefit hypothesis";
+    HypothesisMissing = "hypothesis-missing", Error, "an epic in a state that requires it (analyzing by default) has no hypothesis";
+    PlaceholderText = "placeholder-text", Error, "an item at ready or later still holds a template placeholder such as \"[role]\"";
     UserVoice = "user-voice", Warning, "a story does not start with \"As a ..., I want ... so that ...\"";
     WsjfScale = "wsjf-scale", Error, "a WSJF input is off the configured scale";
-    WsjfIncomplete = "wsjf-incomplete", Warning, "some but not all four WSJF inputs are given";
+    WsjfIncomplete = "wsjf-incomplete", Warning, "some but not all four WSJF inputs are given, before the state that requires WSJF";
+    WsjfMissing = "wsjf-missing", Error, "an item in a state that requires WSJF (ready by default) has no complete WSJF score";
     PointsScale = "points-scale", Warning, "story points are off the points scale";
     DependencyUnknown = "dependency-unknown", Error, "`depends_on` names no item";
     DependencyCycle = "dependency-cycle", Error, "dependencies form a cycle";
     PiUnknown = "pi-unknown", Error, "`pi` names no PI item";
     PiInvalid = "pi-invalid", Error, "a PI item's dates, iterations, capacity or objectives are malformed";
+    IterationOutOfRange = "iteration-out-of-range", Error, "`iteration` is not a development iteration of the item's PI";
+    PiOverlap = "pi-overlap", Error, "two PIs' date ranges overlap";
+    PiGap = "pi-gap", Warning, "days between the end of a PI and the start of the next";
     TeamUnknown = "team-unknown", Warning, "a team that is not listed under `teams` in popm.toml";
     ParentDoneChildrenOpen = "parent-done-children-open", Warning, "an item is done while some of its children are not";
     StatusTransition = "status-transition", Warning, "with --staged or --since: a status moves backwards or skips states";
     StatusEntry = "status-entry", Error, "with --staged or --since: an item enters a state without meeting its entry rules";
     WipExceeded = "wip-exceeded", Warning, "more items in a workflow state than its WIP limit";
     FeatureNotReady = "feature-not-ready", Error, "pi ready: a planned feature is not yet in the ready state";
-    TeamMissing = "team-missing", Error, "pi ready: a planned feature names no team";
+    TeamMissing = "team-missing", Error, "an item in a state that requires a team (a feature from ready by default) names none; pi ready: planned work counts for no team";
     DependencyLaterPi = "dependency-later-pi", Error, "pi ready: a planned feature depends on work planned for a later PI";
+    DependencyUnplanned = "dependency-unplanned", Error, "pi ready: a planned feature depends on a feature neither done nor planned in this PI or an earlier one";
+    PiEmpty = "pi-empty", Error, "pi ready: no feature is planned for the PI";
     CapacityMissing = "capacity-missing", Error, "pi ready: a team with work in the PI has no capacity for it";
     CapacityExceeded = "capacity-exceeded", Error, "pi ready: a team's load exceeds its capacity";
     LoadHigh = "load-high", Warning, "pi ready: a team's load is above the planning load (default 80 % of capacity)";
@@ -81,8 +88,9 @@ impl Rule {
         matches!(
             self,
             Rule::FeatureNotReady
-                | Rule::TeamMissing
                 | Rule::DependencyLaterPi
+                | Rule::DependencyUnplanned
+                | Rule::PiEmpty
                 | Rule::CapacityMissing
                 | Rule::CapacityExceeded
                 | Rule::LoadHigh

@@ -248,6 +248,8 @@ pub struct Item {
     pub hypothesis: Option<Section>,
     /// The first paragraph of the body.
     pub first_paragraph: Option<Spanned<String>>,
+    /// The first template placeholder left in the body (`[a context]`), where its `[` is.
+    pub placeholder: Option<Spanned<String>>,
     /// Where the frontmatter block starts: diagnostics point here when there is nothing better.
     pub header: Pos,
     /// Where the body (after the closing `---`) starts.

@@ -12,6 +12,9 @@ pub struct Body {
     pub benefit_hypothesis: Option<Section>,
     pub hypothesis: Option<Section>,
     pub first_paragraph: Option<Spanned<String>>,
+    /// The first template placeholder (`[a context]`) left in the first paragraph or a section
+    /// popm reads, with where its `[` is.
+    pub placeholder: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -374,6 +377,10 @@ fn read(body: &str, first_line: u32, state: &mut State) {
                 container_depth = container_depth.saturating_sub(1)
             }
             Event::Start(Tag::Item) if list_depth == 1 => {
+                let read_section = current.as_ref().is_some_and(|c| c.kind != Kind::Other);
+                if read_section && out.placeholder.is_none() {
+                    out.placeholder = placeholder_in(body, range.clone(), &lines);
+                }
                 let in_criteria = current
                     .as_ref()
                     .is_some_and(|c| c.kind == Kind::AcceptanceCriteria);
@@ -401,6 +408,11 @@ fn read(body: &str, first_line: u32, state: &mut State) {
             }
             Event::Start(Tag::Paragraph) => {
                 mark_content(current);
+                let first = out.first_paragraph.is_none() && container_depth == 0;
+                let read_section = current.as_ref().is_some_and(|c| c.kind != Kind::Other);
+                if (first || read_section) && out.placeholder.is_none() {
+                    out.placeholder = placeholder_in(body, range.clone(), &lines);
+                }
                 if out.first_paragraph.is_none() && container_depth == 0 && paragraph.is_none() {
                     paragraph = Some((range.start, String::new()));
                 }
@@ -443,6 +455,97 @@ fn read(body: &str, first_line: u32, state: &mut State) {
     }
 }
 
+/// The first placeholder of `popm new`'s templates ("As a [role], ...", "Given [a context], ...")
+/// in `body[range]`, with where its `[` is.
+fn placeholder_in(
+    body: &str,
+    range: std::ops::Range<usize>,
+    lines: &Lines,
+) -> Option<Spanned<String>> {
+    let text = body.get(range.clone())?;
+    let (offset, found) = find_placeholder(text)?;
+    let at = range.start + offset;
+    let line_start = body[..at].rfind('\n').map_or(0, |n| n + 1);
+    let column = body[line_start..at].chars().count() + 1;
+    Some(Spanned::new(
+        found.to_string(),
+        Pos {
+            line: lines.line(at),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        },
+    ))
+}
+
+/// The bodies of `popm new`'s built-in templates: their `[...]` are the placeholders.
+const TEMPLATES: [&str; 4] = [
+    include_str!("../edit/templates/epic.md"),
+    include_str!("../edit/templates/capability.md"),
+    include_str!("../edit/templates/feature.md"),
+    include_str!("../edit/templates/story.md"),
+];
+
+/// Every `[...]` of words the templates write ("[role]", "[a context]", ...), found once.
+fn template_placeholders() -> &'static [&'static str] {
+    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static str> = Vec::new();
+        for template in TEMPLATES {
+            let mut rest = template;
+            while let Some((offset, found)) = bracketed(rest) {
+                if !all.contains(&found) {
+                    all.push(found);
+                }
+                rest = &rest[offset + found.len()..];
+            }
+        }
+        all
+    })
+}
+
+/// The first `[...]` in `text` that starts with a letter and is not a checkbox, a link or a
+/// reference: its byte offset and its text, brackets included.
+fn bracketed(text: &str) -> Option<(usize, &str)> {
+    const LONGEST: usize = 200;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'[', &bytes[from..]).map(|i| from + i) {
+        from = i + 1;
+        let Some(len) = bytes[i + 1..]
+            .iter()
+            .take(LONGEST)
+            .position(|b| matches!(b, b']' | b'[' | b'\n'))
+        else {
+            continue;
+        };
+        let close = i + 1 + len;
+        if bytes[close] != b']' || matches!(bytes.get(close + 1), Some(b'(' | b'[' | b':')) {
+            continue;
+        }
+        let words = text[i + 1..close].trim();
+        if !words.chars().next().is_some_and(char::is_alphabetic) || words.eq_ignore_ascii_case("x")
+        {
+            continue;
+        }
+        return Some((i, &text[i..=close]));
+    }
+    None
+}
+
+/// The byte offset and text of the first placeholder of `popm new`'s templates in `text`. Only the
+/// templates' own placeholders count: brackets are common in real prose (`[y/N]`, `[file]`).
+pub(crate) fn find_placeholder(text: &str) -> Option<(usize, &str)> {
+    let mut rest = text;
+    let mut base = 0;
+    while let Some((offset, found)) = bracketed(rest) {
+        if template_placeholders().contains(&found) {
+            return Some((base + offset, found));
+        }
+        base += offset + found.len();
+        rest = &rest[offset + found.len()..];
+    }
+    None
+}
+
 fn mark_content(current: &mut Option<Current>) {
     if let Some(c) = current.as_mut() {
         c.has_content = true;
@@ -467,6 +570,39 @@ fn close(c: Current, out: &mut Body) {
         }
         Kind::Hypothesis if out.hypothesis.is_none() => out.hypothesis = Some(section),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::find_placeholder;
+
+    #[test]
+    fn template_brackets_are_placeholders_and_markup_is_not() {
+        assert_eq!(
+            find_placeholder("As a [role], I want [an activity]"),
+            Some((5, "[role]"))
+        );
+        assert_eq!(
+            find_placeholder("- [ ] Given [a context], when"),
+            Some((12, "[a context]"))
+        );
+        assert_eq!(find_placeholder("- [x] done"), None);
+        // Brackets of real prose are not the templates' placeholders.
+        assert_eq!(
+            find_placeholder("export [file], answer [y/N], lists [a, b]"),
+            None
+        );
+        assert_eq!(
+            find_placeholder("For [customers] who [need]"),
+            Some((4, "[customers]"))
+        );
+        assert_eq!(
+            find_placeholder("see [role](https://x.y) and [role][1]"),
+            None
+        );
+        assert_eq!(find_placeholder("[role]: https://x.y"), None);
+        assert_eq!(find_placeholder("an unclosed [role"), None);
     }
 }
 

@@ -150,6 +150,7 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
     item.benefit_hypothesis = body.benefit_hypothesis;
     item.hypothesis = body.hypothesis;
     item.first_paragraph = body.first_paragraph;
+    item.placeholder = body.placeholder;
     // With no body, point at the closing `---` rather than past the end of the file.
     item.body = Pos {
         line: if split.body.trim().is_empty() {

@@ -20,13 +20,28 @@ pub fn signed(v: f64) -> String {
     if v > 0.0 { format!("+{n}") } else { n }
 }
 
-/// Points for people: whole numbers without a fraction, others to one decimal (`21`, `3.3`).
+/// Points for people, exact so that rows add up to their totals: whole numbers without a fraction
+/// (`21`), a value with up to three decimals with all of them (an estimate of 33 split over four
+/// iterations is `8.25`, not `8.2`), another fraction with a denominator up to 100 as one (`10/3`),
+/// anything else to two decimals.
 pub fn points(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
+    const CLOSE: f64 = 1e-9;
+    if (v - v.round()).abs() < CLOSE {
+        return format!("{}", v.round() as i64);
     }
+    for decimals in 1..=3usize {
+        let scaled = v * 10f64.powi(decimals as i32);
+        if (scaled - scaled.round()).abs() < CLOSE * scaled.abs().max(1.0) {
+            return format!("{v:.decimals$}");
+        }
+    }
+    for denominator in 2..=100i64 {
+        let scaled = v * denominator as f64;
+        if (scaled - scaled.round()).abs() < CLOSE * scaled.abs().max(1.0) {
+            return format!("{}/{denominator}", scaled.round() as i64);
+        }
+    }
+    format!("{v:.2}")
 }
 
 /// One decimal, halves rounded away from zero (3.25 shows as 3.3, where `{:.1}` alone would round
@@ -88,8 +103,16 @@ mod tests {
         assert_eq!(signed(-3.0), "-3");
         assert_eq!(signed(0.0), "0");
         assert_eq!(points(21.0), "21");
-        assert_eq!(points(10.0 / 3.0), "3.3");
         assert_eq!(points(4.000_000_000_01), "4");
+        // Issue 14: split estimates beside a total of 45 show what adds up to it.
+        assert_eq!(points(8.25), "8.25");
+        assert_eq!(points(19.25), "19.25");
+        assert_eq!(points(45.0), "45");
+        assert_eq!(points(2.5), "2.5");
+        assert_eq!(points(0.125), "0.125");
+        assert_eq!(points(10.0 / 3.0), "10/3");
+        assert_eq!(points(-7.0 / 6.0), "-7/6");
+        assert_eq!(points(std::f64::consts::PI), "3.14");
         assert_eq!(one_decimal(3.25), "3.3");
         assert_eq!(one_decimal(-3.25), "-3.3");
         assert_eq!(percent(0.916), "92%");

@@ -121,10 +121,12 @@ fn previous_line(r: &Readiness) -> Option<String> {
     let id = p.item.id().unwrap_or("?");
     Some(match p.predictability {
         Some(x) => format!(
-            "Predictability of {id}: {} ({} of {} planned business value of committed objectives)",
+            "Predictability of {id}: {} (actual {} of planned {}: committed objectives {}, uncommitted {})",
             percent_spaced(x * 100.0),
             p.actual,
-            p.planned
+            p.planned,
+            p.actual - p.uncommitted,
+            p.uncommitted
         ),
         None => {
             format!("Predictability of {id}: unknown (committed objectives lack actual values)")

@@ -261,26 +261,36 @@ fn loads(fields: &PiFields, development: usize, work: &[PlannedWork]) -> Vec<Tea
     order.into_iter().filter_map(|n| teams.remove(&n)).collect()
 }
 
-/// The business value of a PI's committed objectives.
+/// The business value of a PI's objectives, as SAFe's predictability reads it: the planned value
+/// of the committed objectives, the actual value of committed and uncommitted ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BusinessValue {
-    /// Sums over the committed objectives that have an actual value.
+    /// Planned value of the committed objectives that have an actual value.
     pub planned: i64,
+    /// Actual value of those committed objectives plus that of every uncommitted (stretch)
+    /// objective scored: stretch objectives add to the actual only, so it can exceed planned.
     pub actual: i64,
+    /// The part of `actual` from uncommitted objectives.
+    pub uncommitted: i64,
     /// Committed objectives without an actual value yet.
     pub unscored: usize,
 }
 
-/// Sums the committed objectives among `objectives` (uncommitted ones do not count).
+/// Sums `objectives` for predictability: (actual of committed + actual of uncommitted) / planned
+/// of committed. Committed 8 and 6 achieved 7 and 5, uncommitted 4 achieved 3: 15 / 14.
 pub fn business_value<'a>(objectives: impl IntoIterator<Item = &'a Objective>) -> BusinessValue {
     let mut sum = BusinessValue::default();
-    for o in objectives.into_iter().filter(|o| o.committed) {
-        match (&o.business_value, &o.actual_value) {
-            (Some(bv), Some(av)) => {
+    for o in objectives {
+        match (o.committed, &o.business_value, &o.actual_value) {
+            (true, Some(bv), Some(av)) => {
                 sum.planned = sum.planned.saturating_add(bv.value);
                 sum.actual = sum.actual.saturating_add(av.value);
             }
-            (_, None) => sum.unscored += 1,
+            (true, _, None) => sum.unscored += 1,
+            (false, _, Some(av)) => {
+                sum.actual = sum.actual.saturating_add(av.value);
+                sum.uncommitted = sum.uncommitted.saturating_add(av.value);
+            }
             _ => {}
         }
     }

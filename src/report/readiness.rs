@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use super::plan::{self, BusinessValue, PiPlan, PlannedWork, TeamLoad};
 use super::ranking;
-use crate::config::Config;
+use crate::config::{Config, Content};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity, Sink};
 use crate::model::Score;
@@ -43,7 +43,7 @@ impl Check {
             Rule::FeatureNotReady | Rule::StatusUnknown => Check::Status,
             Rule::BenefitHypothesisMissing => Check::Hypothesis,
             Rule::AcceptanceCriteriaMissing | Rule::AcceptanceCriteriaUnchecked => Check::Criteria,
-            Rule::WsjfIncomplete | Rule::WsjfScale => Check::Wsjf,
+            Rule::WsjfIncomplete | Rule::WsjfMissing | Rule::WsjfScale => Check::Wsjf,
             Rule::TeamMissing | Rule::TeamUnknown => Check::Team,
             Rule::ParentMissing | Rule::ParentUnknown | Rule::ParentType | Rule::ParentCycle => {
                 Check::Parent
@@ -92,9 +92,11 @@ impl FeatureReadiness<'_> {
 #[derive(Debug)]
 pub struct Previous<'a> {
     pub item: &'a Item,
-    /// Sums over committed objectives that have an actual value.
+    /// Planned value of the committed objectives that have an actual value.
     pub planned: i64,
+    /// Actual value of those and of the uncommitted objectives (`uncommitted` of it).
     pub actual: i64,
+    pub uncommitted: i64,
     /// actual / planned, when every committed objective has an actual value.
     pub predictability: Option<f64>,
 }
@@ -136,17 +138,50 @@ impl Readiness<'_> {
     }
 }
 
-/// The PI whose dates contain `today`, else the next one to start.
+/// The PI being planned on `today`: the one whose dates contain it, else the next one to start.
+/// During a PI's Innovation & Planning iteration (its last) the next PI's planning happens, so
+/// that next PI is the one meant (when there is one).
 pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
     let mut pis: Vec<(&Item, Date, Date)> = backlog
         .of_type(ItemType::Pi)
         .filter_map(|i| i.pi_fields.as_deref()?.dates().map(|(s, e)| (i, s, e)))
         .collect();
     pis.sort_by_key(|(_, s, _)| *s);
-    pis.iter()
-        .find(|(_, s, e)| *s <= today && today <= *e)
-        .or_else(|| pis.iter().find(|(_, s, _)| *s > today))
-        .map(|(i, _, _)| *i)
+    let next = || pis.iter().find(|(_, s, _)| *s > today);
+    let current = pis.iter().find(|(_, s, e)| *s <= today && today <= *e);
+    let chosen = match current {
+        Some(c) if in_ip_iteration(c.0, today) => next().or(Some(c)),
+        Some(c) => Some(c),
+        None => next(),
+    };
+    chosen.map(|(i, _, _)| *i)
+}
+
+/// Whether `today` falls in the PI's last iteration (Innovation & Planning).
+fn in_ip_iteration(pi: &Item, today: Date) -> bool {
+    let Some(fields) = pi.pi_fields.as_deref() else {
+        return false;
+    };
+    let Some((start, end)) = fields.dates() else {
+        return false;
+    };
+    let weeks = fields
+        .iteration_weeks
+        .as_ref()
+        .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value);
+    let Some(days) = fields
+        .iteration_count()
+        .checked_sub(1)
+        .and_then(|n| n.checked_mul(weeks))
+        .and_then(|n| n.checked_mul(7))
+    else {
+        return false;
+    };
+    let ip_start = jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| start.checked_add(span).ok());
+    ip_start.is_some_and(|ip| ip <= today && today <= end)
 }
 
 /// The findings of one readiness assessment, as they are made.
@@ -237,6 +272,20 @@ pub fn assess<'a>(
         });
     }
 
+    if plan.planned.is_empty() {
+        findings.push(
+            at(
+                Rule::PiEmpty,
+                pi,
+                pi.header,
+                format!("no feature is planned for {pi_id}"),
+            )
+            .width(3)
+            .help(format!(
+                "plan the top features by WSJF into it: `popm set F-.. pi={pi_id}`"
+            )),
+        );
+    }
     // Points that count for no team would vanish from the capacity table: say so.
     for story in &plan.unassigned {
         findings.push(
@@ -283,35 +332,36 @@ fn feature(
     findings: &mut Findings,
 ) {
     let kind = item.kind().map_or("item", ItemType::as_str);
-    // Errors `popm check` found on the item itself.
+    // Errors `popm check` found on the item itself, but its content: that is judged below
+    // against the ready state's Definition of Ready, whatever state the item is in.
+    let content_rule = |r: Rule| {
+        Content::ALL
+            .iter()
+            .any(|c| crate::rules::ready::rule_of(*c) == Some(r))
+            || r == Rule::WsjfIncomplete
+    };
     for d in check
         .iter()
         .filter(|d| d.path == item.path && d.item.as_deref() == item.id())
     {
-        match d.rule {
-            // Readiness requires what `check` only warns about: a score and a parent.
-            Rule::WsjfIncomplete | Rule::ParentMissing if config.severity(d.rule).is_some() => {
-                findings.out.push(Diagnostic {
-                    severity: Severity::Error,
-                    ..(*d).clone()
-                });
-            }
-            Rule::WsjfIncomplete | Rule::ParentMissing => {}
-            _ if d.severity == Severity::Error => findings.out.push((*d).clone()),
-            _ => {}
+        if d.severity == Severity::Error && !content_rule(d.rule) {
+            findings.out.push((*d).clone());
         }
     }
-    if item.wsjf.is_none() && config.severity(Rule::WsjfIncomplete).is_some() {
-        findings.out.push(
-            at(
-                Rule::WsjfIncomplete,
-                item,
-                item.header,
-                format!("this {kind} has no WSJF score"),
-            )
-            .severity(Severity::Error)
-            .help("add `wsjf: {business_value: .., time_criticality: .., risk_reduction: .., job_size: ..}`"),
-        );
+    let workflow = item.kind().and_then(|k| config.workflow(k));
+    if let (Some(w), Some(t), Some(state)) = (workflow, item.kind(), item.state) {
+        let judged = w.ready_from.map_or(state, |r| r.max(state));
+        let mut content = Vec::new();
+        // The team is checked for every planned feature below, whatever its workflow requires.
+        crate::rules::ready::content(item, t, w, judged, &[Content::Team], &mut content);
+        for d in content {
+            // Readiness requires what `check` may only warn about: a parent.
+            if d.rule == Rule::ParentMissing && config.severity(d.rule).is_some() {
+                findings.out.push(d.severity(Severity::Error));
+            } else {
+                findings.push(d);
+            }
+        }
     }
     let workflow = item.kind().and_then(|k| config.workflow(k));
     if let (Some(w), Some(state)) = (workflow, item.state) {
@@ -358,7 +408,35 @@ fn feature(
         let Some(target) = backlog.get(&dep.value) else {
             continue;
         };
-        let Some(their_pi) = target.pi.as_ref().and_then(|p| backlog.get(&p.value)) else {
+        let work = matches!(
+            target.kind(),
+            Some(ItemType::Feature | ItemType::Capability | ItemType::Story)
+        );
+        if !work || target.is_done(config) {
+            continue;
+        }
+        let Some(their_pi_id) = backlog.planned_pi(target) else {
+            findings.push(
+                at(
+                    Rule::DependencyUnplanned,
+                    item,
+                    dep.pos,
+                    format!(
+                        "depends on `{}` ({}), which is not done and planned for no PI",
+                        dep.value,
+                        target.status_name(config)
+                    ),
+                )
+                .width(dep.value.chars().count())
+                .help(format!(
+                    "plan `{}` into {} or an earlier PI, or drop the dependency",
+                    dep.value,
+                    pi.id().unwrap_or("this PI")
+                )),
+            );
+            continue;
+        };
+        let Some(their_pi) = backlog.get(their_pi_id) else {
             continue;
         };
         let their_start = their_pi
@@ -563,7 +641,8 @@ fn objectives(pi: &Item, fields: &PiFields, teams: &[TeamLoad], findings: &mut F
 }
 
 /// The PI before this one (by start date): its committed objectives need actual values, and its
-/// predictability is actual / planned business value of those objectives.
+/// predictability is SAFe's: actual business value of committed and uncommitted objectives over
+/// the planned value of the committed ones.
 fn previous<'a>(
     backlog: &'a Backlog,
     start: Option<Date>,
@@ -599,6 +678,7 @@ fn previous<'a>(
     let BusinessValue {
         planned,
         actual,
+        uncommitted,
         unscored,
     } = value;
     let predictability = (unscored == 0 && planned > 0).then(|| actual as f64 / planned as f64);
@@ -606,6 +686,7 @@ fn previous<'a>(
         item,
         planned,
         actual,
+        uncommitted,
         predictability,
     })
 }

@@ -1,38 +1,20 @@
-//! What each type must say in its body: acceptance criteria, hypotheses, a story's user voice.
+//! What an item's body says: no unchecked criterion once done, a story's user voice. What it must
+//! hold in each state (hypotheses, criteria) is the Definition of Ready, in `ready.rs`.
 
 use super::at;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
-use crate::model::{Backlog, Item, ItemType, Section};
+use crate::model::{Backlog, Item, ItemType};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     for item in &backlog.items {
         let Some(kind) = item.kind() else { continue };
-        match kind {
-            ItemType::Epic => section(
-                item,
-                item.hypothesis.as_ref(),
-                Rule::HypothesisMissing,
-                "Hypothesis",
-                out,
-            ),
-            ItemType::Feature | ItemType::Capability => {
-                section(
-                    item,
-                    item.benefit_hypothesis.as_ref(),
-                    Rule::BenefitHypothesisMissing,
-                    "Benefit hypothesis",
-                    out,
-                );
-            }
-            ItemType::Story | ItemType::Pi => {}
-        }
         if matches!(
             kind,
             ItemType::Feature | ItemType::Capability | ItemType::Story
         ) {
-            acceptance_criteria(backlog, config, item, kind, out);
+            unchecked_criteria(backlog, config, item, kind, out);
         }
         if kind == ItemType::Story && !item.is_enabler() {
             user_voice(item, out);
@@ -40,38 +22,9 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn section(
-    item: &Item,
-    found: Option<&Section>,
-    rule: Rule,
-    heading: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    let kind = item.kind().map_or("item", |k| k.as_str());
-    match found {
-        None => out.push(
-            at(
-                rule,
-                item,
-                item.header,
-                format!("this {kind} has no `{heading}` section"),
-            )
-            .width(3)
-            .help(format!(
-                "add a `## {heading}` heading followed by the statement"
-            )),
-        ),
-        Some(s) if !s.has_content => out.push(at(
-            rule,
-            item,
-            s.pos,
-            format!("the `{heading}` section is empty"),
-        )),
-        Some(_) => {}
-    }
-}
-
-fn acceptance_criteria(
+/// Done with unchecked acceptance criteria is a contradiction. (Whether an item must have
+/// criteria at all depends on its state: `rules::ready`.)
+fn unchecked_criteria(
     backlog: &Backlog,
     config: &Config,
     item: &Item,
@@ -79,35 +32,8 @@ fn acceptance_criteria(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(ac) = &item.acceptance_criteria else {
-        out.push(
-            at(
-                Rule::AcceptanceCriteriaMissing,
-                item,
-                item.header,
-                format!(
-                    "this {} has no `Acceptance criteria` section",
-                    kind.as_str()
-                ),
-            )
-            .width(3)
-            .help("add a `## Acceptance criteria` heading with a list of criteria (`- [ ] ...`)"),
-        );
         return;
     };
-    if ac.criteria.is_empty() {
-        out.push(
-            at(
-                Rule::AcceptanceCriteriaMissing,
-                item,
-                ac.section.pos,
-                "the `Acceptance criteria` section lists no criteria".into(),
-            )
-            .help(
-                "write each criterion as a list item, e.g. `- [ ] Given ..., when ..., then ...`",
-            ),
-        );
-        return;
-    }
     if backlog.is_done(item, config) {
         let unchecked: Vec<_> = ac
             .criteria

@@ -10,25 +10,8 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     for (index, item) in backlog.items.iter().enumerate() {
         let Some(kind) = item.kind() else { continue };
         match &item.parent {
-            None => {
-                if matches!(kind, ItemType::Feature | ItemType::Story) {
-                    let parents: Vec<&str> =
-                        kind.parent_types().iter().map(|t| t.as_str()).collect();
-                    out.push(
-                        at(
-                            Rule::ParentMissing,
-                            item,
-                            item.header,
-                            format!("this {} has no parent", kind.as_str()),
-                        )
-                        .width(3)
-                        .help(format!(
-                            "add `parent:` with the id of its {}",
-                            one_of(&parents)
-                        )),
-                    );
-                }
-            }
+            // Whether an item must have a parent depends on its state: `rules::ready`.
+            None => {}
             Some(parent_ref) => match backlog.get(&parent_ref.value) {
                 None => out.push(
                     at(

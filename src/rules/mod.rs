@@ -10,8 +10,9 @@ mod dependencies;
 mod hierarchy;
 mod ids;
 mod pi;
+pub mod ready;
 pub mod transitions;
-mod workflow;
+pub mod workflow;
 mod wsjf;
 
 /// Runs every backlog-wide check. Per-file checks (frontmatter, keys and their types) already ran while
@@ -21,6 +22,7 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     workflow::check(backlog, config, out);
     hierarchy::check(backlog, config, out);
     content::check(backlog, config, out);
+    ready::check(backlog, config, out);
     wsjf::check(backlog, config, out);
     dependencies::check(backlog, out);
     pi::check(backlog, config, out);

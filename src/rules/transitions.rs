@@ -1,60 +1,59 @@
 //! Status changes between two versions of the backlog (`--staged`, `--since`): moves backwards or
 //! over states, and moves into a state whose entry rules the item does not meet.
 
-use super::{at, one_of};
-use crate::config::{Config, Workflow};
+use super::{at, one_of, ready};
+use crate::config::{Config, Content, Workflow};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
-use crate::model::{Backlog, Item, ItemType};
+use crate::model::{Backlog, Item};
 
-/// What an item lacks to be in `state` of its workflow: SAFe's exit policies of the states before it.
-/// Empty when it may be there. Used by the transition check and by commands that move items.
-pub fn entry_failures(item: &Item, workflow: &Workflow, state: usize) -> Vec<String> {
+/// What an item lacks to be in `state` of its workflow: the Definition of Ready of that state
+/// (`rules::ready`), and no template placeholder from ready on. Content whose rule is a warning
+/// (or off) does not hold a move back. Empty when it may be there. Used by the transition check
+/// and by commands that move items.
+pub fn entry_failures(
+    item: &Item,
+    config: &Config,
+    workflow: &Workflow,
+    state: usize,
+) -> Vec<String> {
     let mut missing = Vec::new();
     let Some(kind) = item.kind() else {
         return missing;
     };
-    let at_least_ready = workflow.ready_from.is_some_and(|r| state >= r);
-    let done = workflow.is_done(state);
-    let has_criteria = item
-        .acceptance_criteria
-        .as_ref()
-        .is_some_and(|ac| !ac.criteria.is_empty());
-    let wsjf_complete = item.wsjf.as_ref().is_some_and(|w| w.complete().is_some());
-    match kind {
-        ItemType::Epic if at_least_ready => {
-            if !item.hypothesis.as_ref().is_some_and(|h| h.has_content) {
-                missing.push("a hypothesis".to_string());
-            }
-            if !wsjf_complete {
-                missing.push("a complete WSJF score".to_string());
-            }
+    let blocks = |rule: Option<Rule>| {
+        rule.is_none_or(|r| config.severity(r) == Some(crate::diagnostic::Severity::Error))
+    };
+    for c in Content::ALL {
+        if c.applies_to(kind)
+            && workflow.requires(c, state)
+            && !ready::has(item, c)
+            && blocks(ready::rule_of(c))
+        {
+            missing.push(
+                match c {
+                    Content::Hypothesis => "a hypothesis",
+                    Content::BenefitHypothesis => "a benefit hypothesis",
+                    Content::AcceptanceCriteria => "acceptance criteria",
+                    Content::Wsjf => "a complete WSJF score",
+                    Content::Parent => "a parent",
+                    Content::Team => "a team",
+                    Content::Points => "story points",
+                }
+                .to_string(),
+            );
         }
-        ItemType::Feature | ItemType::Capability if at_least_ready => {
-            if !item
-                .benefit_hypothesis
-                .as_ref()
-                .is_some_and(|h| h.has_content)
-            {
-                missing.push("a benefit hypothesis".to_string());
-            }
-            if !has_criteria {
-                missing.push("acceptance criteria".to_string());
-            }
-            if !wsjf_complete {
-                missing.push("a complete WSJF score".to_string());
-            }
-        }
-        ItemType::Story if at_least_ready => {
-            if !has_criteria {
-                missing.push("acceptance criteria".to_string());
-            }
-            if item.points.is_none() {
-                missing.push("story points".to_string());
-            }
-        }
-        _ => {}
     }
+    if let Some(found) = &item.placeholder
+        && workflow.ready_from.is_some_and(|r| state >= r)
+        && blocks(Some(Rule::PlaceholderText))
+    {
+        missing.push(format!(
+            "the template's placeholders replaced (line {} still says `{}`)",
+            found.pos.line, found.value
+        ));
+    }
+    let done = workflow.is_done(state);
     if done && let Some(ac) = &item.acceptance_criteria {
         let open = ac
             .criteria
@@ -137,7 +136,7 @@ pub fn check(
         }
         // Entering a later state (or appearing in one) must meet that state's entry rules.
         if old.is_none_or(|o| new > o) {
-            let missing = entry_failures(item, workflow, new);
+            let missing = entry_failures(item, config, workflow, new);
             if !missing.is_empty() {
                 out.push(
                     at(

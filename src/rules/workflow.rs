@@ -83,3 +83,22 @@ pub fn wip(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// The WIP limit a move of `item` into state `to` would break: the number of items of its type
+/// that would then be in that state, and the limit. `None` when the state has no limit or stays
+/// within it.
+pub fn wip_after_move(
+    backlog: &Backlog,
+    config: &Config,
+    item: &crate::model::Item,
+    to: usize,
+) -> Option<(usize, u32)> {
+    let kind = item.kind()?;
+    let workflow = config.workflow(kind)?;
+    let limit = workflow.wip.get(workflow.states.get(to)?)?.limit;
+    let others = backlog
+        .of_type(kind)
+        .filter(|i| i.state == Some(to) && i.path != item.path)
+        .count();
+    (others + 1 > limit as usize).then_some((others + 1, limit))
+}

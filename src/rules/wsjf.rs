@@ -35,7 +35,12 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
                 .filter(|(_, v)| v.is_none())
                 .map(|(key, _)| key)
                 .collect();
-            if !missing.is_empty() {
+            // Where the state requires a score, `wsjf-missing` says what it lacks.
+            let required = match (item.kind().and_then(|k| config.workflow(k)), item.state) {
+                (Some(w), Some(state)) => w.requires(crate::config::Content::Wsjf, state),
+                _ => false,
+            };
+            if !missing.is_empty() && !required {
                 out.push(
                     at(
                         Rule::WsjfIncomplete,
