@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use crate::config::Config;
 use crate::model::key::{self, Key};
 use crate::model::{Backlog, Item, ItemType};
-use crate::render::schema::RankedRecord;
+use crate::render::schema::{InheritedRecord, RankedRecord};
 use crate::report::ranking::Ranked;
 
 // Cells are plain text here; colour, where wanted, is comfy-table's own styling.
@@ -86,6 +86,16 @@ pub(super) fn list_rows(
     items
         .iter()
         .map(|i| {
+            // The table shows what a story inherits, marked; CSV keeps the values as written.
+            let inherited = if csv {
+                InheritedRecord {
+                    team: None,
+                    pi: None,
+                }
+            } else {
+                InheritedRecord::of(i, backlog)
+            };
+            let marked = |v: &str| format!("{v}{INHERITED_MARK}");
             let mut row = vec![
                 i.id().unwrap_or("").to_string(),
                 if csv {
@@ -95,8 +105,13 @@ pub(super) fn list_rows(
                 },
                 backlog.status(i, config).to_string(),
                 i.title().to_string(),
-                i.teams().collect::<Vec<_>>().join(", "),
-                i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
+                inherited
+                    .team
+                    .map_or_else(|| i.teams().collect::<Vec<_>>().join(", "), marked),
+                inherited.pi.map_or_else(
+                    || i.pi.as_ref().map_or(String::new(), |p| p.value.clone()),
+                    marked,
+                ),
                 i.parent.as_ref().map_or(String::new(), |p| p.value.clone()),
             ];
             if csv {
@@ -123,11 +138,24 @@ pub(super) const LIST_COLUMNS: [Key; 7] = [
     key::PARENT,
 ];
 
-/// `popm list`: one row per item.
+/// Follows a story's team or PI taken from its feature in `popm list`'s table.
+const INHERITED_MARK: char = '*';
+
+/// `popm list`: one row per item, and a note under the table when a cell is inherited.
 pub fn list(items: &[&Item], backlog: &Backlog, config: &Config, terminal: bool) -> String {
     let header: Vec<String> = LIST_COLUMNS.iter().map(|k| k.name.to_uppercase()).collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    render(&header, list_rows(items, backlog, config, false), terminal)
+    let mut text = render(&header, list_rows(items, backlog, config, false), terminal);
+    let any_inherited = items.iter().any(|i| {
+        let inherited = InheritedRecord::of(i, backlog);
+        inherited.team.is_some() || inherited.pi.is_some()
+    });
+    if any_inherited {
+        text.push_str(&format!(
+            "{INHERITED_MARK} inherited from the parent feature\n"
+        ));
+    }
+    text
 }
 
 /// The header and cells of `popm backlog` (table, CSV and markdown): the WSJF inputs and score at

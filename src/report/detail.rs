@@ -1,6 +1,8 @@
 //! One item in full (`popm show`): its parent chain, its children, what it depends on and what
 //! depends on it.
 
+use super::progress::{self, Progress};
+use crate::config::Config;
 use crate::model::{Backlog, Item, natural_cmp};
 
 /// An item named in a relation: one that exists, or an id no item has.
@@ -21,10 +23,12 @@ pub struct Detail<'a> {
     pub dependencies: Vec<Related<'a>>,
     /// The items whose `depends_on` names this one, by id.
     pub needed_by: Vec<&'a Item>,
+    /// Done points and children of an epic, capability or feature.
+    pub progress: Option<Progress>,
 }
 
 /// The item with this id and its relations; `None` when no item has the id.
-pub fn detail<'a>(backlog: &'a Backlog, id: &str) -> Option<Detail<'a>> {
+pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Detail<'a>> {
     let index = backlog.index_of(id)?;
     let item = &backlog.items[index];
     // Walk up at most as many steps as there are items, so a parent cycle cannot loop forever.
@@ -60,5 +64,6 @@ pub fn detail<'a>(backlog: &'a Backlog, id: &str) -> Option<Detail<'a>> {
         children: backlog.children_of(index).collect(),
         dependencies,
         needed_by,
+        progress: progress::of(backlog, config, index),
     })
 }

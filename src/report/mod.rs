@@ -8,6 +8,7 @@ pub mod flow;
 pub mod listing;
 pub mod log;
 pub mod plan;
+pub mod progress;
 pub mod ranking;
 pub mod readiness;
 pub mod tree;

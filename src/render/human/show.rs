@@ -1,7 +1,8 @@
 //! `popm show`: one item in full, for people.
 
 use crate::model::{Item, Score};
-use crate::render::schema::{DetailRecord, RelatedRecord};
+use crate::render::number;
+use crate::render::schema::{DetailRecord, RelatedRecord, RollupRecord};
 use crate::render::{BOLD, DIM, paint, type_label};
 
 pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
@@ -22,8 +23,12 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
     field("path", s.item.path.to_string());
     field("owner", or_empty(s.item.owner));
     field("art", or_empty(s.item.art));
+    let parent = s.item.parent.unwrap_or("");
+    let inherited = |v: Option<&str>| v.map_or(String::new(), |v| format!("{v} (from {parent})"));
     field("team", s.item.team.join(", "));
+    field("team", inherited(s.inherited.team));
     field("pi", or_empty(s.item.pi));
+    field("pi", inherited(s.inherited.pi));
     field(
         "iteration",
         s.item.iteration.map_or(String::new(), |i| i.to_string()),
@@ -63,6 +68,9 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
             format!("{}/{} criteria checked", p.checked, p.total),
         );
     }
+    if let Some(p) = &s.progress {
+        field("progress", rollup(p));
+    }
     let line = |r: &RelatedRecord| {
         let safe = crate::render::safe;
         if r.exists {
@@ -94,4 +102,28 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
         }
     }
     out
+}
+
+/// An epic's, capability's or feature's progress in one line: `3/8 points done (38 %), 1 story
+/// without points, 1/3 children done`.
+pub fn rollup(p: &RollupRecord) -> String {
+    let mut parts = Vec::new();
+    if p.points > 0.0 {
+        parts.push(format!(
+            "{}/{} points done ({})",
+            number::points(p.done_points),
+            number::points(p.points),
+            number::percent_spaced(p.done_points / p.points * 100.0)
+        ));
+    } else if p.stories > 0 {
+        parts.push("no story points".to_string());
+    }
+    if p.unestimated > 0 {
+        parts.push(format!(
+            "{} without points",
+            crate::render::plural(p.unestimated, "story", "stories")
+        ));
+    }
+    parts.push(format!("{}/{} children done", p.done_children, p.children));
+    parts.join(", ")
 }

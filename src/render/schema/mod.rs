@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Summary};
 use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
 use crate::report::board::Column;
 use crate::report::detail::{Detail, Related};
+use crate::report::progress::Progress;
 use crate::report::ranking::Ranked;
 
 // `popm check`
@@ -121,11 +122,87 @@ impl<'a> ItemRecord<'a> {
     }
 }
 
-/// `list --format json`: the items, in the order given.
-pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
-    let records: Vec<ItemRecord> = items
+/// A story's team and PI taken from its feature because the story names none: the team its
+/// points count for and the PI it is planned for (`null` when the story names its own, or the
+/// feature gives none).
+#[derive(Serialize)]
+pub struct InheritedRecord<'a> {
+    pub team: Option<&'a str>,
+    pub pi: Option<&'a str>,
+}
+
+impl<'a> InheritedRecord<'a> {
+    pub fn of(item: &'a Item, backlog: &'a Backlog) -> Self {
+        let story = item.kind() == Some(ItemType::Story);
+        InheritedRecord {
+            team: (story && item.team.is_empty())
+                .then(|| backlog.team_of_story(item))
+                .flatten(),
+            pi: (story && item.pi.is_none())
+                .then(|| backlog.planned_pi(item))
+                .flatten(),
+        }
+    }
+}
+
+/// An epic's, capability's or feature's progress ([`Progress`]).
+#[derive(Serialize)]
+pub struct RollupRecord {
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub points: f64,
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub done_points: f64,
+    pub stories: usize,
+    pub done_stories: usize,
+    /// Stories below the item without points.
+    pub unestimated: usize,
+    pub children: usize,
+    pub done_children: usize,
+}
+
+impl From<&Progress> for RollupRecord {
+    fn from(p: &Progress) -> Self {
+        RollupRecord {
+            points: p.points,
+            done_points: p.done_points,
+            stories: p.stories,
+            done_stories: p.done_stories,
+            unestimated: p.unestimated,
+            children: p.children,
+            done_children: p.done_children,
+        }
+    }
+}
+
+/// One row of `popm list --format json`: the item's fields as written, what a story inherits,
+/// and the progress of an epic, capability or feature.
+#[derive(Serialize)]
+pub struct ListRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub inherited: InheritedRecord<'a>,
+    pub progress: Option<RollupRecord>,
+}
+
+/// `list --format json`: the items, in the order given; `progress` by backlog index.
+pub fn list(
+    items: &[&Item],
+    backlog: &Backlog,
+    config: &Config,
+    progress: &[Option<Progress>],
+) -> String {
+    let records: Vec<ListRecord> = items
         .iter()
-        .map(|i| ItemRecord::new(i, backlog, config))
+        .map(|i| ListRecord {
+            item: ItemRecord::new(i, backlog, config),
+            inherited: InheritedRecord::of(i, backlog),
+            progress: i
+                .id()
+                .and_then(|id| backlog.index_of(id))
+                .filter(|at| std::ptr::eq(&backlog.items[*at], *i))
+                .and_then(|at| progress.get(at).copied().flatten())
+                .map(|p| RollupRecord::from(&p)),
+        })
         .collect();
     crate::render::json(&records)
 }
@@ -284,6 +361,10 @@ pub struct DetailRecord<'a> {
     pub dependencies: Vec<RelatedRecord<'a>>,
     pub needed_by: Vec<RelatedRecord<'a>>,
     pub acceptance_criteria: Option<ProgressRecord>,
+    /// What a story takes from its feature, as in `list`.
+    pub inherited: InheritedRecord<'a>,
+    /// An epic's, capability's or feature's progress, as in `list`.
+    pub progress: Option<RollupRecord>,
 }
 
 #[derive(Serialize)]
@@ -350,6 +431,8 @@ impl<'a> DetailRecord<'a> {
                 let (checked, total) = ac.progress();
                 ProgressRecord { checked, total }
             }),
+            inherited: InheritedRecord::of(item, backlog),
+            progress: detail.progress.as_ref().map(RollupRecord::from),
         }
     }
 }
