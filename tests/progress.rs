@@ -109,3 +109,55 @@ fn a_parent_cycle_counts_each_story_once() {
     assert_eq!(rows[1]["id"], "F-2");
     assert_eq!(rows[1]["progress"]["points"], 0);
 }
+
+/// `pi status PI-2027.1` over fixtures/rollup, by hand (3 development iterations):
+///
+/// | team  | IT 1 (done/planned)     | IT 2        | IT 3             | PI    | capacity     |
+/// |-------|-------------------------|-------------|------------------|-------|--------------|
+/// | alpha | S-1 3 done + S-5 2: 3/5 | S-2 5: 0/5  | S-3 no points: 0 | 3/10  | 20+20+16 = 56 |
+/// | beta  | F-2 6/3 = 2 done: 2/2   | 2/2         | 2 + S-4 8: 10/10 | 14/14 | 30           |
+///
+/// S-1, S-2, S-3 and S-5 count for their feature's only team (alpha); F-2 has no stories, so its
+/// estimate (done) is split over beta's three iterations. Objectives: committed 8 and 6 achieved 7
+/// and 5, uncommitted 4 achieved 3.
+#[test]
+fn pi_status_counts_planned_and_done_points() {
+    let r = run(
+        &fixture("rollup"),
+        &["pi", "status", "PI-2027.1", "--format", "json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let its = |team: usize| -> Vec<(i64, i64)> {
+        s["teams"][team]["iterations"]
+            .as_array()
+            .expect("iterations")
+            .iter()
+            .map(|i| {
+                (
+                    i["done"].as_i64().expect("done"),
+                    i["planned"].as_i64().expect("planned"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(s["teams"][0]["team"], "alpha");
+    assert_eq!(its(0), [(3, 5), (0, 5), (0, 0)]);
+    assert_eq!(
+        (&s["teams"][0]["done"], &s["teams"][0]["planned"]),
+        (&json!(3), &json!(10))
+    );
+    assert_eq!(s["teams"][0]["capacity"], 56);
+    assert_eq!(s["teams"][1]["team"], "beta");
+    assert_eq!(its(1), [(2, 2), (2, 2), (10, 10)]);
+    assert_eq!(s["teams"][1]["capacity"], 30);
+    assert_eq!(s["total"], json!({"planned": 24, "done": 17}));
+    assert_eq!(
+        s["committed_value"],
+        json!({"planned": 14, "actual": 12, "unscored": 0})
+    );
+    assert_eq!(
+        s["uncommitted_value"],
+        json!({"planned": 4, "actual": 3, "unscored": 0})
+    );
+}

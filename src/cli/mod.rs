@@ -32,6 +32,7 @@ mod log;
 mod new;
 mod output;
 mod pi;
+mod pi_status;
 mod show;
 mod tree;
 

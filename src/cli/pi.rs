@@ -19,6 +19,8 @@ pub struct Args {
 enum PiCommand {
     /// Is the PI ready for planning? Exit 0 if ready, 1 if not.
     Ready(ReadyArgs),
+    /// How is the PI going? Points planned and done per team and iteration, objectives' value.
+    Status(super::pi_status::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,13 +43,18 @@ enum Format {
 
 impl Args {
     pub fn source(&self) -> crate::source::Source {
-        let PiCommand::Ready(args) = &self.command;
-        args.source.source()
+        match &self.command {
+            PiCommand::Ready(args) => args.source.source(),
+            PiCommand::Status(args) => args.source.source(),
+        }
     }
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let PiCommand::Ready(args) = &args.command;
+    let args = match &args.command {
+        PiCommand::Ready(args) => args,
+        PiCommand::Status(args) => return super::pi_status::run(workspace, args, color),
+    };
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     let pi = select(&checked, args.pi.as_deref())?;
     let r = readiness::assess(
@@ -81,7 +88,7 @@ fn today() -> Result<jiff::civil::Date, EnvError> {
     }
 }
 
-fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvError> {
+pub(super) fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvError> {
     let backlog = &checked.backlog;
     match id {
         Some(id) => match backlog.get(id) {

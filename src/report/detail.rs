@@ -3,7 +3,7 @@
 
 use super::progress::{self, Progress};
 use crate::config::Config;
-use crate::model::{Backlog, Item, natural_cmp};
+use crate::model::{Backlog, Item, ItemType, PiFields, natural_cmp};
 
 /// An item named in a relation: one that exists, or an id no item has.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,18 @@ pub struct Detail<'a> {
     pub needed_by: Vec<&'a Item>,
     /// Done points and children of an epic, capability or feature.
     pub progress: Option<Progress>,
+    /// A PI's own fields and the features and capabilities planned for it.
+    pub pi: Option<PiDetail<'a>>,
+}
+
+#[derive(Debug)]
+pub struct PiDetail<'a> {
+    pub fields: &'a PiFields,
+    /// First and last day (the end of the IP iteration).
+    pub dates: Option<(jiff::civil::Date, jiff::civil::Date)>,
+    pub development_iterations: usize,
+    /// The features and capabilities whose own `pi` is this PI, in listing order.
+    pub planned: Vec<&'a Item>,
 }
 
 /// The item with this id and its relations; `None` when no item has the id.
@@ -65,5 +77,31 @@ pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Det
         dependencies,
         needed_by,
         progress: progress::of(backlog, config, index),
+        pi: pi_detail(backlog, item),
+    })
+}
+
+fn pi_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<PiDetail<'a>> {
+    if item.kind() != Some(ItemType::Pi) {
+        return None;
+    }
+    static NO_FIELDS: std::sync::OnceLock<PiFields> = std::sync::OnceLock::new();
+    let fields = item
+        .pi_fields
+        .as_deref()
+        .unwrap_or_else(|| NO_FIELDS.get_or_init(PiFields::default));
+    let id = item.id()?;
+    let mut planned: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
+        .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == id))
+        .collect();
+    planned.sort_by(|a, b| super::listing::listing_order(a, b));
+    Some(PiDetail {
+        fields,
+        dates: fields.dates(),
+        development_iterations: super::plan::development_iterations(fields),
+        planned,
     })
 }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod flow;
 pub mod listing;
 pub mod log;
+pub mod pi_status;
 pub mod plan;
 pub mod progress;
 pub mod ranking;

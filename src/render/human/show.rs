@@ -2,7 +2,7 @@
 
 use crate::model::{Item, Score};
 use crate::render::number;
-use crate::render::schema::{DetailRecord, RelatedRecord, RollupRecord};
+use crate::render::schema::{DetailRecord, PiDetailRecord, RelatedRecord, RollupRecord};
 use crate::render::{BOLD, DIM, paint, type_label};
 
 pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
@@ -71,6 +71,9 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
     if let Some(p) = &s.progress {
         field("progress", rollup(p));
     }
+    if let Some(pi) = &s.pi_detail {
+        pi_lines(pi, &mut out, color);
+    }
     let line = |r: &RelatedRecord| {
         let safe = crate::render::safe;
         if r.exists {
@@ -124,6 +127,90 @@ pub fn rollup(p: &RollupRecord) -> String {
             crate::render::plural(p.unestimated, "story", "stories")
         ));
     }
-    parts.push(format!("{}/{} children done", p.done_children, p.children));
+    if p.children == 0 {
+        parts.push("no children".to_string());
+    } else {
+        parts.push(format!("{}/{} children done", p.done_children, p.children));
+    }
     parts.join(", ")
+}
+
+/// Lines under one label: the label on the first only.
+fn block(out: &mut String, name: &str, lines: &[String], color: bool) {
+    for (i, line) in lines.iter().enumerate() {
+        let label = if i == 0 { name } else { "" };
+        out.push_str(&format!(
+            "  {:<12}{}\n",
+            paint(label, DIM, color),
+            crate::render::safe(line)
+        ));
+    }
+}
+
+/// A PI's own fields and its planned work.
+fn pi_lines(pi: &PiDetailRecord, out: &mut String, color: bool) {
+    if let (Some(start), Some(end)) = (&pi.start, &pi.end) {
+        block(out, "dates", &[format!("{start} to {end}")], color);
+    }
+    block(
+        out,
+        "iterations",
+        &[format!(
+            "{} of {} weeks: {} development + IP",
+            pi.iterations, pi.iteration_weeks, pi.development_iterations
+        )],
+        color,
+    );
+    let width = pi.capacity.iter().map(|c| c.team.chars().count()).max();
+    let capacity: Vec<String> = pi
+        .capacity
+        .iter()
+        .map(|c| {
+            let each: Vec<String> = c.iterations.iter().map(|p| number::points(*p)).collect();
+            format!(
+                "{:<w$}  {} = {}",
+                c.team,
+                each.join(", "),
+                number::points(c.total),
+                w = width.unwrap_or(0)
+            )
+        })
+        .collect();
+    block(out, "capacity", &capacity, color);
+    let allocation: Vec<String> = pi
+        .allocation
+        .iter()
+        .map(|a| format!("{} {} %", a.kind, number::points(a.percent)))
+        .collect();
+    block(out, "allocation", &allocation, color);
+    let value = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
+    let objectives: Vec<String> = pi
+        .objectives
+        .iter()
+        .map(|o| {
+            format!(
+                "{}: {} [{}] planned {}, actual {}",
+                o.team.unwrap_or("-"),
+                o.text.unwrap_or(""),
+                if o.committed {
+                    "committed"
+                } else {
+                    "uncommitted"
+                },
+                value(o.planned_value),
+                value(o.actual_value)
+            )
+        })
+        .collect();
+    block(out, "objectives", &objectives, color);
+    let planned: Vec<String> = pi
+        .planned
+        .iter()
+        .map(|r| format!("{}  {} [{}]", r.id, r.title, r.status))
+        .collect();
+    if planned.is_empty() {
+        block(out, "planned", &["nothing yet".to_string()], color);
+    } else {
+        block(out, "planned", &planned, color);
+    }
 }

@@ -4,14 +4,16 @@
 
 use serde::Serialize;
 
+mod pi_status;
 mod reports;
+pub use pi_status::*;
 pub use reports::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
-use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, PiFields, Score, Spanned, Wsjf};
 use crate::report::board::Column;
-use crate::report::detail::{Detail, Related};
+use crate::report::detail::{Detail, PiDetail, Related};
 use crate::report::progress::Progress;
 use crate::report::ranking::Ranked;
 
@@ -365,6 +367,86 @@ pub struct DetailRecord<'a> {
     pub inherited: InheritedRecord<'a>,
     /// An epic's, capability's or feature's progress, as in `list`.
     pub progress: Option<RollupRecord>,
+    /// A PI's dates, iterations, capacity, allocation, objectives and planned work; null for
+    /// other types.
+    #[serde(rename = "pi_plan")]
+    pub pi_detail: Option<PiDetailRecord<'a>>,
+}
+
+/// One team's capacity in a PI.
+#[derive(Serialize)]
+pub struct CapacityRecord<'a> {
+    pub team: &'a str,
+    /// Points per development iteration, as written.
+    #[serde(serialize_with = "crate::render::number::json_list")]
+    pub iterations: Vec<f64>,
+    /// Over the development iterations.
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub total: f64,
+}
+
+#[derive(Serialize)]
+pub struct AllocationRecord<'a> {
+    pub kind: &'a str,
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub percent: f64,
+}
+
+#[derive(Serialize)]
+pub struct PiDetailRecord<'a> {
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub iterations: i64,
+    pub iteration_weeks: i64,
+    pub development_iterations: usize,
+    pub capacity: Vec<CapacityRecord<'a>>,
+    pub allocation: Vec<AllocationRecord<'a>>,
+    pub objectives: Vec<StatusObjectiveRecord<'a>>,
+    /// The features and capabilities planned for the PI.
+    pub planned: Vec<RelatedRecord<'a>>,
+}
+
+impl<'a> PiDetailRecord<'a> {
+    pub fn new(d: &PiDetail<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let f = d.fields;
+        PiDetailRecord {
+            start: d.dates.map(|x| x.0.to_string()),
+            end: d.dates.map(|x| x.1.to_string()),
+            iterations: f.iteration_count(),
+            iteration_weeks: f
+                .iteration_weeks
+                .as_ref()
+                .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value),
+            development_iterations: d.development_iterations,
+            capacity: f
+                .capacity
+                .iter()
+                .map(|(team, points)| CapacityRecord {
+                    team: &team.value,
+                    iterations: points.iter().map(|p| p.value).collect(),
+                    total: points
+                        .iter()
+                        .take(d.development_iterations)
+                        .map(|p| p.value)
+                        .sum(),
+                })
+                .collect(),
+            allocation: f
+                .allocation
+                .iter()
+                .map(|(kind, percent)| AllocationRecord {
+                    kind: &kind.value,
+                    percent: percent.value,
+                })
+                .collect(),
+            objectives: f.objectives.iter().map(StatusObjectiveRecord::of).collect(),
+            planned: d
+                .planned
+                .iter()
+                .map(|i| RelatedRecord::new(Related::Item(i), backlog, config))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -433,6 +515,10 @@ impl<'a> DetailRecord<'a> {
             }),
             inherited: InheritedRecord::of(item, backlog),
             progress: detail.progress.as_ref().map(RollupRecord::from),
+            pi_detail: detail
+                .pi
+                .as_ref()
+                .map(|d| PiDetailRecord::new(d, backlog, config)),
         }
     }
 }
