@@ -257,10 +257,18 @@ pub struct RankedRecord<'a> {
     pub points: Option<f64>,
     pub team: Vec<&'a str>,
     pub pi: Option<&'a str>,
+    /// `waiting` (funnel to ready, ranked by default) or `started` (under way, ranked apart,
+    /// with `--all`).
+    pub section: &'static str,
 }
 
 impl<'a> RankedRecord<'a> {
-    pub fn new(r: &Ranked<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+    pub fn new(
+        r: &Ranked<'a>,
+        backlog: &'a Backlog,
+        config: &'a Config,
+        section: &'static str,
+    ) -> Self {
         let item = r.item;
         let input = |get: fn(&Wsjf) -> &Option<Spanned<i64>>| {
             item.wsjf
@@ -284,6 +292,7 @@ impl<'a> RankedRecord<'a> {
             points: item.points.as_ref().map(|p| p.value),
             team: item.teams().collect(),
             pi: item.pi.as_ref().map(|p| p.value.as_str()),
+            section,
         }
     }
 }
