@@ -323,6 +323,8 @@ pub struct ColumnRecord<'a> {
     pub total: usize,
     pub over_limit: bool,
     pub cards: Vec<CardRecord<'a>>,
+    /// Cards of a done column left out (`[board] done_cards`).
+    pub more: usize,
 }
 
 /// `board --format json`: the columns in workflow order.
@@ -344,6 +346,7 @@ pub fn board(columns: &[Column]) -> String {
                     points: item.points.as_ref().map(|p| p.value),
                 })
                 .collect(),
+            more: c.more,
         })
         .collect();
     crate::render::json(&records)
