@@ -66,7 +66,7 @@ pub fn run(
         pi: args.pi.as_deref(),
         enabler: args.enabler,
     };
-    let today = jiff::ZonedDateTime::now().date();
+    let today = super::pi::today()?;
     let Created { path, text } = create::prepare(workspace, &checked.backlog, &spec, today)?;
     // The new item must not bring an error into the backlog (a story under an epic, a story with
     // two teams, done with open criteria, ...).

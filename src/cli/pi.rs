@@ -78,7 +78,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
 }
 
 /// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
-fn today() -> Result<jiff::civil::Date, EnvError> {
+pub(super) fn today() -> Result<jiff::civil::Date, EnvError> {
     match std::env::var("POPM_TODAY") {
         Ok(s) => s.parse().map_err(|e: jiff::Error| EnvError::BadToday {
             value: s.clone(),
