@@ -23,20 +23,66 @@ pub fn render_marked(
     color: bool,
     marked: impl Fn(&str) -> bool,
 ) -> String {
+    let layout = if terminal {
+        Layout::Fitted(columns_override())
+    } else {
+        Layout::Plain
+    };
+    render_with(header, rows, layout, color, marked)
+}
+
+/// How a table is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Boxed and fitted to a width: the terminal's, or the one given.
+    Fitted(Option<u16>),
+    /// Plain aligned columns (piped output).
+    Plain,
+}
+
+/// Columns whose text may be shortened (with an ellipsis) to fit the width: titles and sentences.
+/// Every other column (ids, states, numbers, teams) keeps its full width, so an id is never cut.
+const SHORTENED: &[&str] = &["TITLE", "OBJECTIVE", "CATCHES"];
+
+/// `COLUMNS`, when set to a width: it overrides the terminal's (as in many tools), and lets a
+/// layout be reproduced.
+fn columns_override() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+}
+
+pub(crate) fn render_with(
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    layout: Layout,
+    color: bool,
+    marked: impl Fn(&str) -> bool,
+) -> String {
+    use comfy_table::{ColumnConstraint, Row};
     let mut table = Table::new();
     if color {
         table.enforce_styling();
     }
-    if terminal {
-        table
-            .load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.load_style(presets::NOTHING);
+    let fitted = matches!(layout, Layout::Fitted(_));
+    match layout {
+        Layout::Fitted(width) => {
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_truncation_indicator("…");
+            if let Some(w) = width {
+                table.set_width(w);
+            }
+        }
+        Layout::Plain => {
+            table.load_style(presets::NOTHING);
+        }
     }
     table.set_header(header.iter().map(|h| crate::render::safe(h).into_owned()));
     for row in rows {
-        table.add_row(row.into_iter().map(|text| {
+        let mut row = Row::from(row.into_iter().map(|text| {
             // A cell is one line of plain text: its control characters are shown, not obeyed.
             let cell = comfy_table::Cell::new(crate::render::safe(&text));
             if color && marked(&text) {
@@ -46,9 +92,24 @@ pub fn render_marked(
                 cell
             }
         }));
+        if fitted {
+            // One line per row: a title too long for the width ends in `…` instead of wrapping
+            // (wrapping broke ids and names mid-word on narrow terminals).
+            row.max_height(1);
+        }
+        table.add_row(row);
+    }
+    if fitted {
+        for (i, name) in header.iter().enumerate() {
+            if !SHORTENED.contains(name)
+                && let Some(column) = table.column_mut(i)
+            {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
     }
     let mut text = table.to_string();
-    if !terminal {
+    if !fitted {
         // comfy-table pads every cell; trailing blanks only get in the way of diffs and grep.
         text = text
             .lines()
@@ -220,4 +281,48 @@ pub fn ranking(
 ) -> String {
     let (header, cells) = ranking_cells(ranked, records, points);
     render(header, cells, terminal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a narrow terminal a long title ends in `…` at a word boundary, and ids, types, states
+    /// and teams keep their whole width (they used to wrap mid-word).
+    #[test]
+    fn narrow_tables_shorten_titles_and_never_cut_ids() {
+        let rows = vec![
+            vec![
+                "F-10".to_string(),
+                "feature".to_string(),
+                "implementing".to_string(),
+                "Self-service password reset for every customer account".to_string(),
+                "identity".to_string(),
+            ],
+            vec![
+                "S-1".to_string(),
+                "story".to_string(),
+                "ready".to_string(),
+                "Short".to_string(),
+                "checkout".to_string(),
+            ],
+        ];
+        let text = render_with(
+            &["ID", "TYPE", "STATUS", "TITLE", "TEAM"],
+            rows,
+            Layout::Fitted(Some(60)),
+            false,
+            |_| false,
+        );
+        let expected = "\
+┌──────┬─────────┬──────────────┬───────────────┬──────────┐
+│ ID   ┆ TYPE    ┆ STATUS       ┆ TITLE         ┆ TEAM     │
+╞══════╪═════════╪══════════════╪═══════════════╪══════════╡
+│ F-10 ┆ feature ┆ implementing ┆ Self-service… ┆ identity │
+│ S-1  ┆ story   ┆ ready        ┆ Short         ┆ checkout │
+└──────┴─────────┴──────────────┴───────────────┴──────────┘
+";
+        assert_eq!(text, expected, "\n{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 60));
+    }
 }
