@@ -263,7 +263,7 @@ fn tree_whole_and_subtree() {
     let r = run(demo.path(), &["tree", "F-3"]);
     assert_eq!(
         r.stdout,
-        "F-3  Saved payment methods [implementing]\n\
+        "F-3  Saved payment methods [implementing] 0/16 pts, 0/3 done\n\
          ├── S-6  Save a card at checkout [in-progress]\n\
          ├── S-7  Pay with a saved card [ready]\n\
          └── S-8  Remove a saved card [backlog]\n"

@@ -180,7 +180,7 @@ fn markdown_outputs_show_titles_as_text() {
     let backlog = run(d, &["backlog", "--format", "markdown"]);
     assert!(
         backlog.stdout.lines().any(|l| l
-            == format!("| 5 | F-1 | {ESCAPED_TITLE} | feature | ready | 8 | 5 | 3 | 16 | 5 | 3.20 | identity | PI-2027.1 |")),
+            == format!("| 4 | F-1 | {ESCAPED_TITLE} | feature | ready | 8 | 5 | 3 | 16 | 5 | 3.20 | identity | PI-2027.1 |")),
         "{}",
         backlog.stdout
     );

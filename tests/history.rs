@@ -927,6 +927,8 @@ fn monthly_periods_do_not_drift() {
     let dir = one_story();
     let d = dir.path();
     write(d, "popm.toml", "[flow]\nperiod = \"month\"\n");
+    // A commit on the window's last day: periods after the latest commit are left out.
+    commit(d, "2027-04-30T12:00:00Z", "monthly periods");
     let v = json(
         d,
         &[

@@ -251,8 +251,9 @@ fn long_cycles_stay_readable() {
     let tree = run(dir.path(), &["tree"]);
     assert_eq!(tree.stdout.lines().count(), n);
     assert!(
-        tree.stdout
-            .starts_with("(in a parent cycle) F-0  F0 [funnel]\n└── F-1999  F1999 [funnel]\n"),
+        tree.stdout.starts_with(
+            "(in a parent cycle) F-0  F0 [funnel] 0/1 done\n└── F-1999  F1999 [funnel] 0/1 done\n"
+        ),
         "{}",
         &tree.stdout[..200]
     );
@@ -284,15 +285,19 @@ fn deep_parent_chains_print_in_linear_space() {
     assert_eq!(tree.code, 0, "{}", tree.stderr);
     let lines: Vec<&str> = tree.stdout.lines().collect();
     assert_eq!(lines.len(), n);
-    assert_eq!(lines[0], "F-0  F0 [funnel]");
-    assert_eq!(lines[1], "└── F-1  F1 [funnel]");
+    // Each feature but the last has one child, not done.
+    assert_eq!(lines[0], "F-0  F0 [funnel] 0/1 done");
+    assert_eq!(lines[1], "└── F-1  F1 [funnel] 0/1 done");
     assert_eq!(
         lines[16],
-        format!("{}└── F-16  F16 [funnel]", "    ".repeat(15))
+        format!("{}└── F-16  F16 [funnel] 0/1 done", "    ".repeat(15))
     );
     assert_eq!(
         lines[17],
-        format!("{}└── [depth 17] F-17  F17 [funnel]", "    ".repeat(15))
+        format!(
+            "{}└── [depth 17] F-17  F17 [funnel] 0/1 done",
+            "    ".repeat(15)
+        )
     );
     assert_eq!(
         lines[n - 1],
@@ -302,7 +307,8 @@ fn deep_parent_chains_print_in_linear_space() {
         )
     );
     // Each line: the label `F-i  Fi [funnel]` (2 × digits + 14 bytes), the indentation (4 bytes a
-    // level below the first, 10 for `└── `), past level 16 the marker `[depth i] `, a newline.
+    // level below the first, 10 for `└── `), past level 16 the marker `[depth i] `, the progress
+    // ` 0/1 done` (9 bytes) on every item but the last, a newline.
     let digits = |i: usize| i.to_string().len();
     let expected: usize = (0..n)
         .map(|i| {
@@ -312,7 +318,8 @@ fn deep_parent_chains_print_in_linear_space() {
                 1..=16 => 4 * (i - 1) + 10,
                 _ => 4 * 15 + 10 + 9 + digits(i),
             };
-            label + indent + 1
+            let progress = if i + 1 < n { 9 } else { 0 };
+            label + indent + progress + 1
         })
         .sum();
     assert_eq!(tree.stdout.len(), expected);

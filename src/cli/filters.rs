@@ -44,6 +44,15 @@ impl Filters {
             ..ItemFilter::default()
         }
     }
+
+    /// Whether any filter narrows the answer (an empty answer then says less about the backlog).
+    pub fn narrows(&self) -> bool {
+        self.team.is_some()
+            || self.art.is_some()
+            || self.pi.is_some()
+            || !self.status.is_empty()
+            || self.enabler.is_some()
+    }
 }
 
 /// A filter value that names nothing is a usage error (exit 2, with a suggestion); a valid value

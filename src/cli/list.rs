@@ -58,7 +58,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     super::filters::validate(&filter, backlog, config, &args.types)?;
     let items = listing::list(backlog, config, &filter);
     let text = match args.format {
-        Format::Json => schema::list(&items, backlog, config),
+        Format::Json => {
+            let progress = crate::report::progress::every(backlog, config);
+            schema::list(&items, backlog, config, &progress)
+        }
         Format::Csv => csv::list(&items, backlog, config),
         Format::Table => table::list(&items, backlog, config, std::io::stdout().is_terminal()),
     };

@@ -33,6 +33,7 @@ mod log;
 mod new;
 mod output;
 mod pi;
+mod pi_status;
 mod show;
 mod tree;
 

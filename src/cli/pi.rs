@@ -19,6 +19,8 @@ pub struct Args {
 enum PiCommand {
     /// Is the PI ready for planning? Exit 0 if ready, 1 if not.
     Ready(ReadyArgs),
+    /// How is the PI going? Points planned and done per team and iteration, objectives' value.
+    Status(super::pi_status::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,15 +43,20 @@ enum Format {
 
 impl Args {
     pub fn source(&self) -> crate::source::Source {
-        let PiCommand::Ready(args) = &self.command;
-        args.source.source()
+        match &self.command {
+            PiCommand::Ready(args) => args.source.source(),
+            PiCommand::Status(args) => args.source.source(),
+        }
     }
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
-    let PiCommand::Ready(args) = &args.command;
+    let args = match &args.command {
+        PiCommand::Ready(args) => args,
+        PiCommand::Status(args) => return super::pi_status::run(workspace, args, color),
+    };
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
-    let pi = select(&checked, args.pi.as_deref())?;
+    let pi = select(&checked, args.pi.as_deref(), Purpose::Planning)?;
     let r = readiness::assess(
         &checked.backlog,
         &workspace.config,
@@ -81,7 +88,19 @@ pub(super) fn today() -> Result<jiff::civil::Date, EnvError> {
     }
 }
 
-fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvError> {
+/// What a PI is chosen for when none is named: planning takes the next PI from the IP iteration
+/// on; a status report stays with the PI under way until it ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Planning,
+    Status,
+}
+
+pub(super) fn select<'a>(
+    checked: &'a Checked,
+    id: Option<&str>,
+    purpose: Purpose,
+) -> Result<&'a Item, EnvError> {
     let backlog = &checked.backlog;
     match id {
         Some(id) => match backlog.get(id) {
@@ -100,7 +119,11 @@ fn select<'a>(checked: &'a Checked, id: Option<&str>) -> Result<&'a Item, EnvErr
         },
         None => {
             let today = today()?;
-            readiness::current_or_next(backlog, today).ok_or(EnvError::NoCurrentPi(today))
+            let chosen = match purpose {
+                Purpose::Planning => readiness::current_or_next(backlog, today),
+                Purpose::Status => readiness::under_way_or_next(backlog, today),
+            };
+            chosen.ok_or(EnvError::NoCurrentPi(today))
         }
     }
 }

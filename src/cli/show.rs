@@ -32,7 +32,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     warn_if_broken(&checked, color);
     let backlog = &checked.backlog;
     let config = &workspace.config;
-    let Some(detail) = detail::detail(backlog, &args.id) else {
+    let Some(detail) = detail::detail(backlog, config, &args.id) else {
         let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
         return Err(EnvError::UnknownId {
             id: args.id.clone(),

@@ -55,6 +55,8 @@ pub struct Config {
     pub planning_load: f64,
     pub new: NewItems,
     pub flow: FlowSettings,
+    /// Cards a done column of `popm board` shows (`[board] done_cards`); the rest are counted.
+    pub board_done_cards: usize,
 }
 
 pub const DEFAULT_WSJF_SCALE: &[i64] = &[1, 2, 3, 5, 8, 13, 20];
@@ -63,6 +65,7 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// About 1.5 GB of memory at the size of a typical item; ten times the largest backlogs we know of.
 pub const DEFAULT_MAX_ITEMS: usize = 400_000;
 pub const DEFAULT_PLANNING_LOAD: f64 = 80.0;
+pub const DEFAULT_BOARD_DONE_CARDS: usize = 10;
 
 impl Default for Config {
     fn default() -> Self {

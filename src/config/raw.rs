@@ -26,6 +26,15 @@ pub(super) struct RawConfig {
     pub new: RawNew,
     #[serde(default)]
     pub flow: RawFlow,
+    #[serde(default)]
+    pub board: RawBoard,
+}
+
+/// `[board]`: how `popm board` draws.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBoard {
+    pub done_cards: Option<usize>,
 }
 
 /// `[flow]`: how the flow metrics read the workflow. `start` and `active` take one value for every

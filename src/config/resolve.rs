@@ -177,6 +177,10 @@ pub(super) fn build(
     Ok(Config {
         new,
         flow,
+        board_done_cards: raw
+            .board
+            .done_cards
+            .unwrap_or(super::DEFAULT_BOARD_DONE_CARDS),
         display_path: None,
         planning_load,
         file,

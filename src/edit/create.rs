@@ -40,6 +40,18 @@ const TEMPLATES: &[(ItemType, &str)] = &[
     (ItemType::Pi, include_str!("templates/pi.md")),
 ];
 
+/// The start proposed for a new PI: the day after the last PI ends (PIs follow each other without
+/// a gap), or `today` when no PI has dates.
+pub fn pi_start(backlog: &Backlog, today: jiff::civil::Date) -> jiff::civil::Date {
+    backlog
+        .of_type(ItemType::Pi)
+        .filter_map(|pi| pi.pi_fields.as_deref()?.dates())
+        .map(|(_, end)| end)
+        .max()
+        .and_then(|end| end.tomorrow().ok())
+        .unwrap_or(today)
+}
+
 /// The new item's file: its id and values checked against the backlog, its text from the
 /// template, its path inside a backlog folder.
 pub fn prepare(
@@ -95,7 +107,7 @@ pub fn prepare(
     if title.is_empty() {
         return Err(EnvError::EmptyTitle);
     }
-    let today = today.to_string();
+    let start = pi_start(backlog, today).to_string();
     let text = fill(
         &template,
         &[
@@ -105,7 +117,7 @@ pub fn prepare(
                 "status",
                 status.as_deref().map(scalar::string).unwrap_or_default(),
             ),
-            ("start", today),
+            ("start", start),
         ],
     );
     let mut edits = Vec::new();

@@ -48,12 +48,24 @@ pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
 }
 
 /// `popm backlog --format csv`: the table's columns, named in lower case.
-pub fn ranking(ranked: &[Ranked], records: &[RankedRecord], points: bool) -> String {
-    let (header, cells) = super::table::ranking_cells(ranked, records, points);
-    let header: Vec<String> = header
+/// With `sections` (`backlog --all`), a last column says which part each row is ranked in.
+pub fn ranking(
+    ranked: &[Ranked],
+    records: &[RankedRecord],
+    points: bool,
+    sections: bool,
+) -> String {
+    let (header, mut cells) = super::table::ranking_cells(ranked, records, points);
+    let mut header: Vec<String> = header
         .iter()
         .map(|h| h.to_lowercase().replace("rr|oe", "risk_reduction"))
         .collect();
+    if sections {
+        header.push("section".into());
+        for (row, record) in cells.iter_mut().zip(records) {
+            row.push(record.section.to_string());
+        }
+    }
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     render(&header, &cells)
 }

@@ -185,6 +185,12 @@ fn incomplete_notes(out: &mut String, f: &Flow, color: bool) {
             "{note} this is a shallow clone: history before its oldest commit is missing (git fetch --unshallow)"
         );
     }
+    if let Some(last) = i.unsampled_after {
+        let _ = writeln!(
+            out,
+            "{note} no commit after {last}: the days after it are not sampled and the periods that start after it are left out"
+        );
+    }
     if !i.appeared_done.is_empty() {
         let _ = writeln!(
             out,

@@ -12,6 +12,7 @@ pub mod junit;
 pub mod log;
 pub mod markdown;
 pub mod number;
+pub mod pi_status;
 pub mod readiness;
 
 pub mod safe;

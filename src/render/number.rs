@@ -90,6 +90,19 @@ pub fn json<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> 
     json_optional(&Some(*value), s)
 }
 
+/// [`json`] for every value of a list.
+pub fn json_list<S: serde::Serializer>(values: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(values.len()))?;
+    for v in values {
+        match v {
+            v if v.fract() == 0.0 && v.abs() < 1e15 => seq.serialize_element(&(*v as i64))?,
+            v => seq.serialize_element(v)?,
+        }
+    }
+    seq.end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use super::listing::ItemFilter;
 use super::ranking;
 use crate::config::Config;
 use crate::model::Score;
-use crate::model::{Backlog, Item, ItemType};
+use crate::model::{Backlog, Item, ItemType, natural_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,8 +48,11 @@ pub struct Column<'a> {
     /// Items of the board's type in this state across the whole backlog: WIP limits count these,
     /// whatever the filters show.
     pub total: usize,
-    /// Cards in board order: WSJF for portfolio and ART, the PO's rank for teams.
+    /// Cards in board order: WSJF for portfolio and ART, the PO's rank for teams; in a done
+    /// column, the most recent first (see [`columns`]), at most `[board] done_cards`.
     pub cards: Vec<(&'a Item, Option<Score>)>,
+    /// Cards the filters let through but a done column leaves out.
+    pub more: usize,
 }
 
 impl Column<'_> {
@@ -81,6 +84,7 @@ pub fn columns<'a>(
             wip: workflow.wip.get(s).map(|w| w.limit),
             total: 0,
             cards: Vec::new(),
+            more: 0,
         })
         .collect();
     for item in backlog.of_type(level.board_type()) {
@@ -93,6 +97,20 @@ pub fn columns<'a>(
         let status = backlog.status(r.item, config);
         if let Some(c) = columns.iter_mut().find(|c| c.state == status) {
             c.cards.push((r.item, r.score));
+        }
+    }
+    // A done column grows for ever, and its WSJF order says nothing any more. The files keep no
+    // done date (only git does, and reading the history is too slow for a board), so the most
+    // recent are taken to be the highest ids: popm gives ids in creation order.
+    for (index, c) in columns.iter_mut().enumerate() {
+        if workflow.is_done(index) {
+            c.cards.sort_by(|(a, _), (b, _)| {
+                natural_cmp(b.id().unwrap_or(""), a.id().unwrap_or(""))
+                    .then_with(|| a.path.cmp(&b.path))
+            });
+            let keep = config.board_done_cards.min(c.cards.len());
+            c.more = c.cards.len() - keep;
+            c.cards.truncate(keep);
         }
     }
     columns

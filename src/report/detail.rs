@@ -1,7 +1,9 @@
 //! One item in full (`popm show`): its parent chain, its children, what it depends on and what
 //! depends on it.
 
-use crate::model::{Backlog, Item, natural_cmp};
+use super::progress::{self, Progress};
+use crate::config::Config;
+use crate::model::{Backlog, Item, ItemType, PiFields, natural_cmp};
 
 /// An item named in a relation: one that exists, or an id no item has.
 #[derive(Debug, Clone, Copy)]
@@ -21,10 +23,24 @@ pub struct Detail<'a> {
     pub dependencies: Vec<Related<'a>>,
     /// The items whose `depends_on` names this one, by id.
     pub needed_by: Vec<&'a Item>,
+    /// Done points and children of an epic, capability or feature.
+    pub progress: Option<Progress>,
+    /// A PI's own fields and the features and capabilities planned for it.
+    pub pi: Option<PiDetail<'a>>,
+}
+
+#[derive(Debug)]
+pub struct PiDetail<'a> {
+    pub fields: &'a PiFields,
+    /// First and last day (the end of the IP iteration).
+    pub dates: Option<(jiff::civil::Date, jiff::civil::Date)>,
+    pub development_iterations: usize,
+    /// The features and capabilities whose own `pi` is this PI, in listing order.
+    pub planned: Vec<&'a Item>,
 }
 
 /// The item with this id and its relations; `None` when no item has the id.
-pub fn detail<'a>(backlog: &'a Backlog, id: &str) -> Option<Detail<'a>> {
+pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Detail<'a>> {
     let index = backlog.index_of(id)?;
     let item = &backlog.items[index];
     // Walk up at most as many steps as there are items, so a parent cycle cannot loop forever.
@@ -60,5 +76,32 @@ pub fn detail<'a>(backlog: &'a Backlog, id: &str) -> Option<Detail<'a>> {
         children: backlog.children_of(index).collect(),
         dependencies,
         needed_by,
+        progress: progress::of(backlog, config, index),
+        pi: pi_detail(backlog, item),
+    })
+}
+
+fn pi_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<PiDetail<'a>> {
+    if item.kind() != Some(ItemType::Pi) {
+        return None;
+    }
+    static NO_FIELDS: std::sync::OnceLock<PiFields> = std::sync::OnceLock::new();
+    let fields = item
+        .pi_fields
+        .as_deref()
+        .unwrap_or_else(|| NO_FIELDS.get_or_init(PiFields::default));
+    let id = item.id()?;
+    let mut planned: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
+        .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == id))
+        .collect();
+    planned.sort_by(|a, b| super::listing::listing_order(a, b));
+    Some(PiDetail {
+        fields,
+        dates: fields.dates(),
+        development_iterations: super::plan::development_iterations(fields),
+        planned,
     })
 }

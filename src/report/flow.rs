@@ -321,6 +321,10 @@ pub struct Incomplete {
     pub unreadable_times: usize,
     /// Tree entries with unsafe names the history walk skipped.
     pub unsafe_names: usize,
+    /// The day of the latest commit, when the window runs past it: the days after it are not
+    /// sampled and the periods that start after it are left out (the backlog's state then is
+    /// unknown, not the state of the last commit).
+    pub unsampled_after: Option<Date>,
 }
 
 impl Incomplete {
@@ -332,6 +336,7 @@ impl Incomplete {
             || !self.backwards.is_empty()
             || self.unreadable_times > 0
             || self.unsafe_names > 0
+            || self.unsampled_after.is_some()
     }
 }
 
@@ -473,10 +478,15 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         .collect();
     ids.sort_by(|a, b| crate::model::natural_cmp(a, b));
 
+    // Days after the latest commit are not sampled: nothing says the backlog stayed as it was.
+    let last_day = history.commits.iter().map(|c| c.time).max().map(day_of);
+    let sampled_to = last_day.map_or(window.from.yesterday().unwrap_or(window.from), |d| {
+        d.min(window.to)
+    });
     let days: Vec<Date> = {
         let mut d = window.from;
         let mut out = Vec::new();
-        while d <= window.to {
+        while d <= sampled_to && d <= window.to {
             out.push(d);
             let next = next_day(d);
             if next == d {
@@ -507,6 +517,7 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
         merges: history.merges,
         unreadable_times: history.unreadable_times,
         unsafe_names: history.unsafe_names,
+        unsampled_after: last_day.filter(|d| *d < window.to),
         ..Incomplete::default()
     };
     for id in ids {
@@ -616,7 +627,10 @@ pub fn compute(history: &History, config: &Config, options: &Options) -> Flow {
             .then_with(|| crate::model::natural_cmp(&a.id, &b.id))
     });
 
-    let periods = periods(window, config.flow.period, &items);
+    let mut periods = periods(window, config.flow.period, &items);
+    if let Some(last) = incomplete.unsampled_after {
+        periods.retain(|p| p.from <= last);
+    }
     let known: Vec<&ItemFlow> = items.iter().filter(|i| i.start_known).collect();
     let flow_time = Distribution::of(known.iter().map(|i| i.flow_days()).collect());
     let active_seconds = known

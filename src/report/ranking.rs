@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use super::board::Level;
 use super::listing::ItemFilter;
 use crate::config::Config;
-use crate::model::{Backlog, Item, Score, Wsjf, natural_cmp};
+use crate::model::{Backlog, Item, ItemType, Score, Wsjf, natural_cmp};
 
 #[derive(Debug, Clone)]
 pub struct Ranked<'a> {
@@ -115,24 +115,63 @@ pub fn calibration<'a>(ranked: &[Ranked<'a>], scale: &[i64]) -> Vec<Calibration<
     hints
 }
 
-/// The open (not done) items of a level that `filter` lets through, in the level's order: WSJF
-/// for the portfolio and the ART, the Product Owner's rank for teams.
+/// The open (not done) items of a level, ranked as SAFe's backlogs are: what is waiting (before
+/// the state where flow starts, `[flow] start`: funnel to ready for features and epics, backlog
+/// and ready for stories) apart from what is already under way.
+#[derive(Debug, Default)]
+pub struct BacklogRanking<'a> {
+    /// Waiting items (and items whose status is not a state of their workflow, which cannot be
+    /// placed), in the level's order.
+    pub waiting: Vec<Ranked<'a>>,
+    /// Items started and not done, ranked among themselves.
+    pub started: Vec<Ranked<'a>>,
+}
+
+/// The open items of a level that `filter` lets through, in the level's order: WSJF for the
+/// portfolio and the ART, the Product Owner's rank for teams. A capability whose features are
+/// ranked in the same part is left out of it: its features stand for it, and ranking a parent
+/// against its own children would count its cost of delay twice.
 pub fn open_items<'a>(
     backlog: &'a Backlog,
     config: &Config,
     level: Level,
     filter: &ItemFilter,
-) -> Vec<Ranked<'a>> {
-    let open = backlog
+) -> BacklogRanking<'a> {
+    let (mut waiting, mut started): (Vec<&Item>, Vec<&Item>) = backlog
         .items
         .iter()
         .filter(|i| i.kind().is_some_and(|k| level.types().contains(&k)))
         .filter(|i| !backlog.is_done(i, config))
-        .filter(|i| filter.matches(i, backlog, config));
-    match level {
-        Level::Team => by_rank(open),
-        _ => by_wsjf(open),
+        .filter(|i| filter.matches(i, backlog, config))
+        .partition(|i| match (i.kind(), i.state) {
+            (Some(kind), Some(state)) => state < config.flow.start(kind),
+            _ => true,
+        });
+    let rank = |items: Vec<&'a Item>| match level {
+        Level::Team => by_rank(items),
+        _ => by_wsjf(items),
+    };
+    drop_represented(&mut waiting);
+    drop_represented(&mut started);
+    BacklogRanking {
+        waiting: rank(waiting),
+        started: rank(started),
     }
+}
+
+/// Leaves out each capability with one of its features among `items`.
+fn drop_represented(items: &mut Vec<&Item>) {
+    let parents: std::collections::HashSet<&str> = items
+        .iter()
+        .filter(|i| i.kind() == Some(ItemType::Feature))
+        .filter_map(|i| i.parent.as_ref().map(|p| p.value.as_str()))
+        .collect();
+    if parents.is_empty() {
+        return;
+    }
+    items.retain(|i| {
+        i.kind() != Some(ItemType::Capability) || !i.id().is_some_and(|id| parents.contains(id))
+    });
 }
 
 /// How one item's score and rank came about (`popm backlog --explain`).

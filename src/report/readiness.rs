@@ -142,6 +142,16 @@ impl Readiness<'_> {
 /// During a PI's Innovation & Planning iteration (its last) the next PI's planning happens, so
 /// that next PI is the one meant (when there is one).
 pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
+    pi_on(backlog, today, true)
+}
+
+/// The PI under way on `today` (its IP iteration included), else the next one to start: the PI
+/// whose progress `pi status` reports.
+pub fn under_way_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
+    pi_on(backlog, today, false)
+}
+
+fn pi_on(backlog: &Backlog, today: Date, planning: bool) -> Option<&Item> {
     let mut pis: Vec<(&Item, Date, Date)> = backlog
         .of_type(ItemType::Pi)
         .filter_map(|i| i.pi_fields.as_deref()?.dates().map(|(s, e)| (i, s, e)))
@@ -150,7 +160,7 @@ pub fn current_or_next(backlog: &Backlog, today: Date) -> Option<&Item> {
     let next = || pis.iter().find(|(_, s, _)| *s > today);
     let current = pis.iter().find(|(_, s, e)| *s <= today && today <= *e);
     let chosen = match current {
-        Some(c) if in_ip_iteration(c.0, today) => next().or(Some(c)),
+        Some(c) if planning && in_ip_iteration(c.0, today) => next().or(Some(c)),
         Some(c) => Some(c),
         None => next(),
     };

@@ -3,7 +3,7 @@
 //! trees, each cycle from its first member.
 
 use super::listing::listing_order;
-use crate::model::{Backlog, ItemType};
+use crate::model::{Backlog, Item, ItemType};
 
 /// Levels of indentation drawn; deeper items stay at this indentation and say their depth.
 /// SAFe's hierarchy is four levels deep, so only a mis-typed chain reaches it; indenting every
@@ -25,11 +25,46 @@ pub struct Node {
     pub in_cycle: bool,
 }
 
-/// The tree below the item at `top`, or (`None`) every tree of the backlog and then the items
-/// in parent cycles. PIs are not part of the hierarchy.
-pub fn nodes(backlog: &Backlog, top: Option<usize>) -> Vec<Node> {
+/// Which part of the tree is drawn.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// By backlog index, the items drawn: those a filter lets through and their ancestors (so
+    /// each stays in its place); `None` draws every item.
+    pub shown: Option<Vec<bool>>,
+    /// Levels drawn below the top (0: the top alone); `None` draws every level.
+    pub depth: Option<usize>,
+}
+
+/// The items `keep` lets through and every ancestor of theirs, by backlog index.
+pub fn with_ancestors(backlog: &Backlog, keep: impl Fn(&Item) -> bool) -> Vec<bool> {
     let items = &backlog.items;
-    let in_hierarchy = |i: &usize| items[*i].kind() != Some(ItemType::Pi);
+    let mut shown = vec![false; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        if !keep(item) {
+            continue;
+        }
+        // Climb until an item already shown: each item is marked once, so a long chain or a
+        // parent cycle costs no more than its length once.
+        let mut at = Some(i);
+        while let Some(k) = at {
+            if std::mem::replace(&mut shown[k], true) {
+                break;
+            }
+            at = backlog
+                .parent_of(&items[k])
+                .and_then(|p| p.id())
+                .and_then(|id| backlog.index_of(id));
+        }
+    }
+    shown
+}
+
+/// The tree below the item at `top`, or (`None`) every tree of the backlog and then the items
+/// in parent cycles, within `scope`. PIs are not part of the hierarchy.
+pub fn nodes(backlog: &Backlog, top: Option<usize>, scope: &Scope) -> Vec<Node> {
+    let items = &backlog.items;
+    let in_scope = |i: usize| scope.shown.as_ref().is_none_or(|s| s[i]);
+    let in_hierarchy = |i: &usize| items[*i].kind() != Some(ItemType::Pi) && in_scope(*i);
     let tops: Vec<usize> = match top {
         Some(i) => vec![i],
         None => {
@@ -45,7 +80,7 @@ pub fn nodes(backlog: &Backlog, top: Option<usize>) -> Vec<Node> {
     let mut out = Vec::new();
     let mut seen = vec![false; items.len()];
     for top in tops {
-        walk(backlog, top, false, &mut seen, &mut out);
+        walk(backlog, top, false, scope, &mut seen, &mut out);
     }
     // Items in a parent cycle have no top above them: show them too, rather than lose them.
     if top.is_none() {
@@ -56,7 +91,7 @@ pub fn nodes(backlog: &Backlog, top: Option<usize>) -> Vec<Node> {
         rest.sort_by(|a, b| listing_order(&items[*a], &items[*b]));
         for top in rest {
             if !seen[top] {
-                walk(backlog, top, true, &mut seen, &mut out);
+                walk(backlog, top, true, scope, &mut seen, &mut out);
             }
         }
     }
@@ -66,7 +101,14 @@ pub fn nodes(backlog: &Backlog, top: Option<usize>) -> Vec<Node> {
 /// Depth-first with an explicit stack: a long (mis-typed) parent chain cannot overflow it, and
 /// `seen` stops at an item already listed. Indentation stops growing at [`MAX_INDENT`] levels,
 /// so each node, and each entry of the stack, is bounded: output and memory are linear.
-fn walk(backlog: &Backlog, top: usize, in_cycle: bool, seen: &mut [bool], out: &mut Vec<Node>) {
+fn walk(
+    backlog: &Backlog,
+    top: usize,
+    in_cycle: bool,
+    scope: &Scope,
+    seen: &mut [bool],
+    out: &mut Vec<Node>,
+) {
     let mut stack = vec![Node {
         index: top,
         depth: 0,
@@ -83,6 +125,7 @@ fn walk(backlog: &Backlog, top: usize, in_cycle: bool, seen: &mut [bool], out: &
             .iter()
             .copied()
             .filter(|c| !seen[*c])
+            .filter(|c| scope.shown.as_ref().is_none_or(|s| s[*c]))
             .collect();
         let mut levels = node.levels.clone();
         // Past the deepest indentation, children are drawn where their parent is.
@@ -100,6 +143,10 @@ fn walk(backlog: &Backlog, top: usize, in_cycle: bool, seen: &mut [bool], out: &
                 in_cycle: false,
             });
         }
-        out.push(node);
+        // Items below the depth drawn are still walked, so that they count as seen and are not
+        // taken for members of a parent cycle.
+        if scope.depth.is_none_or(|d| node.depth <= d) {
+            out.push(node);
+        }
     }
 }

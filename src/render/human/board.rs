@@ -27,7 +27,7 @@ fn card(item: &Item, score: Option<Score>, level: Level) -> String {
 }
 
 fn header(c: &Column, color: bool) -> String {
-    let shown = c.cards.len();
+    let shown = c.cards.len() + c.more;
     let count = match (c.wip, shown == c.total) {
         (Some(w), true) => format!("{shown}/{w}"),
         (Some(w), false) => format!("{shown} shown, {}/{w} in all", c.total),
@@ -59,11 +59,15 @@ pub fn board(columns: &[Column], level: Level, color: bool) -> String {
     }
     table.set_header(columns.iter().map(|c| header(c, color)));
     table.add_row(columns.iter().map(|c| {
-        c.cards
+        let mut cards: Vec<String> = c
+            .cards
             .iter()
             .map(|(item, score)| card(item, *score, level))
-            .collect::<Vec<_>>()
-            .join("\n\n")
+            .collect();
+        if c.more > 0 {
+            cards.push(format!("+{} more", c.more));
+        }
+        cards.join("\n\n")
     }));
     let mut text = table.to_string();
     text.push('\n');

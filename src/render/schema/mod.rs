@@ -4,14 +4,17 @@
 
 use serde::Serialize;
 
+mod pi_status;
 mod reports;
+pub use pi_status::*;
 pub use reports::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Summary};
-use crate::model::{Backlog, EnablerKind, Item, ItemType, Score, Spanned, Wsjf};
+use crate::model::{Backlog, EnablerKind, Item, ItemType, PiFields, Score, Spanned, Wsjf};
 use crate::report::board::Column;
-use crate::report::detail::{Detail, Related};
+use crate::report::detail::{Detail, PiDetail, Related};
+use crate::report::progress::Progress;
 use crate::report::ranking::Ranked;
 
 // `popm check`
@@ -121,11 +124,87 @@ impl<'a> ItemRecord<'a> {
     }
 }
 
-/// `list --format json`: the items, in the order given.
-pub fn list(items: &[&Item], backlog: &Backlog, config: &Config) -> String {
-    let records: Vec<ItemRecord> = items
+/// A story's team and PI taken from its feature because the story names none: the team its
+/// points count for and the PI it is planned for (`null` when the story names its own, or the
+/// feature gives none).
+#[derive(Serialize)]
+pub struct InheritedRecord<'a> {
+    pub team: Option<&'a str>,
+    pub pi: Option<&'a str>,
+}
+
+impl<'a> InheritedRecord<'a> {
+    pub fn of(item: &'a Item, backlog: &'a Backlog) -> Self {
+        let story = item.kind() == Some(ItemType::Story);
+        InheritedRecord {
+            team: (story && item.team.is_empty())
+                .then(|| backlog.team_of_story(item))
+                .flatten(),
+            pi: (story && item.pi.is_none())
+                .then(|| backlog.planned_pi(item))
+                .flatten(),
+        }
+    }
+}
+
+/// An epic's, capability's or feature's progress ([`Progress`]).
+#[derive(Serialize)]
+pub struct RollupRecord {
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub points: f64,
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub done_points: f64,
+    pub stories: usize,
+    pub done_stories: usize,
+    /// Stories below the item without points.
+    pub unestimated: usize,
+    pub children: usize,
+    pub done_children: usize,
+}
+
+impl From<&Progress> for RollupRecord {
+    fn from(p: &Progress) -> Self {
+        RollupRecord {
+            points: p.points,
+            done_points: p.done_points,
+            stories: p.stories,
+            done_stories: p.done_stories,
+            unestimated: p.unestimated,
+            children: p.children,
+            done_children: p.done_children,
+        }
+    }
+}
+
+/// One row of `popm list --format json`: the item's fields as written, what a story inherits,
+/// and the progress of an epic, capability or feature.
+#[derive(Serialize)]
+pub struct ListRecord<'a> {
+    #[serde(flatten)]
+    pub item: ItemRecord<'a>,
+    pub inherited: InheritedRecord<'a>,
+    pub progress: Option<RollupRecord>,
+}
+
+/// `list --format json`: the items, in the order given; `progress` by backlog index.
+pub fn list(
+    items: &[&Item],
+    backlog: &Backlog,
+    config: &Config,
+    progress: &[Option<Progress>],
+) -> String {
+    let records: Vec<ListRecord> = items
         .iter()
-        .map(|i| ItemRecord::new(i, backlog, config))
+        .map(|i| ListRecord {
+            item: ItemRecord::new(i, backlog, config),
+            inherited: InheritedRecord::of(i, backlog),
+            progress: i
+                .id()
+                .and_then(|id| backlog.index_of(id))
+                .filter(|at| std::ptr::eq(&backlog.items[*at], *i))
+                .and_then(|at| progress.get(at).copied().flatten())
+                .map(|p| RollupRecord::from(&p)),
+        })
         .collect();
     crate::render::json(&records)
 }
@@ -235,10 +314,18 @@ pub struct RankedRecord<'a> {
     pub points: Option<f64>,
     pub team: Vec<&'a str>,
     pub pi: Option<&'a str>,
+    /// `waiting` (funnel to ready, ranked by default) or `started` (under way, ranked apart,
+    /// with `--all`).
+    pub section: &'static str,
 }
 
 impl<'a> RankedRecord<'a> {
-    pub fn new(r: &Ranked<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+    pub fn new(
+        r: &Ranked<'a>,
+        backlog: &'a Backlog,
+        config: &'a Config,
+        section: &'static str,
+    ) -> Self {
         let item = r.item;
         let input = |get: fn(&Wsjf) -> &Option<Spanned<i64>>| {
             item.wsjf
@@ -262,6 +349,7 @@ impl<'a> RankedRecord<'a> {
             points: item.points.as_ref().map(|p| p.value),
             team: item.teams().collect(),
             pi: item.pi.as_ref().map(|p| p.value.as_str()),
+            section,
         }
     }
 }
@@ -292,6 +380,8 @@ pub struct ColumnRecord<'a> {
     pub total: usize,
     pub over_limit: bool,
     pub cards: Vec<CardRecord<'a>>,
+    /// Cards of a done column left out (`[board] done_cards`).
+    pub more: usize,
 }
 
 /// `board --format json`: the columns in workflow order.
@@ -313,6 +403,7 @@ pub fn board(columns: &[Column]) -> String {
                     points: item.points.as_ref().map(|p| p.value),
                 })
                 .collect(),
+            more: c.more,
         })
         .collect();
     crate::render::json(&records)
@@ -341,6 +432,90 @@ pub struct DetailRecord<'a> {
     pub dependencies: Vec<RelatedRecord<'a>>,
     pub needed_by: Vec<RelatedRecord<'a>>,
     pub acceptance_criteria: Option<ProgressRecord>,
+    /// What a story takes from its feature, as in `list`.
+    pub inherited: InheritedRecord<'a>,
+    /// An epic's, capability's or feature's progress, as in `list`.
+    pub progress: Option<RollupRecord>,
+    /// A PI's dates, iterations, capacity, allocation, objectives and planned work; null for
+    /// other types.
+    #[serde(rename = "pi_plan")]
+    pub pi_detail: Option<PiDetailRecord<'a>>,
+}
+
+/// One team's capacity in a PI.
+#[derive(Serialize)]
+pub struct CapacityRecord<'a> {
+    pub team: &'a str,
+    /// Points per development iteration, as written.
+    #[serde(serialize_with = "crate::render::number::json_list")]
+    pub iterations: Vec<f64>,
+    /// Over the development iterations.
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub total: f64,
+}
+
+#[derive(Serialize)]
+pub struct AllocationRecord<'a> {
+    pub kind: &'a str,
+    #[serde(serialize_with = "crate::render::number::json")]
+    pub percent: f64,
+}
+
+#[derive(Serialize)]
+pub struct PiDetailRecord<'a> {
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub iterations: i64,
+    pub iteration_weeks: i64,
+    pub development_iterations: usize,
+    pub capacity: Vec<CapacityRecord<'a>>,
+    pub allocation: Vec<AllocationRecord<'a>>,
+    pub objectives: Vec<StatusObjectiveRecord<'a>>,
+    /// The features and capabilities planned for the PI.
+    pub planned: Vec<RelatedRecord<'a>>,
+}
+
+impl<'a> PiDetailRecord<'a> {
+    pub fn new(d: &PiDetail<'a>, backlog: &'a Backlog, config: &'a Config) -> Self {
+        let f = d.fields;
+        PiDetailRecord {
+            start: d.dates.map(|x| x.0.to_string()),
+            end: d.dates.map(|x| x.1.to_string()),
+            iterations: f.iteration_count(),
+            iteration_weeks: f
+                .iteration_weeks
+                .as_ref()
+                .map_or(PiFields::DEFAULT_ITERATION_WEEKS, |w| w.value),
+            development_iterations: d.development_iterations,
+            capacity: f
+                .capacity
+                .iter()
+                .map(|(team, points)| CapacityRecord {
+                    team: &team.value,
+                    iterations: points.iter().map(|p| p.value).collect(),
+                    total: points
+                        .iter()
+                        .take(d.development_iterations)
+                        .map(|p| p.value)
+                        .sum(),
+                })
+                .collect(),
+            allocation: f
+                .allocation
+                .iter()
+                .map(|(kind, percent)| AllocationRecord {
+                    kind: &kind.value,
+                    percent: percent.value,
+                })
+                .collect(),
+            objectives: f.objectives.iter().map(StatusObjectiveRecord::of).collect(),
+            planned: d
+                .planned
+                .iter()
+                .map(|i| RelatedRecord::new(Related::Item(i), backlog, config))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -407,6 +582,12 @@ impl<'a> DetailRecord<'a> {
                 let (checked, total) = ac.progress();
                 ProgressRecord { checked, total }
             }),
+            inherited: InheritedRecord::of(item, backlog),
+            progress: detail.progress.as_ref().map(RollupRecord::from),
+            pi_detail: detail
+                .pi
+                .as_ref()
+                .map(|d| PiDetailRecord::new(d, backlog, config)),
         }
     }
 }

@@ -284,6 +284,8 @@ struct HistoryNotesRecord {
     backwards: Vec<String>,
     unreadable_times: usize,
     unsafe_names: usize,
+    /// The latest commit's day when the window runs past it (days after it are not sampled).
+    unsampled_after: Option<String>,
     complete: bool,
 }
 #[derive(Serialize)]
@@ -402,6 +404,7 @@ impl FlowRecord {
                 backwards: f.incomplete.backwards.clone(),
                 unreadable_times: f.incomplete.unreadable_times,
                 unsafe_names: f.incomplete.unsafe_names,
+                unsampled_after: f.incomplete.unsampled_after.map(|d| d.to_string()),
                 complete: !f.incomplete.any(),
             },
         }
