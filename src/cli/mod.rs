@@ -29,6 +29,7 @@ mod import;
 mod init;
 mod list;
 mod log;
+mod mcp;
 mod new;
 mod output;
 mod pi;
@@ -142,6 +143,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// SAFe flow metrics from the first-parent history of the current branch.
     Flow(flow::FlowArgs),
+    /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
+    Mcp(mcp::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -196,6 +199,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     }
     if let Command::Diff(args) = &cli.command {
         return diff::diff(&dir, cli.config.as_deref(), args, cli.color);
+    }
+    if let Command::Mcp(args) = &cli.command {
+        return mcp::run(&dir, cli.config.as_deref(), args);
     }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();

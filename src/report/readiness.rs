@@ -609,3 +609,43 @@ fn previous<'a>(
         predictability,
     })
 }
+
+/// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
+pub fn today() -> Result<jiff::civil::Date, crate::error::EnvError> {
+    match std::env::var("POPM_TODAY") {
+        Ok(s) => s
+            .parse()
+            .map_err(|e: jiff::Error| crate::error::EnvError::BadToday {
+                value: s.clone(),
+                reason: e.to_string(),
+            }),
+        Err(_) => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// The PI named, or without a name the PI whose dates contain today, else the next one.
+pub fn select<'a>(
+    backlog: &'a Backlog,
+    id: Option<&str>,
+) -> Result<&'a Item, crate::error::EnvError> {
+    match id {
+        Some(id) => match backlog.get(id) {
+            Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
+            Some(item) => Err(crate::error::EnvError::NotAPi {
+                id: id.to_string(),
+                kind: item.kind(),
+            }),
+            None => {
+                let pis = backlog.of_type(ItemType::Pi).filter_map(Item::id);
+                Err(crate::error::EnvError::UnknownPi {
+                    id: id.to_string(),
+                    known: pis.map(str::to_string).collect(),
+                })
+            }
+        },
+        None => {
+            let today = today()?;
+            current_or_next(backlog, today).ok_or(crate::error::EnvError::NoCurrentPi(today))
+        }
+    }
+}
