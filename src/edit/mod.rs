@@ -1,6 +1,7 @@
 //! Changing items: surgical frontmatter edits and atomic writes, and what each writing command
 //! changes (a `set` argument, a renumbering, a new item, the canonical format).
 
+pub mod agents;
 pub mod body;
 pub mod change;
 pub mod create;
