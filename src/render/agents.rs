@@ -8,7 +8,11 @@ use crate::model::ItemType;
 
 /// The brief, without the markers around it; lines end with `\n`.
 pub fn brief(config: &Config) -> String {
-    let roots: Vec<String> = config.roots.iter().map(|r| format!("`{r}/`")).collect();
+    let roots: Vec<String> = config
+        .roots
+        .iter()
+        .map(|r| format!("`{}/`", one_line(r)))
+        .collect();
     let mut out = String::with_capacity(3000);
     out.push_str("## The backlog (popm)\n\n");
     out.push_str(&format!(
@@ -57,7 +61,10 @@ pub fn brief(config: &Config) -> String {
         }
     }
     if !config.teams.is_empty() {
-        out.push_str(&format!("- teams: {}\n", config.teams.join(", ")));
+        out.push_str(&format!(
+            "- teams: {}\n",
+            one_line(&config.teams.join(", "))
+        ));
     }
     let readiness: Vec<String> = Rule::ALL
         .iter()
@@ -77,4 +84,35 @@ pub fn brief(config: &Config) -> String {
         ));
     }
     out
+}
+
+/// A value of popm.toml on one line: a line break in a team or state name must not start a line
+/// of its own in AGENTS.md (where it could pass for the end marker).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_of_popm_toml_stay_on_their_line() {
+        let config = Config::parse(
+            "teams = [\"a\\n<!-- popm:end -->\", \"b\"]\n[rules]\nload-high = \"off\"\n",
+            "popm.toml",
+            None,
+            std::path::PathBuf::from("."),
+        )
+        .unwrap();
+        let brief = brief(&config);
+        assert!(
+            brief.contains("\n- teams: a <!-- popm:end -->, b\n"),
+            "{brief}"
+        );
+        assert!(!brief.lines().any(|l| l.trim() == "<!-- popm:end -->"));
+        assert!(brief.ends_with("- readiness rules of `popm pi ready`: `feature-not-ready` (error), `team-missing` (error), `dependency-later-pi` (error), `capacity-missing` (error), `capacity-exceeded` (error), `allocation` (error), `objectives-missing` (error), `previous-objectives-unscored` (error)\n"));
+    }
 }
