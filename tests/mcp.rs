@@ -277,3 +277,43 @@ fn the_python_mcp_client_drives_every_tool() {
         );
     }
 }
+
+#[test]
+fn check_pages_the_diagnostics_and_counts_them_all() {
+    let broken = fixture("broken");
+    let p = place(&broken);
+    let cli = cli_json(&broken, &["check"]);
+    let whole = tools::check(&p, &args(json!({}))).unwrap();
+    assert_eq!(whole.value, cli);
+    let first = tools::check(&p, &args(json!({"limit": 2}))).unwrap();
+    assert_eq!(
+        first.value,
+        json!({
+            "diagnostics": cli["diagnostics"].as_array().unwrap()[..2],
+            "summary": cli["summary"],
+            "next_cursor": "2"
+        })
+    );
+    assert_eq!(
+        first.summary,
+        "found 5 errors and 4 warnings in 4 items; more with cursor \"2\""
+    );
+}
+
+#[test]
+fn a_new_item_that_would_add_an_error_is_not_created() {
+    let dir = temp_copy("demo");
+    let before = files(dir.path());
+    // A story's parent must be a feature, not an epic.
+    let refused = tools::new_item(
+        &place(dir.path()),
+        &args(json!({"type": "story", "title": "Under an epic", "parent": "E-1", "team": ["identity"]})),
+    )
+    .unwrap_err();
+    assert_eq!(
+        refused.message,
+        "nothing written: the change would add 1 error"
+    );
+    assert_eq!(refused.value()["diagnostics"][0]["rule"], "parent-type");
+    assert_eq!(files(dir.path()), before);
+}
