@@ -33,6 +33,12 @@ pub enum EnvError {
     /// The journal of an interrupted command cannot be read or settled.
     #[error("{0}")]
     Journal(String),
+    /// AGENTS.md cannot be read or its popm section cannot be found for sure.
+    #[error("{file}: {reason}")]
+    Agents { file: String, reason: String },
+    /// `popm mcp`: the protocol session could not start or ended in error.
+    #[error("mcp: {0}")]
+    Mcp(String),
 
     // The project: its repository, its backlog folders.
     /// A command that reads git history or revisions, outside a repository (`dir`, when known).

@@ -17,6 +17,7 @@ pub mod git;
 pub mod history;
 pub mod hook;
 pub mod import;
+pub mod mcp;
 pub mod model;
 pub mod parse;
 pub mod render;

@@ -1,17 +1,15 @@
 //! `popm set`, `popm move` and `popm renumber`: edits of existing items, validated before they are
 //! written, written atomically, and only ever changing the text they were asked to change.
 
-use crate::diagnostic::{Diagnostic, Outcome};
-use crate::edit::frontmatter::{self, Edit};
-use crate::edit::journal::{self, Write};
+use crate::diagnostic::Outcome;
+use crate::edit::journal;
 use crate::edit::renumbering::{self, Rename, Renumbering};
-use crate::edit::{change, scalar};
-use crate::engine::{self, Checked, Request};
+use crate::edit::{EditError, Refusal, change, item};
+use crate::engine;
 use crate::error::EnvError;
-use crate::model::{Backlog, Item};
+use crate::model::Item;
 use crate::render::concise::concise;
-use crate::rules::transitions::{self, Move};
-use crate::rules::workflow;
+use crate::rules::transitions::Move;
 use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
@@ -49,88 +47,73 @@ pub struct RenumberArgs {
 
 pub fn set(workspace: &Workspace, args: &SetArgs) -> Result<Outcome, EnvError> {
     // A malformed change is a usage error (exit 2), as clap's own are; a well-formed one the
-    // backlog refuses (it would add an error) is a finding (exit 1).
-    let checked = writable(workspace)?;
-    let item = find(&checked.backlog, &args.id)?;
+    // backlog refuses (an unknown key, or it would add an error) is a finding (exit 1).
+    let checked = item::read_for_edit(workspace)?;
+    let found = item::find(&checked.backlog, &args.id)?;
     let edits = args
         .changes
         .iter()
         .map(|c| change::parse(c).map_err(|reason| bad_change(&checked.backlog, c, reason)))
-        .collect::<Result<Vec<Edit>, EnvError>>()?;
-    let is_pi = item.kind() == Some(crate::model::ItemType::Pi);
-    if let Err(reason) = edits.iter().try_for_each(|e| change::check_key(e, is_pi)) {
-        return refuse(&reason);
-    }
-    apply(workspace, &checked, item, &edits, false)
+        .collect::<Result<Vec<_>, EnvError>>()?;
+    written(item::apply(workspace, &checked, found, &edits, false))
 }
 
 pub fn move_item(workspace: &Workspace, args: &MoveArgs) -> Result<Outcome, EnvError> {
-    let checked = writable(workspace)?;
-    let item = find(&checked.backlog, &args.id)?;
-    let kind = item
-        .kind()
-        .ok_or_else(|| EnvError::NoValidType(args.id.clone()))?;
-    let Some(workflow) = workspace.config.workflow(kind) else {
-        return refuse(&format!("{} has no workflow", kind.with_article()));
+    let checked = item::read_for_edit(workspace)?;
+    let found = item::find(&checked.backlog, &args.id)?;
+    let plan = match item::plan_move(
+        &workspace.config,
+        &checked.backlog,
+        found,
+        &args.status,
+        args.force,
+    ) {
+        Ok(plan) => plan,
+        Err(EditError::Refused(refusal @ Refusal::EntryRules { .. })) => {
+            return refuse(&format!("{refusal} (--force moves it anyway)"));
+        }
+        Err(e) => return written(Err(e)),
     };
-    let Some(target) = workflow.resolve(&args.status) else {
-        return Err(EnvError::unknown_state(
-            &args.status,
-            kind,
-            &workflow.states,
-        ));
-    };
-    let name = &workflow.states[target];
-    if item.state == Some(target) {
+    let name = &plan.state;
+    if plan.already {
         println_safe!("{} is already {name}", args.id);
         return Ok(Outcome::Clean);
     }
-    let missing = transitions::entry_failures(item, &workspace.config, workflow, target);
-    if !missing.is_empty() {
-        let reason = format!(
-            "{} cannot enter {name} without {}",
+    if !plan.missing.is_empty() {
+        eprintln_safe!(
+            "warning: {} cannot enter {name} without {}; moved anyway (--force)",
             args.id,
-            missing.join(", ")
+            plan.missing.join(", ")
         );
-        if !args.force {
-            return refuse(&format!("{reason} (--force moves it anyway)"));
-        }
-        eprintln_safe!("warning: {reason}; moved anyway (--force)");
     }
-    if let Some(from) = item.state
-        && let Some(unusual) = transitions::unusual_move(from, target)
-    {
+    if let (Some(from), Some(unusual)) = (&plan.from, &plan.unusual) {
         let how = match unusual {
             Move::Backwards => "backwards",
             Move::OverStates(_) => "over states",
         };
-        eprintln_safe!(
-            "warning: {} moves {how}: from {} to {name}",
-            args.id,
-            workflow.states[from]
-        );
+        eprintln_safe!("warning: {} moves {how}: from {from} to {name}", args.id);
     }
-    if let Some((count, limit)) =
-        workflow::wip_after_move(&checked.backlog, &workspace.config, item, target)
-    {
+    if let Some((count, limit)) = plan.wip {
         eprintln_safe!(
             "warning: {} makes {count} {}s {name}, over its WIP limit of {limit}",
             args.id,
-            kind.as_str()
+            plan.item_type.as_str()
         );
     }
-    let edit = Edit::Set {
-        path: vec!["status".into()],
-        yaml: scalar::string(name),
-    };
-    apply(workspace, &checked, item, &[edit], args.force)
+    written(item::apply(
+        workspace,
+        &checked,
+        found,
+        std::slice::from_ref(&plan.edit),
+        args.force,
+    ))
 }
 
 pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, EnvError> {
     if !crate::model::is_valid_id(&args.new) {
         return Err(EnvError::InvalidId(args.new.clone()));
     }
-    let checked = writable(workspace)?;
+    let checked = item::read_for_edit(workspace)?;
     let backlog = &checked.backlog;
     if backlog.get(&args.new).is_some() {
         return refuse(&format!("`{}` is already used", args.new));
@@ -141,7 +124,7 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         .filter(|i| i.id() == Some(args.old.as_str()))
         .collect();
     let (target, with_references) = match (&args.path, owners.as_slice()) {
-        (_, []) => return Err(unknown_id(backlog, &args.old)),
+        (_, []) => return Err(item::unknown_id(backlog, &args.old)),
         (None, [one]) => (*one, true),
         (None, _) => {
             return Err(EnvError::AmbiguousId {
@@ -215,28 +198,9 @@ fn same_file(workspace: &Workspace, shown: &str, given: &str) -> bool {
     .any(|c| c.canonicalize().ok().as_ref() == Some(&target))
 }
 
-fn writable(workspace: &Workspace) -> Result<Checked, EnvError> {
-    if workspace.source != crate::source::Source::WorkTree {
-        return Err(EnvError::EditNeedsWorkTree);
-    }
-    engine::check(workspace, &Request::whole())
-}
-
-fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
-    let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
-    EnvError::UnknownId {
-        id: id.to_string(),
-        suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),
-    }
-}
-
-fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
-    backlog.get(id).ok_or_else(|| unknown_id(backlog, id))
-}
-
 /// A `popm set` argument that is not a change. An id where a change belongs (`popm set S-14 S-15
 /// k=v`) is someone naming several items: say that `set` edits one.
-fn bad_change(backlog: &Backlog, change: &str, reason: String) -> EnvError {
+fn bad_change(backlog: &crate::model::Backlog, change: &str, reason: String) -> EnvError {
     let reason = if backlog.get(change).is_some() {
         format!("{reason}; `popm set` edits one item: run it once per item")
     } else {
@@ -251,43 +215,21 @@ fn refuse(reason: &str) -> Result<Outcome, EnvError> {
     Ok(Outcome::Findings)
 }
 
-/// Applies edits to one item, refusing when they would add an error to it.
-fn apply(
-    workspace: &Workspace,
-    checked: &Checked,
-    item: &Item,
-    edits: &[Edit],
-    force: bool,
-) -> Result<Outcome, EnvError> {
-    let (path, original, text) = crate::edit::read_item(workspace, item)?;
-    let new = match frontmatter::apply(&text, edits) {
-        Ok(new) => new,
-        Err(reason) => return refuse(&format!("{}: {reason}", item.path)),
-    };
-    let introduced = introduced_errors(workspace, checked, item, &new);
-    if !introduced.is_empty() && !force {
-        eprint!(
-            "{}",
-            crate::render::safe::output(&concise(&introduced), false)
-        );
-        return refuse("the edit would add the errors above");
+/// What an edit of one item ends with, printed: the file written, or why nothing was.
+fn written(result: Result<String, EditError>) -> Result<Outcome, EnvError> {
+    match result {
+        Ok(path) => {
+            println_safe!("updated {path}");
+            Ok(Outcome::Clean)
+        }
+        Err(EditError::Refused(Refusal::Errors(introduced))) => {
+            eprint!(
+                "{}",
+                crate::render::safe::output(&concise(&introduced), false)
+            );
+            refuse("the edit would add the errors above")
+        }
+        Err(EditError::Refused(refusal)) => refuse(&refusal.to_string()),
+        Err(EditError::Env(e)) => Err(e),
     }
-    journal::commit(workspace, &[Write::replace(path, original, new)])?;
-    println_safe!("updated {}", item.path);
-    Ok(Outcome::Clean)
-}
-
-/// The errors on this item after the edit that it did not have before (status-unknown, wsjf-scale,
-/// parent-unknown, ...): the same rules `popm check` runs.
-fn introduced_errors(
-    workspace: &Workspace,
-    checked: &Checked,
-    item: &Item,
-    new_text: &str,
-) -> Vec<Diagnostic> {
-    engine::errors_after(
-        &workspace.config,
-        checked,
-        &[(item.path.as_str(), new_text)],
-    )
 }

@@ -6,7 +6,11 @@ use super::Outcome;
 use crate::error::EnvError;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Also write popm's brief for coding agents into AGENTS.md (as `popm agents` does).
+    #[arg(long)]
+    agents: bool,
+}
 
 const FILES: &[(&str, &str)] = &[
     ("popm.toml", include_str!("templates/popm.toml")),
@@ -20,7 +24,7 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
+pub fn run(dir: &Path, args: &Args) -> Result<Outcome, EnvError> {
     if !dir.is_dir() {
         return Err(EnvError::NoSuchDirectory(dir.to_path_buf()));
     }
@@ -65,6 +69,10 @@ pub fn run(dir: &Path, _args: &Args) -> Result<Outcome, EnvError> {
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         written.map_err(|e| EnvError::io(format!("write {}", path.display()), e))?;
         println_safe!("created {name}");
+    }
+    if args.agents {
+        let workspace = crate::source::Workspace::open(dir, None)?;
+        super::agents::write(&workspace)?;
     }
     println_safe!("next: popm check");
     Ok(Outcome::Clean)

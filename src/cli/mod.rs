@@ -15,9 +15,11 @@ macro_rules! eprintln_safe {
     };
 }
 
+mod agents;
 mod backlog;
 mod board;
 mod check;
+mod context;
 mod diff;
 mod edit;
 mod export;
@@ -30,6 +32,7 @@ mod init;
 mod jira;
 mod list;
 mod log;
+mod mcp;
 mod new;
 mod output;
 mod pi;
@@ -144,6 +147,13 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// SAFe flow metrics from the first-parent history of the current branch.
     Flow(flow::FlowArgs),
+    /// A compact brief for a coding agent: an item with its parents, siblings, open dependencies
+    /// and findings, or without ID the current PI.
+    Context(context::Args),
+    /// Write or update popm's brief for coding agents in AGENTS.md (between markers).
+    Agents(agents::Args),
+    /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
+    Mcp(mcp::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -199,6 +209,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     if let Command::Diff(args) = &cli.command {
         return diff::diff(&dir, cli.config.as_deref(), args, cli.color);
     }
+    if let Command::Mcp(args) = &cli.command {
+        return mcp::run(&dir, cli.config.as_deref(), args);
+    }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
         let mut out = Vec::new();
@@ -221,6 +234,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Backlog(a) => (a.source.source(), false),
         Command::Pi(a) => (a.source(), false),
         Command::Board(a) => (a.source.source(), false),
+        Command::Context(a) => (a.source.source(), false),
         Command::Export(a) => (a.source.source(), false),
         Command::Log(_) | Command::Flow(_) => (Source::WorkTree, true),
         _ => (Source::WorkTree, false),
@@ -264,6 +278,8 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Import(args) => import::run(&workspace, args),
         Command::Log(args) => log::log(&workspace, args, cli.color),
         Command::Flow(args) => flow::flow(&workspace, args, cli.color),
+        Command::Agents(args) => agents::run(&workspace, args),
+        Command::Context(args) => context::run(&workspace, args),
         _ => Ok(Outcome::Clean),
     }
 }

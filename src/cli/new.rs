@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::diagnostic::Outcome;
-use crate::edit::create::{self, Created, Spec};
-use crate::edit::journal::{self, Write};
+use crate::edit::create::{self, BodyText, Created, Spec};
 use crate::edit::lock::BacklogLock;
+use crate::edit::{EditError, Refusal};
 use crate::engine::{self, Request};
 use crate::error::EnvError;
 use crate::model::{EnablerKind, ItemType};
@@ -65,26 +65,25 @@ pub fn run(
         team: &args.team,
         pi: args.pi.as_deref(),
         enabler: args.enabler,
+        body: BodyText::default(),
     };
-    let today = super::pi::today()?;
-    let Created { path, text } = create::prepare(workspace, &checked.backlog, &spec, today)?;
-    // The new item must not bring an error into the backlog (a story under an epic, a story with
-    // two teams, done with open criteria, ...).
-    let shown = workspace.display(&path);
-    let introduced = engine::errors_after(
-        &workspace.config,
-        &checked,
-        &[(shown.as_str(), text.as_str())],
-    );
-    if !introduced.is_empty() {
-        eprint!(
-            "{}",
-            crate::render::safe::output(&concise(&introduced), false)
-        );
-        eprintln_safe!("popm: nothing created: the new item would add the errors above");
-        return Ok(Outcome::Findings);
-    }
-    journal::commit(workspace, &[Write::create(path.clone(), text)])?;
+    let today = crate::report::readiness::today()?;
+    let Created { path, shown, .. } = match create::create(workspace, &checked, &spec, today) {
+        Ok(created) => created,
+        Err(EditError::Refused(Refusal::Errors(introduced))) => {
+            eprint!(
+                "{}",
+                crate::render::safe::output(&concise(&introduced), false)
+            );
+            eprintln_safe!("popm: nothing created: the new item would add the errors above");
+            return Ok(Outcome::Findings);
+        }
+        Err(EditError::Refused(refusal)) => {
+            eprintln_safe!("popm: nothing created: {refusal}");
+            return Ok(Outcome::Findings);
+        }
+        Err(EditError::Env(e)) => return Err(e),
+    };
     println_safe!("{shown}");
     let Some(editor) = editor else {
         return Ok(Outcome::Clean);

@@ -2,9 +2,7 @@
 
 use super::write_out;
 use crate::diagnostic::Outcome;
-use crate::engine::Checked;
 use crate::error::EnvError;
-use crate::model::{Item, ItemType};
 use crate::render::{self, ColorChoice};
 use crate::report::readiness;
 use crate::source::Workspace;
@@ -56,7 +54,11 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         PiCommand::Status(args) => return super::pi_status::run(workspace, args, color),
     };
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
-    let pi = select(&checked, args.pi.as_deref(), Purpose::Planning)?;
+    let pi = readiness::select(
+        &checked.backlog,
+        args.pi.as_deref(),
+        readiness::Purpose::Planning,
+    )?;
     let r = readiness::assess(
         &checked.backlog,
         &workspace.config,
@@ -75,55 +77,4 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     } else {
         Outcome::Findings
     })
-}
-
-/// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
-pub(super) fn today() -> Result<jiff::civil::Date, EnvError> {
-    match std::env::var("POPM_TODAY") {
-        Ok(s) => s.parse().map_err(|e: jiff::Error| EnvError::BadToday {
-            value: s.clone(),
-            reason: e.to_string(),
-        }),
-        Err(_) => Ok(jiff::ZonedDateTime::now().date()),
-    }
-}
-
-/// What a PI is chosen for when none is named: planning takes the next PI from the IP iteration
-/// on; a status report stays with the PI under way until it ends.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Purpose {
-    Planning,
-    Status,
-}
-
-pub(super) fn select<'a>(
-    checked: &'a Checked,
-    id: Option<&str>,
-    purpose: Purpose,
-) -> Result<&'a Item, EnvError> {
-    let backlog = &checked.backlog;
-    match id {
-        Some(id) => match backlog.get(id) {
-            Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
-            Some(item) => Err(EnvError::NotAPi {
-                id: id.to_string(),
-                kind: item.kind(),
-            }),
-            None => {
-                let pis = backlog.of_type(ItemType::Pi).filter_map(Item::id);
-                Err(EnvError::UnknownPi {
-                    id: id.to_string(),
-                    known: pis.map(str::to_string).collect(),
-                })
-            }
-        },
-        None => {
-            let today = today()?;
-            let chosen = match purpose {
-                Purpose::Planning => readiness::current_or_next(backlog, today),
-                Purpose::Status => readiness::under_way_or_next(backlog, today),
-            };
-            chosen.ok_or(EnvError::NoCurrentPi(today))
-        }
-    }
 }

@@ -28,7 +28,11 @@ enum Format {
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     super::warn_if_broken(&checked, color);
-    let pi = super::pi::select(&checked, args.pi.as_deref(), super::pi::Purpose::Status)?;
+    let pi = crate::report::readiness::select(
+        &checked.backlog,
+        args.pi.as_deref(),
+        crate::report::readiness::Purpose::Status,
+    )?;
     let status = pi_status::status(&checked.backlog, &workspace.config, pi);
     let text = match args.format {
         Format::Human => render::pi_status::human(&status, color.stdout()),

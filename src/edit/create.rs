@@ -1,5 +1,6 @@
-//! `popm new`: a new item's file, from a template, with the next free id, in the folder its type
-//! goes to. Nothing is written here: the command checks the text first, then commits it.
+//! `popm new` (and the `new_item` tool of `popm mcp`): a new item's file, from a template, with the
+//! next free id, in the folder its type goes to. [`prepare`] only makes the text; [`create`] checks
+//! it with the rules of `popm check` and writes it, or refuses with nothing written.
 
 use std::path::{Path, PathBuf};
 
@@ -21,12 +22,64 @@ pub struct Spec<'a> {
     pub team: &'a [String],
     pub pi: Option<&'a str>,
     pub enabler: Option<EnablerKind>,
+    /// Text for the body, replacing the template's parts it names.
+    pub body: BodyText<'a>,
+}
+
+/// Text for a new item's body. What is given replaces the template's part; the rest of the
+/// template stays.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BodyText<'a> {
+    /// The text before the first heading (a story's "As a ..., I want ... so that ...").
+    pub lead: Option<&'a str>,
+    /// Sections by heading: the template's section of that heading is replaced (case and a final
+    /// `:` do not matter), another is added after the template's.
+    pub sections: &'a [(String, String)],
+    /// The acceptance criteria, one unchecked `- [ ]` line each, as the `Acceptance criteria`
+    /// section.
+    pub criteria: &'a [String],
+}
+
+impl BodyText<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.lead.is_none() && self.sections.is_empty() && self.criteria.is_empty()
+    }
 }
 
 /// A new item file, ready to be checked and written.
 pub struct Created {
     pub path: PathBuf,
+    /// The path as diagnostics show it.
+    pub shown: String,
     pub text: String,
+}
+
+/// Makes the new item's file ([`prepare`]), refuses it when it would bring an error into the
+/// backlog (a story under an epic, a story with two teams, ...), and writes it through the
+/// journal. The caller holds the backlog lock.
+pub fn create(
+    workspace: &Workspace,
+    checked: &crate::engine::Checked,
+    spec: &Spec,
+    today: jiff::civil::Date,
+) -> Result<Created, super::EditError> {
+    let created = prepare(workspace, &checked.backlog, spec, today)?;
+    let introduced = crate::engine::errors_after(
+        &workspace.config,
+        checked,
+        &[(created.shown.as_str(), created.text.as_str())],
+    );
+    if !introduced.is_empty() {
+        return Err(super::Refusal::Errors(introduced).into());
+    }
+    super::journal::commit(
+        workspace,
+        &[super::journal::Write::create(
+            created.path.clone(),
+            created.text.clone(),
+        )],
+    )?;
+    Ok(created)
 }
 
 const TEMPLATES: &[(ItemType, &str)] = &[
@@ -59,7 +112,7 @@ pub fn prepare(
     backlog: &Backlog,
     spec: &Spec,
     today: jiff::civil::Date,
-) -> Result<Created, EnvError> {
+) -> Result<Created, super::EditError> {
     let config = &workspace.config;
     let t = spec.item_type;
     let id = match (&spec.id, config.new.prefix(t)) {
@@ -70,22 +123,22 @@ pub fn prepare(
             next_id(prefix, ids.into_iter())
         }
         (None, None) => {
-            return Err(EnvError::PiNeedsId);
+            return Err(EnvError::PiNeedsId.into());
         }
     };
     // The pattern every id must match (`id-invalid`): also a plain YAML scalar and a safe part
     // of a file name.
     if !crate::model::is_valid_id(&id) {
-        return Err(EnvError::InvalidId(id));
+        return Err(EnvError::InvalidId(id).into());
     }
     if backlog.get(&id).is_some() {
-        return Err(EnvError::IdTaken(id));
+        return Err(EnvError::IdTaken(id).into());
     }
     let status = match (config.workflow(t), &spec.status) {
         (Some(w), Some(s)) => match w.resolve(s) {
             Some(i) => Some(w.states[i].clone()),
             None => {
-                return Err(EnvError::unknown_state(s, t, &w.states));
+                return Err(EnvError::unknown_state(s, t, &w.states).into());
             }
         },
         (Some(w), None) => w.states.first().cloned(),
@@ -98,14 +151,15 @@ pub fn prepare(
             return Err(EnvError::UnknownReference {
                 option: what,
                 id: r.to_string(),
-            });
+            }
+            .into());
         }
     }
 
     let template = template(workspace, t)?;
     let title = spec.title.trim();
     if title.is_empty() {
-        return Err(EnvError::EmptyTitle);
+        return Err(EnvError::EmptyTitle.into());
     }
     let start = pi_start(backlog, today).to_string();
     let text = fill(
@@ -154,6 +208,7 @@ pub fn prepare(
         file: "the template".into(),
         reason,
     })?;
+    let text = super::body::write(&text, &spec.body)?;
 
     let folder = config.new.folder_for(t, &config.roots);
     let dir = super::folder::for_writing(workspace, Path::new(&folder))?;
@@ -163,7 +218,8 @@ pub fn prepare(
     };
     let path = dir.join(format!("{stem}.md"));
     ensure_inside(&dir, &path)?;
-    Ok(Created { path, text })
+    let shown = workspace.display(&path);
+    Ok(Created { path, shown, text })
 }
 
 /// Fills `{{name}}` placeholders in one pass over the template: a value is never scanned again, so

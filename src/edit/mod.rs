@@ -1,18 +1,24 @@
 //! Changing items: surgical frontmatter edits and atomic writes, and what each writing command
 //! changes (a `set` argument, a renumbering, a new item, the canonical format).
 
+pub mod agents;
+pub mod body;
 pub mod change;
 pub mod create;
 pub mod folder;
 pub mod format;
 pub mod frontmatter;
+pub mod item;
 pub mod journal;
 pub mod lock;
+pub mod refusal;
 pub mod renumbering;
 pub mod scalar;
 pub mod write;
 
 use std::path::PathBuf;
+
+pub use refusal::{EditError, Refusal};
 
 use crate::error::EnvError;
 use crate::model::Item;

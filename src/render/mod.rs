@@ -1,7 +1,9 @@
 //! Printing. Each output format is one module over the same data (human text, concise, JSON in
 //! `schema`, CSV, markdown, tables, GitHub, SARIF, JUnit); none of them decides anything.
 
+pub mod agents;
 pub mod concise;
+pub mod context;
 pub mod csv;
 pub mod diff;
 pub mod flow;

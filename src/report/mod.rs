@@ -2,6 +2,7 @@
 //! the board). They return data; renderers print it.
 
 pub mod board;
+pub mod context;
 pub mod detail;
 pub mod diff;
 pub mod flow;

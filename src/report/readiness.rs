@@ -700,3 +700,57 @@ fn previous<'a>(
         predictability,
     })
 }
+
+/// `POPM_TODAY` (YYYY-MM-DD) pins the date, for reproducible runs and tests.
+pub fn today() -> Result<jiff::civil::Date, crate::error::EnvError> {
+    match std::env::var("POPM_TODAY") {
+        Ok(s) => s
+            .parse()
+            .map_err(|e: jiff::Error| crate::error::EnvError::BadToday {
+                value: s.clone(),
+                reason: e.to_string(),
+            }),
+        Err(_) => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// What a PI is chosen for when none is named: planning takes the next PI from the IP iteration
+/// on; a status report stays with the PI under way until it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Planning,
+    Status,
+}
+
+/// The PI named, or without a name the PI whose dates contain today, else the next one (for
+/// planning, the next one from the IP iteration on).
+pub fn select<'a>(
+    backlog: &'a Backlog,
+    id: Option<&str>,
+    purpose: Purpose,
+) -> Result<&'a Item, crate::error::EnvError> {
+    match id {
+        Some(id) => match backlog.get(id) {
+            Some(item) if item.kind() == Some(ItemType::Pi) => Ok(item),
+            Some(item) => Err(crate::error::EnvError::NotAPi {
+                id: id.to_string(),
+                kind: item.kind(),
+            }),
+            None => {
+                let pis = backlog.of_type(ItemType::Pi).filter_map(Item::id);
+                Err(crate::error::EnvError::UnknownPi {
+                    id: id.to_string(),
+                    known: pis.map(str::to_string).collect(),
+                })
+            }
+        },
+        None => {
+            let today = today()?;
+            let chosen = match purpose {
+                Purpose::Planning => current_or_next(backlog, today),
+                Purpose::Status => under_way_or_next(backlog, today),
+            };
+            chosen.ok_or(crate::error::EnvError::NoCurrentPi(today))
+        }
+    }
+}
