@@ -68,7 +68,9 @@ pub fn run(
         body: BodyText::default(),
     };
     let today = crate::report::readiness::today()?;
-    let Created { path, shown, .. } = match create::create(workspace, &checked, &spec, today) {
+    let Created {
+        path, shown, text, ..
+    } = match create::create(workspace, &checked, &spec, today) {
         Ok(created) => created,
         Err(EditError::Refused(Refusal::Errors(introduced))) => {
             eprint!(
@@ -86,6 +88,19 @@ pub fn run(
     };
     println_safe!("{shown}");
     let Some(editor) = editor else {
+        // Errors were refused above; what is left to say about the new item are its warnings (a
+        // team popm.toml does not list, ...), which must not pass unsaid.
+        let warnings = engine::findings_after(
+            &workspace.config,
+            &checked,
+            &[(shown.as_str(), text.as_str())],
+        );
+        if !warnings.is_empty() {
+            eprint!(
+                "{}",
+                crate::render::safe::output(&concise(&warnings), false)
+            );
+        }
         return Ok(Outcome::Clean);
     };
     // The id is taken and the file written: other popm commands may run while the editor is open.
