@@ -104,10 +104,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             crate::render::junit::render(&checked.diagnostics, files, args.deny_warnings)
         }
     };
-    let note = args
-        .pre_commit
-        .then(|| human::untouched_errors(&checked.set_aside, color.stderr()))
-        .flatten();
+    // What was set aside as older than the commit or the branch is said in one line, not dropped.
+    let note = human::untouched_errors(&checked.set_aside, args.pre_commit, color.stderr());
     let color = color.stdout() && matches!(args.format, Format::Human);
     if matches!(args.format, Format::Github) {
         super::write_commands(&mut out, &text)?;

@@ -103,9 +103,10 @@ pub fn summary_line(summary: &Summary, color: bool) -> String {
     )
 }
 
-/// One line for the errors `check --pre-commit` set aside (the committed version has them too, in
-/// files the commit does not touch): they do not block the commit, and are not forgotten either.
-pub fn untouched_errors(set_aside: &[Diagnostic], color: bool) -> Option<String> {
+/// One line for the errors `check --pre-commit` (`by_commit`) or `check --since` set aside (the
+/// committed version or the merge base has them too, in files the commit or branch does not
+/// touch): they do not block the commit or count against the branch, and are not forgotten either.
+pub fn untouched_errors(set_aside: &[Diagnostic], by_commit: bool, color: bool) -> Option<String> {
     let errors: Vec<&Diagnostic> = set_aside
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -115,10 +116,16 @@ pub fn untouched_errors(set_aside: &[Diagnostic], color: bool) -> Option<String>
     }
     let files: std::collections::HashSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
     Some(format!(
-        "{} {} in {} this commit does not touch, not blocking it (`popm check` lists {})",
+        "{} {} in {} {}, not {} (`popm check` lists {})",
         paint("note:", BOLD, color),
         plural(errors.len(), "error", "errors"),
         plural(files.len(), "file", "files"),
+        if by_commit {
+            "this commit does not touch"
+        } else {
+            "the branch does not touch"
+        },
+        if by_commit { "blocking it" } else { "counted" },
         if errors.len() == 1 { "it" } else { "them" }
     ))
 }
