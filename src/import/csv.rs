@@ -37,11 +37,12 @@ fn item_type(raw: &str) -> (ItemType, Option<&'static str>, Option<EnablerKind>)
     }
 }
 
-pub fn import(
+/// A tracker's CSV export opened, with its row of column names (rows may differ in length, as
+/// exports with repeated columns do). `what` names the export in the error for an empty file.
+pub(crate) fn open(
     path: &std::path::Path,
-    overrides: &[(String, String)],
-    report: &mut Report,
-) -> Result<Vec<NewItem>, String> {
+    what: &str,
+) -> Result<(::csv::Reader<std::fs::File>, ::csv::StringRecord), String> {
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -53,10 +54,19 @@ pub fn import(
     if headers.is_empty() {
         // An export that failed and wrote nothing: not a tracker with nothing in it.
         return Err(format!(
-            "{} is empty: a CSV export starts with a row of column names",
+            "{} is empty: {what} starts with a row of column names",
             path.display()
         ));
     }
+    Ok((reader, headers))
+}
+
+pub fn import(
+    path: &std::path::Path,
+    overrides: &[(String, String)],
+    report: &mut Report,
+) -> Result<Vec<NewItem>, String> {
+    let (mut reader, headers) = open(path, "a CSV export")?;
     let mut mapping: HashMap<String, String> = BUILT_IN
         .iter()
         .map(|(c, k)| (c.to_string(), k.to_string()))

@@ -182,20 +182,7 @@ fn cell(value: &str) -> &str {
 
 /// Reads the export: one [`Issue`] per row with a key and a summary.
 pub fn read(path: &Path, report: &mut Report) -> Result<Vec<Issue>, String> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .clone();
-    if headers.is_empty() {
-        return Err(format!(
-            "{} is empty: a Jira CSV export starts with a row of column names",
-            path.display()
-        ));
-    }
+    let (mut reader, headers) = super::csv::open(path, "a Jira CSV export")?;
     let columns: Vec<Option<Column>> = headers.iter().map(column).collect();
     let named = columns.contains(&Some(Column::Key)) || columns.contains(&Some(Column::IssueId));
     if !named || !columns.contains(&Some(Column::Summary)) {
