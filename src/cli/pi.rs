@@ -54,17 +54,13 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         PiCommand::Status(args) => return super::pi_status::run(workspace, args, color),
     };
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
-    let pi = readiness::select(
-        &checked.backlog,
-        args.pi.as_deref(),
-        readiness::Purpose::Planning,
-    )?;
-    let r = readiness::assess(
+    let r = readiness::assess_selected(
         &checked.backlog,
         &workspace.config,
         &checked.diagnostics,
-        pi,
-    );
+        args.pi.as_deref(),
+        readiness::Purpose::Planning,
+    )?;
     let text = match args.format {
         Format::Human => render::readiness::human(&r, &checked.texts, color.stdout()),
         Format::Json => render::readiness::json(&r),

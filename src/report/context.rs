@@ -77,8 +77,13 @@ pub fn context<'a>(
 ) -> Result<Context<'a>, EnvError> {
     let backlog = &checked.backlog;
     let Some(id) = id else {
-        let pi = readiness::select(backlog, None, readiness::Purpose::Planning)?;
-        let r = readiness::assess(backlog, config, &checked.diagnostics, pi);
+        let r = readiness::assess_selected(
+            backlog,
+            config,
+            &checked.diagnostics,
+            None,
+            readiness::Purpose::Planning,
+        )?;
         let features = Capped::of(0..r.features.len(), MAX_FEATURES);
         let findings = Capped::of(0..r.diagnostics.len(), MAX_FINDINGS);
         return Ok(Context::Pi(PiContext {

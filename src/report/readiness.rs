@@ -210,6 +210,23 @@ impl Findings<'_> {
     }
 }
 
+/// The readiness of the PI named, or of the one [`select`] picks for `purpose` without a name:
+/// what `pi ready`, the `pi_ready` tool and the PI brief of `popm context` answer.
+pub fn assess_selected<'a>(
+    backlog: &'a Backlog,
+    config: &'a Config,
+    check: &[Diagnostic],
+    id: Option<&str>,
+    purpose: Purpose,
+) -> Result<Readiness<'a>, crate::error::EnvError> {
+    Ok(assess(
+        backlog,
+        config,
+        check,
+        select(backlog, id, purpose)?,
+    ))
+}
+
 pub fn assess<'a>(
     backlog: &'a Backlog,
     config: &'a Config,
