@@ -68,33 +68,27 @@ pub fn run(
         body: BodyText::default(),
     };
     let today = crate::report::readiness::today()?;
-    let Created {
-        path, shown, text, ..
-    } = match create::create(workspace, &checked, &spec, today) {
-        Ok(created) => created,
-        Err(EditError::Refused(Refusal::Errors(introduced))) => {
-            eprint!(
-                "{}",
-                crate::render::safe::output(&concise(&introduced), false)
-            );
-            eprintln_safe!("popm: nothing created: the new item would add the errors above");
-            return Ok(Outcome::Findings);
-        }
-        Err(EditError::Refused(refusal)) => {
-            eprintln_safe!("popm: nothing created: {refusal}");
-            return Ok(Outcome::Findings);
-        }
-        Err(EditError::Env(e)) => return Err(e),
-    };
+    let (Created { path, shown, .. }, warnings) =
+        match create::create(workspace, &checked, &spec, today) {
+            Ok(created) => created,
+            Err(EditError::Refused(Refusal::Errors(introduced))) => {
+                eprint!(
+                    "{}",
+                    crate::render::safe::output(&concise(&introduced), false)
+                );
+                eprintln_safe!("popm: nothing created: the new item would add the errors above");
+                return Ok(Outcome::Findings);
+            }
+            Err(EditError::Refused(refusal)) => {
+                eprintln_safe!("popm: nothing created: {refusal}");
+                return Ok(Outcome::Findings);
+            }
+            Err(EditError::Env(e)) => return Err(e),
+        };
     println_safe!("{shown}");
     let Some(editor) = editor else {
         // Errors were refused above; what is left to say about the new item are its warnings (a
         // team popm.toml does not list, ...), which must not pass unsaid.
-        let warnings = engine::findings_after(
-            &workspace.config,
-            &checked,
-            &[(shown.as_str(), text.as_str())],
-        );
         if !warnings.is_empty() {
             eprint!(
                 "{}",

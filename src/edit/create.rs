@@ -56,21 +56,22 @@ pub struct Created {
 
 /// Makes the new item's file ([`prepare`]), refuses it when it would bring an error into the
 /// backlog (a story under an epic, a story with two teams, ...), and writes it through the
-/// journal. The caller holds the backlog lock.
+/// journal. Returns it with the findings it has (warnings only: its errors were refused). The
+/// caller holds the backlog lock.
 pub fn create(
     workspace: &Workspace,
     checked: &crate::engine::Checked,
     spec: &Spec,
     today: jiff::civil::Date,
-) -> Result<Created, super::EditError> {
+) -> Result<(Created, Vec<crate::diagnostic::Diagnostic>), super::EditError> {
     let created = prepare(workspace, &checked.backlog, spec, today)?;
-    let introduced = crate::engine::errors_after(
+    let after = crate::engine::after(
         &workspace.config,
         checked,
         &[(created.shown.as_str(), created.text.as_str())],
     );
-    if !introduced.is_empty() {
-        return Err(super::Refusal::Errors(introduced).into());
+    if !after.introduced.is_empty() {
+        return Err(super::Refusal::Errors(after.introduced).into());
     }
     super::journal::commit(
         workspace,
@@ -79,7 +80,7 @@ pub fn create(
             created.text.clone(),
         )],
     )?;
-    Ok(created)
+    Ok((created, after.on_files))
 }
 
 const TEMPLATES: &[(ItemType, &str)] = &[

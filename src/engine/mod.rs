@@ -126,33 +126,52 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     Ok(checked)
 }
 
-/// The errors the backlog would have, and does not have now, if these files (by shown path, new
-/// ones too) held this text: the same checks and sink as [`check`], over the items already read
-/// and the new texts parsed.
-pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
-    let after = judged_after(config, checked, files);
-    // Across the whole backlog: changing an id or a parent can break other items too.
-    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
-    let before: std::collections::HashSet<_> = checked.diagnostics.iter().map(key).collect();
-    after
-        .into_iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .filter(|d| !before.contains(&key(d)))
-        .collect()
+/// What a change to these files (by shown path, new ones too) would bring, from one judging of
+/// the backlog with their new text.
+pub struct After {
+    /// The errors the backlog would have and does not have now, anywhere: changing an id or a
+    /// parent can break other items too.
+    pub introduced: Vec<Diagnostic>,
+    /// Every finding about the changed files themselves.
+    pub on_files: Vec<Diagnostic>,
 }
 
-/// Every finding about these files (by shown path, new ones too) if they held this text: what
-/// `popm check` says about the items an import writes, without reading the backlog again.
+/// Judges the backlog as if these files held this text: the same checks and sink as [`check`],
+/// over the items already read and the new texts parsed.
+pub fn after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> After {
+    let all = judged_after(config, checked, files);
+    let key = |d: &Diagnostic| (d.rule, d.path.clone(), d.message.clone());
+    let before: std::collections::HashSet<_> = checked.diagnostics.iter().map(key).collect();
+    let paths: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
+    let introduced = all
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| !before.contains(&key(d)))
+        .cloned()
+        .collect();
+    let on_files = all
+        .into_iter()
+        .filter(|d| paths.contains(d.path.as_str()))
+        .collect();
+    After {
+        introduced,
+        on_files,
+    }
+}
+
+/// The errors the backlog would have, and does not have now, if these files held this text.
+pub fn errors_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    after(config, checked, files).introduced
+}
+
+/// Every finding about these files if they held this text: what `popm check` says about the
+/// items an import writes, without reading the backlog again.
 pub fn findings_after(
     config: &Config,
     checked: &Checked,
     files: &[(&str, &str)],
 ) -> Vec<Diagnostic> {
-    let paths: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
-    judged_after(config, checked, files)
-        .into_iter()
-        .filter(|d| paths.contains(d.path.as_str()))
-        .collect()
+    after(config, checked, files).on_files
 }
 
 /// The whole backlog's findings if these files held this text: the items already read, the new

@@ -355,19 +355,15 @@ pub fn rank_backlog(place: &Place, args: &RankArgs) -> Result<Answer> {
 /// `popm pi ready [PI] --format json`.
 pub fn pi_ready(place: &Place, args: &PiArgs) -> Result<Answer> {
     let (workspace, checked) = read(place)?;
-    let pi = readiness::select(
-        &checked.backlog,
-        args.pi.as_deref(),
-        readiness::Purpose::Planning,
-    )?;
-    let r = readiness::assess(
+    let r = readiness::assess_selected(
         &checked.backlog,
         &workspace.config,
         &checked.diagnostics,
-        pi,
-    );
+        args.pi.as_deref(),
+        readiness::Purpose::Planning,
+    )?;
     let value = parse_json(&crate::render::readiness::json(&r))?;
-    let id = pi.id().unwrap_or_default();
+    let id = r.pi.id().unwrap_or_default();
     let summary = if r.ready() {
         format!("{id} is ready for planning")
     } else {
@@ -437,8 +433,8 @@ pub fn new_item(place: &Place, args: &NewArgs) -> Result<Answer> {
                 criteria: &args.criteria,
             },
         };
-        let today = jiff::ZonedDateTime::now().date();
-        let created = create::create(workspace, &checked, &spec, today)?;
+        let today = readiness::today()?;
+        let (created, _) = create::create(workspace, &checked, &spec, today)?;
         let id = new_id(&created.text);
         Ok(Answer {
             summary: format!("created {}", created.shown),
