@@ -95,8 +95,8 @@ struct CardView<'a> {
     enabler: bool,
     ready: bool,
     progress: String,
-    /// 0-100, for the bar.
-    percent: u32,
+    /// 0-100, for the bar; `None` without points to measure by.
+    percent: Option<u32>,
 }
 
 struct StringView<'a> {
@@ -300,15 +300,15 @@ fn layout<'a>(
                                 number::points(p.done_points),
                                 number::points(p.points)
                             ),
-                            (r * 100.0).round().clamp(0.0, 100.0) as u32,
+                            Some((r * 100.0).round().clamp(0.0, 100.0) as u32),
                         ),
                         None if p.stories > 0 => (
                             format!("{} of {} stories done", p.done_stories, p.stories),
-                            0,
+                            None,
                         ),
-                        None => ("no stories".into(), 0),
+                        None => ("no stories".into(), None),
                     },
-                    None => (String::new(), 0),
+                    None => (String::new(), None),
                 };
                 views.push(CardView {
                     top: card_top,
