@@ -312,7 +312,10 @@ fn report_cases() {
     );
     let read = |p: &str| std::fs::read_to_string(d.join(p)).expect("the page is written");
     let (old, now) = (read("site-old/index.html"), read("site-now/index.html"));
-    assert!(old.contains("from the backlog files at <code>HEAD~7</code>."), "{old}");
+    assert!(
+        old.contains("from the backlog files at <code>HEAD~7</code>."),
+        "{old}"
+    );
     assert!(!now.contains("<code>HEAD~7</code>"));
     // Statuses moved in the seven commits since: the counts per state differ.
     assert_ne!(old, now);
