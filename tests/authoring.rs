@@ -32,8 +32,8 @@ fn set_changes_exactly_the_value() {
         .replace("status: ready", "status: implementing")
         .replace("job_size: 5}", "job_size: 8}")
         .replace(
-            "depends_on: [F-6]\n",
-            "depends_on: [F-6]\nlabels: [security]\n",
+            "depends_on: [F-6, F-7]\n",
+            "depends_on: [F-6, F-7]\nlabels: [security]\n",
         );
     assert_eq!(read(d, F1), expected);
     // Removing a key and a list element.
@@ -257,7 +257,7 @@ fn renumber_updates_every_reference() {
     assert!(
         read(d, "backlog/features/F-60-observability-baseline.md").starts_with("---\nid: F-60\n")
     );
-    assert!(read(d, F1).contains("depends_on: [F-60]\n"));
+    assert!(read(d, F1).contains("depends_on: [F-60, F-7]\n"));
     assert!(read(d, "backlog/stories/S-11-service-metrics.md").contains("parent: F-60\n"));
     assert_eq!(run(d, &["check"]).code, 0);
     assert_eq!(run(d, &["renumber", "F-1", "F-2"]).code, 1);
