@@ -37,6 +37,7 @@ mod new;
 mod output;
 mod pi;
 mod pi_status;
+mod report;
 mod show;
 mod tree;
 
@@ -154,6 +155,8 @@ pub enum Command {
     Agents(agents::Args),
     /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
     Mcp(mcp::Args),
+    /// Write the backlog as a static site: the ART planning board, roadmap, PI and item pages.
+    Report(report::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -236,6 +239,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Board(a) => (a.source.source(), false),
         Command::Context(a) => (a.source.source(), false),
         Command::Export(a) => (a.source.source(), false),
+        Command::Report(a) => (a.source.source(), false),
         Command::Log(_) | Command::Flow(_) => (Source::WorkTree, true),
         _ => (Source::WorkTree, false),
     };
@@ -280,6 +284,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Flow(args) => flow::flow(&workspace, args, cli.color),
         Command::Agents(args) => agents::run(&workspace, args),
         Command::Context(args) => context::run(&workspace, args),
+        Command::Report(args) => report::run(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }
 }
