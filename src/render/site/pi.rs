@@ -63,7 +63,9 @@ struct TeamView {
 }
 
 struct LoadRow {
-    /// `1`, `2`, ... or `no iteration`.
+    /// `1`, `2`, ..., `unscheduled` (as on the board) or `total` (the whole PI).
+    key: String,
+    /// What the row is called: `1`, `2`, ..., `no iteration`, `PI`.
     iteration: String,
     capacity: String,
     load: String,
@@ -102,9 +104,10 @@ fn predictability_text(v: &BusinessValue) -> String {
     }
 }
 
-fn load_row(iteration: String, capacity: Option<f64>, load: f64) -> LoadRow {
+fn load_row(key: &str, iteration: &str, capacity: Option<f64>, load: f64) -> LoadRow {
     LoadRow {
-        iteration,
+        key: key.into(),
+        iteration: iteration.into(),
         capacity: capacity.map_or("-".into(), number::points),
         load: number::points(load),
         used: capacity
@@ -138,7 +141,10 @@ fn team_view(pi: &str, t: &TeamLoad) -> TeamView {
     let mut rows: Vec<LoadRow> = t
         .iterations
         .iter()
-        .map(|i| load_row(i.iteration.to_string(), i.capacity, i.load))
+        .map(|i| {
+            let n = i.iteration.to_string();
+            load_row(&n, &n, i.capacity, i.load)
+        })
         .collect();
     if t.unscheduled > 0.0 {
         groups.push(Group {
@@ -146,9 +152,9 @@ fn team_view(pi: &str, t: &TeamLoad) -> TeamView {
             values: vec![None, Some(t.unscheduled)],
             note: None,
         });
-        rows.push(load_row("no iteration".into(), None, t.unscheduled));
+        rows.push(load_row("unscheduled", "no iteration", None, t.unscheduled));
     }
-    rows.push(load_row("PI".into(), t.capacity, t.load));
+    rows.push(load_row("total", "PI", t.capacity, t.load));
     let svg = chart::grouped_bars(&GroupedBars {
         title: format!("{pi}: capacity and load of {}", t.team),
         x_name: "development iteration".into(),
@@ -304,7 +310,7 @@ mod tests {
 
     #[test]
     fn a_load_row_says_the_share_used_and_whether_it_is_over() {
-        let row = load_row("1".into(), Some(40.0), 43.5);
+        let row = load_row("1", "1", Some(40.0), 43.5);
         assert_eq!(
             (
                 row.capacity.as_str(),
@@ -314,9 +320,9 @@ mod tests {
             ),
             ("40", "43.5", "109%", true)
         );
-        let row = load_row("2".into(), Some(39.0), 22.0);
+        let row = load_row("2", "2", Some(39.0), 22.0);
         assert_eq!((row.used.as_str(), row.over), ("56%", false));
-        let row = load_row("no iteration".into(), None, 5.0);
+        let row = load_row("unscheduled", "no iteration", None, 5.0);
         assert_eq!(
             (row.capacity.as_str(), row.used.as_str(), row.over),
             ("-", "-", false)
