@@ -40,7 +40,7 @@ fn fixture(dir: &Path) {
     write(
         dir,
         "backlog/PI-1.md",
-        "---\nid: PI-1\ntype: pi\ntitle: PI 1\nstart: 2027-01-04\niterations: 3\ncapacity:\n  team-a: [20, 40]\nobjectives:\n  - team: team-a\n    text: Ship it\n    business_value: 8\n    committed: true\n---\n",
+        "---\nid: PI-1\ntype: pi\ntitle: PI 1\nstart: 2027-01-04\niterations: 3\nmilestones:\n  - name: Trade fair <b>\n    date: 2027-01-20\ncapacity:\n  team-a: [20, 40]\nobjectives:\n  - team: team-a\n    text: Ship it\n    business_value: 8\n    committed: true\n---\n",
     );
     write(
         dir,

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use super::listing::listing_order;
 use super::progress::{self, Progress};
 use crate::config::Config;
-use crate::model::{Backlog, Item, ItemType, natural_cmp};
+use crate::model::{Backlog, Item, ItemType, Milestone, natural_cmp};
 
 /// Where a PI lies from the day of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +40,14 @@ impl When {
     }
 }
 
-/// A PI column: the PI, its first and last day, and where it lies (`None` without dates).
+/// A PI column: the PI, its first and last day, where it lies (`None` without dates) and its
+/// milestones.
 #[derive(Debug)]
 pub struct PiColumn<'a> {
     pub pi: &'a Item,
     pub dates: Option<(Date, Date)>,
     pub when: Option<When>,
+    pub milestones: &'a [Milestone],
 }
 
 /// A feature on the roadmap with its rollup.
@@ -91,6 +93,7 @@ pub fn roadmap<'a>(backlog: &'a Backlog, config: &Config, today: Date) -> Roadma
                 pi,
                 dates,
                 when: dates.map(|(s, e)| When::of(s, e, today)),
+                milestones: pi.pi_fields.as_deref().map_or(&[], |f| &f.milestones[..]),
             }
         })
         .collect();

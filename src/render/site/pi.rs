@@ -21,6 +21,8 @@ struct PiPage<'a> {
     frame: &'a Frame<'a>,
     pi: ItemRef<'a>,
     dates: String,
+    /// (name, date) in the PI's order.
+    milestones: Vec<(&'a str, String)>,
     iterations: usize,
     ready: bool,
     errors: usize,
@@ -286,6 +288,12 @@ pub fn page(input: &SiteInput, frame: &Frame, r: &Readiness) -> Page {
             (Some(s), Some(e)) => format!("{s} – {e}"),
             _ => "no dates".into(),
         },
+        milestones: r
+            .fields
+            .milestones
+            .iter()
+            .map(|m| (m.name.as_str(), m.date.to_string()))
+            .collect(),
         iterations: r.plan.development_iterations,
         ready: r.ready(),
         errors: r.errors(),

@@ -27,6 +27,8 @@ struct PiHead<'a> {
     when: &'static str,
     /// The PI has its own page (`pi/<PI>.html`).
     page: bool,
+    /// (name, date) in the PI's order.
+    milestones: Vec<(&'a str, String)>,
 }
 
 struct LaneRow<'a> {
@@ -73,6 +75,11 @@ pub fn page<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Page {
                     .map_or("no dates".into(), |(s, e)| format!("{s} – {e}")),
                 when: c.when.map_or("", |w| w.as_str()),
                 page: with_page(id),
+                milestones: c
+                    .milestones
+                    .iter()
+                    .map(|m| (m.name.as_str(), m.date.to_string()))
+                    .collect(),
             }
         })
         .collect();
