@@ -8,7 +8,7 @@ use super::chart::{self, Band, Bin, Histogram, StackedArea};
 use super::{Frame, Page, SiteInput, render, root_of};
 use crate::error::EnvError;
 use crate::history::History;
-use crate::render::number;
+use crate::render::{number, plural};
 use crate::report::board::Level;
 use crate::report::flow::{self, Flow, WindowRequest};
 
@@ -95,36 +95,50 @@ fn metrics(f: &Flow) -> Metrics {
     });
     let i = &f.incomplete;
     let mut notes = Vec::new();
-    let mut note = |n: usize, what: &str| {
+    if i.shallow {
+        notes.push("a shallow clone: history before its oldest commit is missing".to_string());
+    }
+    let mut note = |n: usize, one: &str, many: &str, what: &str| {
         if n > 0 {
-            notes.push(format!("{n} {what}"));
+            notes.push(format!("{} {what}", plural(n, one, many)));
         }
     };
     note(
-        usize::from(i.shallow),
-        "shallow clone: history before its oldest commit is missing",
-    );
-    note(
         i.appeared_done.len(),
-        "items appeared already done: not counted",
+        "item appeared",
+        "items appeared",
+        "already done: not counted",
     );
     note(
         i.started_late.len(),
-        "items appeared already started: left out of flow time",
+        "item appeared",
+        "items appeared",
+        "already started: left out of flow time",
     );
     note(
         i.jumped.len(),
-        "items went to done in one commit (a squash merge or a batch edit): left out of flow time",
+        "item went",
+        "items went",
+        "to done in one commit (a squash merge or a batch edit): left out of flow time",
     );
     note(
         i.backwards.len(),
-        "items reached done in a commit dated before their start: left out of flow time",
+        "item reached",
+        "items reached",
+        "done in a commit dated before its start: left out of flow time",
     );
     note(
         i.unreadable_times,
-        "commits with a committer date that cannot be read",
+        "commit has",
+        "commits have",
+        "a committer date that cannot be read",
     );
-    note(i.unsafe_names, "files with unsafe names skipped");
+    note(
+        i.unsafe_names,
+        "file with an unsafe name was",
+        "files with unsafe names were",
+        "skipped",
+    );
     if let Some(day) = i.unsampled_after {
         notes.push(format!("no commit after {day}: later days are not sampled"));
     }

@@ -46,14 +46,16 @@ struct Card<'a> {
 
 pub(super) struct ProgressView {
     pub text: String,
-    pub percent: u32,
+    /// The share of points done, for a bar; `None` when no story below carries points (a bar
+    /// would show 0 for what is unknown).
+    pub percent: Option<u32>,
 }
 
 impl ProgressView {
     pub fn of(p: Option<Progress>) -> Option<ProgressView> {
         p.map(|p| ProgressView {
             text: link::progress_text(&p),
-            percent: link::progress_percent(&p),
+            percent: p.ratio().map(|_| link::progress_percent(&p)),
         })
     }
 }
