@@ -295,6 +295,34 @@ fn version_cases() {
     );
 }
 
+/// `popm report --rev`: the site of the first commit, next to the work tree's.
+#[test]
+fn report_cases() {
+    let dir = scripted();
+    let d = dir.path();
+    snapshot_all(
+        d,
+        &[
+            (
+                "report-rev-first-commit",
+                &["report", "--rev", "HEAD~7", "--out", "site-old"],
+            ),
+            ("report-work-tree", &["report", "--out", "site-now"]),
+        ],
+    );
+    let read = |p: &str| std::fs::read_to_string(d.join(p)).expect("the page is written");
+    let (old, now) = (read("site-old/index.html"), read("site-now/index.html"));
+    assert!(
+        old.contains("from the backlog files at <code>HEAD~7</code>."),
+        "{old}"
+    );
+    assert!(!now.contains("<code>HEAD~7</code>"));
+    // Statuses moved in the seven commits since: the counts per state differ.
+    assert_ne!(old, now);
+    // In git, both link the flow page.
+    assert!(old.contains("href=\"flow.html\"") && now.contains("href=\"flow.html\""));
+}
+
 /// `hook install` writes .git/hooks/pre-commit; the snapshot holds the script it writes.
 #[test]
 fn hook_cases() {
