@@ -196,3 +196,113 @@ fn the_board_reads_right_in_chromium() {
         assert!(text.contains("<script>window.__pwned=2</script>"), "{text}");
     }
 }
+
+/// The pages helper's pages in Chromium: a backlog in git (F-1 and F-2 go funnel -> implementing
+/// -> done over five days) with a PI whose team is over capacity, and a feature whose body holds
+/// a script, raw HTML and a javascript: link.
+#[test]
+fn the_roadmap_pi_item_and_flow_pages_read_right_in_chromium() {
+    let Some(chromium) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::write(d, "popm.toml", "teams = [\"a\"]\n");
+    common::write(
+        d,
+        "backlog/PI-1.md",
+        "---\nid: PI-1\ntype: pi\ntitle: One\nstart: 2026-05-04\niterations: 3\ncapacity:\n  a: [5, 10]\nmilestones:\n  - {name: Fair, date: 2026-05-12}\n---\n",
+    );
+    let feature = |id: &str, status: &str, body: &str| {
+        format!(
+            "---\nid: {id}\ntype: feature\ntitle: Feature {id}\nstatus: {status}\nteam: [a]\npi: PI-1\niteration: 1\nestimate: 8\n---\n{body}"
+        )
+    };
+    let body = "Body <script>window.__pwned=3</script>, <img src=x onerror=\"window.__pwned=4\"> and [a link](javascript:alert(1)), [docs](https://example.com/).\n";
+    common::write(d, "backlog/F-1.md", &feature("F-1", "funnel", body));
+    common::write(d, "backlog/F-2.md", &feature("F-2", "funnel", ""));
+    common::commit(d, "2026-05-01T10:00:00Z", "two ideas");
+    common::write(d, "backlog/F-1.md", &feature("F-1", "implementing", body));
+    common::write(d, "backlog/F-2.md", &feature("F-2", "implementing", ""));
+    common::commit(d, "2026-05-02T10:00:00Z", "start both");
+    common::write(d, "backlog/F-1.md", &feature("F-1", "done", body));
+    common::commit(d, "2026-05-03T10:00:00Z", "F-1 done");
+    common::write(d, "backlog/F-2.md", &feature("F-2", "done", ""));
+    common::commit(d, "2026-05-05T10:00:00Z", "F-2 done");
+    let site = d.join("site");
+    let run = common::popm(d)
+        .args(["report", "--out"])
+        .arg(&site)
+        .env("POPM_TODAY", "2026-05-06")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/read_site.py");
+    let read = Command::new("python3")
+        .arg(script)
+        .arg(&site)
+        .arg(&chromium)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&read.stdout).unwrap();
+    assert_eq!(seen["other_hosts"], Value::Array(vec![]));
+    assert_eq!(seen["console"], Value::Array(vec![]));
+    let pages = seen["pages"].as_object().unwrap();
+    for name in [
+        "roadmap.html",
+        "backlog.html",
+        "pi/PI-1.html",
+        "items/F-1.html",
+        "flow.html",
+    ] {
+        let page = &pages[name];
+        assert_eq!(page["scripts"], 0, "{name}");
+        assert_eq!(page["pwned"], Value::Null, "{name}");
+    }
+
+    // The item page shows the body's markup as text; the javascript: link is its words only.
+    let item = &pages["items/F-1.html"];
+    assert_eq!(
+        item["body"],
+        "Body <script>window.__pwned=3</script>, <img src=x onerror=\"window.__pwned=4\"> and a link, docs."
+    );
+    assert_eq!(
+        item["body_links"],
+        serde_json::json!(["https://example.com/"])
+    );
+
+    // flow.html draws the cumulative flow with a band per state and the flow time histogram.
+    let flow = &pages["flow.html"];
+    assert_eq!(
+        strings(&flow["charts"]),
+        rows(&[
+            &[
+                "stacked-area",
+                "true",
+                "done,releasing,deploying,validating,implementing,ready,analyzing,funnel"
+            ],
+            &["histogram", "true", ""],
+        ])
+    );
+    let text = flow["text"].as_str().unwrap();
+    assert!(text.contains("done (2)"), "{text}");
+
+    // PI-1: the two estimates of 8 are split over the 2 development iterations: team a carries
+    // 8 in each, over its capacity of 5 in the first (by 3), 80% of 10 in the second.
+    let pi = &pages["pi/PI-1.html"];
+    assert_eq!(
+        strings(&pi["charts"]),
+        rows(&[&["grouped-bars", "true", "capacity,load"]])
+    );
+    let text = pi["text"].as_str().unwrap();
+    assert!(text.contains("over by 3"), "{text}");
+    assert!(text.contains("1\t5\t8\t160% over capacity"), "{text}");
+    assert!(text.contains("2\t10\t8\t80%"), "{text}");
+    assert_eq!(strings(&pi["milestones"]), rows(&[&["Fair", "null"]]));
+    let roadmap = pages["roadmap.html"]["text"].as_str().unwrap();
+    assert!(roadmap.contains("PI-1 current"), "{roadmap}");
+}

@@ -51,6 +51,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let input = SiteInput {
         config,
         backlog,
+        texts: &checked.texts,
         diagnostics: &checked.diagnostics,
         files: checked.files,
         readiness: &assessed,

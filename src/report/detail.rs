@@ -43,6 +43,25 @@ pub struct PiDetail<'a> {
 pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Detail<'a>> {
     let index = backlog.index_of(id)?;
     let item = &backlog.items[index];
+    let mut needed_by: Vec<&Item> = backlog
+        .items
+        .iter()
+        .filter(|other| other.depends_on.iter().any(|d| d.value == id))
+        .collect();
+    needed_by.sort_by(|a, b| natural_cmp(a.id().unwrap_or(""), b.id().unwrap_or("")));
+    Some(Detail {
+        item,
+        parents: parents(backlog, item),
+        children: backlog.children_of(index).collect(),
+        dependencies: dependencies(backlog, item),
+        needed_by,
+        progress: progress::of(backlog, config, index),
+        pi: pi_detail(backlog, item),
+    })
+}
+
+/// From the top of the hierarchy down to the item's parent.
+fn parents<'a>(backlog: &'a Backlog, item: &'a Item) -> Vec<&'a Item> {
     // Walk up at most as many steps as there are items, so a parent cycle cannot loop forever.
     // Stop at the first item seen twice: a parent cycle (reported by `popm check`) is shown once.
     let mut parents = Vec::new();
@@ -56,29 +75,55 @@ pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Det
         at = backlog.parent_of(p);
     }
     parents.reverse();
-    let dependencies = item
-        .depends_on
+    parents
+}
+
+/// The items named in `depends_on`, in the order written.
+fn dependencies<'a>(backlog: &'a Backlog, item: &'a Item) -> Vec<Related<'a>> {
+    item.depends_on
         .iter()
         .map(|d| match backlog.get(&d.value) {
             Some(dep) => Related::Item(dep),
             None => Related::Missing(&d.value),
         })
-        .collect();
-    let mut needed_by: Vec<&Item> = backlog
+        .collect()
+}
+
+/// The detail of every item with an id that names it in the backlog (the first of items sharing
+/// an id), in backlog order: [`detail`] for all at once, the rollups and the reverse dependencies
+/// computed once instead of once per item.
+pub fn every<'a>(backlog: &'a Backlog, config: &Config) -> Vec<Detail<'a>> {
+    let rollups = progress::every(backlog, config);
+    let mut needed: std::collections::HashMap<&str, Vec<&Item>> = std::collections::HashMap::new();
+    for other in &backlog.items {
+        for d in &other.depends_on {
+            let list = needed.entry(d.value.as_str()).or_default();
+            // An item naming the same dependency twice needs it once.
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, other)) {
+                list.push(other);
+            }
+        }
+    }
+    backlog
         .items
         .iter()
-        .filter(|other| other.depends_on.iter().any(|d| d.value == id))
-        .collect();
-    needed_by.sort_by(|a, b| natural_cmp(a.id().unwrap_or(""), b.id().unwrap_or("")));
-    Some(Detail {
-        item,
-        parents,
-        children: backlog.children_of(index).collect(),
-        dependencies,
-        needed_by,
-        progress: progress::of(backlog, config, index),
-        pi: pi_detail(backlog, item),
-    })
+        .enumerate()
+        .filter(|(i, item)| item.id().and_then(|id| backlog.index_of(id)) == Some(*i))
+        .map(|(index, item)| {
+            let id = item.id().unwrap_or("");
+            let mut needed_by = needed.get(id).cloned().unwrap_or_default();
+            needed_by.sort_by(|a, b| natural_cmp(a.id().unwrap_or(""), b.id().unwrap_or("")));
+            Detail {
+                item,
+                parents: parents(backlog, item),
+                children: backlog.children_of(index).collect(),
+                dependencies: dependencies(backlog, item),
+                needed_by,
+                progress: rollups.get(index).copied().flatten(),
+                pi: pi_detail(backlog, item),
+            }
+        })
+        .collect()
 }
 
 fn pi_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<PiDetail<'a>> {

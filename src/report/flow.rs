@@ -759,6 +759,53 @@ fn predictability(history: &History, options: &Options) -> Vec<Predictability> {
         .collect()
 }
 
+/// One bar of the flow time histogram: the items whose flow time is at least `from` and under
+/// `to` days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeBin {
+    pub from: u64,
+    pub to: u64,
+    pub count: usize,
+}
+
+/// The most bars a flow time histogram has: the bin width grows to keep under it.
+pub const MAX_BINS: u64 = 12;
+
+/// The flow times that make up [`Flow::flow_time`] (`items` with a known start) in bins of
+/// whole days from 0 up to the longest: bins 1, 2, 5 or 7 days wide, or a multiple of 7, the
+/// narrowest that needs at most [`MAX_BINS`] bars. Empty when no item counts.
+pub fn flow_time_bins(items: &[ItemFlow]) -> Vec<TimeBin> {
+    let days: Vec<f64> = items
+        .iter()
+        .filter(|i| i.start_known)
+        .map(ItemFlow::flow_days)
+        .filter(|d| d.is_finite() && *d >= 0.0)
+        .collect();
+    let Some(longest) = days.iter().copied().reduce(f64::max) else {
+        return Vec::new();
+    };
+    let longest = longest.floor() as u64;
+    let width = [1, 2, 5, 7]
+        .into_iter()
+        .chain((2..).map(|k| 7 * k))
+        .find(|w| longest / w < MAX_BINS)
+        .unwrap_or(longest.max(1));
+    let mut bins: Vec<TimeBin> = (0..=longest / width)
+        .map(|i| TimeBin {
+            from: i * width,
+            to: (i + 1) * width,
+            count: 0,
+        })
+        .collect();
+    for d in days {
+        let i = (d.floor() as u64 / width) as usize;
+        if let Some(bin) = bins.get_mut(i) {
+            bin.count += 1;
+        }
+    }
+    bins
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,5 +821,41 @@ mod tests {
         // n = 20: rank ceil(17) = 17.
         let v: Vec<f64> = (1..=20).map(f64::from).collect();
         assert_eq!(nearest_rank(&v, 85), 17.0);
+    }
+
+    #[test]
+    fn flow_times_fall_in_bins_as_wide_as_needed_for_at_most_twelve() {
+        let item = |days: f64, known: bool| ItemFlow {
+            id: "F-1".into(),
+            start: 0,
+            done: (days * 86_400.0) as i64,
+            start_known: known,
+            active_seconds: 0,
+            done_event: 0,
+        };
+        // 0.5, 1, 1.9 and 3 days, one unknown start left out: one-day bins 0 to 3.
+        let bins = flow_time_bins(&[
+            item(0.5, true),
+            item(1.0, true),
+            item(1.9, true),
+            item(3.0, true),
+            item(40.0, false),
+        ]);
+        let counts: Vec<(u64, u64, usize)> = bins.iter().map(|b| (b.from, b.to, b.count)).collect();
+        assert_eq!(counts, vec![(0, 1, 1), (1, 2, 2), (2, 3, 0), (3, 4, 1)]);
+        // 12 days need 13 one-day bins: two-day bins 0 to 12.
+        let bins = flow_time_bins(&[item(12.0, true), item(2.5, true)]);
+        assert_eq!(bins.len(), 7);
+        assert_eq!(
+            (bins[1].from, bins[1].count, bins[6].from, bins[6].count),
+            (2, 1, 12, 1)
+        );
+        // 100 days: 5 and 7 are too narrow (20, 14 bins), 14-day bins 0 to 98.
+        let bins = flow_time_bins(&[item(100.0, true)]);
+        assert_eq!(
+            (bins.len(), bins[7].from, bins[7].to, bins[7].count),
+            (8, 98, 112, 1)
+        );
+        assert!(flow_time_bins(&[]).is_empty());
     }
 }

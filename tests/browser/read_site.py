@@ -29,8 +29,18 @@ READ = """() => {
     strings: [...document.querySelectorAll('[data-from]')].map((s) => [
       s.dataset.from, s.dataset.to, s.dataset.state,
       getComputedStyle(s.querySelector('path')).strokeDasharray]),
+    // Milestones on the board sit in an iteration; those on the roadmap and PI pages do not.
     milestones: [...document.querySelectorAll('[data-milestone]')].map((m) => [
-      m.dataset.milestone, m.closest('[data-milestones-iteration]').dataset.milestonesIteration]),
+      m.dataset.milestone, m.closest('[data-milestones-iteration]')
+        ? m.closest('[data-milestones-iteration]').dataset.milestonesIteration : null]),
+    // The pages' own charts: kind, whether the browser laid it out, and the series it names.
+    charts: [...document.querySelectorAll('svg[data-chart]')].map((s) => {
+      const box = s.getBoundingClientRect();
+      return [s.dataset.chart, String(box.width > 0 && box.height > 0),
+        [...new Set([...s.querySelectorAll('[data-series]')].map((e) => e.dataset.series))].join(',')];
+    }),
+    body: document.querySelector('[data-body]') ? document.querySelector('[data-body]').innerText : null,
+    body_links: [...document.querySelectorAll('[data-body] a')].map((a) => a.getAttribute('href')),
   };
 }"""
 

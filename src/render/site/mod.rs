@@ -7,8 +7,16 @@
 //! (askama's HTML escaping for `.html` templates); only HTML built by popm itself (SVG, sanitised
 //! markdown) is marked `|safe`.
 
+pub mod backlog;
 pub mod board;
+pub mod chart;
+pub mod flow;
 pub mod index;
+pub mod items;
+pub mod link;
+pub mod markdown;
+pub mod pi;
+pub mod roadmap;
 pub mod write;
 
 use crate::config::Config;
@@ -16,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::history::History;
 use crate::model::Backlog;
 use crate::report::readiness::Readiness;
+use crate::source::Texts;
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +38,8 @@ pub struct Page {
 pub struct SiteInput<'a> {
     pub config: &'a Config,
     pub backlog: &'a Backlog,
+    /// The text of every item file read, for the bodies on the item pages.
+    pub texts: &'a Texts,
     /// The check's findings, severities applied (as `popm check` reports them).
     pub diagnostics: &'a [Diagnostic],
     /// How many files were read as items.
@@ -84,8 +95,15 @@ pub fn pages(input: &SiteInput) -> Vec<Page> {
     for readiness in input.readiness {
         out.push(board::page(input, &frame, readiness));
     }
-    // The pages helper adds roadmap.html, backlog.html, pi/<PI>.html, items/<ID>.html and
-    // flow.html (when `input.history` is some) here, one function per page kind.
+    out.push(roadmap::page(input, &frame));
+    out.push(backlog::page(input, &frame));
+    for readiness in input.readiness {
+        out.push(pi::page(input, &frame, readiness));
+    }
+    out.extend(items::pages(input, &frame));
+    if let Some(history) = input.history {
+        out.push(flow::page(input, &frame, history));
+    }
     out
 }
 
