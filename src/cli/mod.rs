@@ -37,6 +37,7 @@ mod new;
 mod output;
 mod pi;
 mod pi_status;
+mod serve;
 mod show;
 mod tree;
 
@@ -154,6 +155,8 @@ pub enum Command {
     Agents(agents::Args),
     /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
     Mcp(mcp::Args),
+    /// Serve the backlog in a browser, live: board and reports, a JSON API, checked edits.
+    Serve(serve::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -211,6 +214,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     }
     if let Command::Mcp(args) = &cli.command {
         return mcp::run(&dir, cli.config.as_deref(), args);
+    }
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(&dir, cli.config.as_deref(), args);
     }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
