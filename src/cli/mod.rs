@@ -37,6 +37,7 @@ mod new;
 mod output;
 mod pi;
 mod pi_status;
+mod report;
 mod serve;
 mod show;
 mod tree;
@@ -155,6 +156,8 @@ pub enum Command {
     Agents(agents::Args),
     /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
     Mcp(mcp::Args),
+    /// Write the backlog as a static site: the ART planning board, roadmap, PI and item pages.
+    Report(report::Args),
     /// Serve the backlog in a browser, live: board and reports, a JSON API, checked edits.
     Serve(serve::Args),
 }
@@ -242,6 +245,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Board(a) => (a.source.source(), false),
         Command::Context(a) => (a.source.source(), false),
         Command::Export(a) => (a.source.source(), false),
+        Command::Report(a) => (a.source.source(), false),
         Command::Log(_) | Command::Flow(_) => (Source::WorkTree, true),
         _ => (Source::WorkTree, false),
     };
@@ -286,6 +290,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Flow(args) => flow::flow(&workspace, args, cli.color),
         Command::Agents(args) => agents::run(&workspace, args),
         Command::Context(args) => context::run(&workspace, args),
+        Command::Report(args) => report::run(&workspace, args, cli.color),
         _ => Ok(Outcome::Clean),
     }
 }

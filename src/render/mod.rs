@@ -20,6 +20,7 @@ pub mod readiness;
 pub mod safe;
 pub mod sarif;
 pub mod schema;
+pub mod site;
 pub mod table;
 
 use std::io::IsTerminal;

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod flow;
 pub mod listing;
 pub mod log;
+pub mod overview;
 pub mod pi_status;
 pub mod plan;
 pub mod progress;

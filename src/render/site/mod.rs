@@ -1,0 +1,108 @@
+//! `popm report`: the backlog as a static site of HTML pages with inline CSS and SVG.
+//!
+//! The command builds one [`SiteInput`] (everything any page needs, borrowed), [`pages`] turns it
+//! into [`Page`]s (one function per page kind, each rendering an askama template under
+//! `templates/site/`), and [`write::write`] puts them into the output folder. Pages are pure
+//! functions of the input: the same backlog gives the same bytes. Templates escape every value
+//! (askama's HTML escaping for `.html` templates); only HTML built by popm itself (SVG, sanitised
+//! markdown) is marked `|safe`.
+
+pub mod board;
+pub mod index;
+pub mod write;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::history::History;
+use crate::model::Backlog;
+use crate::report::readiness::Readiness;
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Relative to the output folder, `/`-separated (`index.html`, `board/PI-2027.1.html`).
+    pub path: String,
+    pub html: String,
+}
+
+/// What the pages are made from, read once by the command.
+pub struct SiteInput<'a> {
+    pub config: &'a Config,
+    pub backlog: &'a Backlog,
+    /// The check's findings, severities applied (as `popm check` reports them).
+    pub diagnostics: &'a [Diagnostic],
+    /// How many files were read as items.
+    pub files: usize,
+    /// The PIs reported, in start order (those without a start date last, by id): every PI item
+    /// with planned work, or the one `--pi` names. Each gets a board and a PI page.
+    pub readiness: &'a [Readiness<'a>],
+    /// The first-parent history up to the version reported, when the backlog is in git.
+    pub history: Option<&'a History>,
+    /// The day the report is about (`POPM_TODAY`, else the clock): past, current and next PIs.
+    pub today: jiff::civil::Date,
+    /// `--rev`: the revision reported, as typed.
+    pub rev: Option<&'a str>,
+    /// `--stamp`: when the site was generated; `None` keeps the bytes reproducible.
+    pub stamp: Option<&'a str>,
+}
+
+/// The parts of the frame (`templates/site/base.html`) every page shares.
+#[derive(Debug, Clone)]
+pub struct Frame<'a> {
+    /// The PIs with a board page, for the navigation.
+    pub boards: Vec<&'a str>,
+    /// Whether `flow.html` is written (the backlog is in git).
+    pub flow: bool,
+    pub rev: Option<&'a str>,
+    pub stamp: Option<&'a str>,
+}
+
+impl<'a> Frame<'a> {
+    pub fn of(input: &SiteInput<'a>) -> Frame<'a> {
+        Frame {
+            boards: input.readiness.iter().filter_map(|r| r.pi.id()).collect(),
+            flow: input.history.is_some(),
+            rev: input.rev,
+            stamp: input.stamp,
+        }
+    }
+}
+
+/// The prefix that leads from a page at `path` back to the site's root (`""`, `"../"`), so links
+/// work from `file://` without a server.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Every page of the site, in a fixed order.
+pub fn pages(input: &SiteInput) -> Vec<Page> {
+    let frame = Frame::of(input);
+    let mut out = Vec::new();
+    out.push(index::page(input, &frame));
+    for readiness in input.readiness {
+        out.push(board::page(input, &frame, readiness));
+    }
+    // The pages helper adds roadmap.html, backlog.html, pi/<PI>.html, items/<ID>.html and
+    // flow.html (when `input.history` is some) here, one function per page kind.
+    out
+}
+
+/// Renders an askama template; a failure (only a `Display` of a value can fail, and popm's values
+/// do not) becomes a visible line in the page rather than a panic or a missing file.
+pub fn render(template: &impl askama::Template) -> String {
+    template
+        .render()
+        .unwrap_or_else(|e| format!("<!DOCTYPE html><p>popm could not render this page: {e}</p>\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_climbs_one_level_per_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("board/PI-1.html"), "../");
+        assert_eq!(root_of("a/b/c.html"), "../../");
+    }
+}
