@@ -561,3 +561,77 @@ fn a_bind_outside_loopback_warns_and_says_a_url_that_works_here() {
         "popm serve: warning: listening on 0.0.0.0: anyone who can reach this address can read and change the backlog (there are no accounts)\n"
     );
 }
+
+#[test]
+fn pages_are_the_reports_made_live_with_values_escaped() {
+    let dir = temp_copy("demo");
+    let d = dir.path();
+    let text = String::from_utf8(read(d, S3)).unwrap().replace(
+        "title: Record resets in the audit trail",
+        "title: \"<script>alert(1)</script> & \\\"quotes\\\"\"",
+    );
+    std::fs::write(d.join(S3), text).unwrap();
+    let server = Server::start(d);
+    let kanban = server.get("/kanban/team.html");
+    assert_eq!(kanban.status, 200, "{}", kanban.body);
+    assert_eq!(
+        kanban.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        kanban
+            .header("content-security-policy")
+            .is_some_and(|csp| csp.starts_with("default-src 'self'")),
+        "{:?}",
+        kanban.headers
+    );
+    assert!(!kanban.body.contains("<script>alert"), "{}", kanban.body);
+    assert!(
+        kanban
+            .body
+            .contains("<span class=\"id\">S-3</span> &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;quotes&#34;"),
+        "{}",
+        kanban.body
+    );
+    // The card carries what a drop needs: the id, the file's version, its column's state.
+    let version = server
+        .get("/api/items/S-3")
+        .header("etag")
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    assert!(
+        kanban
+            .body
+            .contains(&format!("data-item=\"S-3\" data-version=\"{version}\"")),
+        "{}",
+        kanban.body
+    );
+    assert!(kanban.body.contains("data-drop-status=\"backlog\""));
+    // The report's pages, from the same renderer, with popm's script and the Kanban link.
+    for path in [
+        "/",
+        "/index.html",
+        "/board/PI-2027.1.html",
+        "/kanban.html",
+        "/kanban/portfolio.html",
+    ] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.body
+                .contains("<script src=\"/popm.js\" defer></script>\n</head>"),
+            "{path}"
+        );
+        assert!(
+            page.body.contains("<a href=\"/kanban.html\">Kanban</a>"),
+            "{path}"
+        );
+    }
+    let script = server.get("/popm.js");
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.body.contains("new EventSource(\"/api/events\")"));
+}

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod guard;
+pub mod kanban;
 pub mod pages;
 pub mod watch;
 
