@@ -41,6 +41,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         .into_iter()
         .map(|pi| readiness::assess(backlog, config, &checked.diagnostics, pi))
         .collect();
+    let progress = crate::report::progress::every(backlog, config);
     let history = read_history(workspace)?;
     let stamp = args.stamp.then(|| {
         jiff::Timestamp::now()
@@ -53,6 +54,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         diagnostics: &checked.diagnostics,
         files: checked.files,
         readiness: &assessed,
+        progress: &progress,
         history: history.as_ref(),
         today: readiness::today()?,
         rev: args.source.rev.as_deref(),

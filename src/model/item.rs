@@ -167,6 +167,15 @@ pub struct Objective {
     pub actual_value: Option<Spanned<i64>>,
 }
 
+/// A fixed date inside a PI (a trade fair, a release, a regulatory deadline), shown on the ART
+/// planning board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Milestone {
+    pub pos: Pos,
+    pub name: String,
+    pub date: jiff::civil::Date,
+}
+
 /// A Planning Interval's own fields.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PiFields {
@@ -181,6 +190,8 @@ pub struct PiFields {
     /// Work type -> percent of capacity.
     pub allocation: Vec<(Spanned<String>, Spanned<f64>)>,
     pub objectives: Vec<Objective>,
+    /// In file order; entries without a name or a valid date are reported and left out.
+    pub milestones: Vec<Milestone>,
     /// Where the `capacity`, `allocation` and `objectives` keys are, when present.
     pub capacity_pos: Option<Pos>,
     pub allocation_pos: Option<Pos>,

@@ -66,6 +66,7 @@ pub const ITERATION_WEEKS: Key = pi("iteration_weeks", Kind::Number);
 pub const CAPACITY: Key = pi("capacity", Kind::Mapping);
 pub const ALLOCATION: Key = pi("allocation", Kind::Mapping);
 pub const OBJECTIVES: Key = pi("objectives", Kind::Mapping);
+pub const MILESTONES: Key = pi("milestones", Kind::Mapping);
 /// The key of the Jira issue the item was imported from (`popm import jira` matches on it).
 pub const JIRA: Key = item("jira", Kind::Scalar);
 /// Fields from another tool (an import), kept as they were and not checked.
@@ -97,6 +98,7 @@ pub const KEYS: &[Key] = &[
     CAPACITY,
     ALLOCATION,
     OBJECTIVES,
+    MILESTONES,
     JIRA,
     EXTRA,
 ];
@@ -181,7 +183,8 @@ mod tests {
                 "iteration_weeks",
                 "capacity",
                 "allocation",
-                "objectives"
+                "objectives",
+                "milestones"
             ]
         );
         assert!(Key::rank("wsjf") < Key::rank("start"));

@@ -4,8 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
 use crate::model::{
-    EnablerKind, ID_PATTERN, Item, ItemType, Key, Objective, PiFields, Spanned, Wsjf, did_you_mean,
-    is_valid_id,
+    EnablerKind, ID_PATTERN, Item, ItemType, Key, Milestone, Objective, PiFields, Spanned, Wsjf,
+    did_you_mean, is_valid_id,
 };
 use crate::parse::yaml::{Node, Pos, Value};
 
@@ -13,6 +13,8 @@ use crate::parse::yaml::{Node, Pos, Value};
 /// below where sums could overflow.
 pub const MAX_NUMBER: f64 = 1_000_000.0;
 const MAX_WHOLE: i64 = 1_000_000;
+
+const MILESTONE_KEYS: &[&str] = &["name", "date"];
 
 const OBJECTIVE_KEYS: &[&str] = &[
     "team",
@@ -406,6 +408,7 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                 pi.objectives_pos = Some(r.pos(key_node));
                 pi.objectives = objectives(&mut r, value);
             }
+            "milestones" if is_pi => pi.milestones = milestones(&mut r, value),
             _ if Key::named(key).is_some_and(|k| k.pi_only) => r.unknown_key(
                 key_node,
                 key,
@@ -668,10 +671,102 @@ fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {
     out
 }
 
+/// `milestones: [{name, date}]`: each entry needs a name and a date written YYYY-MM-DD; one
+/// without is reported where it is and left out.
+fn milestones(r: &mut Reader, node: &Node) -> Vec<Milestone> {
+    let Value::Seq(entries) = &node.value else {
+        if !matches!(node.value, Value::Null) {
+            r.wrong("milestones", node, "a list of milestones (name and date)");
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let Value::Map(fields) = &entry.value else {
+            r.wrong("milestones", entry, "a mapping with name and date");
+            continue;
+        };
+        let (mut name, mut date, mut bad_date) = (None, None, false);
+        for (k, v) in fields {
+            match k.as_str() {
+                Some("name") => name = r.text("name", v).map(|s| s.value),
+                Some("date") => {
+                    if let Some(s) = r.text("date", v) {
+                        match s.value.parse::<jiff::civil::Date>() {
+                            Ok(d) if s.value.len() == 10 => date = Some(d),
+                            _ => {
+                                bad_date = true;
+                                r.not_a_date("date", v, &s.value);
+                            }
+                        }
+                    }
+                }
+                Some(other) => r.unknown_key(k, other, MILESTONE_KEYS, " in a PI milestone"),
+                None => r.report(Rule::FieldType, k, "keys must be strings".into()),
+            }
+        }
+        match (name, date) {
+            (Some(name), Some(date)) => out.push(Milestone {
+                pos: r.pos(entry),
+                name,
+                date,
+            }),
+            // A bad date is reported already.
+            (_, None) if bad_date => {}
+            (name, date) => {
+                let missing = match (name.is_none(), date.is_none()) {
+                    (true, true) => "a name and a date",
+                    (true, false) => "a name",
+                    _ => "a date (YYYY-MM-DD)",
+                };
+                r.report(
+                    Rule::FieldMissing,
+                    entry,
+                    format!("a milestone needs {missing}"),
+                );
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Rule;
     use crate::model::key::{KEYS, Kind};
+
+    #[test]
+    fn milestones_need_a_name_and_a_real_date() {
+        let text = "---\nid: PI-1\ntype: pi\ntitle: One\nmilestones:\n  - {name: Fair, date: 2027-02-10}\n  - {name: Late, date: 2027-02-30}\n  - {date: 2027-03-01}\n  - name: Trip\n    date: 2027-03-01\n    where: Berlin\n---\n";
+        let (parsed, _) = crate::parse::parse_file("PI-1.md", text.as_bytes().to_vec());
+        let pi = parsed.item.unwrap().pi_fields.unwrap();
+        let kept: Vec<(&str, String)> = pi
+            .milestones
+            .iter()
+            .map(|m| (m.name.as_str(), m.date.to_string()))
+            .collect();
+        assert_eq!(
+            kept,
+            [("Fair", "2027-02-10".into()), ("Trip", "2027-03-01".into())]
+        );
+        let found: Vec<(u32, &str, &str)> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.rule.name(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    7,
+                    "field-type",
+                    "`date` must be a real date: `2027-02-30` is not in the calendar"
+                ),
+                (8, "field-missing", "a milestone needs a name"),
+                (11, "field-unknown", "unknown key `where` in a PI milestone"),
+            ]
+        );
+    }
 
     /// The key table and the parser name the same keys: a PI carrying every key of the table
     /// has no unknown key, and an item that is not a PI has exactly the PI's keys unknown.

@@ -11,6 +11,7 @@ pub mod log;
 pub mod overview;
 pub mod pi_status;
 pub mod plan;
+pub mod planning_board;
 pub mod progress;
 pub mod ranking;
 pub mod readiness;

@@ -241,6 +241,7 @@ pub fn assess<'a>(
         capacity: Vec::new(),
         allocation: Vec::new(),
         objectives: Vec::new(),
+        milestones: Vec::new(),
         capacity_pos: None,
         allocation_pos: None,
         objectives_pos: None,

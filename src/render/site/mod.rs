@@ -36,6 +36,8 @@ pub struct SiteInput<'a> {
     /// The PIs reported, in start order (those without a start date last, by id): every PI item
     /// with planned work, or the one `--pi` names. Each gets a board and a PI page.
     pub readiness: &'a [Readiness<'a>],
+    /// [`crate::report::progress::every`]: each item's progress, by backlog index.
+    pub progress: &'a [Option<crate::report::progress::Progress>],
     /// The first-parent history up to the version reported, when the backlog is in git.
     pub history: Option<&'a History>,
     /// The day the report is about (`POPM_TODAY`, else the clock): past, current and next PIs.

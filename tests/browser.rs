@@ -1,0 +1,166 @@
+//! `popm report` in a real browser: the site is written, then headless Chromium (the system's,
+//! driven by Playwright for Python) opens every page over file:// and tests/browser/read_site.py
+//! reports what it shows. Skips, saying so, when python3, Playwright or Chromium is missing, unless
+//! POPM_REQUIRE_TOOLS is set (as .ci/run does after installing them).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const HOSTILE_TITLE: &str = "<img src=x onerror=\"window.__pwned=1\"> & <b>bold</b>";
+
+/// The board's backlog: PI-1 (2027-01-04, three development iterations of two weeks, then IP),
+/// two teams, cards and strings computed by hand in the expectations below.
+fn backlog(dir: &Path) {
+    common::write(dir, "popm.toml", "teams = [\"a\", \"b\"]\n");
+    let files: &[(&str, &str)] = &[
+        ("PI-0.md", "id: PI-0\ntype: pi\ntitle: Zero\nstart: 2026-10-05\niterations: 4"),
+        (
+            "PI-1.md",
+            "id: PI-1\ntype: pi\ntitle: One\nstart: 2027-01-04\niterations: 4\ncapacity:\n  a: [10, 10, 10]\n  b: [10, 10, 10]\nmilestones:\n  - {name: Demo, date: 2027-01-20}\n  - {name: Release, date: 2027-02-20}",
+        ),
+        ("PI-2.md", "id: PI-2\ntype: pi\ntitle: Two\nstart: 2027-03-15\niterations: 4"),
+        ("F-1.md", "id: F-1\ntype: feature\ntitle: One\nteam: [a]\npi: PI-1"),
+        ("S-1.md", "id: S-1\ntype: story\ntitle: s\nparent: F-1\nteam: [a]\niteration: 2"),
+        ("S-2.md", "id: S-2\ntype: story\ntitle: s\nparent: F-1\nteam: [b]\niteration: 3"),
+        ("F-2.md", "id: F-2\ntype: feature\ntitle: Two\nteam: [b]\npi: PI-1\niteration: 1"),
+        (
+            "F-5.md",
+            "id: F-5\ntype: feature\ntitle: Five\nteam: [a]\npi: PI-1\niteration: 3\nenabler: architectural\ndepends_on: [F-2, F-1, F-6, F-7]",
+        ),
+        ("F-6.md", "id: F-6\ntype: feature\ntitle: Six\nteam: [a]\npi: PI-2"),
+        ("F-7.md", "id: F-7\ntype: feature\ntitle: Seven\nteam: [a]"),
+    ];
+    for (name, front) in files {
+        common::write(dir, &format!("backlog/{name}"), &format!("---\n{front}\n---\n"));
+    }
+    let hostile = format!(
+        "---\nid: F-3\ntype: feature\ntitle: '{}'\nteam: [b]\npi: PI-1\niteration: 2\n---\nBody <script>window.__pwned=2</script> and [a link](javascript:alert(1)).\n",
+        HOSTILE_TITLE.replace('\'', "''")
+    );
+    common::write(dir, "backlog/F-3.md", &hostile);
+}
+
+/// python3 with Playwright, and Chromium on PATH; `None` (after saying why) when one is missing.
+fn browser() -> Option<PathBuf> {
+    let playwright = common::tool_available(
+        Command::new("python3").args(["-c", "import playwright.sync_api"]),
+        "python3 with playwright (pip install playwright)",
+    );
+    if !playwright {
+        return None;
+    }
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(name))
+                .find(|p| p.is_file())
+        })
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("POPM_REQUIRE_TOOLS").is_none(),
+            "chromium is not on PATH, and POPM_REQUIRE_TOOLS is set"
+        );
+        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+fn strings(v: &Value) -> Vec<Vec<String>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap_or("null").to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn rows(expected: &[&[&str]]) -> Vec<Vec<String>> {
+    expected
+        .iter()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_board_reads_right_in_chromium() {
+    let Some(chromium) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    backlog(dir.path());
+    let site = dir.path().join("site");
+    let run = common::popm(dir.path())
+        .args(["report", "--out"])
+        .arg(&site)
+        .env("POPM_TODAY", "2026-12-01")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/read_site.py");
+    let read = Command::new("python3")
+        .arg(script)
+        .arg(&site)
+        .arg(&chromium)
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    let seen: Value = serde_json::from_slice(&read.stdout).unwrap();
+
+    // Nothing from another host, no console error, no script at all, nothing injected ran.
+    assert_eq!(seen["other_hosts"], Value::Array(vec![]));
+    assert_eq!(seen["console"], Value::Array(vec![]));
+    let pages = seen["pages"].as_object().unwrap();
+    assert!(pages.contains_key("index.html") && pages.contains_key("board/PI-1.html"));
+    for (name, page) in pages {
+        assert_eq!(page["scripts"], 0, "{name}");
+        assert_eq!(page["pwned"], Value::Null, "{name}");
+    }
+
+    let board = &pages["board/PI-1.html"];
+    // Cards: team a's F-1 story in iteration 2, team b's in 3; F-5 in its own iteration 3;
+    // F-2 in 1; F-3 (hostile title) in 2. None passes every readiness check.
+    assert_eq!(
+        strings(&board["cards"]),
+        rows(&[
+            &["F-1", "a", "2", "false", "false"],
+            &["F-5", "a", "3", "false", "true"],
+            &["F-2", "b", "1", "false", "false"],
+            &["F-3", "b", "2", "false", "false"],
+            &["F-1", "b", "3", "false", "false"],
+        ])
+    );
+    // F-5 lands in 3: F-2 (1) ok, F-1 (latest card 3) risk, F-6 (later PI) late, F-7 (no PI)
+    // unplanned; each with its own dash pattern.
+    assert_eq!(
+        strings(&board["strings"]),
+        rows(&[
+            &["F-5", "F-2", "ok", "none"],
+            &["F-5", "F-1", "risk", "9px, 5px"],
+            &["F-5", "F-6", "late", "2px, 4px"],
+            &["F-5", "F-7", "unplanned", "12px, 4px, 2px, 4px"],
+        ])
+    );
+    assert_eq!(
+        strings(&board["milestones"]),
+        rows(&[&["Demo", "2"], &["Release", "unscheduled"]])
+    );
+    let text = board["text"].as_str().unwrap();
+    assert!(text.contains(HOSTILE_TITLE), "{text}");
+    assert!(text.contains("Release\n2027-02-20 (IP iteration)"), "{text}");
+    let index = pages["index.html"]["text"].as_str().unwrap();
+    assert!(index.contains("PI-1 One"), "{index}");
+
+    // The pages helper's item page shows the body's markup as text, when it is written.
+    if let Some(item) = pages.get("items/F-3.html") {
+        let text = item["text"].as_str().unwrap();
+        assert!(text.contains("<script>window.__pwned=2</script>"), "{text}");
+    }
+}
