@@ -17,25 +17,50 @@ const HOSTILE_TITLE: &str = "<img src=x onerror=\"window.__pwned=1\"> & <b>bold<
 fn backlog(dir: &Path) {
     common::write(dir, "popm.toml", "teams = [\"a\", \"b\"]\n");
     let files: &[(&str, &str)] = &[
-        ("PI-0.md", "id: PI-0\ntype: pi\ntitle: Zero\nstart: 2026-10-05\niterations: 4"),
+        (
+            "PI-0.md",
+            "id: PI-0\ntype: pi\ntitle: Zero\nstart: 2026-10-05\niterations: 4",
+        ),
         (
             "PI-1.md",
             "id: PI-1\ntype: pi\ntitle: One\nstart: 2027-01-04\niterations: 4\ncapacity:\n  a: [10, 10, 10]\n  b: [10, 10, 10]\nmilestones:\n  - {name: Demo, date: 2027-01-20}\n  - {name: Release, date: 2027-02-20}",
         ),
-        ("PI-2.md", "id: PI-2\ntype: pi\ntitle: Two\nstart: 2027-03-15\niterations: 4"),
-        ("F-1.md", "id: F-1\ntype: feature\ntitle: One\nteam: [a]\npi: PI-1"),
-        ("S-1.md", "id: S-1\ntype: story\ntitle: s\nparent: F-1\nteam: [a]\niteration: 2"),
-        ("S-2.md", "id: S-2\ntype: story\ntitle: s\nparent: F-1\nteam: [b]\niteration: 3"),
-        ("F-2.md", "id: F-2\ntype: feature\ntitle: Two\nteam: [b]\npi: PI-1\niteration: 1"),
+        (
+            "PI-2.md",
+            "id: PI-2\ntype: pi\ntitle: Two\nstart: 2027-03-15\niterations: 4",
+        ),
+        (
+            "F-1.md",
+            "id: F-1\ntype: feature\ntitle: One\nteam: [a]\npi: PI-1",
+        ),
+        (
+            "S-1.md",
+            "id: S-1\ntype: story\ntitle: s\nparent: F-1\nteam: [a]\niteration: 2",
+        ),
+        (
+            "S-2.md",
+            "id: S-2\ntype: story\ntitle: s\nparent: F-1\nteam: [b]\niteration: 3",
+        ),
+        (
+            "F-2.md",
+            "id: F-2\ntype: feature\ntitle: Two\nteam: [b]\npi: PI-1\niteration: 1",
+        ),
         (
             "F-5.md",
             "id: F-5\ntype: feature\ntitle: Five\nteam: [a]\npi: PI-1\niteration: 3\nenabler: architectural\ndepends_on: [F-2, F-1, F-6, F-7]",
         ),
-        ("F-6.md", "id: F-6\ntype: feature\ntitle: Six\nteam: [a]\npi: PI-2"),
+        (
+            "F-6.md",
+            "id: F-6\ntype: feature\ntitle: Six\nteam: [a]\npi: PI-2",
+        ),
         ("F-7.md", "id: F-7\ntype: feature\ntitle: Seven\nteam: [a]"),
     ];
     for (name, front) in files {
-        common::write(dir, &format!("backlog/{name}"), &format!("---\n{front}\n---\n"));
+        common::write(
+            dir,
+            &format!("backlog/{name}"),
+            &format!("---\n{front}\n---\n"),
+        );
     }
     let hostile = format!(
         "---\nid: F-3\ntype: feature\ntitle: '{}'\nteam: [b]\npi: PI-1\niteration: 2\n---\nBody <script>window.__pwned=2</script> and [a link](javascript:alert(1)).\n",
@@ -111,7 +136,11 @@ fn the_board_reads_right_in_chromium() {
         .arg(&chromium)
         .output()
         .unwrap();
-    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
     let seen: Value = serde_json::from_slice(&read.stdout).unwrap();
 
     // Nothing from another host, no console error, no script at all, nothing injected ran.
@@ -154,7 +183,10 @@ fn the_board_reads_right_in_chromium() {
     );
     let text = board["text"].as_str().unwrap();
     assert!(text.contains(HOSTILE_TITLE), "{text}");
-    assert!(text.contains("Release\n2027-02-20 (IP iteration)"), "{text}");
+    assert!(
+        text.contains("Release\n2027-02-20 (IP iteration)"),
+        "{text}"
+    );
     let index = pages["index.html"]["text"].as_str().unwrap();
     assert!(index.contains("PI-1 One"), "{index}");
 

@@ -13,7 +13,12 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let name = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -22,7 +27,11 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn write_backlog(dir: &Path, items: &[(&str, &str)]) {
     common::write(dir, "popm.toml", "teams = [\"a\"]\n");
     for (name, front) in items {
-        common::write(dir, &format!("backlog/{name}"), &format!("---\n{front}\n---\n"));
+        common::write(
+            dir,
+            &format!("backlog/{name}"),
+            &format!("---\n{front}\n---\n"),
+        );
     }
 }
 
@@ -46,7 +55,10 @@ fn a_small_board_page() {
                 "PI-1.md",
                 "id: PI-1\ntype: pi\ntitle: One\nstart: 2027-01-04\niterations: 3\ncapacity:\n  a: [10, 10]\nmilestones:\n  - {name: Fair, date: 2027-01-20}",
             ),
-            ("F-1.md", "id: F-1\ntype: feature\ntitle: First\nteam: [a]\npi: PI-1\niteration: 1"),
+            (
+                "F-1.md",
+                "id: F-1\ntype: feature\ntitle: First\nteam: [a]\npi: PI-1\niteration: 1",
+            ),
             (
                 "F-2.md",
                 "id: F-2\ntype: feature\ntitle: Second\nteam: [a]\npi: PI-1\niteration: 2\ndepends_on: [F-1, F-3]",
@@ -65,7 +77,10 @@ fn the_same_backlog_gives_the_same_bytes() {
     let dir = common::temp_copy("demo");
     report(dir.path(), "one", &[]);
     report(dir.path(), "two", &[]);
-    let (one, two) = (files(&dir.path().join("one")), files(&dir.path().join("two")));
+    let (one, two) = (
+        files(&dir.path().join("one")),
+        files(&dir.path().join("two")),
+    );
     assert_eq!(
         one.keys().collect::<Vec<_>>(),
         [

@@ -635,3 +635,111 @@ fn pages_are_the_reports_made_live_with_values_escaped() {
     );
     assert!(script.body.contains("new EventSource(\"/api/events\")"));
 }
+
+/// Chromium on PATH and python3 with Playwright; `None` (after saying why) when one is missing.
+fn chromium() -> Option<std::path::PathBuf> {
+    if !common::tool_available(
+        std::process::Command::new("python3").args(["-c", "import playwright.sync_api"]),
+        "python3 with playwright (pip install playwright)",
+    ) {
+        return None;
+    }
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(name))
+                .find(|p| p.is_file())
+        })
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("POPM_REQUIRE_TOOLS").is_none(),
+            "chromium is not on PATH, and POPM_REQUIRE_TOOLS is set"
+        );
+        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+/// The Kanban and planning boards in headless Chromium (tests/browser/serve_board.py): a drag
+/// changes the file, a refused drag shows the diagnostic on the card and leaves the file, the
+/// keyboard moves a card, an edit on disk appears without a reload.
+#[test]
+fn the_boards_work_in_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let dir = temp_copy("demo");
+    let d = dir.path();
+    let s4 = "backlog/stories/S-4-enrol-authenticator.md";
+    let s4_before = read(d, s4);
+    let server = Server::start(d);
+    let script = common::root().join("tests/browser/serve_board.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&server.url)
+        .arg(d)
+        .arg(&chromium)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Dragged to ready: written, shown as saved, in its new column.
+    assert_eq!(
+        seen["drag"],
+        serde_json::json!(["result saved", "saved"]),
+        "{seen}"
+    );
+    assert_eq!(seen["drag_column"], "ready");
+    assert!(
+        String::from_utf8(read(d, S3))
+            .unwrap()
+            .contains("\nstatus: ready\n")
+    );
+    // Refused: the reason on the card, the file byte for byte as it was.
+    assert_eq!(seen["refused"][0], "result refused", "{seen}");
+    let refusal = seen["refused"][1].as_str().unwrap();
+    assert!(
+        refusal.starts_with("nothing written: S-4 cannot enter done without"),
+        "{refusal}"
+    );
+    assert_eq!(seen["refused_column"], "backlog");
+    assert_eq!(read(d, s4), s4_before);
+    assert_eq!(seen["refused_after_refresh"], refusal);
+    // The keyboard: Space, ArrowRight, Space moved S-8 one column on.
+    assert_eq!(
+        seen["keyboard"],
+        serde_json::json!(["result saved", "saved"]),
+        "{seen}"
+    );
+    assert_eq!(seen["keyboard_column"], "ready");
+    let s8 = std::fs::read_to_string(d.join("backlog/stories/S-8-remove-saved-card.md")).unwrap();
+    assert!(s8.contains("\nstatus: ready\n"), "{s8}");
+    // The edit made on disk appeared, and the page was not reloaded.
+    assert_eq!(seen["live"], true, "{seen}");
+    assert_eq!(seen["no_reload"], true);
+    // The planning board: F-2 dragged to another team's cell of iteration 1, one set call.
+    assert_eq!(
+        seen["plan"],
+        serde_json::json!(["result saved", "saved"]),
+        "{seen}"
+    );
+    let team = seen["plan_target"][0].as_str().unwrap();
+    let f2 = String::from_utf8(read(d, "backlog/features/F-2-two-factor-sign-in.md")).unwrap();
+    assert!(
+        f2.contains(&format!("\nteam: {team}\n")) || f2.contains(&format!("\nteam: [{team}]\n")),
+        "{f2}"
+    );
+    assert!(f2.contains("\niteration: 1\n"), "{f2}");
+    // The one error Chromium logs is the refused move's answer.
+    assert_eq!(
+        seen["console"],
+        serde_json::json!([
+            "error: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+        ]),
+        "{seen}"
+    );
+    assert_eq!(seen["other_hosts"], serde_json::json!([]), "{seen}");
+}

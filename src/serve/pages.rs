@@ -76,6 +76,7 @@ pub fn page(place: &Place, path: &str) -> Page {
         .into_iter()
         .map(|pi| readiness::assess(backlog, config, &checked.diagnostics, pi))
         .collect();
+    let progress = crate::report::progress::every(backlog, config);
     // No history: the flow page is `popm report`'s (reading the history on every request would
     // cost more than a page should).
     let input = SiteInput {
@@ -83,6 +84,7 @@ pub fn page(place: &Place, path: &str) -> Page {
         backlog,
         diagnostics: &checked.diagnostics,
         files: checked.files,
+        progress: &progress,
         readiness: &assessed,
         history: None,
         today,
@@ -110,7 +112,7 @@ pub fn page(place: &Place, path: &str) -> Page {
 fn live(page: &str) -> String {
     let mut out = page.replacen(
         "</head>",
-        "<script src=\"/popm.js\" defer></script>\n</head>",
+        "<link rel=\"icon\" href=\"data:,\">\n<script src=\"/popm.js\" defer></script>\n</head>",
         1,
     );
     let nav = "<nav class=\"site\" aria-label=\"Pages\">";

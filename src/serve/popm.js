@@ -1,8 +1,10 @@
 // popm serve: the pages made live. Served by popm itself (no other host), run on every page.
 //
-// - A card (an element with data-item and data-version) dropped on a target moves the item
-//   (data-drop-status: POST /api/items/ID/move) or sets fields (data-drop-fields, a JSON object:
-//   POST /api/items/ID/set): one call, sent with If-Match: the version the page showed.
+// - A card (an element with data-item, and data-version when the page knows it) dropped on a
+//   target moves the item (data-drop-status: POST /api/items/ID/move) or sets fields
+//   (data-drop-fields, a JSON object, or a cell of the ART planning board with data-team and
+//   data-iteration: POST /api/items/ID/set with team and iteration, "unscheduled" removing the
+//   iteration): one call, sent with If-Match when the card carries its version.
 // - Keyboard: focus a card, Space or Enter picks it, the arrow keys choose the target, Space or
 //   Enter drops it there, Escape cancels.
 // - The answer is shown on the card: "saved", or the refusal with its diagnostics (422), or that the
@@ -14,8 +16,22 @@
 
   const messages = new Map(); // item id -> { text, kind }
 
-  const targets = () =>
-    Array.from(document.querySelectorAll("[data-drop-status], [data-drop-fields]"));
+  const TARGET = "[data-drop-status], [data-drop-fields], .board [data-team][data-iteration]";
+  const targets = () => Array.from(document.querySelectorAll(TARGET));
+
+  // Every card can be dragged and focused (the report's pages do not say so themselves).
+  function enhance() {
+    for (const card of document.querySelectorAll("[data-item]")) {
+      card.setAttribute("draggable", "true");
+      if (!card.hasAttribute("tabindex")) card.setAttribute("tabindex", "0");
+    }
+  }
+
+  function fieldsOf(target) {
+    if (target.dataset.dropFields !== undefined) return JSON.parse(target.dataset.dropFields);
+    const iteration = target.dataset.iteration === "unscheduled" ? "" : target.dataset.iteration;
+    return { team: target.dataset.team, iteration };
+  }
   const cardOf = (id) =>
     Array.from(document.querySelectorAll("[data-item]")).find((c) => c.dataset.item === id);
 
@@ -55,7 +71,7 @@
     } else {
       action = "set";
       try {
-        body = { fields: JSON.parse(target.dataset.dropFields) };
+        body = { fields: fieldsOf(target) };
       } catch (_) {
         return;
       }
@@ -80,14 +96,14 @@
     } catch (_) {
       answer = null;
     }
-    if (response.ok) {
-      const etag = response.headers.get("ETag");
-      if (etag) card.dataset.version = etag.replace(/"/g, "");
-      show(card, "saved", "saved");
+    if (response.ok || response.status === 409) {
+      // The page is read again (the card may change column), then the answer is shown on the
+      // card as it is now.
+      messages.set(id, response.ok
+        ? { text: "saved", kind: "saved" }
+        : { text: "the file changed since this page read it: read again, try again", kind: "refused" });
       await refresh();
-    } else if (response.status === 409) {
-      show(card, "the file changed since this page read it: the page is read again, try again", "refused");
-      await refresh();
+      paint(cardOf(id) || card);
     } else {
       show(card, describe(answer, response.status), "refused");
     }
@@ -95,8 +111,16 @@
 
   // Reads the page again and replaces its <main>, keeping the focus and the messages.
   let refreshing = null;
+  let again = false;
   async function refresh() {
-    if (refreshing) return refreshing;
+    if (refreshing) {
+      // A read already under way may have started before the change: read once more after it.
+      again = true;
+      await refreshing;
+      if (!again) return;
+      again = false;
+      return refresh();
+    }
     refreshing = (async () => {
       try {
         const response = await fetch(location.pathname, { cache: "no-store" });
@@ -109,6 +133,7 @@
           ? document.activeElement.dataset.item
           : undefined;
         main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.adoptNode(n)));
+        enhance();
         for (const card of document.querySelectorAll("[data-item]")) {
           if (messages.has(card.dataset.item)) paint(card);
         }
@@ -136,7 +161,7 @@
     event.dataTransfer.effectAllowed = "move";
   });
   document.addEventListener("dragover", (event) => {
-    const target = event.target.closest && event.target.closest("[data-drop-status], [data-drop-fields]");
+    const target = event.target.closest && event.target.closest(TARGET);
     if (!target) return;
     event.preventDefault();
     for (const t of targets()) t.classList.toggle("drop-target", t === target);
@@ -145,7 +170,7 @@
     for (const t of targets()) t.classList.remove("drop-target");
   });
   document.addEventListener("drop", (event) => {
-    const target = event.target.closest && event.target.closest("[data-drop-status], [data-drop-fields]");
+    const target = event.target.closest && event.target.closest(TARGET);
     if (!target) return;
     event.preventDefault();
     for (const t of targets()) t.classList.remove("drop-target");
@@ -204,6 +229,8 @@
       paint(chosen);
     }
   });
+
+  enhance();
 
   // Live: read the page again when the files change.
   if (window.EventSource) {

@@ -1,16 +1,19 @@
 //! Watching the backlog: every change under the backlog folders, or to popm.toml, becomes one
 //! [`Change::Files`] on the server's channel, so that open pages read the backlog again.
 //!
-//! The watcher (notify, debounced: a save or a `git pull` that touches many files in a burst is
-//! one change) runs on its own thread and lives as long as the returned [`Watch`].
+//! notify's watcher reports every event; reads are dropped here (inotify reports opening a file
+//! too, and every page popm serves opens the files: counting reads as changes would make each
+//! refresh announce another), and a burst of changes (a save, a `git pull`) is told once, when
+//! the files have been quiet for [`QUIET`]. The debouncing thread ends when the returned
+//! [`Watch`] is dropped.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 
 use crate::config::Config;
@@ -29,9 +32,9 @@ pub enum Change {
     Shutdown,
 }
 
-/// The running watcher; dropping it stops watching.
+/// The running watcher; dropping it stops watching (and its thread).
 pub struct Watch {
-    _debouncer: Debouncer<RecommendedWatcher>,
+    _watcher: RecommendedWatcher,
 }
 
 /// The folders watched: every backlog root (recursively) and the folder of popm.toml (only its
@@ -55,34 +58,85 @@ pub fn folders(config: &Config) -> Vec<(PathBuf, RecursiveMode)> {
     folders
 }
 
-/// Starts watching; each debounced burst of events sends `Change::Files` with the next count.
+/// Is this event a change of the files (not a read, an open or a close)?
+fn is_change(event: &Event) -> bool {
+    !matches!(event.kind, EventKind::Access(_))
+}
+
+/// Starts watching; each burst of changes sends `Change::Files` with the next count.
 pub fn start(
     config: &Config,
     changes: broadcast::Sender<Change>,
     count: Arc<AtomicU64>,
 ) -> Result<Watch, EnvError> {
-    let mut debouncer = new_debouncer(QUIET, move |result: DebounceEventResult| match result {
-        Ok(events) if !events.is_empty() => {
-            let n = count.fetch_add(1, Ordering::SeqCst) + 1;
-            // No page listening is not an error.
-            let _ = changes.send(Change::Files(n));
-        }
-        Ok(_) => {}
-        Err(e) => {
-            let line = format!("popm serve: watching the backlog: {e}");
-            eprintln!("{}", crate::render::safe::output(&line, false));
-        }
-    })
-    .map_err(|e| EnvError::io("watch the backlog", std::io::Error::other(e)))?;
+    let (events, received) = mpsc::channel::<()>();
+    let mut watcher =
+        notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+            Ok(event) if is_change(&event) => {
+                let _ = events.send(());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let line = format!("popm serve: watching the backlog: {e}");
+                eprintln!("{}", crate::render::safe::output(&line, false));
+            }
+        })
+        .map_err(|e| EnvError::io("watch the backlog", std::io::Error::other(e)))?;
     for (folder, mode) in folders(config) {
-        debouncer.watcher().watch(&folder, mode).map_err(|e| {
+        watcher.watch(&folder, mode).map_err(|e| {
             EnvError::io(
                 format!("watch {}", folder.display()),
                 std::io::Error::other(e),
             )
         })?;
     }
-    Ok(Watch {
-        _debouncer: debouncer,
-    })
+    std::thread::Builder::new()
+        .name("popm serve watch".into())
+        .spawn(move || {
+            // Ends when the watcher (holding the sender) is dropped.
+            while received.recv().is_ok() {
+                loop {
+                    match received.recv_timeout(QUIET) {
+                        Ok(()) => continue,
+                        Err(mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+                // No page listening is not an error.
+                let _ = changes.send(Change::Files(n));
+            }
+        })
+        .map_err(|e| EnvError::io("start watching the backlog", e))?;
+    Ok(Watch { _watcher: watcher })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
+
+    /// Serving a page opens every item file, and inotify reports each opening: counted as changes,
+    /// they made every refresh of a page announce the next one, for ever.
+    #[test]
+    fn reads_are_not_changes_but_writes_and_renames_are() {
+        let event = |kind| Event::new(kind).add_path("backlog/S-1.md".into());
+        assert!(!is_change(&event(EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        )))));
+        assert!(!is_change(&event(EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        )))));
+        assert!(!is_change(&event(EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        )))));
+        assert!(is_change(&event(EventKind::Modify(ModifyKind::Any))));
+        assert!(is_change(&event(EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        )))));
+        assert!(is_change(&event(EventKind::Create(CreateKind::File))));
+        assert!(is_change(&event(EventKind::Remove(
+            notify::event::RemoveKind::File
+        ))));
+    }
 }
