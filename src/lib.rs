@@ -23,6 +23,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod serve;
 #[cfg(test)]
 pub(crate) mod shared_dir;
 pub mod source;

@@ -38,6 +38,7 @@ mod output;
 mod pi;
 mod pi_status;
 mod report;
+mod serve;
 mod show;
 mod tree;
 
@@ -157,6 +158,8 @@ pub enum Command {
     Mcp(mcp::Args),
     /// Write the backlog as a static site: the ART planning board, roadmap, PI and item pages.
     Report(report::Args),
+    /// Serve the backlog in a browser, live: board and reports, a JSON API, checked edits.
+    Serve(serve::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -214,6 +217,9 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     }
     if let Command::Mcp(args) = &cli.command {
         return mcp::run(&dir, cli.config.as_deref(), args);
+    }
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(&dir, cli.config.as_deref(), args);
     }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
