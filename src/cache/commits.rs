@@ -190,7 +190,7 @@ impl Commits {
             .iter()
             .map(|(id, r)| (*id, r.clone()))
             .collect();
-        records.sort_by(|a, b| a.0.cmp(&b.0));
+        records.sort_by_key(|r| r.0);
         let body = Body {
             build: self.build.clone(),
             records,
