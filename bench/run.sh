@@ -4,6 +4,10 @@
 #   bench/run.sh                 # 1 000, 10 000 and 100 000 items, 5 runs each
 #   bench/run.sh 10000           # one size
 #   RUNS=9 bench/run.sh 1000 10000
+#   POPM=/path/to/other/popm bench/run.sh 10000   # another build (a baseline), same backlogs
+#
+# `popm check` is measured warm (the parse cache filled by the run before timing) and cold
+# (`--no-cache`: every file read and parsed, as without a cache).
 #
 # Prints a markdown table: median wall time of the runs, its ratio to the grep floor measured in the
 # same run, and peak memory (one extra run under /usr/bin/time). Backlogs are generated once into
@@ -15,9 +19,12 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 runs=${RUNS:-5}
 
-cargo build --release --quiet --bin popm --example generate
-popm=$PWD/target/release/popm
-generate=$PWD/target/release/examples/generate
+[ -n "${POPM:-}" ] || cargo build --release --quiet --bin popm --example generate
+target=${CARGO_TARGET_DIR:-$PWD/target}
+popm=${POPM:-$target/release/popm}
+generate=$target/release/examples/generate
+# Commands that only the popm of this tree knows are left out for another build.
+"$popm" --no-cache --version > /dev/null 2>&1 && cold="check --no-cache" || cold=""
 
 # Median wall time of $runs runs, in seconds.
 median() {
@@ -52,7 +59,10 @@ for n in "${sizes[@]}"; do
   grep -r '^status:' "$dir/backlog" > /dev/null   # warm the page cache
   floor=$(median grep -r '^status:' "$dir/backlog")
   printf '| %s | `grep -r '"'"'^status:'"'"'` (floor) | %s | 1.0 | %s |\n' "$n" "$floor" "$(peak_mb grep -r '^status:' "$dir/backlog")"
-  for cmd in "check" "check --staged" "list --format json" "backlog" "pi ready PI-2027.1"; do
+  cmds=("check")
+  [ -z "$cold" ] || cmds+=("$cold")
+  cmds+=("check --staged" "list --format json" "list" "backlog" "pi ready PI-2027.1")
+  for cmd in "${cmds[@]}"; do
     # shellcheck disable=SC2086
     "$popm" -C "$dir" $cmd > /dev/null 2>&1 || true
     # shellcheck disable=SC2086

@@ -6,6 +6,7 @@
 //! (typed answers, through [`engine`] and the [`diagnostic`] sink) -> [`render`] -> the command's
 //! [`diagnostic::Outcome`]. docs/architecture.md describes the layout.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -28,6 +28,9 @@ fn cli_cases() {
         .env("POPM_TRACE", "")
         .env("VISUAL", "")
         .env("EDITOR", "")
+        // No case writes the user's parse cache: it is off here (tests/cache.rs holds the output
+        // to be the same with it); the cases about it name their own POPM_CACHE_DIR.
+        .env("POPM_NO_CACHE", "1")
         // One folder per command, cases directly inside: the popm.toml files inside `NAME.in/`
         // folders are inputs, not cases.
         .case("tests/cmd/*/*.toml");

@@ -15,6 +15,9 @@ fn traced(dir: &Path, args: &[&str]) -> BTreeMap<(String, String), usize> {
     let out = popm(dir)
         .args(args)
         .env("POPM_TRACE", "io")
+        // The pipeline itself, without the parse cache (which skips reads and parses of files
+        // an earlier run parsed: tests/cache.rs).
+        .env("POPM_NO_CACHE", "1")
         .output()
         .expect("run popm");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -239,6 +239,7 @@ fn the_python_mcp_client_drives_every_tool() {
             .arg(env!("CARGO_BIN_EXE_popm"))
             .arg(&backlog)
             .arg(mode)
+            .env("POPM_CACHE_DIR", common::test_cache_dir())
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);

@@ -18,6 +18,7 @@ macro_rules! eprintln_safe {
 mod agents;
 mod backlog;
 mod board;
+mod cache;
 mod check;
 mod context;
 mod diff;
@@ -95,6 +96,9 @@ pub struct Cli {
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Parse every file again, without reading or writing the parse cache (as POPM_NO_CACHE=1).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -160,6 +164,8 @@ pub enum Command {
     Report(report::Args),
     /// Serve the backlog in a browser, live: board and reports, a JSON API, checked edits.
     Serve(serve::Args),
+    /// The parse cache: `info` (where, how many entries, size), `clear`.
+    Cache(cache::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -201,6 +207,9 @@ pub fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if cli.no_cache {
+        crate::cache::disable();
+    }
     if let Command::Init(args) = &cli.command {
         return init::run(&dir, args);
     }
@@ -291,6 +300,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Agents(args) => agents::run(&workspace, args),
         Command::Context(args) => context::run(&workspace, args),
         Command::Report(args) => report::run(&workspace, args, cli.color),
+        Command::Cache(args) => cache::run(&workspace, args),
         _ => Ok(Outcome::Clean),
     }
 }

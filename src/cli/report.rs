@@ -27,21 +27,13 @@ pub struct Args {
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     super::warn_if_broken(&checked, color);
-    let backlog = &checked.backlog;
     let config = &workspace.config;
-    let pis = match &args.pi {
-        Some(id) => vec![readiness::select(
-            backlog,
-            Some(id),
-            readiness::Purpose::Planning,
-        )?],
-        None => crate::report::overview::pis_with_work(backlog),
-    };
-    let assessed: Vec<_> = pis
-        .into_iter()
-        .map(|pi| readiness::assess(backlog, config, &checked.diagnostics, pi))
-        .collect();
-    let progress = crate::report::progress::every(backlog, config);
+    let answers = crate::report::overview::site_answers(
+        &checked.backlog,
+        config,
+        &checked.diagnostics,
+        args.pi.as_deref(),
+    )?;
     let history = read_history(workspace)?;
     let stamp = args.stamp.then(|| {
         jiff::Timestamp::now()
@@ -49,17 +41,10 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             .to_string()
     });
     let input = SiteInput {
-        config,
-        backlog,
-        texts: &checked.texts,
-        diagnostics: &checked.diagnostics,
-        files: checked.files,
-        readiness: &assessed,
-        progress: &progress,
         history: history.as_ref(),
-        today: readiness::today()?,
         rev: args.source.rev.as_deref(),
         stamp: stamp.as_deref(),
+        ..SiteInput::new(config, &checked, &answers, readiness::today()?)
     };
     let pages = site::pages(&input);
     let written = site::write::write(&args.out, &pages)?;

@@ -13,7 +13,9 @@ pub use outcome::Outcome;
 pub use rule::Rule;
 pub use sink::Sink;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -30,7 +32,7 @@ impl Severity {
 }
 
 /// One finding: which rule, how bad, where, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub rule: Rule,
     pub severity: Severity,

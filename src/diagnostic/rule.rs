@@ -7,7 +7,7 @@ macro_rules! rules {
     ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
         /// A check's stable name. Names are kebab-case and never change once released: users put them
         /// in popm.toml and CI annotations refer to them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum Rule { $($variant),* }
 
         impl Rule {

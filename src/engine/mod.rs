@@ -213,12 +213,10 @@ fn index(
 ) -> (Backlog, Texts) {
     let mut items = Vec::with_capacity(parsed.len());
     let mut texts = Texts::with_capacity(parsed.len());
-    for (shown, text, p) in parsed {
+    for (shown, text, p, _) in parsed {
         diagnostics.extend(p.diagnostics);
         items.extend(p.item);
-        if let Some(text) = text {
-            texts.insert(shown, text);
-        }
+        texts.insert_file(shown, text);
     }
     (Backlog::new(items, config), texts)
 }

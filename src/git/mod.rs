@@ -80,6 +80,8 @@ pub struct CommitInfo {
     pub offset: i32,
     pub author: String,
     pub parents: usize,
+    /// The first parent, `None` for a root commit.
+    pub first_parent: Option<ObjectId>,
 }
 
 /// A file whose blob differs between two trees: `old` is `None` when it was added, `new` when
@@ -459,6 +461,7 @@ impl Git {
             time_unreadable,
             author,
             parents: commit.parent_ids().count(),
+            first_parent: commit.parent_ids().next().map(|p| p.detach()),
         })
     }
 
@@ -798,6 +801,11 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Order
         name.iter().chain(tail.iter()).copied()
     }
     key(a, a_tree).cmp(key(b, b_tree))
+}
+
+/// The SHA-1 blob id of these bytes, without a repository (the work tree outside git too).
+pub fn blob_id_sha1(bytes: &[u8]) -> Option<ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).ok()
 }
 
 fn blob_id(repo: &gix::Repository, bytes: &[u8]) -> Option<ObjectId> {

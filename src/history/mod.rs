@@ -123,13 +123,30 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             return Err(workspace.missing_root_at(root, Some("HEAD")));
         }
     }
-    let mut ids = git.first_parent_commits(tip)?;
-    ids.reverse();
     let prefixes: Vec<String> = workspace
         .backlog_prefixes(git)
         .into_iter()
         .map(|p| if p == "." { String::new() } else { p })
         .collect();
+    // What was learned from each commit before (commits never change): with every commit of the
+    // line recorded, no commit or tree is read from git.
+    let parse_cache = workspace.cache();
+    let layout = format!(
+        "{}\n{prefixes:?}\n{:?}\n{:?}",
+        workspace.project_prefix(git),
+        config.roots,
+        config.exclude
+    );
+    let mut records = parse_cache.map(|c| c.commits(&layout));
+    let recorded_line = records
+        .as_ref()
+        .filter(|_| !git.is_shallow())
+        .and_then(|r| r.first_parent_line(tip));
+    let mut ids = match recorded_line {
+        Some(ids) => ids,
+        None => git.first_parent_commits(tip)?,
+    };
+    ids.reverse();
     // A handle with a pack cache: consecutive versions of a tree are usually deltas of each other.
     let git = &git.for_history();
     let reader = git.reader();
@@ -146,7 +163,24 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     // The backlog root trees of every commit; `None` where a root folder does not exist.
     let mut roots: Vec<Vec<Option<ObjectId>>> = Vec::with_capacity(ids.len());
     for id in ids {
-        let mut info = git.commit_info(id)?;
+        let recorded = records
+            .as_ref()
+            .and_then(|r| r.get(id))
+            .filter(|r| r.roots().len() == prefixes.len());
+        let (mut info, these) = match recorded {
+            Some(r) => (r.info(id), r.roots()),
+            None => {
+                let info = git.commit_info(id)?;
+                let mut these = Vec::with_capacity(prefixes.len());
+                for prefix in &prefixes {
+                    these.push(git.subtree(info.tree, prefix)?);
+                }
+                if let Some(r) = records.as_mut() {
+                    r.put(&info, &these);
+                }
+                (info, these)
+            }
+        };
         if info.time_unreadable {
             history.unreadable_times += 1;
             if let Some(previous) = history.commits.last() {
@@ -155,10 +189,6 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         }
         if info.parents > 1 {
             history.merges += 1;
-        }
-        let mut these = Vec::with_capacity(prefixes.len());
-        for prefix in &prefixes {
-            these.push(git.subtree(info.tree, prefix)?);
         }
         roots.push(these);
         history.commits.push(info);
@@ -184,6 +214,25 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         })
         .collect();
     history.unchanged = roots.len() - pending.len();
+    // Commits diffed by an earlier run.
+    let mut recorded_unsafe = 0;
+    if let Some(r) = records.as_ref() {
+        pending.retain(|&i| {
+            let known = r
+                .get(history.commits[i].id)
+                .and_then(|record| record.changes(i > 0));
+            match known {
+                Some((files, unsafe_names)) => {
+                    changed[i] = Some(files);
+                    recorded_unsafe += unsafe_names;
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    let mut unsafe_of: Vec<usize> = vec![0; roots.len()];
+    let mut diffed: Vec<usize> = Vec::new();
     let project = workspace.project_prefix(git);
     let diff =
         |differ: &mut crate::git::TreeDiffer, index: usize| -> Result<Vec<BlobChange>, EnvError> {
@@ -211,14 +260,20 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         let clock = std::time::Instant::now();
         for _ in 0..PROBE {
             if let Some(i) = pending.pop_back() {
+                let before = differ.unsafe_names;
                 changed[i] = Some(diff(&mut differ, i)?);
+                unsafe_of[i] = differ.unsafe_names - before;
+                diffed.push(i);
             }
         }
         let newest = clock.elapsed();
         let clock = std::time::Instant::now();
         for _ in 0..PROBE {
             if let Some(i) = pending.pop_front() {
+                let before = differ.unsafe_names;
                 changed[i] = Some(diff(&mut differ, i)?);
+                unsafe_of[i] = differ.unsafe_names - before;
+                diffed.push(i);
             }
         }
         newest_first = newest <= clock.elapsed();
@@ -228,10 +283,21 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
     } else {
         pending.pop_front()
     } {
+        let before = differ.unsafe_names;
         changed[i] = Some(diff(&mut differ, i)?);
+        unsafe_of[i] = differ.unsafe_names - before;
+        diffed.push(i);
     }
-    history.unsafe_names = differ.unsafe_names;
+    history.unsafe_names = differ.unsafe_names + recorded_unsafe;
     drop(differ);
+    if let Some(r) = records.as_mut() {
+        for i in diffed {
+            if let Some(files) = &changed[i] {
+                r.put_changes(history.commits[i].id, i > 0, files, unsafe_of[i]);
+            }
+        }
+        r.save();
+    }
 
     // Path -> (blob, item) of every item file at the current commit.
     let mut files: HashMap<String, (ObjectId, Option<Arc<Item>>)> = HashMap::new();
@@ -255,12 +321,23 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         history.parsed += needed.len();
         let limit = config.max_file_bytes;
         let parse = |local: &crate::git::LocalReader, (blob, path): &(ObjectId, &str)| {
+            // Each blob is parsed once, ever: the parse cache has the blobs of earlier runs.
+            let item = match parse_cache.and_then(|c| c.get(*blob, path)) {
+                Some(hit) => hit.parsed.item,
+                None => local
+                    .read(*blob)
+                    .ok()
+                    .filter(|bytes| bytes.len() as u64 <= limit)
+                    .and_then(|bytes| {
+                        let (parsed, text) = crate::parse::parse_file(path, bytes);
+                        if let Some(c) = parse_cache {
+                            c.put(*blob, path, &parsed, text.as_deref());
+                        }
+                        parsed.item
+                    }),
+            };
             // An item is known by its id: a file without one holds none.
-            let item = local
-                .read(*blob)
-                .ok()
-                .filter(|bytes| bytes.len() as u64 <= limit)
-                .and_then(|bytes| crate::parse::parse_file(path, bytes).0.item)
+            let item = item
                 .filter(|item| item.id().is_some())
                 .map(|item| Arc::new(version(item, config)));
             (*blob, item)
@@ -345,6 +422,9 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
                 events.push(event);
             }
         }
+    }
+    if let Some(c) = parse_cache {
+        c.save();
     }
     Ok(history)
 }

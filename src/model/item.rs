@@ -1,11 +1,11 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Wsjf;
 use crate::config::Config;
 use crate::parse::yaml::Pos;
 
 /// A value together with where it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub pos: Pos,
@@ -17,7 +17,7 @@ impl<T> Spanned<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemType {
     Epic,
@@ -84,7 +84,7 @@ impl ItemType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EnablerKind {
     Exploration,
@@ -122,7 +122,7 @@ impl EnablerKind {
 }
 
 /// One acceptance criterion: a list item, optionally a `[ ]` / `[x]` checkbox.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub line: u32,
     /// `None` for a plain bullet (no checkbox).
@@ -131,7 +131,7 @@ pub struct Criterion {
 }
 
 /// A body section found by its heading.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Where the heading is.
     pub pos: Pos,
@@ -139,7 +139,7 @@ pub struct Section {
     pub has_content: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptanceCriteria {
     pub section: Section,
     pub criteria: Vec<Criterion>,
@@ -157,7 +157,7 @@ impl AcceptanceCriteria {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Objective {
     pub pos: Pos,
     pub team: Option<String>,
@@ -169,7 +169,7 @@ pub struct Objective {
 
 /// A fixed date inside a PI (a trade fair, a release, a regulatory deadline), shown on the ART
 /// planning board.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     pub pos: Pos,
     pub name: String,
@@ -177,7 +177,7 @@ pub struct Milestone {
 }
 
 /// A Planning Interval's own fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PiFields {
     /// ISO date `YYYY-MM-DD` (validated while parsing).
     pub start: Option<Spanned<String>>,
@@ -226,7 +226,7 @@ impl PiFields {
 
 /// One backlog item as read from one file. Fields that failed validation are `None` / empty (the
 /// diagnostic says why), so every later check can work with what is there.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Relative to the repository root, with `/`.
     pub path: String,

@@ -7,7 +7,7 @@ use super::{Item, Spanned};
 use crate::parse::yaml::Pos;
 
 /// The four WSJF inputs; each may be absent (and then `wsjf-incomplete` says so).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Wsjf {
     pub pos: Pos,
     pub business_value: Option<Spanned<i64>>,

@@ -2,6 +2,7 @@
 //! `schema`, CSV, markdown, tables, GitHub, SARIF, JUnit); none of them decides anything.
 
 pub mod agents;
+pub mod cache;
 pub mod concise;
 pub mod context;
 pub mod csv;

@@ -64,3 +64,38 @@ pub fn pis_with_work(backlog: &Backlog) -> Vec<&crate::model::Item> {
     });
     pis
 }
+
+/// The answers the site's pages draw on besides the check itself, computed once by `popm report`
+/// and by each page `popm serve` renders.
+pub struct SiteAnswers<'a> {
+    /// The PIs reported (every PI with planned work, or the one asked for), assessed for planning.
+    pub readiness: Vec<crate::report::readiness::Readiness<'a>>,
+    /// [`crate::report::progress::every`], by backlog index.
+    pub progress: Vec<Option<crate::report::progress::Progress>>,
+}
+
+/// Selects the PIs to report (`pi`, or every PI with planned work), assesses each and rolls up
+/// every item's progress.
+pub fn site_answers<'a>(
+    backlog: &'a Backlog,
+    config: &'a Config,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    pi: Option<&str>,
+) -> Result<SiteAnswers<'a>, crate::error::EnvError> {
+    use crate::report::readiness;
+    let pis = match pi {
+        Some(id) => vec![readiness::select(
+            backlog,
+            Some(id),
+            readiness::Purpose::Planning,
+        )?],
+        None => pis_with_work(backlog),
+    };
+    Ok(SiteAnswers {
+        readiness: pis
+            .into_iter()
+            .map(|pi| readiness::assess(backlog, config, diagnostics, pi))
+            .collect(),
+        progress: crate::report::progress::every(backlog, config),
+    })
+}

@@ -72,25 +72,14 @@ pub fn page(place: &Place, path: &str) -> Page {
     };
     let backlog = &checked.backlog;
     let config = &workspace.config;
-    let assessed: Vec<_> = crate::report::overview::pis_with_work(backlog)
-        .into_iter()
-        .map(|pi| readiness::assess(backlog, config, &checked.diagnostics, pi))
-        .collect();
-    let progress = crate::report::progress::every(backlog, config);
+    let answers =
+        match crate::report::overview::site_answers(backlog, config, &checked.diagnostics, None) {
+            Ok(a) => a,
+            Err(e) => return text(500, &format!("popm: {e}\n")),
+        };
     // No history: the flow page is `popm report`'s (reading the history on every request would
     // cost more than a page should).
-    let input = SiteInput {
-        config,
-        backlog,
-        diagnostics: &checked.diagnostics,
-        files: checked.files,
-        progress: &progress,
-        readiness: &assessed,
-        history: None,
-        today,
-        rev: None,
-        stamp: None,
-    };
+    let input = SiteInput::new(config, &checked, &answers, today);
     if let Some(level) = super::kanban::level_of(wanted) {
         let frame = Frame::of(&input);
         return html(super::kanban::page(

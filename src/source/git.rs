@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::problems::{
     link_skipped, too_deep, too_large, unreadable, unsafe_index_path, unsafe_name,
 };
-use super::{MAX_FOLDER_DEPTH, ParsedFile, Workspace};
+use super::{FileText, MAX_FOLDER_DEPTH, Origin, ParsedFile, Workspace};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::EnvError;
@@ -37,11 +37,25 @@ impl Workspace {
     ) -> Vec<ParsedFile> {
         let limit = self.config.max_file_bytes;
         let reader = git.reader();
-        blobs
+        let cache = self.cache();
+        // For the texts of files the cache answers for, read only if a renderer asks.
+        let later = cache.map(|_| std::sync::Arc::new(git.reader()));
+        let files = blobs
             .into_par_iter()
             .map_init(
                 || reader.local(),
                 |local, (id, shown)| {
+                    if let (Some(cache), Some(later)) = (cache, &later)
+                        && let Some(hit) = cache.get(id, &shown)
+                    {
+                        crate::trace::io("cached", &shown);
+                        let text = if hit.has_text {
+                            FileText::Later(Origin::Git(later.clone(), id))
+                        } else {
+                            FileText::None
+                        };
+                        return (shown, text, hit.parsed, Some(id));
+                    }
                     let same_on_disk = disk.and_then(|root| {
                         // Only a regular file (never a link, or a pipe that would block the open).
                         let path = root.join(&shown);
@@ -63,10 +77,17 @@ impl Workspace {
                         return unreadable(shown, too_large(bytes.len() as u64, limit));
                     }
                     let (parsed, text) = parse::parse_file(&shown, bytes);
-                    (shown, text, parsed)
+                    if let Some(cache) = cache {
+                        cache.put(id, &shown, &parsed, text.as_deref());
+                    }
+                    (shown, FileText::from(text), parsed, Some(id))
                 },
             )
-            .collect()
+            .collect();
+        if let Some(cache) = cache {
+            cache.save();
+        }
+        files
     }
 
     /// The backlog roots as folders of the repository (relative to the work tree, with `/`).

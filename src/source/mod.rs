@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use git::Listing;
 pub use git::is_item_path;
 pub use texts::Texts;
+pub(crate) use texts::{FileText, Origin};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -54,10 +55,14 @@ pub struct Workspace {
     pub git: Option<Git>,
     /// The commit `source` names, for `Source::Rev`.
     commit: Option<ObjectId>,
+    /// The parse cache, opened on the first load (`None` inside: disabled or nowhere to put it).
+    cache: std::sync::OnceLock<Option<crate::cache::Store>>,
 }
 
-/// One file read and parsed: its display path, its text (kept for snippets), what the parser found.
-pub(crate) type ParsedFile = (String, Option<String>, parse::Parsed);
+/// One file read and parsed: its display path, its text (kept for snippets), what the parser
+/// found, and its blob id when it is known and is also the id of the text (no line ending
+/// rewritten), so a comparison with git need not hash the text.
+pub(crate) type ParsedFile = (String, FileText, parse::Parsed, Option<ObjectId>);
 
 /// The backlog's source as read: every item file parsed, and what could not be read or listed.
 pub(crate) struct Loaded {
@@ -139,6 +144,7 @@ impl Workspace {
             source,
             git,
             commit,
+            cache: std::sync::OnceLock::new(),
         };
         workspace.config_from_source()?;
         workspace.config.display_path = workspace
@@ -188,6 +194,13 @@ impl Workspace {
         Ok(())
     }
 
+    /// The parse cache of this project, unless it is disabled (`--no-cache`, `POPM_NO_CACHE`).
+    pub fn cache(&self) -> Option<&crate::cache::Store> {
+        self.cache
+            .get_or_init(|| crate::cache::Store::open(&self.config, &self.display_root))
+            .as_ref()
+    }
+
     /// `path` as shown to users: relative to the display root, with `/`.
     pub fn display(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.display_root).unwrap_or(path);
@@ -207,7 +220,19 @@ impl Workspace {
     pub(crate) fn load(&self, roots_required: bool) -> Result<Loaded, EnvError> {
         let mut blob_ids = HashMap::new();
         let (files, problems) = match (&self.source, &self.git) {
-            (Source::WorkTree, _) | (_, None) => self.read_folders()?,
+            (Source::WorkTree, _) | (_, None) => {
+                let (files, problems) = self.read_folders()?;
+                // Blob ids the cache knew or the walk computed: a comparison with git uses them.
+                blob_ids.extend(
+                    files
+                        .iter()
+                        .filter_map(|(path, _, _, id)| Some((path.clone(), (*id)?))),
+                );
+                if let Some(cache) = self.cache() {
+                    cache.save();
+                }
+                (files, problems)
+            }
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
                 let listing = self.backlog_blobs(git, self.commit, &self.config)?;

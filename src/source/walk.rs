@@ -6,7 +6,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::problems::{folder_unreadable, link_skipped, too_deep, too_large, unreadable};
-use super::{MAX_FOLDER_DEPTH, ParsedFile, Workspace, too_many};
+use super::{FileText, MAX_FOLDER_DEPTH, Origin, ParsedFile, Workspace, too_many};
+use crate::cache::{Stat, Store};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::EnvError;
@@ -29,6 +30,10 @@ impl Workspace {
     pub(super) fn read_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
+        let cache = self.cache();
+        if let Some(cache) = cache {
+            cache.start_walk();
+        }
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
@@ -44,6 +49,7 @@ impl Workspace {
             }
             let walk = Walk {
                 config: &self.config,
+                cache,
                 seen: files.len().into(),
             };
             let (f, d) = walk.read_folder(&dir, &self.display(&dir), 0);
@@ -58,6 +64,7 @@ impl Workspace {
 /// The walk of the work tree; it needs only the configuration, which threads can share.
 struct Walk<'a> {
     config: &'a Config,
+    cache: Option<&'a Store>,
     /// Item files met so far, against `[backlog] max_items`.
     seen: std::sync::atomic::AtomicUsize,
 }
@@ -164,7 +171,11 @@ impl Walk<'_> {
         if seen >= self.config.max_items {
             return EntryRead::Nothing;
         }
-        EntryRead::File(read_and_parse(&path, shown, self.config.max_file_bytes))
+        let limit = self.config.max_file_bytes;
+        EntryRead::File(match self.cache {
+            Some(cache) => read_through_cache(cache, &path, shown, limit),
+            None => read_and_parse(&path, shown, limit),
+        })
     }
 }
 
@@ -173,11 +184,61 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
     match crate::files::read_regular(path, limit) {
         Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
-            (shown, text, parsed)
+            (shown, FileText::from(text), parsed, None)
         }
         Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
         Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
     }
+}
+
+/// Reads one work-tree file through the cache: a file whose stat is the one recorded (and not
+/// racy) is neither read nor parsed; a file read whose blob was parsed before is not parsed
+/// again; any other file is parsed and its parse kept.
+fn read_through_cache(cache: &Store, path: &Path, shown: String, limit: u64) -> ParsedFile {
+    // Taken before the read: a change after it shows as a stat unlike the record next time.
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return read_and_parse(path, shown, limit);
+    };
+    let stat = Stat::of(&meta);
+    let known = (meta.is_file() && stat.size <= limit)
+        .then(|| cache.clean_blob(&shown, &stat))
+        .flatten()
+        .and_then(|blob| Some((blob, cache.get(blob, &shown)?)));
+    if let Some((blob, hit)) = known {
+        crate::trace::io("cached", &shown);
+        cache.record(&shown, stat, blob, true);
+        let text = if hit.has_text {
+            FileText::Later(Origin::Disk(path.to_path_buf()))
+        } else {
+            FileText::None
+        };
+        return (shown, text, hit.parsed, hit.text_is_bytes.then_some(blob));
+    }
+    crate::trace::io("read", &shown);
+    let bytes = match crate::files::read_regular(path, limit) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => return unreadable(shown, too_large(size, limit)),
+        Err(e) => return unreadable(shown, format!("cannot read the file: {e}")),
+    };
+    let Some(blob) = crate::cache::blob_id(&bytes) else {
+        let (parsed, text) = parse::parse_file(&shown, bytes);
+        return (shown, FileText::from(text), parsed, None);
+    };
+    cache.record(&shown, stat, blob, false);
+    if let Some(hit) = cache.get(blob, &shown) {
+        // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
+        let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
+        return (
+            shown,
+            FileText::from(text),
+            hit.parsed,
+            hit.text_is_bytes.then_some(blob),
+        );
+    }
+    let (parsed, text) = parse::parse_file(&shown, bytes);
+    cache.put(blob, &shown, &parsed, text.as_deref());
+    let same = text.as_deref().is_some_and(|t| !t.contains('\r'));
+    (shown, FileText::from(text), parsed, same.then_some(blob))
 }
 
 #[cfg(test)]
@@ -190,10 +251,14 @@ mod tests {
     fn a_file_that_vanished_after_the_walk_is_one_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
         let gone = dir.path().join("S-1.md");
-        let (shown, text, parsed) = read_and_parse(&gone, "backlog/S-1.md".into(), 1 << 20);
+        let (shown, text, parsed, _) = read_and_parse(&gone, "backlog/S-1.md".into(), 1 << 20);
         assert_eq!(
-            (shown.as_str(), text, parsed.item.is_none()),
-            ("backlog/S-1.md", None, true)
+            (
+                shown.as_str(),
+                matches!(text, FileText::None),
+                parsed.item.is_none()
+            ),
+            ("backlog/S-1.md", true, true)
         );
         let d = &parsed.diagnostics;
         assert_eq!(d.len(), 1);

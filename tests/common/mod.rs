@@ -42,10 +42,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn popm(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_popm"));
     cmd.current_dir(dir)
+        // Never the user's cache: one under the build's temporary folder (each project has its
+        // own packs there), so every test runs popm with its parse cache on.
+        .env("POPM_CACHE_DIR", test_cache_dir())
+        .env_remove("POPM_NO_CACHE")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("RUST_BACKTRACE");
     cmd
+}
+
+/// Where the tests' popm runs keep their parse cache.
+pub fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("popm-test-cache")
 }
 
 pub struct Run {

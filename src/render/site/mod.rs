@@ -59,6 +59,31 @@ pub struct SiteInput<'a> {
     pub stamp: Option<&'a str>,
 }
 
+impl<'a> SiteInput<'a> {
+    /// The input for the work tree's or a revision's check: no history, no revision, no stamp
+    /// (the caller adds those it has).
+    pub fn new(
+        config: &'a Config,
+        checked: &'a crate::engine::Checked,
+        answers: &'a crate::report::overview::SiteAnswers<'a>,
+        today: jiff::civil::Date,
+    ) -> SiteInput<'a> {
+        SiteInput {
+            config,
+            backlog: &checked.backlog,
+            texts: &checked.texts,
+            diagnostics: &checked.diagnostics,
+            files: checked.files,
+            readiness: &answers.readiness,
+            progress: &answers.progress,
+            history: None,
+            today,
+            rev: None,
+            stamp: None,
+        }
+    }
+}
+
 /// The parts of the frame (`templates/site/base.html`) every page shares.
 #[derive(Debug, Clone)]
 pub struct Frame<'a> {

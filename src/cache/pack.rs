@@ -1,0 +1,323 @@
+//! The pack file: a header (magic, format version, checksum of the rest), then one postcard
+//! record with the build that wrote it, the parse settings, the stat index and the entries. An
+//! entry's parse stays as bytes until a run asks for it, so a run decodes only what it uses, on
+//! the thread that uses it.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::stat::{Stat, Time};
+use crate::git::ObjectId;
+
+const MAGIC: &[u8; 8] = b"popm\x00pc\x01";
+/// The magic of the commit records' file (`commits.rs`), framed the same way.
+pub(super) const COMMITS_MAGIC: &[u8; 8] = b"popm\x00cr\x01";
+/// Magic, format version (u32), checksum (u64, xxh3 of the body).
+const HEADER: usize = 8 + 4 + 8;
+/// A pack larger than this is not read (a cache of a million items stays far below it).
+const MAX_PACK_BYTES: u64 = 4 << 30;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct StatRecord {
+    pub path: String,
+    pub stat: Stat,
+    pub blob: [u8; 20],
+}
+
+pub(super) struct NewEntry {
+    pub blob: ObjectId,
+    pub path: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body<'a> {
+    build: &'a str,
+    settings: u64,
+    /// How many times the pack was written.
+    generation: u32,
+    /// When the stat index was taken.
+    scanned: Time,
+    stats: Vec<StatRecord>,
+    #[serde(borrow)]
+    entries: Vec<EntryRecord<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EntryRecord<'a> {
+    blob: [u8; 20],
+    path: &'a str,
+    /// The write that last kept it because a run used it.
+    generation: u32,
+    #[serde(borrow)]
+    data: Bytes<'a>,
+}
+
+/// Bytes written as one length and the bytes (serde would write a slice element by element).
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'a [u8]>::deserialize(d).map(Bytes)
+    }
+}
+
+/// One entry of a pack read: where its bytes are in the pack.
+struct Slot {
+    path: Box<str>,
+    range: Range<usize>,
+    generation: u32,
+    index: usize,
+}
+
+/// A pack as read: empty when there was none or it could not be trusted.
+#[derive(Default)]
+pub(super) struct Pack {
+    buf: Vec<u8>,
+    generation: u32,
+    scanned: Time,
+    stats: HashMap<String, (Stat, [u8; 20])>,
+    entries: HashMap<[u8; 20], Vec<Slot>>,
+    count: usize,
+}
+
+impl Pack {
+    pub fn scanned(&self) -> Time {
+        self.scanned
+    }
+
+    pub fn stats_len(&self) -> usize {
+        self.stats.len()
+    }
+
+    pub fn entries_len(&self) -> usize {
+        self.count
+    }
+
+    pub fn stat(&self, path: &str) -> Option<(Stat, ObjectId)> {
+        let (stat, blob) = self.stats.get(path)?;
+        Some((*stat, ObjectId::Sha1(*blob)))
+    }
+
+    /// The entry for `path` holding `blob`: its index and its bytes.
+    pub fn entry(&self, blob: ObjectId, path: &str) -> Option<(usize, &[u8])> {
+        let key: [u8; 20] = blob.as_slice().try_into().ok()?;
+        let slot = self.entries.get(&key)?.iter().find(|s| &*s.path == path)?;
+        Some((slot.index, self.buf.get(slot.range.clone())?))
+    }
+}
+
+/// The pack at `file`, when it is complete, of this format, written by this build for these
+/// settings.
+pub(super) fn read(file: &Path, build: &str, settings: u64) -> Option<Pack> {
+    read_checked(file, build, Some(settings))
+}
+
+/// The pack at `file` whatever its settings (for `popm cache info`).
+pub(super) fn read_any(file: &Path, build: &str) -> Option<Pack> {
+    read_checked(file, build, None)
+}
+
+fn read_checked(file: &Path, build: &str, settings: Option<u64>) -> Option<Pack> {
+    let buf = crate::files::read_regular(file, MAX_PACK_BYTES)
+        .ok()?
+        .ok()?;
+    decode(buf, build, settings)
+}
+
+/// The body of a framed file: `None` for another magic or format, or a checksum that fails.
+fn unframe<'a>(buf: &'a [u8], magic: &[u8; 8]) -> Option<&'a [u8]> {
+    let (found, rest) = buf.split_at_checked(magic.len())?;
+    let (format, rest) = rest.split_at_checked(4)?;
+    let (checksum, body) = rest.split_at_checked(8)?;
+    if found != magic || u32::from_le_bytes(format.try_into().ok()?) != super::FORMAT {
+        return None;
+    }
+    (u64::from_le_bytes(checksum.try_into().ok()?) == xxhash_rust::xxh3::xxh3_64(body))
+        .then_some(body)
+}
+
+/// The header, then the body.
+pub(super) fn frame(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&super::FORMAT.to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The checked body of the framed file at `file`.
+pub(super) fn read_framed(file: &Path, magic: &[u8; 8]) -> Option<Vec<u8>> {
+    let buf = crate::files::read_regular(file, MAX_PACK_BYTES)
+        .ok()?
+        .ok()?;
+    unframe(&buf, magic).map(<[u8]>::to_vec)
+}
+
+/// Writes `bytes` under a temporary name renamed over `file`: a reader sees the old file or the
+/// new, never a part.
+pub(super) fn write_atomically(dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let (mut out, temporary) = crate::files::create_temporary(dir, "pack")?;
+    let written = out
+        .write_all(bytes)
+        .and_then(|()| out.flush())
+        .and_then(|()| std::fs::rename(&temporary, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Reads a pack's bytes; anything unexpected (another magic, format, build or settings, a
+/// checksum that fails, a record that does not decode) is `None`.
+fn decode(buf: Vec<u8>, build: &str, settings: Option<u64>) -> Option<Pack> {
+    let body = unframe(&buf, MAGIC)?;
+    let decoded: Body<'_> = postcard::from_bytes(body).ok()?;
+    if decoded.build != build || settings.is_some_and(|s| s != decoded.settings) {
+        return None;
+    }
+    let base = buf.as_ptr() as usize;
+    let mut entries: HashMap<[u8; 20], Vec<Slot>> = HashMap::with_capacity(decoded.entries.len());
+    let count = decoded.entries.len();
+    for (index, e) in decoded.entries.iter().enumerate() {
+        let start = (e.data.0.as_ptr() as usize).checked_sub(base)?;
+        entries.entry(e.blob).or_default().push(Slot {
+            path: e.path.into(),
+            range: start..start + e.data.0.len(),
+            generation: e.generation,
+            index,
+        });
+    }
+    let stats = decoded
+        .stats
+        .into_iter()
+        .map(|r| (r.path, (r.stat, r.blob)))
+        .collect();
+    let (generation, scanned) = (decoded.generation, decoded.scanned);
+    Some(Pack {
+        buf,
+        generation,
+        scanned,
+        stats,
+        entries,
+        count,
+    })
+}
+
+/// What a save writes.
+pub(super) struct Writing<'a> {
+    pub build: &'a str,
+    pub settings: u64,
+    pub scanned: Time,
+    /// The work tree's new stat index, when this run walked it (else the old one is kept).
+    pub stats: Option<&'a [StatRecord]>,
+    pub fresh: &'a [NewEntry],
+    /// Which of the old pack's entries this run used.
+    pub used: &'a [bool],
+    pub keep_writes: u32,
+}
+
+/// Writes the old pack's entries still in use, the new ones and the stat index, under a
+/// temporary name renamed over `file`: a reader sees the old pack or the new, never a part.
+pub(super) fn write(dir: &Path, file: &Path, w: Writing<'_>, old: &Pack) -> std::io::Result<()> {
+    write_atomically(dir, file, &encode(&w, old))
+}
+
+fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
+    let generation = old.generation.wrapping_add(1);
+    let mut seen: HashSet<([u8; 20], &str)> = HashSet::new();
+    let mut entries = Vec::with_capacity(old.count + w.fresh.len());
+    for e in w.fresh {
+        let Ok(blob) = <[u8; 20]>::try_from(e.blob.as_slice()) else {
+            continue;
+        };
+        if seen.insert((blob, e.path.as_str())) {
+            entries.push(EntryRecord {
+                blob,
+                path: &e.path,
+                generation,
+                data: Bytes(&e.data),
+            });
+        }
+    }
+    for (blob, slots) in &old.entries {
+        for slot in slots {
+            let used = w.used.get(slot.index).copied().unwrap_or(false);
+            let recent = generation.wrapping_sub(slot.generation) < w.keep_writes;
+            let Some(data) = old.buf.get(slot.range.clone()) else {
+                continue;
+            };
+            if (used || recent) && seen.insert((*blob, &slot.path)) {
+                entries.push(EntryRecord {
+                    blob: *blob,
+                    path: &slot.path,
+                    generation: if used { generation } else { slot.generation },
+                    data: Bytes(data),
+                });
+            }
+        }
+    }
+    let (stats, scanned) = match w.stats {
+        Some(stats) => (stats.to_vec(), w.scanned),
+        None => {
+            let mut stats: Vec<StatRecord> = old
+                .stats
+                .iter()
+                .map(|(path, (stat, blob))| StatRecord {
+                    path: path.clone(),
+                    stat: *stat,
+                    blob: *blob,
+                })
+                .collect();
+            stats.sort_by(|a, b| a.path.cmp(&b.path));
+            (stats, old.scanned)
+        }
+    };
+    let body = Body {
+        build: w.build,
+        settings: w.settings,
+        generation,
+        scanned,
+        stats,
+        entries,
+    };
+    let body = postcard::to_allocvec(&body).unwrap_or_default();
+    frame(MAGIC, &body)
+}
+
+#[cfg(test)]
+pub(super) fn encode_for_test(
+    build: &str,
+    settings: u64,
+    fresh: &[NewEntry],
+    stats: &[StatRecord],
+    scanned: Time,
+) -> Vec<u8> {
+    let w = Writing {
+        build,
+        settings,
+        scanned,
+        stats: Some(stats),
+        fresh,
+        used: &[],
+        keep_writes: 4,
+    };
+    encode(&w, &Pack::default())
+}
+
+#[cfg(test)]
+pub(super) fn decode_for_test(buf: Vec<u8>, build: &str, settings: u64) -> Option<Pack> {
+    decode(buf, build, Some(settings))
+}

@@ -1,0 +1,150 @@
+use super::pack::{NewEntry, StatRecord, decode_for_test, encode_for_test};
+use super::stat::Time;
+use super::*;
+
+const BUILD: &str = "popm test build";
+const SETTINGS: u64 = 1 << 20;
+
+fn parsed(path: &str, title: &str) -> Parsed {
+    let text = format!("---\nid: S-1\ntype: story\ntitle: {title}\n---\n");
+    crate::parse::parse_file(path, text.into_bytes()).0
+}
+
+fn entry(path: &str, title: &str) -> (ObjectId, NewEntry) {
+    let blob = blob_id(title.as_bytes()).unwrap();
+    let p = parsed(path, title);
+    let data = postcard::to_allocvec(&Entry {
+        item: p.item,
+        diagnostics: p.diagnostics,
+        has_text: true,
+        text_is_bytes: true,
+    })
+    .unwrap();
+    let new = NewEntry {
+        blob,
+        path: path.into(),
+        data,
+    };
+    (blob, new)
+}
+
+fn stat(secs: i64) -> Stat {
+    Stat {
+        size: 10,
+        modified: Time { secs, nanos: 5 },
+        changed: Time { secs, nanos: 5 },
+        inode: 7,
+        device: 1,
+    }
+}
+
+fn store_of(pack: pack::Pack) -> Store {
+    let used = (0..pack.entries_len())
+        .map(|_| AtomicBool::new(false))
+        .collect();
+    Store {
+        location: Location::for_test(Path::new("/nowhere")),
+        file: PathBuf::from("/nowhere/pack"),
+        build: BUILD.into(),
+        settings: SETTINGS,
+        scanned: Time::now(),
+        pack,
+        used,
+        fresh: Mutex::default(),
+        restated: AtomicUsize::new(0),
+        saved: AtomicUsize::new(0),
+    }
+}
+
+#[test]
+fn an_entry_written_is_read_back_as_the_same_parse() {
+    let (blob, new) = entry("backlog/S-1.md", "Pay by card");
+    let bytes = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
+    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    let hit = store.get(blob, "backlog/S-1.md").unwrap();
+    let expected = parsed("backlog/S-1.md", "Pay by card");
+    assert_eq!(hit.parsed.item, expected.item);
+    assert_eq!(hit.parsed.diagnostics, expected.diagnostics);
+    assert!(hit.has_text && hit.text_is_bytes);
+    // The same blob at another path is another file: its item and findings name their path.
+    assert!(store.get(blob, "backlog/S-2.md").is_none());
+}
+
+/// A pack from another build of popm, or written for other parse settings, is not read: its
+/// entries could decode into another meaning.
+#[test]
+fn a_pack_of_another_build_or_settings_is_not_used() {
+    let (_, new) = entry("backlog/S-1.md", "Poisoned");
+    let bytes = encode_for_test("popm 0.0.1 (other)", SETTINGS, &[new], &[], Time::default());
+    assert!(decode_for_test(bytes.clone(), BUILD, SETTINGS).is_none());
+    assert!(decode_for_test(bytes.clone(), "popm 0.0.1 (other)", SETTINGS).is_some());
+    assert!(decode_for_test(bytes, "popm 0.0.1 (other)", SETTINGS + 1).is_none());
+}
+
+/// A damaged pack (a byte changed, cut short, another format number, not a pack at all) is
+/// ignored as a whole, never read in part.
+#[test]
+fn a_corrupt_pack_is_ignored() {
+    let (_, new) = entry("backlog/S-1.md", "Pay by card");
+    let good = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
+    assert!(decode_for_test(good.clone(), BUILD, SETTINGS).is_some());
+    for at in [0, 9, 13, 25, good.len() / 2, good.len() - 1] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x20;
+        assert!(
+            decode_for_test(bad, BUILD, SETTINGS).is_none(),
+            "byte {at} changed"
+        );
+    }
+    for len in [0, 5, 20, good.len() - 1] {
+        assert!(decode_for_test(good[..len].to_vec(), BUILD, SETTINGS).is_none());
+    }
+    assert!(decode_for_test(b"not a pack at all".to_vec(), BUILD, SETTINGS).is_none());
+}
+
+/// An entry whose item or findings name another file (a pack written by hand, or a bug) is
+/// not used for this one.
+#[test]
+fn an_entry_about_another_file_is_not_used() {
+    let (blob, mut new) = entry("backlog/S-1.md", "Pay by card");
+    new.path = "backlog/S-9.md".into();
+    let bytes = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
+    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    assert!(store.get(blob, "backlog/S-9.md").is_none());
+}
+
+/// The stat index answers only for a file whose stat is the one recorded and whose times are
+/// older than the second the record was taken in (git's racy-clean rule).
+#[test]
+fn the_stat_index_answers_only_for_unchanged_files_older_than_the_record() {
+    let blob = blob_id(b"x").unwrap();
+    let record = |s: Stat| StatRecord {
+        path: "backlog/S-1.md".into(),
+        stat: s,
+        blob: blob.as_slice().try_into().unwrap(),
+    };
+    let scanned = Time {
+        secs: 1000,
+        nanos: 900_000_000,
+    };
+    // Modified in an earlier second: trusted.
+    let bytes = encode_for_test(BUILD, SETTINGS, &[], &[record(stat(999))], scanned);
+    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    assert_eq!(store.clean_blob("backlog/S-1.md", &stat(999)), Some(blob));
+    // Any difference in size, times, inode or device: read again.
+    let mut other = stat(999);
+    other.size = 11;
+    assert_eq!(store.clean_blob("backlog/S-1.md", &other), None);
+    let mut other = stat(999);
+    other.changed.nanos = 6;
+    assert_eq!(store.clean_blob("backlog/S-1.md", &other), None);
+    let mut other = stat(999);
+    other.inode = 8;
+    assert_eq!(store.clean_blob("backlog/S-1.md", &other), None);
+    assert_eq!(store.clean_blob("backlog/S-2.md", &stat(999)), None);
+    // Modified in the second the record was taken (even earlier in it): racy, read again, though
+    // the stat is the same.
+    let bytes = encode_for_test(BUILD, SETTINGS, &[], &[record(stat(1000))], scanned);
+    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    assert_eq!(store.clean_blob("backlog/S-1.md", &stat(1000)), None);
+}
