@@ -258,6 +258,14 @@ rule_test!(
     ]
 );
 rule_test!(
+    reference_invalid,
+    "reference-invalid",
+    [
+        "backlog/F-1.md:5:9: error[reference-invalid]: `parent: portfolio:` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+        "backlog/F-1.md:6:38: error[reference-invalid]: `depends_on: a:b:c` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+    ]
+);
+rule_test!(
     dependency_cycle,
     "dependency-cycle",
     [

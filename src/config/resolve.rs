@@ -25,6 +25,8 @@ pub(super) fn build(
     text: Text,
 ) -> Result<Config, ConfigError> {
     super::limits::check(&raw, text)?;
+    let name = super::portfolio::name(raw.name.take(), text)?;
+    let portfolio = super::portfolio::resolve(std::mem::take(&mut raw.portfolio), text)?;
     let raw_flow = std::mem::take(&mut raw.flow);
     let roots = match raw.backlog.roots {
         None => vec!["backlog".into()],
@@ -175,6 +177,8 @@ pub(super) fn build(
 
     let flow = flow_settings(raw_flow, &workflows, text)?;
     Ok(Config {
+        name,
+        portfolio,
         new,
         flow,
         board_done_cards: raw

@@ -80,6 +80,7 @@ rules! {
     Allocation = "allocation", Error, "pi ready: the enabler share of the load is below the PI's capacity allocation";
     ObjectivesMissing = "objectives-missing", Error, "pi ready: a team with work has no PI objective";
     PreviousObjectivesUnscored = "previous-objectives-unscored", Error, "pi ready: a committed objective of the previous PI has no actual value";
+    ReferenceInvalid = "reference-invalid", Error, "a reference with a `:` is not `backlog:ID` (a backlog's name, then an id)";
 }
 
 impl Rule {
