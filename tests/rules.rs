@@ -314,7 +314,7 @@ fn every_rule_has_a_fixture() {
     // Transition rules compare two versions and are tested on git repositories (tests/git.rs).
     for rule in popm::diagnostic::Rule::ALL
         .iter()
-        .filter(|r| !r.is_readiness() && !r.compares_versions())
+        .filter(|r| !r.is_readiness() && !r.compares_versions() && !r.is_portfolio())
     {
         let dir = common::fixture("rules").join(rule.name());
         assert!(dir.is_dir(), "no fixture folder for rule {}", rule.name());

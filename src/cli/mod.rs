@@ -37,6 +37,7 @@ mod new;
 mod output;
 mod pi;
 mod pi_status;
+mod portfolio;
 mod show;
 mod tree;
 
@@ -154,6 +155,8 @@ pub enum Command {
     Agents(agents::Args),
     /// Serve the backlog to coding agents: a Model Context Protocol server on stdin/stdout.
     Mcp(mcp::Args),
+    /// Many ARTs, one portfolio: fetch the ARTs' backlogs and check them together (docs/portfolio.md).
+    Portfolio(portfolio::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -263,6 +266,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     }
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
+        Command::Portfolio(args) => portfolio::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
         Command::Show(args) => show::run(&workspace, args, cli.color),
         Command::Tree(args) => tree::run(&workspace, args, cli.color),

@@ -80,6 +80,8 @@ rules! {
     Allocation = "allocation", Error, "pi ready: the enabler share of the load is below the PI's capacity allocation";
     ObjectivesMissing = "objectives-missing", Error, "pi ready: a team with work has no PI objective";
     PreviousObjectivesUnscored = "previous-objectives-unscored", Error, "pi ready: a committed objective of the previous PI has no actual value";
+    GuardrailExceeded = "guardrail-exceeded", Error, "portfolio check: the budgets of the epics a value stream is implementing exceed its budget";
+    ValueStreamMissing = "value-stream-missing", Warning, "portfolio check: an epic names no value stream of [portfolio.value_streams]";
     ReferenceInvalid = "reference-invalid", Error, "a reference with a `:` is not `backlog:ID` (a backlog's name, then an id)";
 }
 
@@ -99,6 +101,11 @@ impl Rule {
                 | Rule::ObjectivesMissing
                 | Rule::PreviousObjectivesUnscored
         )
+    }
+
+    /// Rules that only `popm portfolio check` applies, across backlogs (tests/portfolio.rs).
+    pub fn is_portfolio(self) -> bool {
+        matches!(self, Rule::GuardrailExceeded | Rule::ValueStreamMissing)
     }
 
     /// Rules that compare two versions of the backlog (`--staged`, `--since`).

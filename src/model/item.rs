@@ -241,6 +241,12 @@ pub struct Item {
     pub wsjf: Option<Wsjf>,
     /// The Jira issue key the item was imported from (`jira: FRT-12`).
     pub jira: Option<Spanned<String>>,
+    /// Epics: the value stream that owns the epic (`[portfolio.value_streams]`).
+    pub value_stream: Option<Spanned<String>>,
+    /// Epics: the forecast cost per PI, in the portfolio's currency unit.
+    pub budget: Option<Spanned<f64>>,
+    /// Epics: the OKRs the epic serves (ids, maybe qualified).
+    pub okrs: Vec<Spanned<String>>,
     /// Boxed: only PIs have them, and the item stays small for the other 99%.
     pub pi_fields: Option<Box<PiFields>>,
     pub acceptance_criteria: Option<AcceptanceCriteria>,

@@ -69,6 +69,11 @@ pub const OBJECTIVES: Key = pi("objectives", Kind::Mapping);
 /// The key of the Jira issue the item was imported from (`popm import jira` matches on it).
 pub const JIRA: Key = item("jira", Kind::Scalar);
 /// Fields from another tool (an import), kept as they were and not checked.
+/// Lean Portfolio Management, on epics: the owning value stream, the forecast cost per PI, the
+/// OKRs served (docs/portfolio.md).
+pub const VALUE_STREAM: Key = item("value_stream", Kind::Scalar);
+pub const BUDGET: Key = item("budget", Kind::Number);
+pub const OKRS: Key = item("okrs", Kind::List);
 pub const EXTRA: Key = item("extra", Kind::Mapping);
 
 /// Every key, in the canonical order `popm fmt` writes: the item keys as docs/format.md lists
@@ -98,6 +103,9 @@ pub const KEYS: &[Key] = &[
     ALLOCATION,
     OBJECTIVES,
     JIRA,
+    VALUE_STREAM,
+    BUDGET,
+    OKRS,
     EXTRA,
 ];
 
@@ -170,6 +178,9 @@ mod tests {
                 "labels",
                 "wsjf",
                 "jira",
+                "value_stream",
+                "budget",
+                "okrs",
                 "extra"
             ]
         );
@@ -190,7 +201,7 @@ mod tests {
         assert_eq!(
             Key::export_columns().join(","),
             "id,type,title,status,parent,owner,team,art,pi,iteration,points,estimate,rank,\
-             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,path"
+             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,value_stream,budget,okrs,path"
         );
     }
 }

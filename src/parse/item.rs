@@ -373,6 +373,9 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
             "jira" => item.jira = r.text(key, value),
+            "value_stream" => item.value_stream = r.text(key, value),
+            "budget" => item.budget = r.number(key, value),
+            "okrs" => item.okrs = r.list(key, value, true),
             // Fields from another tool (an import), kept as they were and not checked.
             "extra" => {}
             "wsjf" => {

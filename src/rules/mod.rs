@@ -10,6 +10,7 @@ mod dependencies;
 mod hierarchy;
 mod ids;
 mod pi;
+pub mod portfolio;
 pub mod ready;
 pub mod transitions;
 pub mod workflow;

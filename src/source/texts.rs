@@ -23,4 +23,14 @@ impl Texts {
     pub fn get(&self, path: &str) -> Option<&str> {
         self.by_path.get(path).map(String::as_str)
     }
+
+    /// Takes in every text of `other`, each path shown after `prefix` (`rail:`).
+    pub fn absorb(&mut self, other: Texts, prefix: &str) {
+        self.by_path.extend(
+            other
+                .by_path
+                .into_iter()
+                .map(|(path, text)| (format!("{prefix}{path}"), text)),
+        );
+    }
 }
