@@ -122,7 +122,18 @@ pub fn check(workspace: &Workspace) -> Result<PortfolioChecked, EnvError> {
         .collect();
     let gone: HashSet<&str> = unavailable.iter().map(|u| u.name.as_str()).collect();
     let mut across = Vec::new();
-    crate::rules::portfolio::check(&members, &gone, &mut across);
+    let own = workspace.config.backlog_name();
+    let names: Vec<&str> = std::iter::once(own.as_str())
+        .chain(
+            workspace
+                .config
+                .portfolio
+                .arts
+                .iter()
+                .map(|a| a.name.as_str()),
+        )
+        .collect();
+    crate::rules::portfolio::check(&members, &gone, &names, &mut across);
     // Each backlog's own findings already have its own severities; the cross-backlog ones get
     // the portfolio's.
     let mut sink = Sink::new(&workspace.config);

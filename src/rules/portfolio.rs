@@ -21,9 +21,14 @@ pub const IMPLEMENTING: &str = "implementing";
 
 /// Runs the cross-backlog rules. `members[0]` is the portfolio repository (its epics carry the
 /// value streams); `unavailable` are ARTs the cache cannot give (already reported in one line
-/// each), whose references are not judged. Paths come out as `name:path`.
-pub fn check(members: &[Member], unavailable: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
-    let names: Vec<&str> = members.iter().map(|m| m.name).collect();
+/// each), whose references are not judged; `names` is every backlog of the portfolio, the
+/// unavailable too, for messages. Paths come out as `name:path`.
+pub fn check(
+    members: &[Member],
+    unavailable: &HashSet<&str>,
+    names: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     for member in members {
         let mut found = Vec::new();
         for item in &member.backlog.items {
@@ -31,7 +36,7 @@ pub fn check(members: &[Member], unavailable: &HashSet<&str>, out: &mut Vec<Diag
                 resolve(
                     members,
                     unavailable,
-                    &names,
+                    names,
                     item,
                     parent,
                     "parent",
@@ -42,7 +47,7 @@ pub fn check(members: &[Member], unavailable: &HashSet<&str>, out: &mut Vec<Diag
                 let target = resolve(
                     members,
                     unavailable,
-                    &names,
+                    names,
                     item,
                     dep,
                     "depends_on",
