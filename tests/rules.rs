@@ -90,7 +90,7 @@ rule_test!(
     type_unknown,
     "type-unknown",
     [
-        "backlog/E-1.md:3:7: error[type-unknown]: unknown type `epik`: expected epic, capability, feature, story or pi",
+        "backlog/E-1.md:3:7: error[type-unknown]: unknown type `epik`: expected epic, capability, feature, story, pi or okr",
     ]
 );
 rule_test!(
@@ -263,6 +263,14 @@ rule_test!(
     [
         "backlog/F-1.md:5:9: error[reference-invalid]: `parent: portfolio:` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
         "backlog/F-1.md:6:38: error[reference-invalid]: `depends_on: a:b:c` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+    ]
+);
+rule_test!(
+    okr_unknown,
+    "okr-unknown",
+    [
+        "backlog/E-1.md:5:13: error[okr-unknown]: OKR `O-9` is not an item of this backlog",
+        "backlog/E-1.md:5:18: error[okr-unknown]: `E-2` is an epic, not an OKR",
     ]
 );
 rule_test!(

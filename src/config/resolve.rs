@@ -82,7 +82,7 @@ pub(super) fn build(
         let span = type_name.span();
         let type_name = type_name.into_inner();
         let item_type = ItemType::parse(&type_name)
-            .filter(|t| *t != ItemType::Pi)
+            .filter(|t| !matches!(t, ItemType::Pi | ItemType::Okr))
             .ok_or_else(|| {
                 text.error(
                     span.clone(),
@@ -557,6 +557,6 @@ fn default_workflow(item_type: ItemType) -> Option<Workflow> {
             "done",
             &[],
         ),
-        ItemType::Pi => return None,
+        ItemType::Pi | ItemType::Okr => return None,
     })
 }

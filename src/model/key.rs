@@ -74,6 +74,8 @@ pub const JIRA: Key = item("jira", Kind::Scalar);
 pub const VALUE_STREAM: Key = item("value_stream", Kind::Scalar);
 pub const BUDGET: Key = item("budget", Kind::Number);
 pub const OKRS: Key = item("okrs", Kind::List);
+/// An OKR's key results: `[{text, start, target, current}]`.
+pub const KEY_RESULTS: Key = item("key_results", Kind::Mapping);
 pub const EXTRA: Key = item("extra", Kind::Mapping);
 
 /// Every key, in the canonical order `popm fmt` writes: the item keys as docs/format.md lists
@@ -106,6 +108,7 @@ pub const KEYS: &[Key] = &[
     VALUE_STREAM,
     BUDGET,
     OKRS,
+    KEY_RESULTS,
     EXTRA,
 ];
 
@@ -132,10 +135,13 @@ impl Key {
     }
 
     /// The columns of `popm export --format csv`: every item key (the four WSJF inputs each in
-    /// a column of its own, `extra` left out), then the file's path.
+    /// a column of its own, `extra` and an OKR's `key_results` left out), then the file's path.
     pub fn export_columns() -> Vec<&'static str> {
         let mut columns = Vec::with_capacity(KEYS.len() + 4);
-        for key in KEYS.iter().filter(|k| !k.pi_only && **k != EXTRA) {
+        for key in KEYS
+            .iter()
+            .filter(|k| !k.pi_only && **k != EXTRA && **k != KEY_RESULTS)
+        {
             if *key == WSJF {
                 columns.extend(Wsjf::KEYS);
             } else {
@@ -181,6 +187,7 @@ mod tests {
                 "value_stream",
                 "budget",
                 "okrs",
+                "key_results",
                 "extra"
             ]
         );

@@ -9,6 +9,7 @@ mod content;
 mod dependencies;
 mod hierarchy;
 mod ids;
+mod okrs;
 mod pi;
 pub mod portfolio;
 pub mod ready;
@@ -26,6 +27,7 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     ready::check(backlog, config, out);
     wsjf::check(backlog, config, out);
     dependencies::check(backlog, out);
+    okrs::check(backlog, out);
     pi::check(backlog, config, out);
     workflow::wip(backlog, config, out);
 }
@@ -98,7 +100,7 @@ pub fn foreign_references(backlog: &Backlog) -> (usize, std::collections::BTreeS
     let mut count = 0;
     let mut names = std::collections::BTreeSet::new();
     for item in &backlog.items {
-        for reference in item.parent.iter().chain(&item.depends_on) {
+        for reference in item.parent.iter().chain(&item.depends_on).chain(&item.okrs) {
             if let crate::model::Reference::Qualified { backlog, .. } =
                 crate::model::Reference::parse(&reference.value)
             {

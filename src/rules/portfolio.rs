@@ -43,6 +43,22 @@ pub fn check(
                     &mut found,
                 );
             }
+            for okr in &item.okrs {
+                let target = resolve(members, unavailable, names, item, okr, "okrs", &mut found);
+                if let Some((other, okr_item)) = target
+                    && okr_item.kind() != Some(ItemType::Okr)
+                {
+                    found.push(
+                        at(
+                            Rule::OkrUnknown,
+                            item,
+                            okr.pos,
+                            format!("`{}` is not an OKR of {}", okr.value, other.name),
+                        )
+                        .width(okr.value.chars().count()),
+                    );
+                }
+            }
             for dep in &item.depends_on {
                 let target = resolve(
                     members,
@@ -87,15 +103,10 @@ fn resolve<'m>(
     if unavailable.contains(backlog) {
         return None;
     }
-    let rule = if key == "parent" {
-        Rule::ParentUnknown
-    } else {
-        Rule::DependencyUnknown
-    };
-    let what = if key == "parent" {
-        "parent"
-    } else {
-        "dependency"
+    let (rule, what) = match key {
+        "parent" => (Rule::ParentUnknown, "parent"),
+        "okrs" => (Rule::OkrUnknown, "OKR"),
+        _ => (Rule::DependencyUnknown, "dependency"),
     };
     let Some(member) = members.iter().find(|m| m.name == backlog) else {
         out.push(
