@@ -282,6 +282,24 @@ fn fetch_then_check_offline_then_fetch_a_fix() {
     let mut expected: Vec<&str> = CROSS.to_vec();
     expected.push(TRACK);
     assert_eq!(lines(&refetched.stdout), expected);
+
+    // The portfolio backlog: every epic's WSJF is (8 + 5 + 3) / 5 = 3.20, so the order is by id;
+    // E-1 is realized by rail's F-1 and (since the fix) F-2, and by track's F-1; none is done.
+    let backlog = run(&p.root, &["portfolio", "backlog"]);
+    assert_eq!(backlog.code, 0, "{}", backlog.stderr);
+    assert_eq!(
+        lines(&backlog.stdout),
+        [
+            "  1. E-1  Epic E-1  [implementing]  WSJF 3.20  0/3 done (0%)",
+            "       rail:F-1  Feature F-1  [funnel]  PI-1",
+            "       rail:F-2  Feature F-2  [funnel]",
+            "       track:F-1  Feature F-1  [funnel]  PI-1",
+            "  2. E-2  Epic E-2  [implementing]  WSJF 3.20  0/1 done (0%)",
+            "       signal:F-1  Feature F-1  [funnel]  PI-2",
+            "  3. E-3  Epic E-3  [ready]  WSJF 3.20  no features in the ARTs",
+            "  4. E-4  Epic E-4  [ready]  WSJF 3.20  no features in the ARTs",
+        ]
+    );
 }
 
 #[test]

@@ -23,6 +23,20 @@ enum Sub {
     /// Check every backlog of the portfolio (the portfolio's own and each ART's, as last fetched)
     /// and the rules across them: qualified references, dependencies on later PIs, guardrails.
     Check(CheckArgs),
+    /// The portfolio's epics by WSJF, each with its features and capabilities across the ARTs
+    /// (as last fetched) and how many are done.
+    Backlog(BacklogArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BacklogArgs {
+    /// Fetch every ART first.
+    #[arg(long)]
+    fetch: bool,
+    /// An ART that cannot be fetched or read is reported in one line, and does not make the exit
+    /// status 2.
+    #[arg(long)]
+    keep_going: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +84,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             })
         }
         Sub::Check(a) => check(workspace, a, color),
+        Sub::Backlog(a) => backlog(workspace, a),
     }
 }
 
@@ -146,4 +161,35 @@ fn check(workspace: &Workspace, args: &CheckArgs, color: ColorChoice) -> Result<
         return Ok(Outcome::Error);
     }
     Ok(Outcome::of(&checked.diagnostics, args.deny_warnings))
+}
+
+fn backlog(workspace: &Workspace, args: &BacklogArgs) -> Result<Outcome, EnvError> {
+    let fetch_failed = if args.fetch {
+        fetch(workspace, false)?
+    } else {
+        Vec::new()
+    };
+    let checked = portfolio::check(workspace)?;
+    let epics = crate::report::portfolio::backlog(&checked.backlogs);
+    let text = crate::render::portfolio::backlog(&epics);
+    super::write_out(&mut std::io::stdout().lock(), &text, false)?;
+    Ok(unavailable(&checked, &fetch_failed, args.keep_going).unwrap_or(Outcome::Clean))
+}
+
+/// Says each ART that could not be read in one line (those whose fetch failed were said already);
+/// `Some(Outcome::Error)` when any could not be fetched or read and `keep_going` is off.
+fn unavailable(
+    checked: &portfolio::PortfolioChecked,
+    fetch_failed: &[String],
+    keep_going: bool,
+) -> Option<Outcome> {
+    for u in checked
+        .unavailable
+        .iter()
+        .filter(|u| !fetch_failed.contains(&u.name))
+    {
+        eprintln_safe!("popm: error: ART {}: {}", u.name, u.reason);
+    }
+    let any = !fetch_failed.is_empty() || !checked.unavailable.is_empty();
+    (any && !keep_going).then_some(Outcome::Error)
 }

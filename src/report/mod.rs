@@ -10,6 +10,7 @@ pub mod listing;
 pub mod log;
 pub mod pi_status;
 pub mod plan;
+pub mod portfolio;
 pub mod progress;
 pub mod ranking;
 pub mod readiness;
