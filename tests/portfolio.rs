@@ -300,6 +300,14 @@ fn fetch_then_check_offline_then_fetch_a_fix() {
             "  4. E-4  Epic E-4  [ready]  WSJF 3.20  no features in the ARTs",
         ]
     );
+
+    // The portfolio Kanban: E-3 and E-4 ready, E-1 and E-2 implementing.
+    let board = run(&p.root, &["portfolio", "board"]);
+    assert_eq!(board.code, 0, "{}", board.stderr);
+    let header = board.stdout.lines().nth(1).unwrap_or_default().to_string();
+    for column in ["funnel (0)", "ready (2)", "implementing (2)", "done (0)"] {
+        assert!(header.contains(column), "{header}");
+    }
 }
 
 #[test]

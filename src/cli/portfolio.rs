@@ -26,6 +26,9 @@ enum Sub {
     /// The portfolio's epics by WSJF, each with its features and capabilities across the ARTs
     /// (as last fetched) and how many are done.
     Backlog(BacklogArgs),
+    /// The portfolio Kanban: the portfolio repository's epics in their workflow states, with WIP
+    /// limits (what `popm board --level portfolio` shows there).
+    Board,
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,6 +88,16 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         }
         Sub::Check(a) => check(workspace, a, color),
         Sub::Backlog(a) => backlog(workspace, a),
+        Sub::Board => {
+            let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
+            let level = crate::report::board::Level::Portfolio;
+            let filter = crate::report::listing::ItemFilter::default();
+            let columns =
+                crate::report::board::board(&checked.backlog, &workspace.config, level, &filter);
+            let text = human::board(&columns, level, color.stdout());
+            super::write_out(&mut std::io::stdout().lock(), &text, color.stdout())?;
+            Ok(Outcome::Clean)
+        }
     }
 }
 
