@@ -301,6 +301,25 @@ fn fetch_then_check_offline_then_fetch_a_fix() {
         ]
     );
 
+    // The roadmap: E-1's work is rail's F-1 and track's F-1 in PI-1 (both from 2027-01-04, one
+    // row) and rail's F-2 in no PI; E-2's is signal's F-1 in PI-2.
+    let roadmap = run(&p.root, &["portfolio", "roadmap"]);
+    assert_eq!(roadmap.code, 0, "{}", roadmap.stderr);
+    assert_eq!(
+        lines(&roadmap.stdout),
+        [
+            "E-1  Epic E-1",
+            "  PI-1 (from 2027-01-04)    rail:F-1 [funnel], track:F-1 [funnel]",
+            "  no PI                     rail:F-2 [funnel]",
+            "E-2  Epic E-2",
+            "  PI-2 (from 2027-03-15)    signal:F-1 [funnel]",
+            "E-3  Epic E-3",
+            "  no features in the ARTs",
+            "E-4  Epic E-4",
+            "  no features in the ARTs",
+        ]
+    );
+
     // The portfolio Kanban: E-3 and E-4 ready, E-1 and E-2 implementing.
     let board = run(&p.root, &["portfolio", "board"]);
     assert_eq!(board.code, 0, "{}", board.stderr);

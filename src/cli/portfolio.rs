@@ -29,6 +29,8 @@ enum Sub {
     /// The portfolio Kanban: the portfolio repository's epics in their workflow states, with WIP
     /// limits (what `popm board --level portfolio` shows there).
     Board,
+    /// Each epic's features and capabilities across the ARTs, PI by PI (PIs by start date).
+    Roadmap(BacklogArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,7 +89,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             })
         }
         Sub::Check(a) => check(workspace, a, color),
-        Sub::Backlog(a) => backlog(workspace, a),
+        Sub::Backlog(a) => backlog(workspace, a, false),
+        Sub::Roadmap(a) => backlog(workspace, a, true),
         Sub::Board => {
             let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
             let level = crate::report::board::Level::Portfolio;
@@ -176,7 +179,8 @@ fn check(workspace: &Workspace, args: &CheckArgs, color: ColorChoice) -> Result<
     Ok(Outcome::of(&checked.diagnostics, args.deny_warnings))
 }
 
-fn backlog(workspace: &Workspace, args: &BacklogArgs) -> Result<Outcome, EnvError> {
+/// The portfolio backlog, or with `roadmap` the same epics PI by PI.
+fn backlog(workspace: &Workspace, args: &BacklogArgs, roadmap: bool) -> Result<Outcome, EnvError> {
     let fetch_failed = if args.fetch {
         fetch(workspace, false)?
     } else {
@@ -184,7 +188,12 @@ fn backlog(workspace: &Workspace, args: &BacklogArgs) -> Result<Outcome, EnvErro
     };
     let checked = portfolio::check(workspace)?;
     let epics = crate::report::portfolio::backlog(&checked.backlogs);
-    let text = crate::render::portfolio::backlog(&epics);
+    let text = if roadmap {
+        let rows = crate::report::portfolio::roadmap(&checked.backlogs, &epics);
+        crate::render::portfolio::roadmap(&rows)
+    } else {
+        crate::render::portfolio::backlog(&epics)
+    };
     super::write_out(&mut std::io::stdout().lock(), &text, false)?;
     Ok(unavailable(&checked, &fetch_failed, args.keep_going).unwrap_or(Outcome::Clean))
 }

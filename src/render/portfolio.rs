@@ -45,3 +45,32 @@ pub fn backlog(epics: &[PortfolioEpic]) -> String {
     }
     out
 }
+
+/// `popm portfolio roadmap` for people: per epic, a line per PI with the ARTs' work in it.
+pub fn roadmap(epics: &[crate::report::portfolio::RoadmapEpic]) -> String {
+    let mut out = String::new();
+    for e in epics {
+        out.push_str(&format!(
+            "{}  {}\n",
+            e.epic.id().unwrap_or("?"),
+            e.epic.title()
+        ));
+        if e.rows.is_empty() {
+            out.push_str("  no features in the ARTs\n");
+        }
+        for row in &e.rows {
+            let when = match (row.pi, row.start) {
+                (Some(pi), Some(start)) => format!("{pi} (from {start})"),
+                (Some(pi), None) => format!("{pi} (no dates)"),
+                (None, _) => "no PI".to_string(),
+            };
+            let work: Vec<String> = row
+                .work
+                .iter()
+                .map(|w| format!("{}:{} [{}]", w.art, w.item.id().unwrap_or("?"), w.status))
+                .collect();
+            out.push_str(&format!("  {when:<24}  {}\n", work.join(", ")));
+        }
+    }
+    out
+}

@@ -84,3 +84,50 @@ pub fn backlog<'a>(backlogs: &'a [Judged]) -> Vec<PortfolioEpic<'a>> {
     });
     epics
 }
+
+/// One epic on the portfolio roadmap: its ARTs' work, PI by PI.
+pub struct RoadmapEpic<'a> {
+    pub epic: &'a Item,
+    pub rows: Vec<RoadmapRow<'a>>,
+}
+
+/// The work of one PI (by id and start date, which may differ between ARTs), or of none.
+pub struct RoadmapRow<'a> {
+    pub pi: Option<&'a str>,
+    pub start: Option<jiff::civil::Date>,
+    pub work: Vec<&'a ArtWork<'a>>,
+}
+
+/// `popm portfolio roadmap`: the epics in backlog order, each with its ARTs' features and
+/// capabilities grouped by PI, PIs by start date (the same id starting on different days in two
+/// ARTs is two rows), unplanned work last.
+pub fn roadmap<'a>(backlogs: &'a [Judged], epics: &'a [PortfolioEpic<'a>]) -> Vec<RoadmapEpic<'a>> {
+    epics
+        .iter()
+        .map(|e| {
+            let mut rows: Vec<RoadmapRow> = Vec::new();
+            for w in &e.work {
+                let art = backlogs.iter().find(|b| b.name == w.art);
+                let pi = art.and_then(|a| a.checked.backlog.planned_pi(w.item));
+                let start = art
+                    .zip(pi)
+                    .and_then(|(a, pi)| a.checked.backlog.get(pi))
+                    .and_then(|p| p.pi_fields.as_ref()?.dates())
+                    .map(|(start, _)| start);
+                match rows.iter_mut().find(|r| r.pi == pi && r.start == start) {
+                    Some(row) => row.work.push(w),
+                    None => rows.push(RoadmapRow {
+                        pi,
+                        start,
+                        work: vec![w],
+                    }),
+                }
+            }
+            rows.sort_by(|a, b| {
+                let key = |r: &RoadmapRow| (r.pi.is_none(), r.start, r.pi.map(str::to_string));
+                key(a).cmp(&key(b))
+            });
+            RoadmapEpic { epic: e.epic, rows }
+        })
+        .collect()
+}
