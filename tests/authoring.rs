@@ -292,10 +292,10 @@ fn export_csv_and_json() {
     let mut lines = r.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,type,title,status,parent,owner,team,art,pi,iteration,points,estimate,rank,enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,path"
+        "id,type,title,status,parent,owner,team,art,pi,iteration,points,estimate,rank,enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,value_stream,budget,okrs,path"
     );
     assert_eq!(r.stdout.lines().count(), 32);
-    assert!(r.stdout.contains("S-1,story,\"'=HYPERLINK(\"\"http://x\"\")\",ready,F-1,,identity,,PI-2027.1,1,3,,,,,,,,,,,backlog/stories/S-1-request-reset-link.md\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("S-1,story,\"'=HYPERLINK(\"\"http://x\"\")\",ready,F-1,,identity,,PI-2027.1,1,3,,,,,,,,,,,,,,backlog/stories/S-1-request-reset-link.md\n"), "{}", r.stdout);
     assert!(r.stdout.contains("F-7,feature,PCI DSS 4.0 audit trail,ready,E-2,,checkout;platform,,PI-2027.1,,,13,,compliance,,compliance;risk,5,13,8,5,"));
     let json: serde_json::Value =
         serde_json::from_str(&run(d, &["export", "--format", "json"]).stdout).unwrap();

@@ -90,7 +90,7 @@ rule_test!(
     type_unknown,
     "type-unknown",
     [
-        "backlog/E-1.md:3:7: error[type-unknown]: unknown type `epik`: expected epic, capability, feature, story or pi",
+        "backlog/E-1.md:3:7: error[type-unknown]: unknown type `epik`: expected epic, capability, feature, story, pi or okr",
     ]
 );
 rule_test!(
@@ -258,6 +258,22 @@ rule_test!(
     ]
 );
 rule_test!(
+    reference_invalid,
+    "reference-invalid",
+    [
+        "backlog/F-1.md:5:9: error[reference-invalid]: `parent: portfolio:` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+        "backlog/F-1.md:6:38: error[reference-invalid]: `depends_on: a:b:c` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+    ]
+);
+rule_test!(
+    okr_unknown,
+    "okr-unknown",
+    [
+        "backlog/E-1.md:5:13: error[okr-unknown]: OKR `O-9` is not an item of this backlog",
+        "backlog/E-1.md:5:18: error[okr-unknown]: `E-2` is an epic, not an OKR",
+    ]
+);
+rule_test!(
     dependency_cycle,
     "dependency-cycle",
     [
@@ -306,7 +322,7 @@ fn every_rule_has_a_fixture() {
     // Transition rules compare two versions and are tested on git repositories (tests/git.rs).
     for rule in popm::diagnostic::Rule::ALL
         .iter()
-        .filter(|r| !r.is_readiness() && !r.compares_versions())
+        .filter(|r| !r.is_readiness() && !r.compares_versions() && !r.is_portfolio())
     {
         let dir = common::fixture("rules").join(rule.name());
         assert!(dir.is_dir(), "no fixture folder for rule {}", rule.name());

@@ -92,6 +92,11 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             let mut text = human::diagnostics(&checked.diagnostics, &checked.texts, color);
             text.push_str(&human::summary_line(&summary, color));
             text.push('\n');
+            let (count, backlogs) = crate::rules::foreign_references(&checked.backlog);
+            if let Some(note) = human::foreign_references(count, &backlogs) {
+                text.push_str(&note);
+                text.push('\n');
+            }
             text
         }
         Format::Concise => concise::concise(&checked.diagnostics),

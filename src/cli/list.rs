@@ -40,8 +40,9 @@ enum Format {
 }
 
 pub fn parse_type(s: &str) -> Result<ItemType, String> {
-    ItemType::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a type: use epic, capability, feature, story or pi"))
+    ItemType::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a type: use epic, capability, feature, story, pi or okr")
+    })
 }
 
 pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Outcome, EnvError> {

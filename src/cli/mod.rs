@@ -38,6 +38,7 @@ mod new;
 mod output;
 mod pi;
 mod pi_status;
+mod portfolio;
 mod report;
 mod serve;
 mod show;
@@ -166,6 +167,8 @@ pub enum Command {
     Serve(serve::Args),
     /// The parse cache: `info` (where, how many entries, size), `clear`.
     Cache(cache::Args),
+    /// Many ARTs, one portfolio: fetch the ARTs' backlogs and check them together (docs/portfolio.md).
+    Portfolio(portfolio::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit status.
@@ -282,6 +285,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
     }
     match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
+        Command::Portfolio(args) => portfolio::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
         Command::Show(args) => show::run(&workspace, args, cli.color),
         Command::Tree(args) => tree::run(&workspace, args, cli.color),

@@ -14,7 +14,7 @@ use crate::source::Workspace;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// epic, capability, feature, story or pi.
+    /// epic, capability, feature, story, pi or okr.
     #[arg(value_parser = super::list::parse_type)]
     item_type: ItemType,
     /// The title.

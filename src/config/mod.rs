@@ -7,6 +7,7 @@
 
 mod error;
 mod limits;
+mod portfolio;
 mod raw;
 mod resolve;
 mod settings;
@@ -23,6 +24,7 @@ use error::Text;
 pub use limits::{
     MAX_ALIASES, MAX_CONFIG_BYTES, MAX_EXCLUDE, MAX_ROOTS, MAX_SCALE_VALUES, MAX_STATES, MAX_TEAMS,
 };
+pub use portfolio::{Art, Portfolio, is_valid_backlog_name};
 use raw::RawConfig;
 pub use settings::{Content, FlowSettings, NewItems, Period, WipLimit, Workflow, normalize_status};
 
@@ -30,6 +32,11 @@ pub const FILE_NAME: &str = "popm.toml";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `name`: the backlog's name in qualified ids; [`Config::backlog_name`] falls back to the
+    /// project folder's name.
+    pub name: Option<String>,
+    /// `[portfolio]`: the ARTs and value streams of a portfolio repository (empty elsewhere).
+    pub portfolio: Portfolio,
     /// The file this came from, if any.
     pub file: Option<PathBuf>,
     /// The file as diagnostics show it (relative to the repository root); set by the workspace.
@@ -79,6 +86,19 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The backlog's name in qualified ids (`rail:F-12`): `name` in popm.toml, else the name of
+    /// the folder popm.toml sits in.
+    pub fn backlog_name(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        // The workspace made the project root absolute: its last part is the folder's name.
+        self.project_root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// Finds popm.toml by walking up from `start`; without one, the defaults rooted at `start`.
     pub fn discover(start: &Path) -> Result<Config, ConfigError> {
         for dir in start.ancestors() {

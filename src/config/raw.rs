@@ -9,6 +9,10 @@ use toml::Spanned;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
+    /// The backlog's name in qualified ids (`rail:F-12`); default: the folder name.
+    pub name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub portfolio: RawPortfolio,
     pub teams: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub backlog: RawBacklog,
@@ -99,4 +103,37 @@ pub(super) struct RawWorkflow {
     pub transitions: Option<Spanned<String>>,
     /// The Definition of Ready: content name -> the state from which it is required, or "never".
     pub requires: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+/// `[portfolio]`: the ARTs a portfolio repository reads, and its value streams' lean budgets.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPortfolio {
+    #[serde(default)]
+    pub arts: Vec<Spanned<RawArt>>,
+    #[serde(default)]
+    pub value_streams: BTreeMap<Spanned<String>, RawValueStream>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawArt {
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    #[serde(rename = "ref")]
+    pub reference: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawValueStream {
+    pub budget: Spanned<Number>,
+}
+
+/// A number as TOML writes it: `500` or `500.5`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub(super) enum Number {
+    Whole(i64),
+    Decimal(f64),
 }

@@ -25,6 +25,8 @@ pub(super) fn build(
     text: Text,
 ) -> Result<Config, ConfigError> {
     super::limits::check(&raw, text)?;
+    let name = super::portfolio::name(raw.name.take(), text)?;
+    let portfolio = super::portfolio::resolve(std::mem::take(&mut raw.portfolio), text)?;
     let raw_flow = std::mem::take(&mut raw.flow);
     let roots = match raw.backlog.roots {
         None => vec!["backlog".into()],
@@ -80,7 +82,7 @@ pub(super) fn build(
         let span = type_name.span();
         let type_name = type_name.into_inner();
         let item_type = ItemType::parse(&type_name)
-            .filter(|t| *t != ItemType::Pi)
+            .filter(|t| !matches!(t, ItemType::Pi | ItemType::Okr))
             .ok_or_else(|| {
                 text.error(
                     span.clone(),
@@ -175,6 +177,8 @@ pub(super) fn build(
 
     let flow = flow_settings(raw_flow, &workflows, text)?;
     Ok(Config {
+        name,
+        portfolio,
         new,
         flow,
         board_done_cards: raw
@@ -553,6 +557,6 @@ fn default_workflow(item_type: ItemType) -> Option<Workflow> {
             "done",
             &[],
         ),
-        ItemType::Pi => return None,
+        ItemType::Pi | ItemType::Okr => return None,
     })
 }

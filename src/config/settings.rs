@@ -84,6 +84,7 @@ impl NewItems {
             ItemType::Feature => Some("F"),
             ItemType::Story => Some("S"),
             ItemType::Pi => None,
+            ItemType::Okr => Some("O"),
         }
     }
 }
@@ -186,7 +187,7 @@ impl Content {
                 (AcceptanceCriteria, "ready"),
                 (Points, "ready"),
             ],
-            ItemType::Pi => &[],
+            ItemType::Pi | ItemType::Okr => &[],
         }
     }
 }

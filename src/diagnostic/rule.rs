@@ -37,7 +37,7 @@ rules! {
     FieldMissing = "field-missing", Error, "a required key (id, type, title) is absent or empty";
     FieldType = "field-type", Error, "a key holds the wrong kind of value";
     FieldUnknown = "field-unknown", Warning, "a key popm does not know, probably a typo";
-    TypeUnknown = "type-unknown", Error, "`type` is not epic, capability, feature, story or pi";
+    TypeUnknown = "type-unknown", Error, "`type` is not epic, capability, feature, story, pi or okr";
     IdDuplicate = "id-duplicate", Error, "two items share an id";
     IdInvalid = "id-invalid", Error, "an id is not ASCII letters and digits joined by single `-`, `_` or `.`";
     StatusUnknown = "status-unknown", Error, "the status is not a state of the type's workflow";
@@ -80,6 +80,10 @@ rules! {
     Allocation = "allocation", Error, "pi ready: the enabler share of the load is below the PI's capacity allocation";
     ObjectivesMissing = "objectives-missing", Error, "pi ready: a team with work has no PI objective";
     PreviousObjectivesUnscored = "previous-objectives-unscored", Error, "pi ready: a committed objective of the previous PI has no actual value";
+    GuardrailExceeded = "guardrail-exceeded", Error, "portfolio check: the budgets of the epics a value stream is implementing exceed its budget";
+    ValueStreamMissing = "value-stream-missing", Warning, "portfolio check: an epic names no value stream of [portfolio.value_streams]";
+    OkrUnknown = "okr-unknown", Error, "`okrs` names no OKR item";
+    ReferenceInvalid = "reference-invalid", Error, "a reference with a `:` is not `backlog:ID` (a backlog's name, then an id)";
 }
 
 impl Rule {
@@ -98,6 +102,11 @@ impl Rule {
                 | Rule::ObjectivesMissing
                 | Rule::PreviousObjectivesUnscored
         )
+    }
+
+    /// Rules that only `popm portfolio check` applies, across backlogs (tests/portfolio.rs).
+    pub fn is_portfolio(self) -> bool {
+        matches!(self, Rule::GuardrailExceeded | Rule::ValueStreamMissing)
     }
 
     /// Rules that compare two versions of the backlog (`--staged`, `--since`).

@@ -92,6 +92,7 @@ const TEMPLATES: &[(ItemType, &str)] = &[
     (ItemType::Feature, include_str!("templates/feature.md")),
     (ItemType::Story, include_str!("templates/story.md")),
     (ItemType::Pi, include_str!("templates/pi.md")),
+    (ItemType::Okr, include_str!("templates/okr.md")),
 ];
 
 /// The start proposed for a new PI: the day after the last PI ends (PIs follow each other without

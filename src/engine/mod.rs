@@ -4,6 +4,7 @@
 //! change" and the history commands all go through it.
 
 mod compare;
+pub mod portfolio;
 
 use std::collections::HashMap;
 

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use gix::bstr::ByteSlice;
 
+pub mod fetch;
+
 pub use gix::ObjectId;
 
 /// A repository with a work tree.

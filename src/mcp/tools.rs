@@ -516,7 +516,7 @@ fn new_id(text: &str) -> Option<String> {
 fn item_type(s: &str) -> Result<ItemType> {
     ItemType::parse(s).ok_or_else(|| {
         ToolError::new(format!(
-            "`{s}` is not a type: use epic, capability, feature, story or pi"
+            "`{s}` is not a type: use epic, capability, feature, story, pi or okr"
         ))
     })
 }

@@ -15,9 +15,14 @@ pub struct Backlog {
 
 impl Backlog {
     /// Indexes the items and resolves each status against its type's workflow.
+    ///
+    /// A reference qualified with this backlog's own name (`portfolio:E-3` in the portfolio) is
+    /// the plain id from here on: every lookup finds it as it finds `E-3`.
     pub fn new(mut items: Vec<Item>, config: &Config) -> Self {
+        let own = config.backlog_name();
         for item in &mut items {
             item.state = item.resolve_state(config);
+            own_references_to_local(item, &own);
         }
         let mut by_id = HashMap::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -101,5 +106,23 @@ impl Backlog {
     /// Whether the item is in a done state of its workflow.
     pub fn is_done(&self, item: &Item, config: &Config) -> bool {
         item.is_done(config)
+    }
+}
+
+/// `own:ID` -> `ID` in `parent` and `depends_on`, where `own` is this backlog's name.
+fn own_references_to_local(item: &mut Item, own: &str) {
+    let local = |text: &mut String| {
+        if let crate::model::Reference::Qualified { backlog, id } =
+            crate::model::Reference::parse(text)
+            && backlog == own
+        {
+            *text = id.to_string();
+        }
+    };
+    if let Some(parent) = &mut item.parent {
+        local(&mut parent.value);
+    }
+    for dep in &mut item.depends_on {
+        local(&mut dep.value);
     }
 }

@@ -18,6 +18,34 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// A reference to an item as `parent`, `depends_on` or `okrs` write it: a plain id of this
+/// backlog, or an id qualified with a backlog's name (`rail:F-12`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference<'a> {
+    Local(&'a str),
+    Qualified {
+        backlog: &'a str,
+        id: &'a str,
+    },
+    /// Neither: a bad backlog name or id around the `:`, or more than one `:`.
+    Malformed,
+}
+
+impl<'a> Reference<'a> {
+    /// Reads a reference. A plain text without `:` is `Local` even when it is not a valid id (the
+    /// lookup then fails and says so, as it always did).
+    pub fn parse(text: &'a str) -> Reference<'a> {
+        let Some((backlog, id)) = text.split_once(':') else {
+            return Reference::Local(text);
+        };
+        if crate::config::is_valid_backlog_name(backlog) && is_valid_id(id) {
+            Reference::Qualified { backlog, id }
+        } else {
+            Reference::Malformed
+        }
+    }
+}
+
 /// Orders ids as people read them: `F-2` before `F-10`, `PI-2026.1` before `PI-2026.2`.
 /// Runs of digits compare by value, everything else character by character.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -165,6 +193,28 @@ mod tests {
             "F-1\n",
         ] {
             assert!(!is_valid_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(Reference::parse("F-1"), Reference::Local("F-1"));
+        assert_eq!(
+            Reference::parse("rail:F-12"),
+            Reference::Qualified {
+                backlog: "rail",
+                id: "F-12"
+            }
+        );
+        for bad in [
+            ":F-1",
+            "rail:",
+            "rail:F-1:x",
+            "ra il:F-1",
+            "rail:F--1",
+            "-r:F-1",
+        ] {
+            assert_eq!(Reference::parse(bad), Reference::Malformed, "{bad}");
         }
     }
 

@@ -25,6 +25,8 @@ pub enum ItemType {
     Feature,
     Story,
     Pi,
+    /// An objective of a strategic theme, with measurable key results (Lean Portfolio Management).
+    Okr,
 }
 
 impl ItemType {
@@ -34,6 +36,7 @@ impl ItemType {
         ItemType::Feature,
         ItemType::Story,
         ItemType::Pi,
+        ItemType::Okr,
     ];
 
     pub fn parse(s: &str) -> Option<ItemType> {
@@ -43,6 +46,7 @@ impl ItemType {
             "feature" => ItemType::Feature,
             "story" => ItemType::Story,
             "pi" => ItemType::Pi,
+            "okr" => ItemType::Okr,
             _ => return None,
         })
     }
@@ -54,6 +58,7 @@ impl ItemType {
             ItemType::Feature => "feature",
             ItemType::Story => "story",
             ItemType::Pi => "pi",
+            ItemType::Okr => "okr",
         }
     }
 
@@ -65,6 +70,7 @@ impl ItemType {
             ItemType::Feature => "a feature",
             ItemType::Story => "a story",
             ItemType::Pi => "a PI",
+            ItemType::Okr => "an OKR",
         }
     }
 
@@ -74,7 +80,7 @@ impl ItemType {
             ItemType::Story => &[ItemType::Feature],
             ItemType::Feature => &[ItemType::Capability, ItemType::Epic],
             ItemType::Capability => &[ItemType::Epic],
-            ItemType::Epic | ItemType::Pi => &[],
+            ItemType::Epic | ItemType::Pi | ItemType::Okr => &[],
         }
     }
 
@@ -176,6 +182,27 @@ pub struct Milestone {
     pub date: jiff::civil::Date,
 }
 
+/// One key result of an OKR: where the measure started, where it should get, where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyResult {
+    pub pos: Pos,
+    pub text: Option<String>,
+    pub start: Option<f64>,
+    pub target: Option<f64>,
+    pub current: Option<f64>,
+}
+
+impl KeyResult {
+    /// (current - start) / (target - start): 0 at the start, 1 at the target (beyond 1 past it,
+    /// below 0 when the measure went the wrong way). `None` without the three values, or when the
+    /// target is the start.
+    pub fn progress(&self) -> Option<f64> {
+        let (start, target, current) = (self.start?, self.target?, self.current?);
+        let span = target - start;
+        (span != 0.0).then(|| (current - start) / span)
+    }
+}
+
 /// A Planning Interval's own fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PiFields {
@@ -252,6 +279,14 @@ pub struct Item {
     pub wsjf: Option<Wsjf>,
     /// The Jira issue key the item was imported from (`jira: FRT-12`).
     pub jira: Option<Spanned<String>>,
+    /// Epics: the value stream that owns the epic (`[portfolio.value_streams]`).
+    pub value_stream: Option<Spanned<String>>,
+    /// Epics: the forecast cost per PI, in the portfolio's currency unit.
+    pub budget: Option<Spanned<f64>>,
+    /// Epics: the OKRs the epic serves (ids, maybe qualified).
+    pub okrs: Vec<Spanned<String>>,
+    /// OKRs: the key results.
+    pub key_results: Vec<KeyResult>,
     /// Boxed: only PIs have them, and the item stays small for the other 99%.
     pub pi_fields: Option<Box<PiFields>>,
     pub acceptance_criteria: Option<AcceptanceCriteria>,
@@ -324,5 +359,37 @@ impl Item {
                 [only] => Some(only.value.as_str()),
                 _ => None,
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kr(start: f64, target: f64, current: f64) -> KeyResult {
+        KeyResult {
+            pos: Pos::default(),
+            text: None,
+            start: Some(start),
+            target: Some(target),
+            current: Some(current),
+        }
+    }
+
+    /// Progress = (current - start) / (target - start), computed by hand for each.
+    #[test]
+    fn key_result_progress() {
+        // (40 - 20) / (70 - 20) = 20 / 50
+        assert_eq!(kr(20.0, 70.0, 40.0).progress(), Some(0.4));
+        // A measure meant to fall: (750 - 900) / (300 - 900) = -150 / -600
+        assert_eq!(kr(900.0, 300.0, 750.0).progress(), Some(0.25));
+        // Past the target: (90 - 20) / 50 = 1.4; the wrong way: (10 - 20) / 50 = -0.2
+        assert_eq!(kr(20.0, 70.0, 90.0).progress(), Some(1.4));
+        assert_eq!(kr(20.0, 70.0, 10.0).progress(), Some(-0.2));
+        // No span to measure
+        assert_eq!(kr(5.0, 5.0, 5.0).progress(), None);
+        let mut missing = kr(1.0, 2.0, 1.5);
+        missing.current = None;
+        assert_eq!(missing.progress(), None);
     }
 }

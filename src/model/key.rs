@@ -70,6 +70,13 @@ pub const MILESTONES: Key = pi("milestones", Kind::Mapping);
 /// The key of the Jira issue the item was imported from (`popm import jira` matches on it).
 pub const JIRA: Key = item("jira", Kind::Scalar);
 /// Fields from another tool (an import), kept as they were and not checked.
+/// Lean Portfolio Management, on epics: the owning value stream, the forecast cost per PI, the
+/// OKRs served (docs/portfolio.md).
+pub const VALUE_STREAM: Key = item("value_stream", Kind::Scalar);
+pub const BUDGET: Key = item("budget", Kind::Number);
+pub const OKRS: Key = item("okrs", Kind::List);
+/// An OKR's key results: `[{text, start, target, current}]`.
+pub const KEY_RESULTS: Key = item("key_results", Kind::Mapping);
 pub const EXTRA: Key = item("extra", Kind::Mapping);
 
 /// Every key, in the canonical order `popm fmt` writes: the item keys as docs/format.md lists
@@ -100,6 +107,10 @@ pub const KEYS: &[Key] = &[
     OBJECTIVES,
     MILESTONES,
     JIRA,
+    VALUE_STREAM,
+    BUDGET,
+    OKRS,
+    KEY_RESULTS,
     EXTRA,
 ];
 
@@ -126,10 +137,13 @@ impl Key {
     }
 
     /// The columns of `popm export --format csv`: every item key (the four WSJF inputs each in
-    /// a column of its own, `extra` left out), then the file's path.
+    /// a column of its own, `extra` and an OKR's `key_results` left out), then the file's path.
     pub fn export_columns() -> Vec<&'static str> {
         let mut columns = Vec::with_capacity(KEYS.len() + 4);
-        for key in KEYS.iter().filter(|k| !k.pi_only && **k != EXTRA) {
+        for key in KEYS
+            .iter()
+            .filter(|k| !k.pi_only && **k != EXTRA && **k != KEY_RESULTS)
+        {
             if *key == WSJF {
                 columns.extend(Wsjf::KEYS);
             } else {
@@ -172,6 +186,10 @@ mod tests {
                 "labels",
                 "wsjf",
                 "jira",
+                "value_stream",
+                "budget",
+                "okrs",
+                "key_results",
                 "extra"
             ]
         );
@@ -193,7 +211,7 @@ mod tests {
         assert_eq!(
             Key::export_columns().join(","),
             "id,type,title,status,parent,owner,team,art,pi,iteration,points,estimate,rank,\
-             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,path"
+             enabler,depends_on,labels,business_value,time_criticality,risk_reduction,job_size,jira,value_stream,budget,okrs,path"
         );
     }
 }

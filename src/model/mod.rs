@@ -8,7 +8,7 @@ pub mod key;
 mod wsjf;
 
 pub use backlog::Backlog;
-pub use id::{ID_PATTERN, did_you_mean, is_valid_id, natural_cmp, next_id, slug};
+pub use id::{ID_PATTERN, Reference, did_you_mean, is_valid_id, natural_cmp, next_id, slug};
 pub use item::*;
 pub use key::Key;
 pub use wsjf::{Score, Wsjf, scale_text};

@@ -4,8 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
 use crate::model::{
-    EnablerKind, ID_PATTERN, Item, ItemType, Key, Milestone, Objective, PiFields, Spanned, Wsjf,
-    did_you_mean, is_valid_id,
+    EnablerKind, ID_PATTERN, Item, ItemType, Key, KeyResult, Milestone, Objective, PiFields,
+    Spanned, Wsjf, did_you_mean, is_valid_id,
 };
 use crate::parse::yaml::{Node, Pos, Value};
 
@@ -334,7 +334,7 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
                                 path,
                                 s.pos,
                                 format!(
-                                    "unknown type `{}`: expected epic, capability, feature, story or pi",
+                                    "unknown type `{}`: expected epic, capability, feature, story, pi or okr",
                                     s.value
                                 ),
                             )
@@ -375,6 +375,10 @@ pub fn from_yaml(path: &str, root: Option<&Node>, offset: u32, out: &mut Vec<Dia
             "depends_on" => item.depends_on = r.list(key, value, true),
             "labels" => item.labels = r.list(key, value, false),
             "jira" => item.jira = r.text(key, value),
+            "value_stream" => item.value_stream = r.text(key, value),
+            "budget" => item.budget = r.number(key, value),
+            "okrs" => item.okrs = r.list(key, value, true),
+            "key_results" => item.key_results = key_results(&mut r, value),
             // Fields from another tool (an import), kept as they were and not checked.
             "extra" => {}
             "wsjf" => {
@@ -623,6 +627,48 @@ fn allocation(r: &mut Reader, node: &Node) -> Vec<(Spanned<String>, Spanned<f64>
             Some((kind, percent))
         })
         .collect()
+}
+
+const KEY_RESULT_KEYS: &[&str] = &["text", "start", "target", "current"];
+
+/// An OKR's `key_results`: a list of mappings of text, start, target and current.
+fn key_results(r: &mut Reader, node: &Node) -> Vec<KeyResult> {
+    let Value::Seq(items) = &node.value else {
+        if !matches!(node.value, Value::Null) {
+            r.wrong("key_results", node, "a list of key results");
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Value::Map(entries) = &item.value else {
+            r.wrong(
+                "key_results",
+                item,
+                "a mapping with text, start, target, current",
+            );
+            continue;
+        };
+        let mut kr = KeyResult {
+            pos: r.pos(item),
+            text: None,
+            start: None,
+            target: None,
+            current: None,
+        };
+        for (k, v) in entries {
+            match k.as_str() {
+                Some("text") => kr.text = r.text("text", v).map(|s| s.value),
+                Some("start") => kr.start = r.number("start", v).map(|s| s.value),
+                Some("target") => kr.target = r.number("target", v).map(|s| s.value),
+                Some("current") => kr.current = r.number("current", v).map(|s| s.value),
+                Some(other) => r.unknown_key(k, other, KEY_RESULT_KEYS, " in a key result"),
+                None => r.report(Rule::FieldType, k, "keys must be strings".into()),
+            }
+        }
+        out.push(kr);
+    }
+    out
 }
 
 fn objectives(r: &mut Reader, node: &Node) -> Vec<Objective> {

@@ -113,6 +113,14 @@ fn export_cell(item: &Item, r: &ItemRecord, column: &str) -> String {
         "depends_on" => r.depends_on.join(";"),
         "labels" => r.labels.join(";"),
         "jira" => text(item.jira.as_ref().map(|j| j.value.as_str())),
+        "value_stream" => text(item.value_stream.as_ref().map(|v| v.value.as_str())),
+        "budget" => number(item.budget.as_ref().map(|b| b.value)),
+        "okrs" => item
+            .okrs
+            .iter()
+            .map(|o| o.value.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
         "path" => r.path.to_string(),
         _ => String::new(),
     }
@@ -158,7 +166,7 @@ mod tests {
                     owner: o\nteam: [a, b]\nart: x\npi: PI-1\niteration: 2\npoints: 3\n\
                     estimate: 4\nrank: 5\nenabler: compliance\ndepends_on: [F-2]\nlabels: [l]\n\
                     wsjf: {business_value: 1, time_criticality: 2, risk_reduction: 3, job_size: 5}\n\
-                    jira: FRT-1\n---\n";
+                    jira: FRT-1\nvalue_stream: travel\nbudget: 300\nokrs: [O-1, O-2]\n---\n";
         let config = Config::default();
         let (parsed, _) = crate::parse::parse_file("backlog/F-1.md", text.as_bytes().to_vec());
         let backlog = Backlog::new(parsed.item.into_iter().collect(), &config);
@@ -167,7 +175,7 @@ mod tests {
         assert_eq!(
             out.lines().nth(1),
             Some(
-                "F-1,feature,T,ready,E-1,o,a;b,x,PI-1,2,3,4,5,compliance,F-2,l,1,2,3,5,FRT-1,backlog/F-1.md"
+                "F-1,feature,T,ready,E-1,o,a;b,x,PI-1,2,3,4,5,compliance,F-2,l,1,2,3,5,FRT-1,travel,300,O-1;O-2,backlog/F-1.md"
             )
         );
     }

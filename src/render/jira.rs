@@ -26,7 +26,7 @@ pub fn issue_type(item: &Item) -> Option<&'static str> {
         }
         ItemType::Story if item.labels.iter().any(|l| l.value == "defect") => "Bug",
         ItemType::Story => "Story",
-        ItemType::Pi => return None,
+        ItemType::Pi | ItemType::Okr => return None,
     })
 }
 

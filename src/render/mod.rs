@@ -16,6 +16,7 @@ pub mod log;
 pub mod markdown;
 pub mod number;
 pub mod pi_status;
+pub mod portfolio;
 pub mod readiness;
 
 pub mod safe;

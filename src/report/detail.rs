@@ -3,7 +3,7 @@
 
 use super::progress::{self, Progress};
 use crate::config::Config;
-use crate::model::{Backlog, Item, ItemType, PiFields, natural_cmp};
+use crate::model::{Backlog, Item, ItemType, KeyResult, PiFields, natural_cmp};
 
 /// An item named in a relation: one that exists, or an id no item has.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,16 @@ pub struct Detail<'a> {
     pub progress: Option<Progress>,
     /// A PI's own fields and the features and capabilities planned for it.
     pub pi: Option<PiDetail<'a>>,
+    /// An OKR's key results, each with its progress, and the epics serving it.
+    pub okr: Option<OkrDetail<'a>>,
+}
+
+#[derive(Debug)]
+pub struct OkrDetail<'a> {
+    /// Each key result with its progress ([`KeyResult::progress`]).
+    pub key_results: Vec<(&'a KeyResult, Option<f64>)>,
+    /// The epics whose `okrs` name this OKR, by id.
+    pub epics: Vec<&'a Item>,
 }
 
 #[derive(Debug)]
@@ -57,6 +67,7 @@ pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Det
         needed_by,
         progress: progress::of(backlog, config, index),
         pi: pi_detail(backlog, item),
+        okr: okr_detail(backlog, item),
     })
 }
 
@@ -121,9 +132,26 @@ pub fn every<'a>(backlog: &'a Backlog, config: &Config) -> Vec<Detail<'a>> {
                 needed_by,
                 progress: rollups.get(index).copied().flatten(),
                 pi: pi_detail(backlog, item),
+                okr: okr_detail(backlog, item),
             }
         })
         .collect()
+}
+
+fn okr_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<OkrDetail<'a>> {
+    if item.kind() != Some(ItemType::Okr) {
+        return None;
+    }
+    let id = item.id()?;
+    let mut epics: Vec<&Item> = backlog
+        .of_type(ItemType::Epic)
+        .filter(|e| e.okrs.iter().any(|o| o.value == id))
+        .collect();
+    epics.sort_by(|a, b| natural_cmp(a.id().unwrap_or(""), b.id().unwrap_or("")));
+    Some(OkrDetail {
+        key_results: item.key_results.iter().map(|k| (k, k.progress())).collect(),
+        epics,
+    })
 }
 
 fn pi_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<PiDetail<'a>> {

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod pi_status;
 pub mod plan;
 pub mod planning_board;
+pub mod portfolio;
 pub mod predictability;
 pub mod progress;
 pub mod ranking;

@@ -11,6 +11,9 @@ pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); backlog.items.len()];
     for (i, item) in backlog.items.iter().enumerate() {
         for dep in &item.depends_on {
+            if !super::is_local_reference(item, "depends_on", dep, out) {
+                continue;
+            }
             match backlog.index_of(&dep.value) {
                 Some(j) => edges[i].push(j),
                 None => out.push(

@@ -12,6 +12,7 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
         match &item.parent {
             // Whether an item must have a parent depends on its state: `rules::ready`.
             None => {}
+            Some(parent_ref) if !super::is_local_reference(item, "parent", parent_ref, out) => {}
             Some(parent_ref) => match backlog.get(&parent_ref.value) {
                 None => out.push(
                     at(

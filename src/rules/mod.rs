@@ -9,7 +9,9 @@ mod content;
 mod dependencies;
 mod hierarchy;
 mod ids;
+mod okrs;
 mod pi;
+pub mod portfolio;
 pub mod ready;
 pub mod transitions;
 pub mod workflow;
@@ -25,6 +27,7 @@ pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnosti
     ready::check(backlog, config, out);
     wsjf::check(backlog, config, out);
     dependencies::check(backlog, out);
+    okrs::check(backlog, out);
     pi::check(backlog, config, out);
     workflow::wip(backlog, config, out);
 }
@@ -58,6 +61,55 @@ fn cycle_text(ids: &[&str], from: usize) -> String {
         text.push_str(&format!(" ({n} items)"));
     }
     text
+}
+
+/// Whether a reference written in `key` can be looked up in this backlog: a plain id is; one
+/// qualified with another backlog's name is not (the portfolio check resolves it), and a malformed
+/// one is reported here.
+pub(crate) fn is_local_reference(
+    item: &crate::model::Item,
+    key: &str,
+    reference: &crate::model::Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    match crate::model::Reference::parse(&reference.value) {
+        crate::model::Reference::Local(_) => true,
+        crate::model::Reference::Qualified { .. } => false,
+        crate::model::Reference::Malformed => {
+            out.push(
+                at(
+                    Rule::ReferenceInvalid,
+                    item,
+                    reference.pos,
+                    format!(
+                        "`{key}: {}` is not a reference: write an id (`F-12`) or a backlog's name and an id (`rail:F-12`)",
+                        reference.value
+                    ),
+                )
+                .width(reference.value.chars().count()),
+            );
+            false
+        }
+    }
+}
+
+/// The references of the backlog to other backlogs (`rail:F-12` outside `rail`): one check cannot
+/// resolve them, `popm portfolio check` does. Their count and the backlogs they name, for the
+/// one line the summary gives them.
+pub fn foreign_references(backlog: &Backlog) -> (usize, std::collections::BTreeSet<String>) {
+    let mut count = 0;
+    let mut names = std::collections::BTreeSet::new();
+    for item in &backlog.items {
+        for reference in item.parent.iter().chain(&item.depends_on).chain(&item.okrs) {
+            if let crate::model::Reference::Qualified { backlog, .. } =
+                crate::model::Reference::parse(&reference.value)
+            {
+                count += 1;
+                names.insert(backlog.to_string());
+            }
+        }
+    }
+    (count, names)
 }
 
 /// "a, b or c" for messages.

@@ -156,6 +156,34 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// An ART's backlog as the portfolio's cache holds it: the commit last fetched, judged with
+    /// the ART's own popm.toml at that commit (the defaults without one) and known by `name`.
+    pub fn cached(git: Git, commit: ObjectId, name: &str) -> Result<Workspace, EnvError> {
+        let root = git.workdir().to_path_buf();
+        let mut config = match git.file_at(commit, crate::config::FILE_NAME)? {
+            None => Config {
+                project_root: root.clone(),
+                ..Config::default()
+            },
+            Some(id) => {
+                let bytes = git.blob(id)?;
+                let text = String::from_utf8_lossy(&bytes);
+                let shown = format!("{name}:{}", crate::config::FILE_NAME);
+                Config::parse(&text, &shown, None, root.clone())?
+            }
+        };
+        config.name = Some(name.to_string());
+        config.display_path = Some(crate::config::FILE_NAME.to_string());
+        Ok(Workspace {
+            config,
+            display_root: root,
+            source: Source::Rev(crate::git::fetch::FETCHED_REF.to_string()),
+            git: Some(git),
+            commit: Some(commit),
+            cache: std::sync::OnceLock::new(),
+        })
+    }
+
     /// With `--staged` or `--rev`, popm.toml is read from the same version as the backlog when it is
     /// there (a commit may change the configuration with the items).
     fn config_from_source(&mut self) -> Result<(), EnvError> {

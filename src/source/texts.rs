@@ -94,6 +94,16 @@ impl Texts {
             .get_or_init(|| load(path, &later.origin))
             .as_deref()
     }
+
+    /// Takes in every text of `other`, each path shown after `prefix` (`rail:`).
+    pub fn absorb(&mut self, other: Texts, prefix: &str) {
+        self.by_path.extend(
+            other
+                .by_path
+                .into_iter()
+                .map(|(path, text)| (format!("{prefix}{path}"), text)),
+        );
+    }
 }
 
 /// Reads a text the cache let popm skip, decoded as the parser decodes it.

@@ -129,3 +129,20 @@ pub fn untouched_errors(set_aside: &[Diagnostic], by_commit: bool, color: bool) 
         if errors.len() == 1 { "it" } else { "them" }
     ))
 }
+
+/// The one line about references to other backlogs (`rail:F-12`), which one repository cannot
+/// resolve: how many, to which backlogs, and the command that resolves them.
+pub fn foreign_references(
+    count: usize,
+    backlogs: &std::collections::BTreeSet<String>,
+) -> Option<String> {
+    if count == 0 {
+        return None;
+    }
+    let names: Vec<&str> = backlogs.iter().map(String::as_str).collect();
+    Some(format!(
+        "note: {} to other backlogs ({}) not resolved here: `popm portfolio check` resolves them",
+        super::super::plural(count, "reference", "references"),
+        names.join(", ")
+    ))
+}

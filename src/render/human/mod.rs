@@ -8,6 +8,6 @@ mod show;
 mod tree;
 
 pub use board::board;
-pub use diagnostics::{diagnostics, summary_line, untouched_errors};
+pub use diagnostics::{diagnostics, foreign_references, summary_line, untouched_errors};
 pub use show::detail;
 pub use tree::tree;

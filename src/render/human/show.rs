@@ -74,6 +74,33 @@ pub fn detail(s: &DetailRecord, item: &Item, color: bool) -> String {
     if let Some(pi) = &s.pi_detail {
         pi_lines(pi, &mut out, color);
     }
+    if let Some(okr) = &s.okr {
+        let results: Vec<String> = okr
+            .key_results
+            .iter()
+            .map(|k| {
+                let n = |v: Option<f64>| v.map_or("?".to_string(), crate::render::number::exact);
+                let progress = k.progress.map_or(
+                    "progress unknown".to_string(),
+                    crate::render::number::percent,
+                );
+                format!(
+                    "{}: {} -> {} (target {}), {progress}",
+                    k.text.unwrap_or("(no text)"),
+                    n(k.start),
+                    n(k.current),
+                    n(k.target)
+                )
+            })
+            .collect();
+        block(&mut out, "key results", &results, color);
+        let epics: Vec<String> = okr
+            .epics
+            .iter()
+            .map(|e| format!("{}  {}", e.id, e.title))
+            .collect();
+        block(&mut out, "served by", &epics, color);
+    }
     let line = |r: &RelatedRecord| {
         let safe = crate::render::safe;
         if r.exists {

@@ -440,6 +440,30 @@ pub struct DetailRecord<'a> {
     /// other types.
     #[serde(rename = "pi_plan")]
     pub pi_detail: Option<PiDetailRecord<'a>>,
+    /// An OKR's key results and the epics serving it; absent for other types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub okr: Option<OkrRecord<'a>>,
+}
+
+/// An OKR in `show`: its key results with their progress, and the epics that serve it.
+#[derive(Serialize)]
+pub struct OkrRecord<'a> {
+    pub key_results: Vec<KeyResultRecord<'a>>,
+    pub epics: Vec<RelatedRecord<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct KeyResultRecord<'a> {
+    pub text: Option<&'a str>,
+    #[serde(serialize_with = "crate::render::number::json_optional")]
+    pub start: Option<f64>,
+    #[serde(serialize_with = "crate::render::number::json_optional")]
+    pub target: Option<f64>,
+    #[serde(serialize_with = "crate::render::number::json_optional")]
+    pub current: Option<f64>,
+    /// (current - start) / (target - start); null without the three values.
+    #[serde(serialize_with = "crate::render::number::json_optional")]
+    pub progress: Option<f64>,
 }
 
 /// One team's capacity in a PI.
@@ -588,6 +612,20 @@ impl<'a> DetailRecord<'a> {
                 .pi
                 .as_ref()
                 .map(|d| PiDetailRecord::new(d, backlog, config)),
+            okr: detail.okr.as_ref().map(|o| OkrRecord {
+                key_results: o
+                    .key_results
+                    .iter()
+                    .map(|(k, progress)| KeyResultRecord {
+                        text: k.text.as_deref(),
+                        start: k.start,
+                        target: k.target,
+                        current: k.current,
+                        progress: *progress,
+                    })
+                    .collect(),
+                epics: related(&o.epics),
+            }),
         }
     }
 }
