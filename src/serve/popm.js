@@ -15,6 +15,7 @@
   "use strict";
 
   const messages = new Map(); // item id -> { text, kind }
+  let picked = null; // the card picked with the keyboard: { card, index }
 
   const TARGET = "[data-drop-status], [data-drop-fields], .board [data-team][data-iteration]";
   const targets = () => Array.from(document.querySelectorAll(TARGET));
@@ -35,9 +36,10 @@
   const cardOf = (id) =>
     Array.from(document.querySelectorAll("[data-item]")).find((c) => c.dataset.item === id);
 
+  // The card as the page shows it now: a refresh may have replaced the one an action started on.
   function show(card, text, kind) {
     messages.set(card.dataset.item, { text, kind });
-    paint(card);
+    paint(cardOf(card.dataset.item) || card);
   }
 
   function paint(card) {
@@ -109,10 +111,26 @@
     }
   }
 
+  // A card being dragged or picked with the keyboard must not be replaced under the person's hand
+  // (a replaced drag source ends the drag without a drop): a refresh waits until they let go.
+  let dragging = false;
+  let deferred = false;
+  const holding = () => dragging || picked !== null;
+  function letGo() {
+    if (deferred && !holding()) {
+      deferred = false;
+      refresh();
+    }
+  }
+
   // Reads the page again and replaces its <main>, keeping the focus and the messages.
   let refreshing = null;
   let again = false;
   async function refresh() {
+    if (holding()) {
+      deferred = true;
+      return;
+    }
     if (refreshing) {
       // A read already under way may have started before the change: read once more after it.
       again = true;
@@ -129,6 +147,11 @@
         const fresh = next.querySelector("main");
         const main = document.querySelector("main");
         if (!fresh || !main) return;
+        if (holding()) {
+          // Picked up while the page was being read: replace it once it is let go.
+          deferred = true;
+          return;
+        }
         const focused = document.activeElement && document.activeElement.dataset
           ? document.activeElement.dataset.item
           : undefined;
@@ -159,6 +182,7 @@
     if (!card) return;
     event.dataTransfer.setData("text/plain", card.dataset.item);
     event.dataTransfer.effectAllowed = "move";
+    dragging = true;
   });
   document.addEventListener("dragover", (event) => {
     const target = event.target.closest && event.target.closest(TARGET);
@@ -168,18 +192,21 @@
   });
   document.addEventListener("dragend", () => {
     for (const t of targets()) t.classList.remove("drop-target");
+    dragging = false;
+    letGo();
   });
   document.addEventListener("drop", (event) => {
     const target = event.target.closest && event.target.closest(TARGET);
     if (!target) return;
     event.preventDefault();
     for (const t of targets()) t.classList.remove("drop-target");
+    dragging = false;
     const card = cardOf(event.dataTransfer.getData("text/plain"));
     if (card && !target.contains(card)) drop(card, target);
+    letGo();
   });
 
   // Keyboard: pick, choose, drop.
-  let picked = null; // { card, index }
   function highlight(index) {
     targets().forEach((t, i) => t.classList.toggle("drop-target", i === index));
   }
@@ -187,6 +214,7 @@
     if (picked) picked.card.classList.remove("picked");
     picked = null;
     highlight(-1);
+    letGo();
   }
   document.addEventListener("keydown", (event) => {
     const card = event.target.closest && event.target.closest("[data-item]");
