@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -69,32 +69,6 @@ fn backlog(dir: &Path) {
     common::write(dir, "backlog/F-3.md", &hostile);
 }
 
-/// python3 with Playwright, and Chromium on PATH; `None` (after saying why) when one is missing.
-fn browser() -> Option<PathBuf> {
-    let playwright = common::tool_available(
-        Command::new("python3").args(["-c", "import playwright.sync_api"]),
-        "python3 with playwright (pip install playwright)",
-    );
-    if !playwright {
-        return None;
-    }
-    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|p| p.join(name))
-                .find(|p| p.is_file())
-        })
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("POPM_REQUIRE_TOOLS").is_none(),
-            "chromium is not on PATH, and POPM_REQUIRE_TOOLS is set"
-        );
-        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
-    }
-    found
-}
-
 fn strings(v: &Value) -> Vec<Vec<String>> {
     v.as_array()
         .unwrap()
@@ -118,7 +92,9 @@ fn rows(expected: &[&[&str]]) -> Vec<Vec<String>> {
 
 #[test]
 fn the_board_reads_right_in_chromium() {
-    let Some(chromium) = browser() else { return };
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     backlog(dir.path());
     let site = dir.path().join("site");
@@ -202,7 +178,9 @@ fn the_board_reads_right_in_chromium() {
 /// a script, raw HTML and a javascript: link.
 #[test]
 fn the_roadmap_pi_item_and_flow_pages_read_right_in_chromium() {
-    let Some(chromium) = browser() else { return };
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     common::git(d, &["init", "-q", "-b", "main"]);

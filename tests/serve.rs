@@ -636,37 +636,14 @@ fn pages_are_the_reports_made_live_with_values_escaped() {
     assert!(script.body.contains("new EventSource(\"/api/events\")"));
 }
 
-/// Chromium on PATH and python3 with Playwright; `None` (after saying why) when one is missing.
-fn chromium() -> Option<std::path::PathBuf> {
-    if !common::tool_available(
-        std::process::Command::new("python3").args(["-c", "import playwright.sync_api"]),
-        "python3 with playwright (pip install playwright)",
-    ) {
-        return None;
-    }
-    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|p| p.join(name))
-                .find(|p| p.is_file())
-        })
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("POPM_REQUIRE_TOOLS").is_none(),
-            "chromium is not on PATH, and POPM_REQUIRE_TOOLS is set"
-        );
-        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
-    }
-    found
-}
-
 /// The Kanban and planning boards in headless Chromium (tests/browser/serve_board.py): a drag
 /// changes the file, a refused drag shows the diagnostic on the card and leaves the file, the
 /// keyboard moves a card, an edit on disk appears without a reload.
 #[test]
 fn the_boards_work_in_chromium() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
     let dir = temp_copy("demo");
     let d = dir.path();
     let s4 = "backlog/stories/S-4-enrol-authenticator.md";

@@ -184,3 +184,29 @@ pub fn commit(dir: &Path, date: &str, message: &str) {
     git_at(dir, date, &["add", "-A"]);
     git_at(dir, date, &["commit", "-q", "-m", message]);
 }
+
+/// Chromium on PATH and python3 with Playwright, for the browser tests; `None` (after saying why)
+/// when one is missing, a failure instead under POPM_REQUIRE_TOOLS.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    if !tool_available(
+        std::process::Command::new("python3").args(["-c", "import playwright.sync_api"]),
+        "python3 with playwright (pip install playwright)",
+    ) {
+        return None;
+    }
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(name))
+                .find(|p| p.is_file())
+        })
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("POPM_REQUIRE_TOOLS").is_none(),
+            "chromium is not on PATH, and POPM_REQUIRE_TOOLS is set"
+        );
+        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
+    }
+    found
+}
