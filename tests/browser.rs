@@ -90,18 +90,14 @@ fn rows(expected: &[&[&str]]) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[test]
-fn the_board_reads_right_in_chromium() {
-    let Some(chromium) = common::chromium() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    backlog(dir.path());
-    let site = dir.path().join("site");
-    let run = common::popm(dir.path())
+/// `popm report` of the backlog in `dir` into `dir/site` on the day `today`, then the pages as
+/// tests/browser/read_site.py saw them in Chromium.
+fn report_and_read(dir: &Path, today: &str, chromium: &Path) -> Value {
+    let site = dir.join("site");
+    let run = common::popm(dir)
         .args(["report", "--out"])
         .arg(&site)
-        .env("POPM_TODAY", "2026-12-01")
+        .env("POPM_TODAY", today)
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(0), "{run:?}");
@@ -109,7 +105,7 @@ fn the_board_reads_right_in_chromium() {
     let read = Command::new("python3")
         .arg(script)
         .arg(&site)
-        .arg(&chromium)
+        .arg(chromium)
         .output()
         .unwrap();
     assert!(
@@ -118,6 +114,17 @@ fn the_board_reads_right_in_chromium() {
         String::from_utf8_lossy(&read.stderr)
     );
     let seen: Value = serde_json::from_slice(&read.stdout).unwrap();
+    seen
+}
+
+#[test]
+fn the_board_reads_right_in_chromium() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    backlog(dir.path());
+    let seen = report_and_read(dir.path(), "2026-12-01", &chromium);
 
     // Nothing from another host, no console error, no script at all, nothing injected ran.
     assert_eq!(seen["other_hosts"], Value::Array(vec![]));
@@ -206,27 +213,7 @@ fn the_roadmap_pi_item_and_flow_pages_read_right_in_chromium() {
     common::commit(d, "2026-05-03T10:00:00Z", "F-1 done");
     common::write(d, "backlog/F-2.md", &feature("F-2", "done", ""));
     common::commit(d, "2026-05-05T10:00:00Z", "F-2 done");
-    let site = d.join("site");
-    let run = common::popm(d)
-        .args(["report", "--out"])
-        .arg(&site)
-        .env("POPM_TODAY", "2026-05-06")
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{run:?}");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/read_site.py");
-    let read = Command::new("python3")
-        .arg(script)
-        .arg(&site)
-        .arg(&chromium)
-        .output()
-        .unwrap();
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    let seen: Value = serde_json::from_slice(&read.stdout).unwrap();
+    let seen = report_and_read(d, "2026-05-06", &chromium);
     assert_eq!(seen["other_hosts"], Value::Array(vec![]));
     assert_eq!(seen["console"], Value::Array(vec![]));
     let pages = seen["pages"].as_object().unwrap();

@@ -269,18 +269,8 @@ async fn move_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body: api::MoveBody = match parse_body(&body) {
-        Ok(b) => b,
-        Err(reply) => return respond(reply),
-    };
-    let expected = if_match(&headers);
-    blocking(move || {
-        api::write(
-            &app.place,
-            &id,
-            &Change::Status(&body.status),
-            expected.as_deref(),
-        )
+    write_change(app, id, &headers, &body, |b: &api::MoveBody| {
+        Change::Status(&b.status)
     })
     .await
 }
@@ -291,20 +281,27 @@ async fn set_fields(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body: api::SetBody = match parse_body(&body) {
+    write_change(app, id, &headers, &body, |b: &api::SetBody| {
+        Change::Fields(&b.fields)
+    })
+    .await
+}
+
+/// A write request: its JSON body read as `T`, the change it asks for written through the checked
+/// edit path on the blocking threads, with the version the client read (`If-Match`).
+async fn write_change<T: DeserializeOwned + Send + 'static>(
+    app: Arc<App>,
+    id: String,
+    headers: &HeaderMap,
+    body: &[u8],
+    change: fn(&T) -> Change<'_>,
+) -> Response {
+    let body: T = match parse_body(body) {
         Ok(b) => b,
         Err(reply) => return respond(reply),
     };
-    let expected = if_match(&headers);
-    blocking(move || {
-        api::write(
-            &app.place,
-            &id,
-            &Change::Fields(&body.fields),
-            expected.as_deref(),
-        )
-    })
-    .await
+    let expected = if_match(headers);
+    blocking(move || api::write(&app.place, &id, &change(&body), expected.as_deref())).await
 }
 
 fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
