@@ -109,7 +109,7 @@ impl Backlog {
     }
 }
 
-/// `own:ID` -> `ID` in `parent` and `depends_on`, where `own` is this backlog's name.
+/// `own:ID` -> `ID` in `parent`, `depends_on` and `okrs`, where `own` is this backlog's name.
 fn own_references_to_local(item: &mut Item, own: &str) {
     let local = |text: &mut String| {
         if let crate::model::Reference::Qualified { backlog, id } =
@@ -122,7 +122,7 @@ fn own_references_to_local(item: &mut Item, own: &str) {
     if let Some(parent) = &mut item.parent {
         local(&mut parent.value);
     }
-    for dep in &mut item.depends_on {
+    for dep in item.depends_on.iter_mut().chain(&mut item.okrs) {
         local(&mut dep.value);
     }
 }

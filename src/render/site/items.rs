@@ -31,7 +31,49 @@ struct ItemPage<'a> {
     /// The PI's own page, for an item of type pi that has one.
     pi_page: bool,
     planned: Vec<ItemRef<'a>>,
+    /// An OKR's key results and the epics serving it.
+    okr: Option<OkrSection<'a>>,
     findings: Vec<Finding<'a>>,
+}
+
+struct OkrSection<'a> {
+    key_results: Vec<KeyResultRow<'a>>,
+    epics: Vec<ItemRef<'a>>,
+}
+
+struct KeyResultRow<'a> {
+    text: &'a str,
+    start: String,
+    current: String,
+    target: String,
+    /// (current - start) / (target - start) as a whole percent (past 100 beyond the target), and
+    /// the same clamped to 0-100 for the bar; `None` when it cannot be measured.
+    percent: Option<(String, u32)>,
+}
+
+impl<'a> OkrSection<'a> {
+    fn of(okr: &detail::OkrDetail<'a>, config: &'a crate::config::Config) -> OkrSection<'a> {
+        let value = |v: Option<f64>| v.map_or_else(|| "-".into(), number::exact);
+        OkrSection {
+            key_results: okr
+                .key_results
+                .iter()
+                .map(|(k, p)| KeyResultRow {
+                    text: k.text.as_deref().unwrap_or(""),
+                    start: value(k.start),
+                    current: value(k.current),
+                    target: value(k.target),
+                    percent: p.map(|p| {
+                        (
+                            format!("{:.0}", p * 100.0),
+                            (p * 100.0).round().clamp(0.0, 100.0) as u32,
+                        )
+                    }),
+                })
+                .collect(),
+            epics: refs(&okr.epics, config),
+        }
+    }
 }
 
 /// One row of the fields table: its name, its value as text, and the id of the item it names
@@ -121,6 +163,21 @@ fn fields<'a>(d: &Detail<'a>, input: &'a SiteInput) -> Vec<Field<'a>> {
             .join(", "),
     );
     text("Jira", value(&item.jira));
+    text("value stream", value(&item.value_stream));
+    text(
+        "budget",
+        item.budget
+            .as_ref()
+            .map_or(String::new(), |b| number::exact(b.value)),
+    );
+    text(
+        "OKRs",
+        item.okrs
+            .iter()
+            .map(|o| o.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     if let Some(pi) = &d.pi {
         if let Some((s, e)) = pi.dates {
             text("dates", format!("{s} – {e}"));
@@ -209,6 +266,7 @@ pub fn pages<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Vec<Page> {
                 needed_by: refs(&d.needed_by),
                 pi_page: input.readiness.iter().any(|r| std::ptr::eq(r.pi, d.item)),
                 planned: d.pi.as_ref().map(|p| refs(&p.planned)).unwrap_or_default(),
+                okr: d.okr.as_ref().map(|o| OkrSection::of(o, input.config)),
                 findings,
                 item,
             };
