@@ -271,3 +271,87 @@ fn the_roadmap_pi_item_and_flow_pages_read_right_in_chromium() {
     let roadmap = pages["roadmap.html"]["text"].as_str().unwrap();
     assert!(roadmap.contains("PI-1 current"), "{roadmap}");
 }
+
+/// The portfolio of tests/common/portfolio.rs in Chromium: portfolio.html shows each value
+/// stream's guardrail in words, every link of the portfolio's pages leads to a page of the site,
+/// and rail's board draws its strings to signal's and track's features up to the markers that
+/// name them, each state with its dash pattern; nothing is requested from another host.
+#[test]
+fn the_portfolio_and_an_art_board_read_right_in_chromium() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = common::portfolio::three_repositories(&tmp.path().canonicalize().unwrap());
+    let fetched = common::run(&root, &["portfolio", "fetch", "--keep-going"]);
+    assert_eq!(fetched.code, 0, "{}", fetched.stderr);
+    let seen = report_and_read(&root, "2026-12-01", &chromium);
+    assert_eq!(seen["other_hosts"], Value::Array(vec![]));
+    assert_eq!(seen["console"], Value::Array(vec![]));
+    let pages = seen["pages"].as_object().unwrap();
+    for name in [
+        "portfolio.html",
+        "arts/rail.html",
+        "arts/rail/PI-1.html",
+        "arts/signal.html",
+        "arts/signal/PI-1.html",
+        "arts/track.html",
+    ] {
+        assert!(pages.contains_key(name), "{name}");
+        assert_eq!(pages[name]["scripts"], 0, "{name}");
+    }
+    // Value streams in name order: freight 250 of 200, travel 300 + 150 = 450 of 500.
+    assert_eq!(
+        strings(&pages["portfolio.html"]["streams"]),
+        rows(&[
+            &["freight", "over", "✗ over budget by 50: 250 of 200 per PI"],
+            &[
+                "travel",
+                "within",
+                "✓ within budget: 450 of 500 per PI, 50 left"
+            ],
+        ])
+    );
+    for name in ["portfolio.html", "arts/rail.html", "arts/rail/PI-1.html"] {
+        let links = pages[name]["links"].as_array().unwrap();
+        assert!(!links.is_empty(), "{name}");
+        for link in links {
+            let link = link.as_str().unwrap();
+            assert!(pages.contains_key(link), "{name} links to {link}");
+        }
+    }
+    // F-1 lands in iteration 2: signal:F-1 in signal's PI-1 (same start) iteration 3, late;
+    // signal:F-2 done, ok; track:F-1 not fetched, unplanned.
+    assert_eq!(
+        strings(&pages["arts/rail/PI-1.html"]["foreign"]),
+        rows(&[
+            &[
+                "F-1",
+                "signal:F-1",
+                "late",
+                "signal",
+                "2px, 4px",
+                "true",
+                "signal:F-1 Departure feed signal PI-1 (same dates), iteration 3"
+            ],
+            &[
+                "F-1",
+                "signal:F-2",
+                "ok",
+                "signal",
+                "none",
+                "true",
+                "signal:F-2 Platform feed done in signal"
+            ],
+            &[
+                "F-1",
+                "track:F-1",
+                "unplanned",
+                "track",
+                "12px, 4px, 2px, 4px",
+                "true",
+                "track:F-1 in track, not read: not fetched (popm portfolio fetch)"
+            ],
+        ])
+    );
+}

@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::Outcome;
+use crate::engine::portfolio::{self, Judged};
 use crate::error::EnvError;
 use crate::render::ColorChoice;
 use crate::render::site::{self, SiteInput};
-use crate::report::readiness;
+use crate::report::{portfolio_site, readiness};
 use crate::source::{Source, Workspace};
 
 #[derive(Debug, clap::Args)]
@@ -28,12 +29,43 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let checked = crate::engine::check(workspace, &crate::engine::Request::whole())?;
     super::warn_if_broken(&checked, color);
     let config = &workspace.config;
+    // The portfolio repository's own backlog first, then each ART as last fetched.
+    let mut backlogs = vec![Judged {
+        name: config.backlog_name(),
+        config: config.clone(),
+        checked,
+    }];
+    let (mut commits, mut unavailable) = (Vec::new(), Vec::new());
+    let is_portfolio =
+        !config.portfolio.arts.is_empty() || !config.portfolio.value_streams.is_empty();
+    if is_portfolio {
+        for read in portfolio::read_arts(workspace) {
+            match read {
+                Ok((judged, commit)) => {
+                    backlogs.push(judged);
+                    commits.push(commit);
+                }
+                Err(u) => {
+                    eprintln_safe!(
+                        "popm: warning: ART {}: {} (the portfolio page says so)",
+                        u.name,
+                        u.reason
+                    );
+                    unavailable.push(u);
+                }
+            }
+        }
+    }
+    let checked = &backlogs[0].checked;
     let answers = crate::report::overview::site_answers(
         &checked.backlog,
         config,
         &checked.diagnostics,
         args.pi.as_deref(),
     )?;
+    let epics = crate::report::portfolio::backlog(&backlogs);
+    let site =
+        is_portfolio.then(|| portfolio_site::of(&backlogs, &commits, &unavailable, config, &epics));
     let history = read_history(workspace)?;
     let stamp = args.stamp.then(|| {
         jiff::Timestamp::now()
@@ -44,7 +76,9 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         history: history.as_ref(),
         rev: args.source.rev.as_deref(),
         stamp: stamp.as_deref(),
-        ..SiteInput::new(config, &checked, &answers, readiness::today()?)
+        elsewhere: site.as_ref().map_or(&site::NOWHERE, |s| &s.elsewhere),
+        portfolio: site.as_ref(),
+        ..SiteInput::new(config, checked, &answers, readiness::today()?)
     };
     let pages = site::pages(&input);
     let written = site::write::write(&args.out, &pages)?;

@@ -167,3 +167,39 @@ fn read_art(root: &std::path::Path, art: &Art) -> Result<Judged, Unavailable> {
         checked,
     })
 }
+
+/// One ART as `popm report` reads it: judged with its own popm.toml, and the commit read (short).
+pub type ArtRead = Result<(Judged, String), Unavailable>;
+
+/// Each ART of `[portfolio] arts` as last fetched, in popm.toml's order, for `popm report`: the
+/// same reading as [`check`], with the commit each was read at. Outside git every ART is
+/// unavailable, saying why, rather than an error: the report of the portfolio's own backlog is
+/// still written.
+pub fn read_arts(workspace: &Workspace) -> Vec<ArtRead> {
+    let arts = &workspace.config.portfolio.arts;
+    let root = match cache_root(workspace) {
+        Ok(root) => root,
+        Err(e) => {
+            return arts
+                .iter()
+                .map(|art| {
+                    Err(Unavailable {
+                        name: art.name.clone(),
+                        reason: e.to_string(),
+                    })
+                })
+                .collect();
+        }
+    };
+    arts.par_iter()
+        .map(|art| {
+            let judged = read_art(&root, art)?;
+            let commit = fetch::open_cached(&root, &art.name)
+                .ok()
+                .flatten()
+                .map(|(_, commit)| commit.to_hex_with_len(7).to_string())
+                .unwrap_or_default();
+            Ok((judged, commit))
+        })
+        .collect()
+}

@@ -13,6 +13,7 @@ pub mod pi_status;
 pub mod plan;
 pub mod planning_board;
 pub mod portfolio;
+pub mod portfolio_site;
 pub mod predictability;
 pub mod progress;
 pub mod ranking;

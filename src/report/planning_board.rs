@@ -13,15 +13,21 @@
 //! - risk: in the same iteration, or either end unscheduled in this PI, or in a PI without dates;
 //! - late: in a later iteration or a later PI;
 //! - unplanned: in no PI (or a PI that does not exist) and not done, or not an item at all.
+//!
+//! A dependency on another backlog's item (`rail:F-12`) is looked up in [`Elsewhere`]: in a
+//! portfolio, the ARTs as last fetched. Its PI is compared with this one by start date (each ART
+//! has its own PI items), and when both start on the same day, by iteration as above. A backlog
+//! the report does not read leaves the string unplanned, saying so.
 
 use std::cmp::Ordering;
 
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::model::{Backlog, Item, ItemType, Milestone, PiFields, natural_cmp};
+use crate::model::{Backlog, Item, ItemType, Milestone, PiFields, Reference, natural_cmp};
 use crate::report::progress::Progress;
 use crate::report::readiness::Readiness;
+use crate::rules::portfolio::Member;
 
 /// A column of the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +88,43 @@ pub enum Landing<'a> {
     Unplanned,
     /// No item has the id.
     Missing,
+    /// In another backlog, named by a qualified id (`rail:F-12`).
+    Foreign {
+        backlog: &'a str,
+        id: &'a str,
+        place: Foreign<'a>,
+    },
+}
+
+/// Where an item of another backlog lands, read in that backlog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreign<'a> {
+    /// The report reads no backlog of that name. `art`: it is an ART of the portfolio that could
+    /// not be read (never fetched, or unreadable); otherwise a backlog the report does not know.
+    NotRead {
+        art: bool,
+    },
+    /// That backlog has no item with the id.
+    Missing,
+    Done,
+    /// In no PI of that backlog (or one that is not a PI item there).
+    Unplanned,
+    /// In `pi` of that backlog; `order` compares its start with this PI's (`None`: one of the two
+    /// has no dates); `column` is where it lands in its own PI, by the board's rule.
+    Pi {
+        pi: &'a str,
+        order: Option<Ordering>,
+        column: Column,
+    },
+}
+
+/// The other backlogs a board's qualified dependencies are looked up in: in a portfolio, the
+/// portfolio's own backlog and each ART's as last fetched; none in a lone repository.
+#[derive(Default)]
+pub struct Elsewhere<'a> {
+    pub backlogs: Vec<Member<'a>>,
+    /// ARTs of the portfolio the report could not read.
+    pub unread: Vec<&'a str>,
 }
 
 /// A dependency: `from` depends on `to`.
@@ -95,6 +138,8 @@ pub struct DependencyString<'a> {
     pub from_card: usize,
     /// The card it ends at, when `to` is a feature on this board (its latest card).
     pub to_card: Option<usize>,
+    /// The title of the other backlog's item, for a qualified dependency the board could read.
+    pub foreign_title: Option<&'a str>,
 }
 
 /// Where a milestone falls.
@@ -143,11 +188,23 @@ impl PlanningBoard<'_> {
 }
 
 /// The board of the PI `readiness` assessed; `progress` is [`crate::report::progress::every`].
+/// Qualified dependencies are not read: their strings say so.
 pub fn of<'a>(
     backlog: &'a Backlog,
     config: &Config,
     readiness: &Readiness<'a>,
     progress: &[Option<Progress>],
+) -> PlanningBoard<'a> {
+    of_in(backlog, config, readiness, progress, &Elsewhere::default())
+}
+
+/// [`of`], with qualified dependencies looked up in `elsewhere`.
+pub fn of_in<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    readiness: &Readiness<'a>,
+    progress: &[Option<Progress>],
+    elsewhere: &Elsewhere<'a>,
 ) -> PlanningBoard<'a> {
     let pi = readiness.pi;
     let pi_id = pi.id().unwrap_or("");
@@ -241,7 +298,7 @@ pub fn of<'a>(
             .cmp(&(b.row, b.column, b.wsjf_rank.is_none(), b.wsjf_rank))
             .then_with(|| natural_cmp(a.id, b.id))
     });
-    let strings = strings(backlog, config, pi_id, pi, &cards, &column_of);
+    let strings = strings(backlog, config, pi_id, pi, &cards, &column_of, elsewhere);
     let fields = pi.pi_fields.as_deref();
     let iteration_dates = fields.map(iteration_dates).unwrap_or_default();
     let mut milestones: Vec<MilestonePlace<'a>> = fields
@@ -296,6 +353,7 @@ fn strings<'a>(
     pi: &Item,
     cards: &[Card<'a>],
     column_of: &dyn Fn(Option<i64>) -> Column,
+    elsewhere: &Elsewhere<'a>,
 ) -> Vec<DependencyString<'a>> {
     let mut out = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
@@ -311,11 +369,17 @@ fn strings<'a>(
         for dependency in &card.feature.depends_on {
             let to = dependency.value.as_str();
             let to_card = latest_card(cards, to);
-            let landing = match (backlog.get(to), to_card) {
-                (None, _) => Landing::Missing,
-                (Some(item), _) if item.is_done(config) => Landing::Done,
-                (Some(_), Some(c)) => Landing::ThisPi(cards[c].column),
-                (Some(item), None) => match backlog.planned_pi(item) {
+            let mut foreign_title = None;
+            let landing = match (Reference::parse(to), backlog.get(to), to_card) {
+                (Reference::Qualified { backlog, id }, _, _) => {
+                    let (place, item) = foreign(elsewhere, backlog, id, pi);
+                    foreign_title = item.map(Item::title);
+                    Landing::Foreign { backlog, id, place }
+                }
+                (_, None, _) => Landing::Missing,
+                (_, Some(item), _) if item.is_done(config) => Landing::Done,
+                (_, Some(_), Some(c)) => Landing::ThisPi(cards[c].column),
+                (_, Some(item), None) => match backlog.planned_pi(item) {
                     None => Landing::Unplanned,
                     Some(p) if p == pi_id => {
                         Landing::ThisPi(column_of(item.iteration.as_ref().map(|i| i.value)))
@@ -339,13 +403,18 @@ fn strings<'a>(
                     Some(Ordering::Greater) => StringState::Late,
                     _ => StringState::Risk,
                 },
-                Landing::ThisPi(column) => match (column, from_column) {
-                    (Column::Iteration(d), Column::Iteration(f)) => match d.cmp(&f) {
-                        Ordering::Less => StringState::Ok,
-                        Ordering::Equal => StringState::Risk,
-                        Ordering::Greater => StringState::Late,
+                Landing::ThisPi(column) => by_iteration(*column, from_column),
+                Landing::Foreign { place, .. } => match place {
+                    Foreign::Done => StringState::Ok,
+                    Foreign::NotRead { .. } | Foreign::Missing | Foreign::Unplanned => {
+                        StringState::Unplanned
+                    }
+                    Foreign::Pi { order, column, .. } => match order {
+                        Some(Ordering::Less) => StringState::Ok,
+                        Some(Ordering::Greater) => StringState::Late,
+                        Some(Ordering::Equal) => by_iteration(*column, from_column),
+                        None => StringState::Risk,
                     },
-                    _ => StringState::Risk,
                 },
             };
             out.push(DependencyString {
@@ -355,10 +424,117 @@ fn strings<'a>(
                 landing,
                 from_card,
                 to_card,
+                foreign_title,
             });
         }
     }
     out
+}
+
+/// A dependency landing in `theirs` for a feature landing in `ours`, in one PI (or two that start
+/// on the same day): earlier is ok, the same iteration or an unscheduled end a risk, later late.
+fn by_iteration(theirs: Column, ours: Column) -> StringState {
+    match (theirs, ours) {
+        (Column::Iteration(d), Column::Iteration(f)) => match d.cmp(&f) {
+            Ordering::Less => StringState::Ok,
+            Ordering::Equal => StringState::Risk,
+            Ordering::Greater => StringState::Late,
+        },
+        _ => StringState::Risk,
+    }
+}
+
+/// Where `backlog:id` lands, read in that backlog, for a board of the PI `ours`; and the item,
+/// when that backlog has it.
+fn foreign<'a>(
+    elsewhere: &Elsewhere<'a>,
+    backlog: &str,
+    id: &str,
+    ours: &Item,
+) -> (Foreign<'a>, Option<&'a Item>) {
+    let Some(member) = elsewhere.backlogs.iter().find(|m| m.name == backlog) else {
+        let art = elsewhere.unread.contains(&backlog);
+        return (Foreign::NotRead { art }, None);
+    };
+    let other: &'a Backlog = member.backlog;
+    let Some(item) = other.get(id) else {
+        return (Foreign::Missing, None);
+    };
+    let place = if item.is_done(member.config) {
+        Foreign::Done
+    } else {
+        match other
+            .planned_pi(item)
+            .and_then(|pi| Some((pi, other.get(pi)?)))
+            .filter(|(_, p)| p.kind() == Some(ItemType::Pi))
+        {
+            None => Foreign::Unplanned,
+            // A PI without its fields has no dates: the order is unknown, and so is the column.
+            Some((pi, their_pi)) => match their_pi.pi_fields.as_deref() {
+                None => Foreign::Pi {
+                    pi,
+                    order: None,
+                    column: Column::Unscheduled,
+                },
+                Some(fields) => Foreign::Pi {
+                    pi,
+                    order: fields
+                        .dates()
+                        .map(|(start, _)| start)
+                        .zip(start_of(ours))
+                        .map(|(t, o)| t.cmp(&o)),
+                    column: landing_column(other, item, pi, fields),
+                },
+            },
+        }
+    };
+    (place, Some(item))
+}
+
+/// Where a feature lands in its PI by the board's rule, computed from its own backlog without a
+/// board: per delivering team the iteration of its last story with a development iteration (else
+/// the feature's own `iteration`), and the latest of those.
+fn landing_column(backlog: &Backlog, item: &Item, pi: &str, fields: &PiFields) -> Column {
+    let development = crate::report::plan::development_iterations(fields);
+    let column_of = |i: Option<i64>| match i.and_then(|i| usize::try_from(i).ok()) {
+        Some(i) if (1..=development).contains(&i) => Column::Iteration(i),
+        _ => Column::Unscheduled,
+    };
+    let mut delivering: Vec<(Option<&str>, Option<usize>)> = Vec::new();
+    if let Some(index) = item.id().and_then(|id| backlog.index_of(id)) {
+        for story in backlog.children_of(index) {
+            if story.kind() != Some(ItemType::Story) || backlog.planned_pi(story) != Some(pi) {
+                continue;
+            }
+            let Some(team) = backlog.team_of_story(story) else {
+                continue;
+            };
+            let iteration = match column_of(story.iteration.as_ref().map(|i| i.value)) {
+                Column::Iteration(i) => Some(i),
+                Column::Unscheduled => None,
+            };
+            match delivering.iter_mut().find(|(t, _)| *t == Some(team)) {
+                Some((_, latest)) => *latest = (*latest).max(iteration),
+                None => delivering.push((Some(team), iteration)),
+            }
+        }
+    }
+    for team in item.teams() {
+        if !delivering.iter().any(|(t, _)| *t == Some(team)) {
+            delivering.push((Some(team), None));
+        }
+    }
+    if delivering.is_empty() {
+        delivering.push((None, None));
+    }
+    delivering
+        .iter()
+        .map(|(_, latest)| match latest {
+            Some(i) => Column::Iteration(*i),
+            None => column_of(item.iteration.as_ref().map(|i| i.value)),
+        })
+        .max()
+        .unwrap_or(Column::Unscheduled)
 }
 
 fn start_of(pi: &Item) -> Option<Date> {
@@ -577,6 +753,208 @@ mod tests {
         let risk = &board.strings[1];
         assert_eq!((risk.from_card, risk.to_card), (1, Some(4)));
         assert_eq!(board.strings[3].to_card, None);
+    }
+
+    fn parse_all(files: &[(&str, &str)], config: &Config) -> Backlog {
+        let items = files
+            .iter()
+            .filter_map(|(path, front)| {
+                let text = format!("---\n{front}\n---\n");
+                crate::parse::parse_file(path, text.into_bytes()).0.item
+            })
+            .collect();
+        Backlog::new(items, config)
+    }
+
+    /// Ours: PI-1 from 2027-01-04, 4 iterations (3 for development); F-1 lands in iteration 2
+    /// and depends on rail's features, on an ART the report could not read (signal) and on a
+    /// backlog it does not know (track). rail has its own PIs: PI-1 from the same day, PI-0
+    /// earlier, PI-2 from 2027-01-11 (a week later: another cadence), PI-3 without dates.
+    fn cross_art() -> (Backlog, Backlog, Config) {
+        let config = Config::default();
+        let ours = parse_all(
+            &[
+                (
+                    "PI-1.md",
+                    "id: PI-1\ntype: pi\ntitle: One\nstart: 2027-01-04\niterations: 4\ncapacity:\n  a: [10, 10, 10]",
+                ),
+                (
+                    "F-1.md",
+                    "id: F-1\ntype: feature\ntitle: One\nteam: [a]\npi: PI-1\niteration: 2\ndepends_on: [rail:F-1, rail:F-2, rail:F-3, rail:F-4, rail:F-5, rail:F-6, rail:F-7, rail:F-8, rail:F-9, rail:F-99, signal:F-1, track:F-1]",
+                ),
+            ],
+            &config,
+        );
+        let rail = parse_all(
+            &[
+                (
+                    "PI-0.md",
+                    "id: PI-0\ntype: pi\ntitle: r0\nstart: 2026-10-05\niterations: 4",
+                ),
+                (
+                    "PI-1.md",
+                    "id: PI-1\ntype: pi\ntitle: r1\nstart: 2027-01-04\niterations: 4",
+                ),
+                (
+                    "PI-2.md",
+                    "id: PI-2\ntype: pi\ntitle: r2\nstart: 2027-01-11\niterations: 4",
+                ),
+                ("PI-3.md", "id: PI-3\ntype: pi\ntitle: r3"),
+                // Its last story with a development iteration is in 1 (S-2 sits in the IP
+                // iteration, 4, which counts as none).
+                ("F-1.md", "id: F-1\ntype: feature\ntitle: r\npi: PI-1"),
+                (
+                    "S-1.md",
+                    "id: S-1\ntype: story\ntitle: s\nparent: F-1\nteam: [x]\niteration: 1",
+                ),
+                (
+                    "S-2.md",
+                    "id: S-2\ntype: story\ntitle: s\nparent: F-1\nteam: [x]\niteration: 4",
+                ),
+                // No story: its own iteration, 2.
+                (
+                    "F-2.md",
+                    "id: F-2\ntype: feature\ntitle: r\nteam: [x]\npi: PI-1\niteration: 2",
+                ),
+                // Team x's last story in 1, team z's in 3: the latest, 3.
+                ("F-3.md", "id: F-3\ntype: feature\ntitle: r\npi: PI-1"),
+                (
+                    "S-3.md",
+                    "id: S-3\ntype: story\ntitle: s\nparent: F-3\nteam: [x]\niteration: 1",
+                ),
+                (
+                    "S-4.md",
+                    "id: S-4\ntype: story\ntitle: s\nparent: F-3\nteam: [z]\niteration: 3",
+                ),
+                (
+                    "F-4.md",
+                    "id: F-4\ntype: feature\ntitle: r\nteam: [x]\npi: PI-1",
+                ),
+                ("F-5.md", "id: F-5\ntype: feature\ntitle: r\npi: PI-0"),
+                (
+                    "F-6.md",
+                    "id: F-6\ntype: feature\ntitle: r\npi: PI-2\niteration: 1",
+                ),
+                (
+                    "F-7.md",
+                    "id: F-7\ntype: feature\ntitle: r\nstatus: done\npi: PI-2",
+                ),
+                ("F-8.md", "id: F-8\ntype: feature\ntitle: r"),
+                ("F-9.md", "id: F-9\ntype: feature\ntitle: r\npi: PI-3"),
+            ],
+            &config,
+        );
+        (ours, rail, config)
+    }
+
+    #[test]
+    fn strings_to_other_arts_compare_pi_dates_then_iterations() {
+        let (ours, rail, config) = cross_art();
+        let pi = ours.get("PI-1").unwrap();
+        let readiness = crate::report::readiness::assess(&ours, &config, &[], pi);
+        let progress = crate::report::progress::every(&ours, &config);
+        let elsewhere = Elsewhere {
+            backlogs: vec![Member {
+                name: "rail",
+                backlog: &rail,
+                config: &config,
+            }],
+            unread: vec!["signal"],
+        };
+        let board = of_in(&ours, &config, &readiness, &progress, &elsewhere);
+        let states: Vec<(&str, &str)> = board
+            .strings
+            .iter()
+            .map(|s| (s.to, s.state.as_str()))
+            .collect();
+        // F-1 lands in iteration 2 of PI-1 (from 2027-01-04). rail's PI-1 starts the same day, so
+        // iterations decide: F-1 in 1 ok, F-2 in 2 risk, F-3 in 3 late, F-4 unscheduled risk.
+        // F-5 in PI-0 (earlier) ok; F-6 in PI-2, from 2027-01-11, later: late although it sits in
+        // iteration 1; F-7 done ok; F-8 in no PI unplanned; F-9 in PI-3 without dates risk;
+        // F-99 no item unplanned; signal (not read) and track (unknown) unplanned.
+        assert_eq!(
+            states,
+            [
+                ("rail:F-1", "ok"),
+                ("rail:F-2", "risk"),
+                ("rail:F-3", "late"),
+                ("rail:F-4", "risk"),
+                ("rail:F-5", "ok"),
+                ("rail:F-6", "late"),
+                ("rail:F-7", "ok"),
+                ("rail:F-8", "unplanned"),
+                ("rail:F-9", "risk"),
+                ("rail:F-99", "unplanned"),
+                ("signal:F-1", "unplanned"),
+                ("track:F-1", "unplanned"),
+            ]
+        );
+        let landing = |to: &str| {
+            board
+                .strings
+                .iter()
+                .find(|s| s.to == to)
+                .map(|s| s.landing.clone())
+                .unwrap()
+        };
+        use std::cmp::Ordering::{Equal, Greater};
+        let place = |backlog, id, place| Landing::Foreign { backlog, id, place };
+        assert_eq!(
+            landing("rail:F-3"),
+            place(
+                "rail",
+                "F-3",
+                Foreign::Pi {
+                    pi: "PI-1",
+                    order: Some(Equal),
+                    column: Column::Iteration(3)
+                }
+            )
+        );
+        assert_eq!(
+            landing("rail:F-6"),
+            place(
+                "rail",
+                "F-6",
+                Foreign::Pi {
+                    pi: "PI-2",
+                    order: Some(Greater),
+                    column: Column::Iteration(1)
+                }
+            )
+        );
+        assert_eq!(
+            landing("signal:F-1"),
+            place("signal", "F-1", Foreign::NotRead { art: true })
+        );
+        assert_eq!(
+            landing("track:F-1"),
+            place("track", "F-1", Foreign::NotRead { art: false })
+        );
+        assert!(board.strings.iter().all(|s| s.to_card.is_none()));
+    }
+
+    #[test]
+    fn without_other_backlogs_a_qualified_dependency_is_not_read() {
+        let (ours, _, config) = cross_art();
+        let pi = ours.get("PI-1").unwrap();
+        let readiness = crate::report::readiness::assess(&ours, &config, &[], pi);
+        let board = of(&ours, &config, &readiness, &[]);
+        assert_eq!(board.strings.len(), 12);
+        for s in &board.strings {
+            assert_eq!(s.state, StringState::Unplanned, "{}", s.to);
+            assert!(
+                matches!(
+                    s.landing,
+                    Landing::Foreign {
+                        place: Foreign::NotRead { art: false },
+                        ..
+                    }
+                ),
+                "{:?}",
+                s.landing
+            );
+        }
     }
 
     #[test]

@@ -40,6 +40,24 @@ READ = """() => {
         [...new Set([...s.querySelectorAll('[data-series]')].map((e) => e.dataset.series))].join(',')];
     }),
     body: document.querySelector('[data-body]') ? document.querySelector('[data-body]').innerText : null,
+    // Strings to another ART's feature: their state, dash, and whether the line reaches the marker
+    // that names the feature (its right end within 2 px of the marker's left edge, both drawn).
+    foreign: [...document.querySelectorAll('g[data-art]')].map((s) => {
+      const line = s.querySelector('path').getBoundingClientRect();
+      const stub = document.querySelector(`[data-stub="${CSS.escape(s.dataset.to)}"]`);
+      const box = stub ? stub.getBoundingClientRect() : null;
+      const meets = box !== null && line.width > 0 && box.width > 0 && box.height > 0
+        && Math.abs(line.right - box.left) <= 2 && line.bottom >= box.top && line.top <= box.bottom;
+      return [s.dataset.from, s.dataset.to, s.dataset.state, s.dataset.art,
+        getComputedStyle(s.querySelector('path')).strokeDasharray, String(meets),
+        stub ? stub.innerText.replace(/\s+/g, ' ') : null];
+    }),
+    // The portfolio's value streams: name, guardrail, and the guardrail in words.
+    streams: [...document.querySelectorAll('tr[data-stream]')].map((r) => [
+      r.dataset.stream, r.dataset.guardrail, r.children[4].innerText]),
+    // Every link to another page of the site, as a path relative to the site (no anchor).
+    links: [...document.querySelectorAll('a[href]')].map((a) => a.href)
+      .filter((h) => h.startsWith('file:')).map((h) => decodeURIComponent(new URL(h).pathname)),
     body_links: [...document.querySelectorAll('[data-body] a')].map((a) => a.getAttribute('href')),
   };
 }"""
@@ -62,7 +80,11 @@ def main() -> int:
         page.on("pageerror", lambda e: out["console"].append(f"pageerror: {e}"))
         for html in sorted(site.rglob("*.html")):
             page.goto(html.as_uri())
-            out["pages"][html.relative_to(site).as_posix()] = page.evaluate(READ)
+            seen = page.evaluate(READ)
+            prefix = site.as_posix() + "/"
+            seen["links"] = sorted({link[len(prefix):] if link.startswith(prefix) else link
+                                    for link in seen["links"]})
+            out["pages"][html.relative_to(site).as_posix()] = seen
         browser.close()
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     return 0

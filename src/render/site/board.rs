@@ -10,7 +10,7 @@ use askama::Template;
 use super::{Frame, Page, SiteInput, render, root_of};
 use crate::render::number;
 use crate::report::planning_board::{
-    self, Column, Landing, MilestoneWhen, PlanningBoard, StringState,
+    self, Column, Foreign, Landing, MilestoneWhen, PlanningBoard, StringState,
 };
 use crate::report::readiness::Readiness;
 
@@ -30,6 +30,8 @@ const STUB_H: u32 = 34;
 struct BoardPage<'a> {
     root: String,
     frame: &'a Frame<'a>,
+    /// The ART whose board this is, on an ART's board in a portfolio's report.
+    art: Option<&'a str>,
     pi: &'a str,
     title: &'a str,
     width: u32,
@@ -90,6 +92,8 @@ struct CardView<'a> {
     /// Relative to its cell.
     top: u32,
     id: &'a str,
+    /// Where the card's id links: the item's page, or on an ART's board its row on the ART's page.
+    href: String,
     title: &'a str,
     rank: String,
     enabler: bool,
@@ -102,6 +106,8 @@ struct CardView<'a> {
 struct StringView<'a> {
     from: &'a str,
     to: &'a str,
+    /// The other backlog, for a qualified dependency.
+    art: Option<&'a str>,
     state: &'static str,
     path: String,
     label_x: u32,
@@ -116,6 +122,9 @@ struct StringView<'a> {
 struct Stub<'a> {
     place: Box,
     id: &'a str,
+    /// The other backlog, for a qualified dependency, and the item's title when it was read.
+    art: Option<&'a str>,
+    title: Option<&'a str>,
     lands: String,
 }
 
@@ -158,6 +167,31 @@ fn landing_words(landing: &Landing) -> String {
         },
         Landing::Unplanned => "in no PI".into(),
         Landing::Missing => "no such item".into(),
+        Landing::Foreign { backlog, place, .. } => foreign_words(backlog, place),
+    }
+}
+
+/// Where an item of another backlog lands, in words that name that backlog.
+fn foreign_words(backlog: &str, place: &Foreign) -> String {
+    match place {
+        Foreign::NotRead { art: true } => {
+            format!("in {backlog}, not read: not fetched (popm portfolio fetch)")
+        }
+        Foreign::NotRead { art: false } => {
+            format!("in {backlog}, a backlog this report does not read")
+        }
+        Foreign::Missing => format!("no such item in {backlog}"),
+        Foreign::Done => format!("done in {backlog}"),
+        Foreign::Unplanned => format!("in no PI of {backlog}"),
+        Foreign::Pi { pi, order, column } => match order {
+            Some(std::cmp::Ordering::Less) => format!("{backlog} {pi} (an earlier PI)"),
+            Some(std::cmp::Ordering::Greater) => format!("{backlog} {pi} (a later PI)"),
+            Some(std::cmp::Ordering::Equal) => match column {
+                Column::Iteration(i) => format!("{backlog} {pi} (same dates), iteration {i}"),
+                Column::Unscheduled => format!("{backlog} {pi} (same dates), unscheduled"),
+            },
+            None => format!("{backlog} {pi} (a PI without dates)"),
+        },
     }
 }
 
@@ -171,10 +205,44 @@ fn dash(state: StringState) -> &'static str {
 }
 
 pub fn page(input: &SiteInput, frame: &Frame, readiness: &Readiness) -> Page {
-    let board = planning_board::of(input.backlog, input.config, readiness, input.progress);
+    let board = planning_board::of_in(
+        input.backlog,
+        input.config,
+        readiness,
+        input.progress,
+        input.elsewhere,
+    );
     let pi = readiness.pi.id().unwrap_or("");
     let path = format!("board/{pi}.html");
-    let page = layout(&board, pi, root_of(&path), frame);
+    let root = root_of(&path);
+    let href = |id: &str| format!("{root}items/{id}.html");
+    let page = layout(&board, pi, None, &href, root.clone(), frame);
+    Page {
+        html: render(&page),
+        path,
+    }
+}
+
+/// The board of one PI of an ART in a portfolio's report, at `path`: the ART's own popm.toml and
+/// backlog, qualified dependencies looked up in `elsewhere`; `href` is where a card's id links.
+pub fn art_page<'a>(
+    art: &'a crate::engine::portfolio::Judged,
+    readiness: &Readiness<'a>,
+    progress: &[Option<crate::report::progress::Progress>],
+    elsewhere: &planning_board::Elsewhere<'a>,
+    path: String,
+    href: &dyn Fn(&str) -> String,
+    frame: &Frame,
+) -> Page {
+    let board = planning_board::of_in(
+        &art.checked.backlog,
+        &art.config,
+        readiness,
+        progress,
+        elsewhere,
+    );
+    let pi = readiness.pi.id().unwrap_or("");
+    let page = layout(&board, pi, Some(&art.name), href, root_of(&path), frame);
     Page {
         html: render(&page),
         path,
@@ -184,6 +252,8 @@ pub fn page(input: &SiteInput, frame: &Frame, readiness: &Readiness) -> Page {
 fn layout<'a>(
     board: &'a PlanningBoard<'a>,
     pi: &'a str,
+    art: Option<&'a str>,
+    href: &dyn Fn(&str) -> String,
     root: String,
     frame: &'a Frame<'a>,
 ) -> BoardPage<'a> {
@@ -313,6 +383,7 @@ fn layout<'a>(
                 views.push(CardView {
                     top: card_top,
                     id: card.id,
+                    href: href(card.id),
                     title: card.feature.title(),
                     rank: card
                         .wsjf_rank
@@ -364,9 +435,15 @@ fn layout<'a>(
                     w: OFF_W,
                     h: STUB_H,
                 };
+                let (art, title) = match &s.landing {
+                    Landing::Foreign { backlog, .. } => (Some(*backlog), s.foreign_title),
+                    _ => (None, None),
+                };
                 stubs.push(Stub {
                     place,
                     id: s.to,
+                    art,
+                    title,
                     lands: landing_words(&s.landing),
                 });
                 curve(fx + card_w, from_mid, off_x, place.y + STUB_H / 2, 0)
@@ -375,6 +452,10 @@ fn layout<'a>(
         strings.push(StringView {
             from: s.from,
             to: s.to,
+            art: match &s.landing {
+                Landing::Foreign { backlog, .. } => Some(*backlog),
+                _ => None,
+            },
             state: s.state.as_str(),
             path,
             label_x,
@@ -399,6 +480,7 @@ fn layout<'a>(
     BoardPage {
         root,
         frame,
+        art,
         pi,
         title: board.pi.title(),
         width,

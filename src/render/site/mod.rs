@@ -16,6 +16,7 @@ pub mod items;
 pub mod link;
 pub mod markdown;
 pub mod pi;
+pub mod portfolio;
 pub mod roadmap;
 pub mod write;
 
@@ -57,6 +58,10 @@ pub struct SiteInput<'a> {
     pub rev: Option<&'a str>,
     /// `--stamp`: when the site was generated; `None` keeps the bytes reproducible.
     pub stamp: Option<&'a str>,
+    /// The other backlogs the boards' qualified dependencies are looked up in (a portfolio's).
+    pub elsewhere: &'a crate::report::planning_board::Elsewhere<'a>,
+    /// In a portfolio repository: the portfolio page's answers and each ART's pages.
+    pub portfolio: Option<&'a crate::report::portfolio_site::PortfolioSite<'a>>,
 }
 
 impl<'a> SiteInput<'a> {
@@ -80,9 +85,18 @@ impl<'a> SiteInput<'a> {
             today,
             rev: None,
             stamp: None,
+            elsewhere: &NOWHERE,
+            portfolio: None,
         }
     }
 }
+
+/// No other backlog: qualified dependencies are not read.
+pub static NOWHERE: crate::report::planning_board::Elsewhere<'static> =
+    crate::report::planning_board::Elsewhere {
+        backlogs: Vec::new(),
+        unread: Vec::new(),
+    };
 
 /// The parts of the frame (`templates/site/base.html`) every page shares.
 #[derive(Debug, Clone)]
@@ -91,6 +105,8 @@ pub struct Frame<'a> {
     pub boards: Vec<&'a str>,
     /// Whether `flow.html` is written (the backlog is in git).
     pub flow: bool,
+    /// Whether `portfolio.html` is written (a portfolio repository).
+    pub portfolio: bool,
     pub rev: Option<&'a str>,
     pub stamp: Option<&'a str>,
 }
@@ -100,6 +116,7 @@ impl<'a> Frame<'a> {
         Frame {
             boards: input.readiness.iter().filter_map(|r| r.pi.id()).collect(),
             flow: input.history.is_some(),
+            portfolio: input.portfolio.is_some(),
             rev: input.rev,
             stamp: input.stamp,
         }
@@ -128,6 +145,9 @@ pub fn pages(input: &SiteInput) -> Vec<Page> {
     out.extend(items::pages(input, &frame));
     if let Some(history) = input.history {
         out.push(flow::page(input, &frame, history));
+    }
+    if let Some(site) = input.portfolio {
+        out.extend(portfolio::pages(site, &frame));
     }
     out
 }
