@@ -312,7 +312,7 @@ fn a_portfolio_report_has_a_portfolio_page_and_a_page_per_art() {
     assert!(
         rail_text.contains("F-1 feature Seat map funnel PI-1 portfolio:E-1")
             && rail_text.contains("F-2 feature Fares funnel PI-1 portfolio:E-2")
-            && rail_text.contains("Other features and capabilities item title state PI progress F-3 feature Depot tools funnel no PI"),
+            && rail_text.contains("Other features and capabilities item title state PI progress F-3 feature Depot &#60;b&#62;tools&#60;/b&#62; funnel no PI"),
         "{rail_text}"
     );
     assert!(rail.contains("href=\"../arts/rail/PI-1.html\""), "{rail}");
@@ -354,6 +354,19 @@ fn a_portfolio_report_has_a_portfolio_page_and_a_page_per_art() {
         board.contains("href=\"../../arts/rail.html#F-1\""),
         "{board}"
     );
+
+    // Titles holding markup are text on every page (rail's F-3, the portfolio's E-3).
+    assert!(
+        portfolio.contains("Lounges &#60;i&#62;soon&#60;/i&#62;"),
+        "{portfolio}"
+    );
+    for (name, bytes) in files(&site) {
+        let page = String::from_utf8(bytes).unwrap();
+        assert!(
+            !page.contains("<b>tools") && !page.contains("<i>soon"),
+            "{name}"
+        );
+    }
 
     // The same repositories give the same bytes.
     report(&root, "again", &[]);

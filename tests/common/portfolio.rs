@@ -86,7 +86,8 @@ pub fn three_repositories(base: &Path) -> PathBuf {
         "F-2",
         "type: feature\ntitle: Fares\nparent: portfolio:E-2\npi: PI-1\niteration: 1\nteam: [b]",
     );
-    item(&rail, "F-3", "type: feature\ntitle: Depot tools");
+    // A title holding markup: shown as text on every page.
+    item(&rail, "F-3", "type: feature\ntitle: Depot <b>tools</b>");
     commit_all(&rail);
 
     art(&signal, "\"c\"");
@@ -135,7 +136,7 @@ pub fn three_repositories(base: &Path) -> PathBuf {
     );
     epic(
         "E-3",
-        "Lounges",
+        "Lounges <i>soon</i>",
         "status: ready\nvalue_stream: travel\nbudget: 100",
         WSJF,
     );
