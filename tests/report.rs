@@ -403,6 +403,13 @@ fn a_qualified_dependency_without_a_portfolio_says_it_is_not_read() {
         ),
         "{board}"
     );
+    // F-1's page names it as another backlog's, not as a missing item.
+    let item = std::fs::read_to_string(dir.path().join("site/items/F-1.html")).unwrap();
+    assert!(
+        item.contains("<li data-item=\"signal:F-1\" data-art=\"signal\">signal:F-1 <span class=\"tag\">in signal</span>"),
+        "{item}"
+    );
+    assert!(!item.contains("no such item"), "{item}");
     assert!(!dir.path().join("site/portfolio.html").exists());
     assert!(!board.contains("portfolio.html"));
 }

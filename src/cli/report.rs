@@ -63,7 +63,11 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         &checked.diagnostics,
         args.pi.as_deref(),
     )?;
-    let epics = crate::report::portfolio::backlog(&backlogs);
+    let epics = if is_portfolio {
+        crate::report::portfolio::backlog(&backlogs)
+    } else {
+        Vec::new()
+    };
     let site =
         is_portfolio.then(|| portfolio_site::of(&backlogs, &commits, &unavailable, config, &epics));
     let history = read_history(workspace)?;

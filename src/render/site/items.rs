@@ -87,6 +87,8 @@ struct Field<'a> {
 enum Dependency<'a> {
     Item(ItemRef<'a>),
     Missing(&'a str),
+    /// Another backlog's item (`rail:F-12`), with that backlog's name: these pages do not read it.
+    Elsewhere(&'a str, &'a str),
 }
 
 struct Finding<'a> {
@@ -260,7 +262,12 @@ pub fn pages<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Vec<Page> {
                     .iter()
                     .map(|r| match r {
                         Related::Item(i) => Dependency::Item(ItemRef::of(i, input.config)),
-                        Related::Missing(id) => Dependency::Missing(id),
+                        Related::Missing(id) => match crate::model::Reference::parse(id) {
+                            crate::model::Reference::Qualified { backlog, .. } => {
+                                Dependency::Elsewhere(id, backlog)
+                            }
+                            _ => Dependency::Missing(id),
+                        },
                     })
                     .collect(),
                 needed_by: refs(&d.needed_by),
