@@ -2,8 +2,8 @@
 //! repository's git directory (`.git/popm/portfolio/<name>.git`), its ref `refs/popm/fetched`
 //! at the commit last fetched. Every portfolio command but `fetch` reads only this cache, offline.
 //!
-//! How an ART gets there depends on its URL. A network URL (`git://`, `ssh://`) is fetched with
-//! gix's own client. A local repository (a path or `file://`) is read directly with gix and its
+//! How an ART gets there depends on its URL. A network URL (`git://`, `ssh://`, `http(s)://`) is
+//! fetched with gix's own client. A local repository (a path or `file://`) is read directly with gix and its
 //! objects copied into the cache: gix's fetch would spawn `git upload-pack` for it, and popm runs
 //! no git binary. The result is the same either way: a ref pointing at a complete commit.
 
@@ -133,7 +133,11 @@ fn cause(e: &gix::Error) -> String {
 
 fn fetch_network(cache: &gix::Repository, url: &str, remote_ref: &str) -> Result<ObjectId> {
     use gix::remote::{Direction, fetch::Tags};
-    let fail = |e: gix::Error| GitError(format!("cannot fetch from {url}: {}", cause(&e)));
+    let shown = super::http::redact(url);
+    let fail = |e: gix::Error| {
+        let cause = super::http::scrub(&cause(&e), url);
+        GitError(format!("cannot fetch from {shown}: {cause}"))
+    };
     let spec = format!("+{remote_ref}:{FETCHED_REF}");
     let remote = cache
         .remote_at(url)
@@ -142,14 +146,17 @@ fn fetch_network(cache: &gix::Repository, url: &str, remote_ref: &str) -> Result
         .map_err(fail)?
         .with_fetch_tags(Tags::None);
     let interrupt = AtomicBool::new(false);
-    remote
-        .connect(Direction::Fetch)
-        .map_err(fail)?
+    let mut connection = remote.connect(Direction::Fetch).map_err(fail)?;
+    if super::http::is_http(url) {
+        let options = super::http::transport_options(cache, url)?;
+        connection = connection.with_transport_options(options);
+    }
+    connection
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(fail)?
         .receive(gix::progress::Discard, &interrupt)
         .map_err(fail)?;
-    fetched_tip(cache)?.ok_or_else(|| GitError(format!("{url} has no {remote_ref}")))
+    fetched_tip(cache)?.ok_or_else(|| GitError(format!("{shown} has no {remote_ref}")))
 }
 
 /// Copies the commit `remote_ref` names in the repository at `path`, with every object it

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gix::bstr::ByteSlice;
 
 pub mod fetch;
+pub mod http;
 
 pub use gix::ObjectId;
 
