@@ -671,3 +671,76 @@ fn each_art_has_its_parse_cache_inside_the_portfolio_git_directory() {
     }
     assert!(!home.join("cache/popm").exists());
 }
+
+#[test]
+fn a_large_fetch_is_one_pack_and_a_small_one_loose() {
+    if !git_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (root, big) = (base.join("portfolio"), base.join("big"));
+    // 120 features of E-1: 120 blobs, a PI's blob, 2 trees and a commit, 124 objects to copy.
+    art(&big);
+    for n in 1..=120 {
+        feature(&big, &format!("F-{n}"), "parent: portfolio:E-1\n");
+    }
+    commit_all(&big, "big");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"]);
+    write(
+        &root,
+        "popm.toml",
+        "name = \"portfolio\"\n\n[portfolio]\narts = [{ name = \"big\", url = \"../big\" }]\n\n[portfolio.value_streams.travel]\nbudget = 500\n",
+    );
+    epic(
+        &root,
+        "E-1",
+        "status: implementing\nvalue_stream: travel\nbudget: 300\n",
+    );
+    assert_eq!(run(&root, &["portfolio", "fetch"]).code, 0);
+    let objects = root.join(".git/popm/portfolio/big.git/objects");
+    let listed = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let pack = listed(&objects.join("pack"));
+    assert_eq!(pack.len(), 2, "{pack:?}");
+    assert!(
+        pack[0].starts_with("pack-") && pack[0].ends_with(".idx"),
+        "{pack:?}"
+    );
+    assert!(pack[1].ends_with(".pack"), "{pack:?}");
+    // Nothing loose: only `info` and `pack`.
+    assert_eq!(listed(&objects), ["info", "pack"]);
+    let backlog = run(&root, &["portfolio", "backlog"]);
+    assert_eq!(backlog.code, 0, "{}", backlog.stderr);
+    assert_eq!(
+        backlog.stdout.lines().next(),
+        Some("  1. E-1  Epic E-1  [implementing]  WSJF 3.20  0/120 done (0%)")
+    );
+    assert_eq!(backlog.stdout.lines().count(), 121);
+
+    // One changed feature: its blob, 2 trees and a commit are written loose, next to the pack.
+    feature(&big, "F-7", "status: doing\nparent: portfolio:E-1\n");
+    commit_all(&big, "F-7 doing");
+    assert_eq!(run(&root, &["portfolio", "fetch"]).code, 0);
+    assert_eq!(listed(&objects.join("pack")), pack);
+    let loose: usize = listed(&objects)
+        .iter()
+        .filter(|name| name.len() == 2)
+        .map(|name| listed(&objects.join(name)).len())
+        .sum();
+    assert_eq!(loose, 4);
+    let checked = run(&root, &["portfolio", "check", "--format", "concise"]);
+    assert_eq!(
+        lines(&checked.stdout),
+        [
+            "big:backlog/F-7.md:5:9: error[status-unknown]: unknown status `doing` for a feature: expected funnel, analyzing, ready, implementing, validating, deploying, releasing or done"
+        ]
+    );
+}

@@ -9,6 +9,7 @@ use gix::bstr::ByteSlice;
 
 pub mod fetch;
 pub mod http;
+mod pack;
 
 pub use gix::ObjectId;
 
