@@ -21,26 +21,25 @@ fn git_available() -> bool {
 }
 
 /// `git daemon` serving every repository under `base` on 127.0.0.1:`port`; killed when dropped.
+/// The `git-daemon` program is started itself, not through `git daemon`: killing the `git`
+/// wrapper would leave the daemon running after the test.
 struct Daemon(Child);
 
 impl Daemon {
     fn start(base: &Path, port: u16) -> Daemon {
-        let child = common::git_command(
-            base,
-            &[
-                "daemon",
-                "--reuseaddr",
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                "--export-all",
-                &format!("--base-path={}", base.display()),
-                &base.display().to_string(),
-            ],
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("git daemon starts");
+        let exec_path = common::git(base, &["--exec-path"]);
+        let child = Command::new(Path::new(exec_path.trim()).join("git-daemon"))
+            .current_dir(base)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["--reuseaddr", "--listen=127.0.0.1", "--export-all"])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("git daemon starts");
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
