@@ -72,10 +72,15 @@ pub fn location(project_root: &Path, display_root: &Path) -> Option<Location> {
 }
 
 /// The git directory of the work tree at `top`: `.git` itself, or the folder a `.git` file names
-/// (`gitdir: ...`, a linked work tree or a submodule).
+/// (`gitdir: ...`, a linked work tree or a submodule); `top` itself when it is a bare repository
+/// (an ART in the portfolio's cache, whose parse cache so stays inside the portfolio's git
+/// directory, where deleting `.git/popm/` forgets it with the fetch).
 fn git_dir(top: &Path) -> Option<PathBuf> {
     let dot_git = top.join(".git");
-    let meta = std::fs::symlink_metadata(&dot_git).ok()?;
+    let Ok(meta) = std::fs::symlink_metadata(&dot_git) else {
+        let bare = top.join("HEAD").is_file() && top.join("objects").is_dir();
+        return bare.then(|| top.to_path_buf());
+    };
     if meta.is_dir() {
         return Some(dot_git);
     }

@@ -2,8 +2,8 @@
 //! repository's git directory (`.git/popm/portfolio/<name>.git`), its ref `refs/popm/fetched`
 //! at the commit last fetched. Every portfolio command but `fetch` reads only this cache, offline.
 //!
-//! How an ART gets there depends on its URL. A network URL (`git://`, `ssh://`) is fetched with
-//! gix's own client. A local repository (a path or `file://`) is read directly with gix and its
+//! How an ART gets there depends on its URL. A network URL (`git://`, `ssh://`, `http(s)://`) is
+//! fetched with gix's own client. A local repository (a path or `file://`) is read directly with gix and its
 //! objects copied into the cache: gix's fetch would spawn `git upload-pack` for it, and popm runs
 //! no git binary. The result is the same either way: a ref pointing at a complete commit.
 
@@ -133,7 +133,11 @@ fn cause(e: &gix::Error) -> String {
 
 fn fetch_network(cache: &gix::Repository, url: &str, remote_ref: &str) -> Result<ObjectId> {
     use gix::remote::{Direction, fetch::Tags};
-    let fail = |e: gix::Error| GitError(format!("cannot fetch from {url}: {}", cause(&e)));
+    let shown = super::http::redact(url);
+    let fail = |e: gix::Error| {
+        let cause = super::http::scrub(&cause(&e), url);
+        GitError(format!("cannot fetch from {shown}: {cause}"))
+    };
     let spec = format!("+{remote_ref}:{FETCHED_REF}");
     let remote = cache
         .remote_at(url)
@@ -142,19 +146,23 @@ fn fetch_network(cache: &gix::Repository, url: &str, remote_ref: &str) -> Result
         .map_err(fail)?
         .with_fetch_tags(Tags::None);
     let interrupt = AtomicBool::new(false);
-    remote
-        .connect(Direction::Fetch)
-        .map_err(fail)?
+    let mut connection = remote.connect(Direction::Fetch).map_err(fail)?;
+    if super::http::is_http(url) {
+        let options = super::http::transport_options(cache, url)?;
+        connection = connection.with_transport_options(options);
+    }
+    connection
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(fail)?
         .receive(gix::progress::Discard, &interrupt)
         .map_err(fail)?;
-    fetched_tip(cache)?.ok_or_else(|| GitError(format!("{url} has no {remote_ref}")))
+    fetched_tip(cache)?.ok_or_else(|| GitError(format!("{shown} has no {remote_ref}")))
 }
 
 /// Copies the commit `remote_ref` names in the repository at `path`, with every object it
-/// reaches that the cache lacks, and points the cache's ref at it. Objects are written children
-/// first, so an object present in the cache always has everything below it: presence prunes.
+/// reaches that the cache lacks, and points the cache's ref at it. Many objects go into one pack
+/// (written whole, then indexed), a few are written loose, children first: either way an object
+/// present in the cache has everything below it, so presence prunes the next walk.
 fn copy_local(path: &Path, cache: &gix::Repository, remote_ref: &str) -> Result<ObjectId> {
     let shown = path.display();
     let source = gix::open_opts(path, gix::open::Options::isolated())
@@ -178,11 +186,23 @@ fn copy_local(path: &Path, cache: &gix::Repository, remote_ref: &str) -> Result<
         .map(|info| info.map(|i| i.id))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| GitError(format!("cannot walk {shown}: {}", cause(&e))))?;
+    let mut objects = Objects::default();
     for id in missing.iter().rev() {
         let commit = source.find_commit(*id).map_err(fail)?;
         let tree = commit.tree_id().map_err(fail)?.detach();
-        copy_tree(&source, cache, tree).map_err(fail)?;
-        write(cache, gix::objs::Kind::Commit, &commit.data).map_err(fail)?;
+        objects.tree(&source, cache, tree).map_err(fail)?;
+        objects.push(*id);
+    }
+    let mut keep = None;
+    if objects.order.len() >= super::pack::PACK_FROM {
+        let written = super::pack::write(&source, cache, &objects.order)
+            .map_err(|e| GitError(format!("cannot copy from {shown}: {e}")))?;
+        keep = written.keep;
+    } else {
+        for id in &objects.order {
+            let object = source.find_object(*id).map_err(fail)?;
+            write(cache, object.kind, &object.data).map_err(fail)?;
+        }
     }
     cache
         .reference(
@@ -192,6 +212,10 @@ fn copy_local(path: &Path, cache: &gix::Repository, remote_ref: &str) -> Result<
             "popm: portfolio fetch",
         )
         .map_err(fail)?;
+    // The ref holds the pack's objects now: it needs no protection from a clean-up any more.
+    if let Some(keep) = keep {
+        let _ = std::fs::remove_file(keep);
+    }
     Ok(tip)
 }
 
@@ -202,35 +226,58 @@ fn write(cache: &gix::Repository, kind: gix::objs::Kind, data: &[u8]) -> gix::Re
         .map_err(gix::Error::from_error)
 }
 
-/// Copies a tree and everything below it that the cache lacks, deepest first; an explicit stack,
-/// so a deep tree cannot overflow ours.
-fn copy_tree(source: &gix::Repository, cache: &gix::Repository, root: ObjectId) -> gix::Result<()> {
-    // (tree, whether its children were pushed already)
-    let mut stack = vec![(root, false)];
-    while let Some((id, expanded)) = stack.pop() {
-        if cache.has_object(id) {
-            continue;
-        }
-        let tree = source.find_tree(id)?;
-        if expanded {
-            write(cache, gix::objs::Kind::Tree, &tree.data)?;
-            continue;
-        }
-        stack.push((id, true));
-        for entry in tree.iter() {
-            let entry = entry?;
-            let mode = entry.mode();
-            let oid = entry.oid().to_owned();
-            if mode.is_tree() {
-                stack.push((oid, false));
-            } else if mode.is_blob_or_symlink() && !cache.has_object(oid) {
-                let blob = source.find_object(oid)?;
-                write(cache, gix::objs::Kind::Blob, &blob.data)?;
-            }
-            // A submodule's commit lives in another repository: nothing to copy.
+/// The objects a fetch copies, children before parents (so loose writes keep "present means
+/// complete below"), each once.
+#[derive(Default)]
+struct Objects {
+    order: Vec<ObjectId>,
+    seen: std::collections::HashSet<ObjectId>,
+}
+
+impl Objects {
+    fn push(&mut self, id: ObjectId) {
+        if self.seen.insert(id) {
+            self.order.push(id);
         }
     }
-    Ok(())
+
+    /// A tree and everything below it that the cache lacks, deepest first; an explicit stack,
+    /// so a deep tree cannot overflow ours.
+    fn tree(
+        &mut self,
+        source: &gix::Repository,
+        cache: &gix::Repository,
+        root: ObjectId,
+    ) -> gix::Result<()> {
+        // (tree, whether its children were pushed already)
+        let mut stack = vec![(root, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if self.seen.contains(&id) || cache.has_object(id) {
+                continue;
+            }
+            if expanded {
+                self.push(id);
+                continue;
+            }
+            stack.push((id, true));
+            let tree = source.find_tree(id)?;
+            for entry in tree.iter() {
+                let entry = entry?;
+                let mode = entry.mode();
+                let oid = entry.oid().to_owned();
+                if mode.is_tree() {
+                    stack.push((oid, false));
+                } else if mode.is_blob_or_symlink()
+                    && !self.seen.contains(&oid)
+                    && !cache.has_object(oid)
+                {
+                    self.push(oid);
+                }
+                // A submodule's commit lives in another repository: nothing to copy.
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use gix::bstr::ByteSlice;
 
 pub mod fetch;
+pub mod http;
+mod pack;
 
 pub use gix::ObjectId;
 
