@@ -293,7 +293,10 @@ fn list_item_of_words(line: &[u8]) -> bool {
         }
     };
     let spaces = line[marker..].iter().take_while(|b| **b == b' ').count();
-    (1..=4).contains(&spaces) && line.get(marker + spaces).is_some_and(u8::is_ascii_alphabetic)
+    (1..=4).contains(&spaces)
+        && line
+            .get(marker + spaces)
+            .is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// The level of an ATX heading that starts in the first column.
@@ -794,7 +797,14 @@ mod tests {
         assert!(parts("<!-- open\n## Notes\n-->\n").is_none());
         assert!(parts("x\n<details>\n## Notes\n").is_none());
         // Not words: a heading, a quote or a checkbox after the list marker.
-        for line in ["1. # Notes", "- > quote", "- [ ] box", "-x", "1.x", "1234567890. x"] {
+        for line in [
+            "1. # Notes",
+            "- > quote",
+            "- [ ] box",
+            "-x",
+            "1.x",
+            "1234567890. x",
+        ] {
             assert!(!list_item_of_words(line.as_bytes()), "{line}");
         }
     }

@@ -974,7 +974,10 @@ mod tests {
                     word("created_date", at(9, 3)),
                     word("2025-11-11 10:10", at(9, 17))
                 ),
-                (word("updated_date", at(10, 3)), word("2025-11-12", at(10, 17))),
+                (
+                    word("updated_date", at(10, 3)),
+                    word("2025-11-12", at(10, 17))
+                ),
                 (word("priority", at(11, 3)), word("medium", at(11, 13))),
             ])
         );

@@ -82,7 +82,8 @@ fn plain(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
     if header.is_empty() {
         return None;
     }
-    let header: Vec<std::borrow::Cow<str>> = header.iter().map(|h| crate::render::safe(h)).collect();
+    let header: Vec<std::borrow::Cow<str>> =
+        header.iter().map(|h| crate::render::safe(h)).collect();
     let cells: Vec<Vec<std::borrow::Cow<str>>> = rows
         .iter()
         .map(|row| row.iter().map(|c| crate::render::safe(c)).collect())
@@ -103,7 +104,8 @@ fn plain(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
     if widths.iter().any(|w| *w > WIDEST) {
         return None;
     }
-    let mut text = String::with_capacity(bytes + (cells.len() + 1) * (widths.iter().sum::<usize>() + 1));
+    let mut text =
+        String::with_capacity(bytes + (cells.len() + 1) * (widths.iter().sum::<usize>() + 1));
     let mut line = String::new();
     for (i, row) in std::iter::once(&header).chain(&cells).enumerate() {
         line.clear();
@@ -365,10 +367,20 @@ mod tests {
     #[test]
     fn plain_columns_are_comfy_tables_bytes() {
         let rows = vec![
-            vec!["S-1".to_string(), "story".into(), "".into(), "Pay by card".into()],
+            vec![
+                "S-1".to_string(),
+                "story".into(),
+                "".into(),
+                "Pay by card".into(),
+            ],
             vec!["F-10".into(), "feature".into(), "implementing".into()],
             vec![],
-            vec!["E-2".into(), "epic*".into(), "  spaced  ".into(), "宽字符 wide".into()],
+            vec![
+                "E-2".into(),
+                "epic*".into(),
+                "  spaced  ".into(),
+                "宽字符 wide".into(),
+            ],
             vec!["".into(), "".into(), "".into(), "".into()],
         ];
         let header = ["ID", "TYPE", "STATUS", "TITLE"];
