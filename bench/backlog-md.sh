@@ -79,7 +79,7 @@ median() {
     times+=("$(( (end - start) / 1000 ))")
   done
   # The median, then the fastest and slowest run.
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m / 1e6, a[1] / 1e6, a[NR] / 1e6 }'
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f\n", m / 1e6, a[1] / 1e6, a[NR] / 1e6 }'
 }
 
 echo "Backlog.md $version against popm $("$popm" --version | awk '{print $2}'), $n tasks, $runs runs per cell"
