@@ -207,7 +207,8 @@ fn parts(body: &str) -> Option<Vec<Part<'_>>> {
             .take_while(|b| matches!(b, b' ' | b'\t'))
             .count();
         let first = line.get(indent).copied();
-        if first == Some(b'<') {
+        let comment = one_line_comment(&line[indent..]);
+        if first == Some(b'<') && !comment {
             return None;
         }
         let opens = matches!(first, Some(b'>' | b'-' | b'*' | b'+' | b'0'..=b'9'));
@@ -259,7 +260,9 @@ fn parts(body: &str) -> Option<Vec<Part<'_>>> {
                 .count();
             let numbered = digits > 0 && matches!(line.get(indent + digits), Some(b'.' | b')'));
             part.inert &= first.is_ascii_alphanumeric() && !numbered
-                || (!first.is_ascii() && body[pos + indent..].starts_with(char::is_alphanumeric));
+                || (!first.is_ascii() && body[pos + indent..].starts_with(char::is_alphanumeric))
+                || comment
+                || list_item_of_words(&line[indent..]);
         }
         line_no = line_no.saturating_add(1);
         pos = end + 1;
@@ -267,6 +270,33 @@ fn parts(body: &str) -> Option<Vec<Part<'_>>> {
     part.text = &body[start..];
     parts.push(part);
     Some(parts)
+}
+
+/// An HTML comment that opens and closes on this line (Backlog.md's `<!-- AC:BEGIN -->`): an
+/// HTML block of this one line, so it reaches across no heading, and it opens no section.
+fn one_line_comment(line: &[u8]) -> bool {
+    line.starts_with(b"<!--") && memchr::memmem::find(&line[4..], b"-->").is_some()
+}
+
+/// A list item whose text starts with a letter (`1. Read the code`, `- a note`): in a section
+/// popm does not read, it holds no heading, quote, nested list or setext underline that could
+/// open a section (those start with a mark, or take a line of their own that is not inert).
+fn list_item_of_words(line: &[u8]) -> bool {
+    let marker = match line.first() {
+        Some(b'-' | b'*' | b'+') => 1,
+        _ => {
+            let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+            if !(1..=9).contains(&digits) || !matches!(line.get(digits), Some(b'.' | b')')) {
+                return false;
+            }
+            digits + 1
+        }
+    };
+    let spaces = line[marker..].iter().take_while(|b| **b == b' ').count();
+    (1..=4).contains(&spaces)
+        && line
+            .get(marker + spaces)
+            .is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// The level of an ATX heading that starts in the first column.
@@ -712,10 +742,11 @@ mod tests {
         assert!(skip(&cut[1], &mut state));
         assert!(!skip(&cut[2], &mut state));
         same_as_whole(body);
-        // Not passed over: before the first paragraph, a list, a setext underline, a nested heading.
+        // Not passed over: before the first paragraph, a list of checkboxes (a list of words is
+        // passed over), a setext underline, a nested heading.
         for body in [
             "## Notes\nfirst paragraph\n",
-            "x\n\n## Notes\n- item\n",
+            "x\n\n## Notes\n- [ ] item\n",
             "x\n\n## Notes\nAcceptance criteria\n---\n- [ ] a\n",
             "x\n\n## Acceptance criteria\n- [ ] a\n### Notes\nwords\n",
         ] {
@@ -725,6 +756,56 @@ mod tests {
                 read(part.text, 1, &mut state);
             }
             same_as_whole(body);
+        }
+    }
+
+    /// A body as Backlog.md writes it (`popm import backlog-md` keeps it): section markers in
+    /// HTML comments, a numbered plan. It is cut at its headings instead of read whole, its plan
+    /// and notes are passed over, and it reads as the whole reading does.
+    #[test]
+    fn backlog_md_bodies_are_cut_and_their_plain_sections_passed_over() {
+        let body = "## Description\n\n<!-- SECTION:DESCRIPTION:BEGIN -->\nThe cart service retries forever.\n\
+                    <!-- SECTION:DESCRIPTION:END -->\n\n## Acceptance Criteria\n<!-- AC:BEGIN -->\n\
+                    - [x] The checkout path is covered\n- [ ] The payment path is covered\n<!-- AC:END -->\n\n\
+                    ## Implementation Plan\n\n<!-- SECTION:PLAN:BEGIN -->\n1. Read the code\n2. Write the test\n\
+                    <!-- SECTION:PLAN:END -->\n\n## Implementation Notes\n\n<!-- SECTION:NOTES:BEGIN -->\n\
+                    Done in small steps.\n<!-- SECTION:NOTES:END -->\n";
+        let cut = parts(body).expect("a Backlog.md body was read whole");
+        assert_eq!(cut.len(), 4);
+        let mut state = State::default();
+        let skipped: Vec<bool> = cut
+            .iter()
+            .map(|part| {
+                let skipped = skip(part, &mut state);
+                if !skipped {
+                    read(part.text, 1, &mut state);
+                }
+                skipped
+            })
+            .collect();
+        assert_eq!(skipped, [false, false, true, true]);
+        same_as_whole(body);
+        let read = parse(body, 7);
+        assert_eq!(
+            read.first_paragraph.map(|p| (p.value, p.pos.line)),
+            Some(("The cart service retries forever.".to_string(), 10))
+        );
+        let ac = read.acceptance_criteria.unwrap();
+        assert_eq!((ac.section.pos.line, ac.progress()), (13, (1, 2)));
+        // Read whole, as before: a comment left open, and other HTML (a blank line ends it, not a
+        // heading).
+        assert!(parts("<!-- open\n## Notes\n-->\n").is_none());
+        assert!(parts("x\n<details>\n## Notes\n").is_none());
+        // Not words: a heading, a quote or a checkbox after the list marker.
+        for line in [
+            "1. # Notes",
+            "- > quote",
+            "- [ ] box",
+            "-x",
+            "1.x",
+            "1234567890. x",
+        ] {
+            assert!(!list_item_of_words(line.as_bytes()), "{line}");
         }
     }
 
@@ -742,6 +823,10 @@ mod tests {
                     "[ref]: http://example.com", "see [ref]", "## `Acceptance criteria`",
                     "##Notes", "#### Deep", "## Notes ##", "\tTabbed", "- ## Acceptance criteria",
                     "Words\r", "## Notes\r",
+                    "<!-- SECTION:NOTES:BEGIN -->", "<!-- AC:END -->", "  <!-- x -->", "<!-- open",
+                    "-->", "<!-->", "<!-- a --> b", "1. Read the code", "2) Write it", "- a note",
+                    "* star words", "1.  Two spaces", "-     five", "10. ten", "1. # Notes",
+                    "- > quoted", "1.Word", "   - indented words",
                 ]),
                 0..14,
             )

@@ -362,8 +362,8 @@ mod fast {
     }
 
     /// A scalar's value, when it is certain: quoted and block scalars are strings; a plain scalar
-    /// is null, a boolean, a decimal integer, or a string that starts with a letter and is none of
-    /// the words some YAML versions read as something else.
+    /// is null, a boolean, a decimal integer, a string that starts with a letter and is none of
+    /// the words some YAML versions read as something else, or a date or time (text).
     pub(super) fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
         if style != ScalarStyle::Plain {
             return Some(Value::Str(text.to_string()));
@@ -385,6 +385,9 @@ mod fast {
             }
             return Some(Value::Str(text.to_string()));
         }
+        if first.is_ascii_digit() && date_or_time(text) {
+            return Some(Value::Str(text.to_string()));
+        }
         let digits = text.strip_prefix('-').unwrap_or(text);
         let plain_decimal = !digits.is_empty()
             && digits.len() <= 18
@@ -394,6 +397,20 @@ mod fast {
             return text.parse().ok().map(Value::Int);
         }
         None
+    }
+
+    /// Text that starts with a digit and holds a blank, a `:` or a `-` right after a digit
+    /// (`2025-08-23`, `2025-08-23 19:12`, `10:30`): no YAML number has one (a sign or an
+    /// exponent's sign follows no digit), and serde-saphyr reads no timestamps or base-60 numbers
+    /// as anything but text, so it is text. Backlog.md writes its dates so, unquoted, and popm's
+    /// importer keeps them so under `extra`.
+    fn date_or_time(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        bytes.iter().enumerate().any(|(i, b)| match b {
+            b' ' | b':' => true,
+            b'-' => i > 0 && bytes[i - 1].is_ascii_digit(),
+            _ => false,
+        })
     }
 }
 
@@ -850,6 +867,24 @@ mod tests {
             "Ünïcode",
             "😀",
             "#not",
+            "2025-08-23 19:12",
+            "2025-08-23",
+            "10:30",
+            "12:30:45",
+            "190:20:30",
+            "1-2",
+            "-1-2",
+            "1e-5",
+            "1E-5",
+            "1.5e-3",
+            "1 2",
+            "+1 2",
+            "0x1-2",
+            "1_000 x",
+            "2025-08-23T19:12:00Z",
+            "2025-08-23 19:12:00 +02:00",
+            "1 #c",
+            "1:",
         ];
         for w in words {
             let doc = format!("k: {w}\n");
@@ -918,7 +953,52 @@ mod tests {
         }
     }
 
+    /// An item as `popm import backlog-md` writes it: Backlog.md's unquoted creation time and
+    /// priority under `extra`. The line reader takes it (it used to go to serde-saphyr, for the
+    /// time), and reads it exactly as the full parser does.
+    #[test]
+    fn imported_backlog_md_items_take_the_line_reader() {
+        let yaml = "id: task-10\ntype: story\ntitle: cart checkout flow 10\nstatus: in-progress\n\
+                    owner: \"@dev3\"\ndepends_on: [task-9]\nlabels: [cart, backend]\nextra:\n\
+                    \x20 created_date: 2025-11-11 10:10\n  updated_date: 2025-11-12\n  priority: medium\n";
+        let read = lines::parse(yaml).expect("the line reader declined an imported item");
+        assert_eq!(Ok(read.clone()), full(yaml));
+        let Value::Map(entries) = &read.value else {
+            panic!("{read:?}")
+        };
+        let (_, extra) = &entries[7];
+        assert_eq!(
+            extra.value,
+            Value::Map(vec![
+                (
+                    word("created_date", at(9, 3)),
+                    word("2025-11-11 10:10", at(9, 17))
+                ),
+                (
+                    word("updated_date", at(10, 3)),
+                    word("2025-11-12", at(10, 17))
+                ),
+                (word("priority", at(11, 3)), word("medium", at(11, 13))),
+            ])
+        );
+        // The same dates as Backlog.md writes them, read by the event reader too.
+        let backlog_md = "id: task-10\nassignee:\n  - \"@dev3\"\ncreated_date: 2025-11-11 10:10\n\
+                          dependencies:\n  - task-9\n";
+        assert!(same_as_full(backlog_md));
+        assert!(lines::parse(backlog_md).is_some());
+    }
+
     proptest::proptest! {
+        /// Dates, times and number-like words, alone, in lists and in flow lists.
+        #[test]
+        fn date_like_words_read_as_the_full_parser_reads_them(
+            word in "[0-9][0-9:. eE+_x-]{0,12}[0-9]?",
+        ) {
+            same_as_full(&format!("k: {word}\n"));
+            same_as_full(&format!("k:\n  - {word}\n"));
+            same_as_full(&format!("k: [{word}, x]\n"));
+        }
+
         #[test]
         fn fast_path_agrees_with_full_parser_on_generated_documents(
             entries in proptest::collection::vec(

@@ -111,7 +111,16 @@ struct Rules {
 /// `text` the byte offset of its shown form in the result, then the result's length.
 fn escape<'a>(text: &'a str, rules: Rules, mut offsets: Option<&mut Vec<usize>>) -> Cow<'a, str> {
     // Nearly all text needs nothing: one scan says so (the loop below does more per character).
-    let needs_work = text.chars().any(is_unsafe)
+    // Bytes first: the line breaks and tabs a rule keeps as they are do not send a whole output
+    // (a table of 10 000 rows) through the loop; only text with non-ASCII characters is decoded.
+    let control = |b: &u8| match b {
+        b'\n' => !rules.newlines,
+        b'\t' => rules.tab_as_space,
+        0..=0x1f | 0x7f => true,
+        _ => false,
+    };
+    let needs_work = text.as_bytes().iter().any(control)
+        || (!text.is_ascii() && text.chars().any(is_unsafe))
         || text.contains("##[")
         || (rules.line_commands && text.contains("::"));
     if !needs_work && offsets.is_none() {
@@ -316,6 +325,21 @@ fn is_unsafe_in_json(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The quick scan lets text through unchanged only where the loop would change nothing
+        /// (asking for offsets always runs the loop).
+        #[test]
+        fn the_quick_scan_agrees_with_the_loop(
+            text in "[a-z:#\\[ \n\t\r\x1b\x7f\u{9b}\u{200b}\u{200d}\u{1f600}é-]{0,16}",
+            newlines: bool, tab_as_space: bool, colour: bool, line_commands: bool,
+        ) {
+            let rules = Rules { newlines, tab_as_space, colour, line_commands };
+            let mut offsets = Vec::new();
+            let looped = escape(&text, rules, Some(&mut offsets)).into_owned();
+            proptest::prop_assert_eq!(escape(&text, rules, None), looped);
+        }
+    }
 
     const HOSTILE: &str = "a\x1b[31mb\x1b]8;;http://evil\x07c\u{9b}d\u{202e}e\rf\tg\u{7f}h";
 
