@@ -390,6 +390,30 @@ pub(super) fn encode_for_test(
     encode(&w, &Pack::default())
 }
 
+/// A pack written again over `old`, with the stat records taken now (`stats`) and the old
+/// records that answered (`seen`).
+#[cfg(test)]
+pub(super) fn rewrite_for_test(
+    old: &Pack,
+    build: &str,
+    settings: u64,
+    stats: &[StatRecord],
+    seen: &[bool],
+    scanned: Time,
+) -> Vec<u8> {
+    let w = Writing {
+        build,
+        settings,
+        scanned,
+        stats: Some(stats),
+        seen,
+        fresh: &[],
+        used: &[],
+        keep_writes: 4,
+    };
+    encode(&w, old)
+}
+
 #[cfg(test)]
 pub(super) fn decode_for_test(buf: Vec<u8>, build: &str, settings: u64) -> Option<Pack> {
     decode(buf, build, Some(settings))
