@@ -151,10 +151,11 @@ impl Store {
     pub(crate) fn clean_blob(&self, path: &str, now: &Stat) -> Option<ObjectId> {
         let (recorded, blob, index) = self.pack.stat(path)?;
         let clean = recorded == *now && recorded.modified_before(self.pack.scanned());
-        if clean && let Some(flag) = self.seen.get(index) {
-            if !flag.swap(true, Ordering::Relaxed) {
-                self.clean.fetch_add(1, Ordering::Relaxed);
-            }
+        if clean
+            && let Some(flag) = self.seen.get(index)
+            && !flag.swap(true, Ordering::Relaxed)
+        {
+            self.clean.fetch_add(1, Ordering::Relaxed);
         }
         clean.then_some(blob)
     }
