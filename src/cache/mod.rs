@@ -94,9 +94,14 @@ pub struct Store {
     pack: pack::Pack,
     /// Which entries of the pack this run used (by index), to keep them.
     used: Vec<AtomicBool>,
+    /// Which stat records of the pack this run found unchanged (by index): they are the new
+    /// record of their file, without a copy per file on every run.
+    seen: Vec<AtomicBool>,
     fresh: Mutex<Fresh>,
     /// Work-tree files whose stat did not answer (new, changed, racy, or a stat unlike the record).
     restated: AtomicUsize,
+    /// The walk found this many files unchanged (their stat as recorded).
+    clean: AtomicUsize,
     /// Fresh entries already written by an earlier save.
     saved: AtomicUsize,
 }
@@ -121,9 +126,9 @@ impl Store {
         let build = build_id();
         let scanned = stat::Time::now();
         let pack = pack::read(&file, &build, settings).unwrap_or_default();
-        let used = (0..pack.entries_len())
-            .map(|_| AtomicBool::new(false))
-            .collect();
+        let flags = |n: usize| (0..n).map(|_| AtomicBool::new(false)).collect();
+        let used = flags(pack.entries_len());
+        let seen = flags(pack.stats_len());
         Some(Store {
             location,
             file,
@@ -132,17 +137,27 @@ impl Store {
             scanned,
             pack,
             used,
+            seen,
             fresh: Mutex::default(),
             restated: AtomicUsize::new(0),
+            clean: AtomicUsize::new(0),
             saved: AtomicUsize::new(0),
         })
     }
 
     /// The blob a work-tree file holds, when its stat is the one recorded and the record is not
-    /// racy; `None` when the file must be read.
+    /// racy; `None` when the file must be read. A record that answers stays the file's record
+    /// (unless [`Store::record`] replaces it).
     pub(crate) fn clean_blob(&self, path: &str, now: &Stat) -> Option<ObjectId> {
-        let (recorded, blob) = self.pack.stat(path)?;
-        (recorded == *now && recorded.modified_before(self.pack.scanned())).then_some(blob)
+        let (recorded, blob, index) = self.pack.stat(path)?;
+        let clean = recorded == *now && recorded.modified_before(self.pack.scanned());
+        if clean
+            && let Some(flag) = self.seen.get(index)
+            && !flag.swap(true, Ordering::Relaxed)
+        {
+            self.clean.fetch_add(1, Ordering::Relaxed);
+        }
+        clean.then_some(blob)
     }
 
     /// The parse of `path` holding `blob`, when a run parsed it before.
@@ -196,11 +211,10 @@ impl Store {
         }
     }
 
-    /// Records the stat of a work-tree file and the blob it held, for the next run.
-    pub(crate) fn record(&self, path: &str, stat: Stat, blob: ObjectId, clean: bool) {
-        if !clean {
-            self.restated.fetch_add(1, Ordering::Relaxed);
-        }
+    /// Records the stat of a work-tree file read by this run and the blob it held, for the next
+    /// run (a file [`Store::clean_blob`] answered for keeps its record without this).
+    pub(crate) fn record(&self, path: &str, stat: Stat, blob: ObjectId) {
+        self.restated.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut fresh) = self.fresh.lock() {
             fresh
                 .stats
@@ -230,15 +244,16 @@ impl Store {
     }
 
     /// Writes the pack when this run learned something: new parses, or a work tree whose stats
-    /// differ from the record. Failing to write is not an error (the cache is only a cache).
+    /// differ from the record (a file read again, added or gone). A run that found everything as
+    /// recorded writes nothing. Failing to write is not an error (the cache is only a cache).
     pub(crate) fn save(&self) {
-        let Ok(mut fresh) = self.fresh.lock() else {
+        let Ok(fresh) = self.fresh.lock() else {
             return;
         };
         let new_entries = fresh.entries.len() > self.saved.load(Ordering::Relaxed);
-        let stats_changed = fresh.stats.as_ref().is_some_and(|stats| {
-            self.restated.load(Ordering::Relaxed) > 0 || stats.len() != self.pack.stats_len()
-        });
+        let stats_changed = fresh.stats.is_some()
+            && (self.restated.load(Ordering::Relaxed) > 0
+                || self.clean.load(Ordering::Relaxed) != self.pack.stats_len());
         if !new_entries && !stats_changed {
             return;
         }
@@ -247,10 +262,11 @@ impl Store {
             .iter()
             .map(|u| u.load(Ordering::Relaxed))
             .collect();
-        if let Some(stats) = fresh.stats.as_mut() {
-            stats.sort_by(|a, b| a.path.cmp(&b.path));
-            stats.dedup_by(|a, b| a.path == b.path);
-        }
+        let seen: Vec<bool> = self
+            .seen
+            .iter()
+            .map(|s| s.load(Ordering::Relaxed))
+            .collect();
         let written = pack::write(
             &self.location.dir,
             &self.file,
@@ -259,6 +275,7 @@ impl Store {
                 settings: self.settings,
                 scanned: self.scanned,
                 stats: fresh.stats.as_deref(),
+                seen: &seen,
                 fresh: &fresh.entries,
                 used: &used,
                 keep_writes: KEEP_WRITES,

@@ -2,8 +2,13 @@
 //! record with the build that wrote it, the parse settings, the stat index and the entries. An
 //! entry's parse stays as bytes until a run asks for it, so a run decodes only what it uses, on
 //! the thread that uses it.
+//!
+//! Reading a pack allocates nothing per file: the stat records (sorted by path) and the entries
+//! (sorted by blob and path) are written in order, kept as ranges of the pack's bytes and found
+//! by binary search. A pack whose records are out of order (not written by popm) only misses:
+//! a file not found is read and parsed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
@@ -34,6 +39,14 @@ pub(super) struct NewEntry {
     pub data: Vec<u8>,
 }
 
+/// A stat record as the pack holds it (the same bytes as a [`StatRecord`]).
+#[derive(Serialize, Deserialize)]
+struct StatRef<'a> {
+    path: &'a str,
+    stat: Stat,
+    blob: [u8; 20],
+}
+
 #[derive(Serialize, Deserialize)]
 struct Body<'a> {
     build: &'a str,
@@ -42,7 +55,10 @@ struct Body<'a> {
     generation: u32,
     /// When the stat index was taken.
     scanned: Time,
-    stats: Vec<StatRecord>,
+    /// Sorted by path.
+    #[serde(borrow)]
+    stats: Vec<StatRef<'a>>,
+    /// Sorted by blob, then path.
     #[serde(borrow)]
     entries: Vec<EntryRecord<'a>>,
 }
@@ -72,12 +88,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-/// One entry of a pack read: where its bytes are in the pack.
+/// One entry of a pack read: where its path and its bytes are in the pack.
 struct Slot {
-    path: Box<str>,
-    range: Range<usize>,
+    blob: [u8; 20],
+    path: Range<usize>,
+    data: Range<usize>,
     generation: u32,
-    index: usize,
+}
+
+/// One stat record of a pack read, its path a range of the pack.
+struct StatSlot {
+    path: Range<usize>,
+    stat: Stat,
+    blob: [u8; 20],
 }
 
 /// A pack as read: empty when there was none or it could not be trusted.
@@ -86,9 +109,8 @@ pub(super) struct Pack {
     buf: Vec<u8>,
     generation: u32,
     scanned: Time,
-    stats: HashMap<String, (Stat, [u8; 20])>,
-    entries: HashMap<[u8; 20], Vec<Slot>>,
-    count: usize,
+    stats: Vec<StatSlot>,
+    entries: Vec<Slot>,
 }
 
 impl Pack {
@@ -101,19 +123,37 @@ impl Pack {
     }
 
     pub fn entries_len(&self) -> usize {
-        self.count
+        self.entries.len()
     }
 
-    pub fn stat(&self, path: &str) -> Option<(Stat, ObjectId)> {
-        let (stat, blob) = self.stats.get(path)?;
-        Some((*stat, ObjectId::Sha1(*blob)))
+    fn bytes(&self, range: &Range<usize>) -> &[u8] {
+        self.buf.get(range.clone()).unwrap_or_default()
+    }
+
+    /// The record of `path`: its stat, its blob and its index (for [`Writing::seen`]).
+    pub fn stat(&self, path: &str) -> Option<(Stat, ObjectId, usize)> {
+        let index = self
+            .stats
+            .binary_search_by(|s| self.bytes(&s.path).cmp(path.as_bytes()))
+            .ok()?;
+        let slot = self.stats.get(index)?;
+        Some((slot.stat, ObjectId::Sha1(slot.blob), index))
     }
 
     /// The entry for `path` holding `blob`: its index and its bytes.
     pub fn entry(&self, blob: ObjectId, path: &str) -> Option<(usize, &[u8])> {
         let key: [u8; 20] = blob.as_slice().try_into().ok()?;
-        let slot = self.entries.get(&key)?.iter().find(|s| &*s.path == path)?;
-        Some((slot.index, self.buf.get(slot.range.clone())?))
+        let index = self
+            .entries
+            .binary_search_by(|e| (&e.blob, self.bytes(&e.path)).cmp(&(&key, path.as_bytes())))
+            .ok()?;
+        let slot = self.entries.get(index)?;
+        Some((index, self.buf.get(slot.data.clone())?))
+    }
+
+    /// The path of a record or entry, as the pack holds it (decoded as UTF-8 when it was read).
+    fn path(&self, range: &Range<usize>) -> &str {
+        std::str::from_utf8(self.bytes(range)).unwrap_or_default()
     }
 }
 
@@ -188,23 +228,35 @@ fn decode(buf: Vec<u8>, build: &str, settings: Option<u64>) -> Option<Pack> {
     if decoded.build != build || settings.is_some_and(|s| s != decoded.settings) {
         return None;
     }
+    // Where a slice borrowed from the body is in the pack's bytes.
     let base = buf.as_ptr() as usize;
-    let mut entries: HashMap<[u8; 20], Vec<Slot>> = HashMap::with_capacity(decoded.entries.len());
-    let count = decoded.entries.len();
-    for (index, e) in decoded.entries.iter().enumerate() {
-        let start = (e.data.0.as_ptr() as usize).checked_sub(base)?;
-        entries.entry(e.blob).or_default().push(Slot {
-            path: e.path.into(),
-            range: start..start + e.data.0.len(),
-            generation: e.generation,
-            index,
-        });
-    }
+    let range_of = |bytes: &[u8]| -> Option<Range<usize>> {
+        let start = (bytes.as_ptr() as usize).checked_sub(base)?;
+        Some(start..start + bytes.len())
+    };
+    let entries = decoded
+        .entries
+        .iter()
+        .map(|e| {
+            Some(Slot {
+                blob: e.blob,
+                path: range_of(e.path.as_bytes())?,
+                data: range_of(e.data.0)?,
+                generation: e.generation,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     let stats = decoded
         .stats
-        .into_iter()
-        .map(|r| (r.path, (r.stat, r.blob)))
-        .collect();
+        .iter()
+        .map(|r| {
+            Some(StatSlot {
+                path: range_of(r.path.as_bytes())?,
+                stat: r.stat,
+                blob: r.blob,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     let (generation, scanned) = (decoded.generation, decoded.scanned);
     Some(Pack {
         buf,
@@ -212,7 +264,6 @@ fn decode(buf: Vec<u8>, build: &str, settings: Option<u64>) -> Option<Pack> {
         scanned,
         stats,
         entries,
-        count,
     })
 }
 
@@ -221,8 +272,11 @@ pub(super) struct Writing<'a> {
     pub build: &'a str,
     pub settings: u64,
     pub scanned: Time,
-    /// The work tree's new stat index, when this run walked it (else the old one is kept).
+    /// The stat records this run took, when it walked the work tree (else the old index is
+    /// kept): with the old records in `seen`, the new index.
     pub stats: Option<&'a [StatRecord]>,
+    /// Which of the old pack's stat records this run found unchanged.
+    pub seen: &'a [bool],
     pub fresh: &'a [NewEntry],
     /// Which of the old pack's entries this run used.
     pub used: &'a [bool],
@@ -238,7 +292,7 @@ pub(super) fn write(dir: &Path, file: &Path, w: Writing<'_>, old: &Pack) -> std:
 fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
     let generation = old.generation.wrapping_add(1);
     let mut seen: HashSet<([u8; 20], &str)> = HashSet::new();
-    let mut entries = Vec::with_capacity(old.count + w.fresh.len());
+    let mut entries = Vec::with_capacity(old.entries.len() + w.fresh.len());
     for e in w.fresh {
         let Ok(blob) = <[u8; 20]>::try_from(e.blob.as_slice()) else {
             continue;
@@ -252,39 +306,57 @@ fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
             });
         }
     }
-    for (blob, slots) in &old.entries {
-        for slot in slots {
-            let used = w.used.get(slot.index).copied().unwrap_or(false);
-            let recent = generation.wrapping_sub(slot.generation) < w.keep_writes;
-            let Some(data) = old.buf.get(slot.range.clone()) else {
-                continue;
-            };
-            if (used || recent) && seen.insert((*blob, &slot.path)) {
-                entries.push(EntryRecord {
-                    blob: *blob,
-                    path: &slot.path,
-                    generation: if used { generation } else { slot.generation },
-                    data: Bytes(data),
-                });
-            }
+    for (index, slot) in old.entries.iter().enumerate() {
+        let used = w.used.get(index).copied().unwrap_or(false);
+        let recent = generation.wrapping_sub(slot.generation) < w.keep_writes;
+        let Some(data) = old.buf.get(slot.data.clone()) else {
+            continue;
+        };
+        let path = old.path(&slot.path);
+        if (used || recent) && seen.insert((slot.blob, path)) {
+            entries.push(EntryRecord {
+                blob: slot.blob,
+                path,
+                generation: if used { generation } else { slot.generation },
+                data: Bytes(data),
+            });
         }
     }
-    let (stats, scanned) = match w.stats {
-        Some(stats) => (stats.to_vec(), w.scanned),
-        None => {
-            let mut stats: Vec<StatRecord> = old
-                .stats
+    // The order lookups search in.
+    entries.sort_unstable_by(|a, b| (&a.blob, a.path).cmp(&(&b.blob, b.path)));
+    let old_stats = |keep: &dyn Fn(usize) -> bool| {
+        old.stats
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| keep(*index))
+            .map(|(_, slot)| StatRef {
+                path: old.path(&slot.path),
+                stat: slot.stat,
+                blob: slot.blob,
+            })
+            .collect::<Vec<_>>()
+    };
+    let (mut stats, scanned) = match w.stats {
+        // The records taken now first: where a path has both, the new one is kept (the sort is
+        // stable, and `dedup_by` keeps the first of equal paths).
+        Some(fresh) => {
+            let mut stats: Vec<StatRef<'_>> = fresh
                 .iter()
-                .map(|(path, (stat, blob))| StatRecord {
-                    path: path.clone(),
-                    stat: *stat,
-                    blob: *blob,
+                .map(|r| StatRef {
+                    path: r.path.as_str(),
+                    stat: r.stat,
+                    blob: r.blob,
                 })
                 .collect();
-            stats.sort_by(|a, b| a.path.cmp(&b.path));
-            (stats, old.scanned)
+            stats.extend(old_stats(&|index| {
+                w.seen.get(index).copied().unwrap_or(false)
+            }));
+            (stats, w.scanned)
         }
+        None => (old_stats(&|_| true), old.scanned),
     };
+    stats.sort_by(|a, b| a.path.cmp(b.path));
+    stats.dedup_by(|a, b| a.path == b.path);
     let body = Body {
         build: w.build,
         settings: w.settings,
@@ -310,11 +382,36 @@ pub(super) fn encode_for_test(
         settings,
         scanned,
         stats: Some(stats),
+        seen: &[],
         fresh,
         used: &[],
         keep_writes: 4,
     };
     encode(&w, &Pack::default())
+}
+
+/// A pack written again over `old`, with the stat records taken now (`stats`) and the old
+/// records that answered (`seen`).
+#[cfg(test)]
+pub(super) fn rewrite_for_test(
+    old: &Pack,
+    build: &str,
+    settings: u64,
+    stats: &[StatRecord],
+    seen: &[bool],
+    scanned: Time,
+) -> Vec<u8> {
+    let w = Writing {
+        build,
+        settings,
+        scanned,
+        stats: Some(stats),
+        seen,
+        fresh: &[],
+        used: &[],
+        keep_writes: 4,
+    };
+    encode(&w, old)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::pack::{NewEntry, StatRecord, decode_for_test, encode_for_test};
+use super::pack::{NewEntry, StatRecord, decode_for_test, encode_for_test, rewrite_for_test};
 use super::stat::Time;
 use super::*;
 
@@ -39,9 +39,9 @@ fn stat(secs: i64) -> Stat {
 }
 
 fn store_of(pack: pack::Pack) -> Store {
-    let used = (0..pack.entries_len())
-        .map(|_| AtomicBool::new(false))
-        .collect();
+    let flags = |n: usize| (0..n).map(|_| AtomicBool::new(false)).collect();
+    let used = flags(pack.entries_len());
+    let seen = flags(pack.stats_len());
     Store {
         location: Location::for_test(Path::new("/nowhere")),
         file: PathBuf::from("/nowhere/pack"),
@@ -50,8 +50,10 @@ fn store_of(pack: pack::Pack) -> Store {
         scanned: Time::now(),
         pack,
         used,
+        seen,
         fresh: Mutex::default(),
         restated: AtomicUsize::new(0),
+        clean: AtomicUsize::new(0),
         saved: AtomicUsize::new(0),
     }
 }
@@ -147,4 +149,59 @@ fn the_stat_index_answers_only_for_unchanged_files_older_than_the_record() {
     let bytes = encode_for_test(BUILD, SETTINGS, &[], &[record(stat(1000))], scanned);
     let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
     assert_eq!(store.clean_blob("backlog/S-1.md", &stat(1000)), None);
+}
+
+/// A new stat index keeps the old records that answered for their file (without copying them
+/// on every run), takes the record made now for a file read again, and drops the records of
+/// files the walk did not meet (gone). Lookups find records in any path order they were taken.
+#[test]
+fn a_new_stat_index_keeps_the_records_that_answered_and_drops_the_gone() {
+    let blob = blob_id(b"x").unwrap();
+    let other = blob_id(b"y").unwrap();
+    let record = |path: &str, s: Stat, id: ObjectId| StatRecord {
+        path: path.into(),
+        stat: s,
+        blob: id.as_slice().try_into().unwrap(),
+    };
+    let scanned = Time {
+        secs: 1000,
+        nanos: 0,
+    };
+    let old = [
+        record("backlog/S-3.md", stat(992), blob),
+        record("backlog/S-1.md", stat(990), blob),
+        record("backlog/S-2.md", stat(991), blob),
+    ];
+    let bytes = encode_for_test(BUILD, SETTINGS, &[], &old, scanned);
+    let pack = decode_for_test(bytes, BUILD, SETTINGS).unwrap();
+    // The records are found whatever order they were given in.
+    let store = store_of(
+        decode_for_test(
+            encode_for_test(BUILD, SETTINGS, &[], &old, scanned),
+            BUILD,
+            SETTINGS,
+        )
+        .unwrap(),
+    );
+    for (path, s) in [
+        ("backlog/S-1.md", 990),
+        ("backlog/S-2.md", 991),
+        ("backlog/S-3.md", 992),
+    ] {
+        assert_eq!(store.clean_blob(path, &stat(s)), Some(blob), "{path}");
+    }
+    // S-1 answered (index 0 once sorted), S-2 was read again and holds another blob, S-3 is gone.
+    let seen = [true, false, false];
+    let fresh = [record("backlog/S-2.md", stat(1001), other)];
+    let later = Time {
+        secs: 1002,
+        nanos: 0,
+    };
+    let bytes = rewrite_for_test(&pack, BUILD, SETTINGS, &fresh, &seen, later);
+    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    assert_eq!(store.pack.stats_len(), 2);
+    assert_eq!(store.clean_blob("backlog/S-1.md", &stat(990)), Some(blob));
+    assert_eq!(store.clean_blob("backlog/S-2.md", &stat(1001)), Some(other));
+    assert_eq!(store.clean_blob("backlog/S-2.md", &stat(991)), None);
+    assert_eq!(store.clean_blob("backlog/S-3.md", &stat(992)), None);
 }

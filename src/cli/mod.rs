@@ -196,7 +196,10 @@ pub fn main() -> ExitCode {
         }
     };
     let outcome = match run(&cli) {
-        Ok(outcome) => outcome,
+        Ok(outcome) => {
+            crate::trace::phase("done");
+            outcome
+        }
         Err(e) => {
             eprintln!(
                 "popm: error: {}",
@@ -209,6 +212,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<Outcome, EnvError> {
+    crate::trace::phase("start");
     let dir = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     if cli.no_cache {
         crate::cache::disable();
@@ -261,7 +265,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Log(_) | Command::Flow(_) => (Source::WorkTree, true),
         _ => (Source::WorkTree, false),
     };
-    let workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
+    let mut workspace = Workspace::open_at(&dir, cli.config.as_deref(), source, needs_git)?;
     // Commands that write hold the backlog lock from their first read to their last write, so two
     // at once run one after the other instead of deciding from the same reading.
     let lock = match &cli.command {
@@ -283,7 +287,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         );
         return Ok(Outcome::Findings);
     }
-    match &cli.command {
+    let outcome = match &cli.command {
         Command::Check(args) => check::run(&workspace, args, cli.color),
         Command::Portfolio(args) => portfolio::run(&workspace, args, cli.color),
         Command::List(args) => list::run(&workspace, args, cli.color),
@@ -306,5 +310,7 @@ fn run(cli: &Cli) -> Result<Outcome, EnvError> {
         Command::Report(args) => report::run(&workspace, args, cli.color),
         Command::Cache(args) => cache::run(&workspace, args),
         _ => Ok(Outcome::Clean),
-    }
+    };
+    workspace.forget_cache();
+    outcome
 }

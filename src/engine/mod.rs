@@ -98,10 +98,23 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     let loaded = workspace.load(!request.allow_missing_roots)?;
     let files = loaded.files.len();
     let mut found = loaded.problems;
+    let mut blob_ids = loaded.blob_ids;
+    // From git every id is known already; from the work tree, the ids the cache knew or the walk
+    // computed, which only the comparison with git uses.
+    if request.compare.is_some() && blob_ids.is_empty() {
+        blob_ids.extend(
+            loaded
+                .files
+                .iter()
+                .filter_map(|(path, _, _, id)| Some((path.clone(), (*id)?))),
+        );
+    }
     let (backlog, texts) = index(loaded.files, &mut found, config);
+    crate::trace::phase("index");
     let since = matches!(request.compare, Some(Compare::Since(_) | Compare::Commit));
     let file_findings = since.then(|| by_path(found.iter().cloned()));
     rules::check_backlog(&backlog, config, &mut found);
+    crate::trace::phase("rules");
     let mut sink = Sink::new(config);
     sink.extend(found);
     let mut checked = Checked {
@@ -111,7 +124,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
         files,
         warnings: Vec::new(),
         set_aside: Vec::new(),
-        blob_ids: loaded.blob_ids,
+        blob_ids,
         file_findings,
     };
     let branch = match &request.compare {
@@ -119,6 +132,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
         None => None,
     };
     checked.diagnostics = sink.finish();
+    crate::trace::phase("sink");
     if let Some(branch) = branch {
         let all = std::mem::take(&mut checked.diagnostics);
         (checked.diagnostics, checked.set_aside) =

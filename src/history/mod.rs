@@ -138,6 +138,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         config.exclude
     );
     let mut records = parse_cache.map(|c| c.commits(&layout));
+    crate::trace::phase("commit records");
     let recorded_line = records
         .as_ref()
         .filter(|_| !git.is_shallow())
@@ -193,6 +194,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         roots.push(these);
         history.commits.push(info);
     }
+    crate::trace::phase("commits");
     // Unreadable times before the first readable one take that one's time.
     if let Some(first) = history.commits.iter().find(|c| !c.time_unreadable) {
         let time = first.time;
@@ -298,6 +300,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
         }
         r.save();
     }
+    crate::trace::phase("diffs");
 
     // Path -> (blob, item) of every item file at the current commit.
     let mut files: HashMap<String, (ObjectId, Option<Arc<Item>>)> = HashMap::new();
@@ -423,6 +426,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             }
         }
     }
+    crate::trace::phase("items");
     if let Some(c) = parse_cache {
         c.save();
     }

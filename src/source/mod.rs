@@ -68,7 +68,8 @@ pub(crate) type ParsedFile = (String, FileText, parse::Parsed, Option<ObjectId>)
 pub(crate) struct Loaded {
     pub files: Vec<ParsedFile>,
     pub problems: Vec<Diagnostic>,
-    /// The blob id of each file read, where it is known without hashing (read from git).
+    /// The blob id of each file read from git, where it is known without hashing; for the work
+    /// tree it is in each file's record (`ParsedFile`), taken only by a comparison.
     pub blob_ids: HashMap<String, ObjectId>,
 }
 
@@ -222,10 +223,23 @@ impl Workspace {
         Ok(())
     }
 
+    /// Lets the parse cache go without freeing it: the process ends next, and the operating
+    /// system takes the memory back at once (freeing a pack's index entry by entry costs
+    /// milliseconds for nothing).
+    pub fn forget_cache(&mut self) {
+        if let Some(store) = self.cache.take() {
+            std::mem::forget(store);
+        }
+    }
+
     /// The parse cache of this project, unless it is disabled (`--no-cache`, `POPM_NO_CACHE`).
     pub fn cache(&self) -> Option<&crate::cache::Store> {
         self.cache
-            .get_or_init(|| crate::cache::Store::open(&self.config, &self.display_root))
+            .get_or_init(|| {
+                let store = crate::cache::Store::open(&self.config, &self.display_root);
+                crate::trace::phase("cache open");
+                store
+            })
             .as_ref()
     }
 
@@ -250,14 +264,10 @@ impl Workspace {
         let (files, problems) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => {
                 let (files, problems) = self.read_folders()?;
-                // Blob ids the cache knew or the walk computed: a comparison with git uses them.
-                blob_ids.extend(
-                    files
-                        .iter()
-                        .filter_map(|(path, _, _, id)| Some((path.clone(), (*id)?))),
-                );
+                crate::trace::phase("walk");
                 if let Some(cache) = self.cache() {
                     cache.save();
+                    crate::trace::phase("cache save");
                 }
                 (files, problems)
             }

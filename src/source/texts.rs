@@ -12,6 +12,9 @@ use crate::git::{BlobReader, ObjectId};
 pub struct Texts {
     by_path: HashMap<String, String>,
     later: HashMap<String, Later>,
+    /// How many files are expected: the map that takes the first one is made this large (the
+    /// texts of a cold run are read, those of a warm run later).
+    capacity: usize,
 }
 
 /// Where the text of a file not read yet is.
@@ -58,12 +61,16 @@ impl FileText {
 impl Texts {
     pub fn with_capacity(n: usize) -> Texts {
         Texts {
-            by_path: HashMap::with_capacity(n),
+            by_path: HashMap::new(),
             later: HashMap::new(),
+            capacity: n,
         }
     }
 
     pub fn insert(&mut self, path: String, text: String) {
+        if self.by_path.capacity() == 0 {
+            self.by_path.reserve(self.capacity);
+        }
         self.by_path.insert(path, text);
     }
 
@@ -71,6 +78,9 @@ impl Texts {
         match text {
             FileText::Read(text) => self.insert(path, text),
             FileText::Later(origin) => {
+                if self.later.capacity() == 0 {
+                    self.later.reserve(self.capacity);
+                }
                 self.later.insert(
                     path,
                     Later {

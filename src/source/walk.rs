@@ -83,7 +83,7 @@ impl Walk<'_> {
         };
         let mut entries = Vec::new();
         for entry in listing {
-            match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+            match entry.and_then(|e| Ok((e.file_name(), e.file_type()?, e))) {
                 Ok(entry) => entries.push(entry),
                 Err(e) => diagnostics.push(folder_unreadable(shown, &e)),
             }
@@ -92,7 +92,7 @@ impl Walk<'_> {
         entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
         let read: Vec<EntryRead> = entries
             .into_par_iter()
-            .map(|(name, kind)| self.read_entry(dir, shown, depth, &name, kind))
+            .map(|(name, kind, entry)| self.read_entry(dir, shown, depth, &name, kind, &entry))
             .collect();
         let mut files = Vec::with_capacity(read.len());
         for entry in read {
@@ -116,6 +116,7 @@ impl Walk<'_> {
         depth: usize,
         name: &std::ffi::OsStr,
         kind: std::fs::FileType,
+        entry: &std::fs::DirEntry,
     ) -> EntryRead {
         let lossy = name.to_string_lossy();
         // Hidden files and folders (.git, .obsidian, ...) hold no items.
@@ -173,7 +174,7 @@ impl Walk<'_> {
         }
         let limit = self.config.max_file_bytes;
         EntryRead::File(match self.cache {
-            Some(cache) => read_through_cache(cache, &path, shown, limit),
+            Some(cache) => read_through_cache(cache, &path, entry, shown, limit),
             None => read_and_parse(&path, shown, limit),
         })
     }
@@ -194,9 +195,17 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
 /// Reads one work-tree file through the cache: a file whose stat is the one recorded (and not
 /// racy) is neither read nor parsed; a file read whose blob was parsed before is not parsed
 /// again; any other file is parsed and its parse kept.
-fn read_through_cache(cache: &Store, path: &Path, shown: String, limit: u64) -> ParsedFile {
-    // Taken before the read: a change after it shows as a stat unlike the record next time.
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
+fn read_through_cache(
+    cache: &Store,
+    path: &Path,
+    entry: &std::fs::DirEntry,
+    shown: String,
+    limit: u64,
+) -> ParsedFile {
+    // Taken before the read: a change after it shows as a stat unlike the record next time. The
+    // listing's entry stats the file relative to its open folder (links not followed, as
+    // `symlink_metadata`), without resolving the whole path again for each file.
+    let Ok(meta) = entry.metadata() else {
         return read_and_parse(path, shown, limit);
     };
     let stat = Stat::of(&meta);
@@ -206,7 +215,6 @@ fn read_through_cache(cache: &Store, path: &Path, shown: String, limit: u64) -> 
         .and_then(|blob| Some((blob, cache.get(blob, &shown)?)));
     if let Some((blob, hit)) = known {
         crate::trace::io("cached", &shown);
-        cache.record(&shown, stat, blob, true);
         let text = if hit.has_text {
             FileText::Later(Origin::Disk(path.to_path_buf()))
         } else {
@@ -224,7 +232,7 @@ fn read_through_cache(cache: &Store, path: &Path, shown: String, limit: u64) -> 
         let (parsed, text) = parse::parse_file(&shown, bytes);
         return (shown, FileText::from(text), parsed, None);
     };
-    cache.record(&shown, stat, blob, false);
+    cache.record(&shown, stat, blob);
     if let Some(hit) = cache.get(blob, &shown) {
         // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
         let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
