@@ -232,6 +232,9 @@ fn a_portfolio_report_has_a_portfolio_page_and_a_page_per_art() {
         text.contains("freight 200 E-4 (250) 250 ✗ over budget by 50: 250 of 200 per PI"),
         "{text}"
     );
+    // Each ART's own check, counted in words ("1 error", not "1 errors").
+    assert!(text.contains("2 3 1 1 error, 3 warnings signal"), "{text}");
+    assert!(text.contains("4 errors, 2 warnings"), "{text}");
     // Epics by WSJF: E-2 (13.00) first, then E-1, E-3, E-4 (3.20) by id.
     let ranks: Vec<&str> = portfolio
         .match_indices("<section class=\"epic\"")
