@@ -69,31 +69,20 @@ EOF
   printf '%s\n' "$recipe" > "$root/.done"
 fi
 
-median() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=("$(( (end - start) / 1000 ))")
-  done
-  # The median, then the fastest and slowest run.
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f\n", m / 1e6, a[1] / 1e6, a[NR] / 1e6 }'
-}
+. bench/lib.sh  # the working folder is the repository's root (cd above)
 
 echo "Backlog.md $version against popm $("$popm" --version | awk '{print $2}'), $n tasks, $runs runs per cell"
 echo
 echo "| command | median (s) | range (s) | Backlog.md / popm |"
 echo "|---|---:|---:|---:|"
 (cd "$root/bmd" && "$backlog" task list --plain > /dev/null 2>&1) || true
-read -r anchor low high < <(cd "$root/bmd" && median "$backlog" task list --plain)
+read -r anchor low high < <(cd "$root/bmd" && median_range "$backlog" task list --plain)
 printf '| `backlog task list --plain` | %s | %s-%s | 1.0 |\n' "$anchor" "$low" "$high"
 for cmd in "list" "list --format json" "check" "--no-cache list" "--no-cache check"; do
   # shellcheck disable=SC2086
   "$popm" -C "$root/popm" $cmd > /dev/null 2>&1 || true
   # shellcheck disable=SC2086
-  read -r t low high < <(median "$popm" -C "$root/popm" $cmd)
+  read -r t low high < <(median_range "$popm" -C "$root/popm" $cmd)
   ratio=$(awk -v a="$anchor" -v t="$t" 'BEGIN { printf "%.0f", (t > 0) ? a / t : 0 }')
   printf '| `popm %s` | %s | %s-%s | %s× |\n' "$cmd" "$t" "$low" "$high" "$ratio"
 done

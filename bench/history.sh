@@ -35,26 +35,7 @@ if [ "$(cat "$dir/.git/popm-bench" 2>/dev/null)" != "$recipe" ]; then
   printf '%s\n' "$recipe" > "$dir/.git/popm-bench"
 fi
 
-# Median wall time of $runs runs, in seconds.
-median() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=("$(( (end - start) / 1000 ))")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'
-}
-
-peak_mb() {
-  if [ -x /usr/bin/time ]; then
-    { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
-  else
-    echo "n/a"
-  fi
-}
+. bench/lib.sh  # the working folder is the repository's root (cd above)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "popm $("$popm" --version | awk '{print $2}'), $runs runs per cell, $(git -C "$dir" rev-list --count HEAD) commits, page cache warm"

@@ -26,26 +26,7 @@ generate=$target/release/examples/generate
 # Commands that only the popm of this tree knows are left out for another build.
 "$popm" --no-cache --version > /dev/null 2>&1 && cold="check --no-cache" || cold=""
 
-# Median wall time of $runs runs, in seconds.
-median() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=("$(( (end - start) / 1000 ))")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'
-}
-
-peak_mb() {
-  if [ -x /usr/bin/time ]; then
-    { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
-  else
-    echo "n/a"
-  fi
-}
+. bench/lib.sh  # the working folder is the repository's root (cd above)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
 echo "popm $("$popm" --version | awk '{print $2}'), $runs runs per cell, page cache warm (one run before timing)"
