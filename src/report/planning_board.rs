@@ -662,15 +662,8 @@ mod tests {
                 "id: F-9\ntype: feature\ntitle: Nine\nteam: [a]\npi: PI-0",
             ),
         ];
-        let items = files
-            .iter()
-            .filter_map(|(path, front)| {
-                let text = format!("---\n{front}\n---\n");
-                crate::parse::parse_file(path, text.into_bytes()).0.item
-            })
-            .collect();
         let config = Config::default();
-        (Backlog::new(items, &config), config)
+        (parse_all(files, &config), config)
     }
 
     fn board_of<'a>(backlog: &'a Backlog, config: &'a Config) -> PlanningBoard<'a> {

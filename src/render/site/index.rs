@@ -49,10 +49,7 @@ pub fn page(input: &SiteInput, frame: &Frame) -> Page {
         .map(|r| PiRow {
             id: r.pi.id().unwrap_or(""),
             title: r.pi.title(),
-            dates: match (r.start, r.end) {
-                (Some(s), Some(e)) => format!("{s} – {e}"),
-                _ => "no dates".into(),
-            },
+            dates: super::pi_dates(r.start.zip(r.end)),
             ready: r.ready(),
             errors: r.errors(),
             warnings: r.warnings(),

@@ -123,6 +123,11 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// A PI's dates as a page shows them: "2027-01-04 – 2027-03-14", or "no dates".
+pub fn pi_dates(dates: Option<(jiff::civil::Date, jiff::civil::Date)>) -> String {
+    dates.map_or("no dates".into(), |(s, e)| format!("{s} – {e}"))
+}
+
 /// The prefix that leads from a page at `path` back to the site's root (`""`, `"../"`), so links
 /// work from `file://` without a server.
 pub fn root_of(path: &str) -> String {

@@ -284,10 +284,7 @@ pub fn page(input: &SiteInput, frame: &Frame, r: &Readiness) -> Page {
         root: root_of(&path),
         frame,
         pi: ItemRef::of(r.pi, input.config),
-        dates: match (r.start, r.end) {
-            (Some(s), Some(e)) => format!("{s} – {e}"),
-            _ => "no dates".into(),
-        },
+        dates: super::pi_dates(r.start.zip(r.end)),
         milestones: r
             .fields
             .milestones

@@ -373,10 +373,7 @@ fn art_pages(site: &PortfolioSite, art: &ArtView, frame: &Frame) -> Vec<Page> {
                 .map(|r| PiRow {
                     id: r.pi.id().unwrap_or(""),
                     title: r.pi.title(),
-                    dates: match (r.start, r.end) {
-                        (Some(s), Some(e)) => format!("{s} – {e}"),
-                        _ => "no dates".into(),
-                    },
+                    dates: super::pi_dates(r.start.zip(r.end)),
                     ready: r.ready(),
                     features: r.plan.planned.len(),
                     board: r.pi.id().is_some_and(link::has_page),

@@ -72,9 +72,7 @@ pub fn page<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Page {
             PiHead {
                 id,
                 title: c.pi.title(),
-                dates: c
-                    .dates
-                    .map_or("no dates".into(), |(s, e)| format!("{s} – {e}")),
+                dates: super::pi_dates(c.dates),
                 when: c.when.map_or("", |w| w.as_str()),
                 page: with_page(id),
                 milestones: c
