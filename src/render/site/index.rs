@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::{Frame, Page, SiteInput, render, root_of};
+use super::{Finding, Frame, Page, SiteInput, render, root_of};
 use crate::diagnostic::Summary;
 use crate::report::overview::{self, StateCounts};
 
@@ -31,13 +31,6 @@ struct PiRow<'a> {
     teams: usize,
 }
 
-struct Finding<'a> {
-    place: String,
-    severity: &'static str,
-    rule: &'static str,
-    message: &'a str,
-}
-
 /// Findings listed on the overview; the rest are counted.
 const FINDINGS_SHOWN: usize = 50;
 
@@ -61,12 +54,7 @@ pub fn page(input: &SiteInput, frame: &Frame) -> Page {
         .diagnostics
         .iter()
         .take(FINDINGS_SHOWN)
-        .map(|d| Finding {
-            place: format!("{}:{}", d.path, d.line),
-            severity: d.severity.as_str(),
-            rule: d.rule.name(),
-            message: &d.message,
-        })
+        .map(Finding::of)
         .collect();
     let page = IndexPage {
         root: root_of(path),

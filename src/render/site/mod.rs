@@ -123,6 +123,25 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// A finding listed on a page, as `path:line`, severity, rule and message.
+pub struct Finding<'a> {
+    pub place: String,
+    pub severity: &'static str,
+    pub rule: &'static str,
+    pub message: &'a str,
+}
+
+impl<'a> Finding<'a> {
+    pub fn of(d: &'a Diagnostic) -> Self {
+        Finding {
+            place: format!("{}:{}", d.path, d.line),
+            severity: d.severity.as_str(),
+            rule: d.rule.name(),
+            message: &d.message,
+        }
+    }
+}
+
 /// A PI's dates as a page shows them: "2027-01-04 – 2027-03-14", or "no dates".
 pub fn pi_dates(dates: Option<(jiff::civil::Date, jiff::civil::Date)>) -> String {
     dates.map_or("no dates".into(), |(s, e)| format!("{s} – {e}"))

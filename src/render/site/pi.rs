@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::chart::{self, BarStyle, Group, GroupedBars, Series};
 use super::link::ItemRef;
-use super::{Frame, Page, SiteInput, render, root_of};
+use super::{Finding, Frame, Page, SiteInput, render, root_of};
 use crate::model::natural_cmp;
 use crate::render::number;
 use crate::report::plan::{BusinessValue, TeamLoad};
@@ -47,13 +47,6 @@ struct FeatureRow<'a> {
     /// One per [`Check::ALL`]: passes or not.
     checks: Vec<bool>,
     ready: bool,
-}
-
-struct Finding<'a> {
-    place: String,
-    severity: &'static str,
-    rule: &'static str,
-    message: &'a str,
 }
 
 /// One team's capacity and load: the chart (SVG built by [`chart::grouped_bars`] from escaped
@@ -209,16 +202,7 @@ pub fn page(input: &SiteInput, frame: &Frame, r: &Readiness) -> Page {
             ),
         })
         .collect();
-    let findings = r
-        .diagnostics
-        .iter()
-        .map(|d| Finding {
-            place: format!("{}:{}", d.path, d.line),
-            severity: d.severity.as_str(),
-            rule: d.rule.name(),
-            message: &d.message,
-        })
-        .collect();
+    let findings = r.diagnostics.iter().map(Finding::of).collect();
     let teams = r
         .plan
         .teams
