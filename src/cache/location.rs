@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 /// A project's cache folder and the names of its packs.
 #[derive(Debug, Clone)]
 pub struct Location {
-    /// The folder the packs are in.
+    /// The folder the packs are in (shown to the user as it is: as `POPM_CACHE_DIR` says it,
+    /// else absolute).
     pub dir: PathBuf,
-    /// The folder as shown to the user (as `POPM_CACHE_DIR` says it, else absolute).
-    pub shown: PathBuf,
     /// The start of every pack name of this project.
     prefix: String,
 }
@@ -56,19 +55,13 @@ pub fn location(project_root: &Path, display_root: &Path) -> Option<Location> {
         "parse-{:016x}",
         xxhash_rust::xxh3::xxh3_64(project.as_bytes())
     );
-    let (dir, shown) = match std::env::var_os("POPM_CACHE_DIR").filter(|v| !v.is_empty()) {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            (dir.clone(), dir)
-        }
-        None => {
-            let dir = git_dir(display_root)
-                .map(|git| git.join("popm").join("cache"))
-                .or_else(platform_dir)?;
-            (dir.clone(), dir)
-        }
+    let dir = match std::env::var_os("POPM_CACHE_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => git_dir(display_root)
+            .map(|git| git.join("popm").join("cache"))
+            .or_else(platform_dir)?,
     };
-    Some(Location { dir, shown, prefix })
+    Some(Location { dir, prefix })
 }
 
 /// The git directory of the work tree at `top`: `.git` itself, or the folder a `.git` file names
@@ -115,7 +108,6 @@ impl Location {
     pub(super) fn for_test(dir: &Path) -> Location {
         Location {
             dir: dir.to_path_buf(),
-            shown: dir.to_path_buf(),
             prefix: "parse-test".into(),
         }
     }

@@ -340,7 +340,7 @@ pub fn info(config: &crate::config::Config, display_root: &Path) -> Option<Info>
     let location = location(&config.project_root, display_root)?;
     let build = build_id();
     let mut info = Info {
-        dir: location.shown.clone(),
+        dir: location.dir.clone(),
         files: 0,
         entries: 0,
         stat_records: 0,
