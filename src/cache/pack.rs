@@ -199,10 +199,13 @@ pub(super) fn frame(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
 
 /// The checked body of the framed file at `file`.
 pub(super) fn read_framed(file: &Path, magic: &[u8; 8]) -> Option<Vec<u8>> {
-    let buf = crate::files::read_regular(file, MAX_PACK_BYTES)
+    let mut buf = crate::files::read_regular(file, MAX_PACK_BYTES)
         .ok()?
         .ok()?;
-    unframe(&buf, magic).map(<[u8]>::to_vec)
+    // The body is what follows the header: drop the header in place instead of copying the body.
+    let body_len = unframe(&buf, magic)?.len();
+    buf.drain(..buf.len() - body_len);
+    Some(buf)
 }
 
 /// Writes `bytes` under a temporary name renamed over `file`: a reader sees the old file or the
