@@ -86,7 +86,7 @@ pub fn check(workspace: &Workspace) -> Result<PortfolioChecked, EnvError> {
         .portfolio
         .arts
         .par_iter()
-        .map(|art| read_art(&root, art))
+        .map(|art| read_art(&root, art).map(|(judged, _)| judged))
         .collect();
     let mut backlogs = vec![Judged {
         name: own_name,
@@ -149,7 +149,8 @@ pub fn check(workspace: &Workspace) -> Result<PortfolioChecked, EnvError> {
     })
 }
 
-fn read_art(root: &std::path::Path, art: &Art) -> Result<Judged, Unavailable> {
+/// An ART judged as last fetched, with the commit it was read at (short).
+fn read_art(root: &std::path::Path, art: &Art) -> ArtRead {
     let unavailable = |reason: String| Unavailable {
         name: art.name.clone(),
         reason,
@@ -157,15 +158,17 @@ fn read_art(root: &std::path::Path, art: &Art) -> Result<Judged, Unavailable> {
     let (git, commit) = fetch::open_cached(root, &art.name)
         .map_err(|e| unavailable(e.to_string()))?
         .ok_or_else(|| unavailable("not fetched yet: run `popm portfolio fetch`".to_string()))?;
+    let short = commit.to_hex_with_len(7).to_string();
     let workspace =
         Workspace::cached(git, commit, &art.name).map_err(|e| unavailable(e.to_string()))?;
     let checked =
         super::check(&workspace, &Request::whole()).map_err(|e| unavailable(e.to_string()))?;
-    Ok(Judged {
+    let judged = Judged {
         name: art.name.clone(),
         config: workspace.config,
         checked,
-    })
+    };
+    Ok((judged, short))
 }
 
 /// One ART as `popm report` reads it: judged with its own popm.toml, and the commit read (short).
@@ -191,15 +194,5 @@ pub fn read_arts(workspace: &Workspace) -> Vec<ArtRead> {
                 .collect();
         }
     };
-    arts.par_iter()
-        .map(|art| {
-            let judged = read_art(&root, art)?;
-            let commit = fetch::open_cached(&root, &art.name)
-                .ok()
-                .flatten()
-                .map(|(_, commit)| commit.to_hex_with_len(7).to_string())
-                .unwrap_or_default();
-            Ok((judged, commit))
-        })
-        .collect()
+    arts.par_iter().map(|art| read_art(&root, art)).collect()
 }
