@@ -16,7 +16,7 @@ use crate::report::planning_board::Elsewhere;
 use crate::report::portfolio::PortfolioEpic;
 use crate::report::progress::Progress;
 use crate::report::readiness::Readiness;
-use crate::rules::portfolio::{IMPLEMENTING, Member};
+use crate::rules::portfolio::{self as guardrail, IMPLEMENTING, Member};
 
 /// Everything the portfolio's pages show.
 pub struct PortfolioSite<'a> {
@@ -205,23 +205,22 @@ fn streams<'a>(own: &'a Judged, config: &'a Config) -> (Vec<StreamBudget<'a>>, V
         .value_streams
         .iter()
         .map(|(name, budget)| {
-            let mine = epics
-                .iter()
-                .filter(|e| e.value_stream.as_ref().is_some_and(|v| v.value == *name));
-            let (implementing, others): (Vec<&Item>, Vec<&Item>) =
-                mine.partition(|e| e.status_name(&own.config) == IMPLEMENTING);
-            let implementing: Vec<(&Item, Option<f64>)> = implementing
-                .into_iter()
-                .map(|e| (e, e.budget.as_ref().map(|b| b.value)))
-                .collect();
+            let (mut implementing, sum) =
+                guardrail::implementing(&own.checked.backlog, &own.config, name);
+            implementing.sort_by(|a, b| by_id(a, b));
             StreamBudget {
                 name,
                 budget: *budget,
-                sum: implementing.iter().filter_map(|(_, b)| *b).sum(),
-                implementing,
-                others: others
+                sum,
+                implementing: implementing
                     .into_iter()
-                    .map(|e| (e, e.status_name(&own.config)))
+                    .map(|e| (e, e.budget.as_ref().map(|b| b.value)))
+                    .collect(),
+                others: epics
+                    .iter()
+                    .filter(|e| e.value_stream.as_ref().is_some_and(|v| v.value == *name))
+                    .map(|e| (*e, e.status_name(&own.config)))
+                    .filter(|(_, status)| *status != IMPLEMENTING)
                     .collect(),
             }
         })

@@ -19,6 +19,25 @@ pub struct Member<'a> {
 /// The epic state in which an epic's budget counts against its value stream's.
 pub const IMPLEMENTING: &str = "implementing";
 
+/// The epics of `stream` in the implementing state, in file order, and the sum of their budgets:
+/// what counts against the value stream's guardrail (the rule and the portfolio page).
+pub fn implementing<'a>(
+    backlog: &'a Backlog,
+    config: &Config,
+    stream: &str,
+) -> (Vec<&'a Item>, f64) {
+    let epics: Vec<&Item> = backlog
+        .of_type(ItemType::Epic)
+        .filter(|e| e.value_stream.as_ref().is_some_and(|v| v.value == stream))
+        .filter(|e| e.status_name(config) == IMPLEMENTING)
+        .collect();
+    let sum = epics
+        .iter()
+        .filter_map(|e| e.budget.as_ref().map(|b| b.value))
+        .sum();
+    (epics, sum)
+}
+
 /// Runs the cross-backlog rules. `members[0]` is the portfolio repository (its epics carry the
 /// value streams); `unavailable` are ARTs the cache cannot give (already reported in one line
 /// each), whose references are not judged; `names` is every backlog of the portfolio, the
@@ -215,16 +234,7 @@ fn value_streams(member: &Member, out: &mut Vec<Diagnostic>) {
         }
     }
     for (stream, budget) in streams {
-        let implementing: Vec<&Item> = member
-            .backlog
-            .of_type(ItemType::Epic)
-            .filter(|e| e.value_stream.as_ref().is_some_and(|v| v.value == *stream))
-            .filter(|e| e.status_name(member.config) == IMPLEMENTING)
-            .collect();
-        let sum: f64 = implementing
-            .iter()
-            .filter_map(|e| e.budget.as_ref().map(|b| b.value))
-            .sum();
+        let (implementing, sum) = implementing(member.backlog, member.config, stream);
         let Some(last) = implementing.last() else {
             continue;
         };
