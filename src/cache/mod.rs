@@ -104,6 +104,9 @@ pub struct Store {
     clean: AtomicUsize,
     /// Fresh entries already written by an earlier save.
     saved: AtomicUsize,
+    /// This run's stat records are written: a later save of the same run (a command that reads
+    /// from git after the walk) writes again only for new entries.
+    stats_saved: AtomicBool,
 }
 
 #[derive(Default)]
@@ -142,6 +145,7 @@ impl Store {
             restated: AtomicUsize::new(0),
             clean: AtomicUsize::new(0),
             saved: AtomicUsize::new(0),
+            stats_saved: AtomicBool::new(false),
         })
     }
 
@@ -252,6 +256,7 @@ impl Store {
         };
         let new_entries = fresh.entries.len() > self.saved.load(Ordering::Relaxed);
         let stats_changed = fresh.stats.is_some()
+            && !self.stats_saved.load(Ordering::Relaxed)
             && (self.restated.load(Ordering::Relaxed) > 0
                 || self.clean.load(Ordering::Relaxed) != self.pack.stats_len());
         if !new_entries && !stats_changed {
@@ -284,6 +289,8 @@ impl Store {
         );
         if written.is_ok() {
             self.saved.store(fresh.entries.len(), Ordering::Relaxed);
+            self.stats_saved
+                .store(fresh.stats.is_some(), Ordering::Relaxed);
         }
     }
 }

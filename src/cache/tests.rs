@@ -55,6 +55,7 @@ fn store_of(pack: pack::Pack) -> Store {
         restated: AtomicUsize::new(0),
         clean: AtomicUsize::new(0),
         saved: AtomicUsize::new(0),
+        stats_saved: AtomicBool::new(false),
     }
 }
 
