@@ -37,7 +37,7 @@ fn html(body: String) -> Page {
     Page {
         status: 200,
         content_type: "text/html; charset=utf-8",
-        body: live(&body),
+        body,
     }
 }
 
@@ -79,7 +79,10 @@ pub fn page(place: &Place, path: &str) -> Page {
         };
     // No history: the flow page is `popm report`'s (reading the history on every request would
     // cost more than a page should).
-    let input = SiteInput::new(config, &checked, &answers, today);
+    let input = SiteInput {
+        live: true,
+        ..SiteInput::new(config, &checked, &answers, today)
+    };
     if let Some(level) = super::kanban::level_of(wanted) {
         let frame = Frame::of(&input);
         return html(super::kanban::page(
@@ -94,21 +97,4 @@ pub fn page(place: &Place, path: &str) -> Page {
         Some(found) => html(found.html),
         None => Page::not_found(),
     }
-}
-
-/// A page of the report made live: popm's script in the head, and the Kanban boards in the
-/// navigation.
-fn live(page: &str) -> String {
-    let mut out = page.replacen(
-        "</head>",
-        "<link rel=\"icon\" href=\"data:,\">\n<script src=\"/popm.js\" defer></script>\n</head>",
-        1,
-    );
-    let nav = "<nav class=\"site\" aria-label=\"Pages\">";
-    out = out.replacen(
-        nav,
-        &format!("{nav}\n<a href=\"/kanban.html\">Kanban</a>"),
-        1,
-    );
-    out
 }

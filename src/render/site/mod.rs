@@ -62,6 +62,8 @@ pub struct SiteInput<'a> {
     pub elsewhere: &'a crate::report::planning_board::Elsewhere<'a>,
     /// In a portfolio repository: the portfolio page's answers and each ART's pages.
     pub portfolio: Option<&'a crate::report::portfolio_site::PortfolioSite<'a>>,
+    /// Pages served by `popm serve` (see [`Frame::live`]).
+    pub live: bool,
 }
 
 impl<'a> SiteInput<'a> {
@@ -87,6 +89,7 @@ impl<'a> SiteInput<'a> {
             stamp: None,
             elsewhere: &NOWHERE,
             portfolio: None,
+            live: false,
         }
     }
 }
@@ -107,6 +110,8 @@ pub struct Frame<'a> {
     pub flow: bool,
     /// Whether `portfolio.html` is written (a portfolio repository).
     pub portfolio: bool,
+    /// Served live by `popm serve`: its script in the head, its Kanban boards in the navigation.
+    pub live: bool,
     pub rev: Option<&'a str>,
     pub stamp: Option<&'a str>,
 }
@@ -117,6 +122,7 @@ impl<'a> Frame<'a> {
             boards: input.readiness.iter().filter_map(|r| r.pi.id()).collect(),
             flow: input.history.is_some(),
             portfolio: input.portfolio.is_some(),
+            live: input.live,
             rev: input.rev,
             stamp: input.stamp,
         }
