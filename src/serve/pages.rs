@@ -93,7 +93,7 @@ pub fn page(place: &Place, path: &str) -> Page {
             level,
         ));
     }
-    match site::pages(&input).into_iter().find(|p| p.path == wanted) {
+    match site::page(&input, wanted) {
         Some(found) => html(found.html),
         None => Page::not_found(),
     }

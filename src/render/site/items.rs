@@ -221,8 +221,8 @@ fn refs<'a>(items: &[&'a Item], config: &'a crate::config::Config) -> Vec<ItemRe
 }
 
 /// Every item page, in backlog order: one per id (the item `popm show` shows for it), for ids
-/// that are safe file names.
-pub fn pages<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Vec<Page> {
+/// that are safe file names; with `only`, just the page at that path.
+pub fn pages<'a>(input: &'a SiteInput<'a>, frame: &Frame, only: Option<&str>) -> Vec<Page> {
     let mut by_path: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
     for d in input.diagnostics {
         by_path.entry(d.path.as_str()).or_default().push(d);
@@ -231,9 +231,10 @@ pub fn pages<'a>(input: &'a SiteInput<'a>, frame: &Frame) -> Vec<Page> {
     detail::every(input.backlog, input.config)
         .into_iter()
         .filter(|d| d.item.id().is_some_and(link::has_page))
-        .map(|d| {
+        .map(|d| (link::item_path(d.item.id().unwrap_or("")), d))
+        .filter(|(path, _)| only.is_none_or(|only| only == path))
+        .map(|(path, d)| {
             let item = ItemRef::of(d.item, input.config);
-            let path = link::item_path(item.id);
             let findings = by_path
                 .get(d.item.path.as_str())
                 .map(|found| {

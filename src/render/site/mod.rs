@@ -172,7 +172,7 @@ pub fn pages(input: &SiteInput) -> Vec<Page> {
     for readiness in input.readiness {
         out.push(pi::page(input, &frame, readiness));
     }
-    out.extend(items::pages(input, &frame));
+    out.extend(items::pages(input, &frame, None));
     if let Some(history) = input.history {
         out.push(flow::page(input, &frame, history));
     }
@@ -180,6 +180,28 @@ pub fn pages(input: &SiteInput) -> Vec<Page> {
         out.extend(portfolio::pages(site, &frame));
     }
     out
+}
+
+/// The one page at `wanted`, rendering only that page (`popm serve` renders a page a request);
+/// the same bytes as that page of [`pages`].
+pub fn page(input: &SiteInput, wanted: &str) -> Option<Page> {
+    let frame = Frame::of(input);
+    let pi_at = |folder: &str| {
+        let id = wanted.strip_prefix(folder)?.strip_suffix(".html")?;
+        input.readiness.iter().find(|r| r.pi.id() == Some(id))
+    };
+    match wanted {
+        "index.html" => Some(index::page(input, &frame)),
+        "roadmap.html" => Some(roadmap::page(input, &frame)),
+        "backlog.html" => Some(backlog::page(input, &frame)),
+        _ if wanted.starts_with("board/") => Some(board::page(input, &frame, pi_at("board/")?)),
+        _ if wanted.starts_with("pi/") => Some(pi::page(input, &frame, pi_at("pi/")?)),
+        _ if wanted.starts_with("items/") => items::pages(input, &frame, Some(wanted)).pop(),
+        "flow.html" => Some(flow::page(input, &frame, input.history?)),
+        _ => portfolio::pages(input.portfolio?, &frame)
+            .into_iter()
+            .find(|p| p.path == wanted),
+    }
 }
 
 /// Renders an askama template; a failure (only a `Display` of a value can fail, and popm's values
