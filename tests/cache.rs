@@ -95,7 +95,8 @@ fn no_cache_writes_nothing() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(pack_files(cache.path()), Vec::<PathBuf>::new());
     popm(dir.path(), cache.path(), &["check"]);
-    assert_eq!(pack_files(cache.path()).len(), 1);
+    // The parse pack, the stat index and the checked result.
+    assert_eq!(pack_files(cache.path()).len(), 3);
 }
 
 /// A generated backlog with every kind of item and some broken ones, larger than the fixtures.
@@ -204,6 +205,91 @@ fn an_edit_after_the_cache_was_filled_is_seen() {
     );
 }
 
+/// The `popm-trace: io` lines of a run, by what they say (`read`, `cached`, `parse`, ...).
+fn traced(dir: &Path, cache: &Path, args: &[&str]) -> (String, Vec<String>) {
+    let out = common::popm(dir)
+        .env("POPM_CACHE_DIR", cache)
+        .env("POPM_TRACE", "io")
+        .args(args)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("popm-trace: "))
+        .filter_map(|l| l.split_once(' ').map(|(what, _)| what.to_string()))
+        .collect();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), said)
+}
+
+/// `popm check` over a work tree as recorded reads its checked result back: no parse decoded, no
+/// rule run, no item file read but those its findings quote; and prints what it prints without
+/// the cache. A touched file (same bytes) still finds it; another popm.toml or another byte in
+/// one file is checked again, and the new result kept.
+#[test]
+fn an_unchanged_backlog_reads_its_checked_result_back() {
+    let dir = common::temp_copy("broken");
+    let cache = tempfile::tempdir().unwrap();
+    // Past the second the copy was made in, so the records are trusted (git's racy rule).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let without = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
+    assert_eq!(without.0, Some(1));
+    let quoted: std::collections::BTreeSet<&str> = without
+        .1
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    assert!(quoted.len() >= 3, "{quoted:?}");
+    let (_, filling) = traced(dir.path(), cache.path(), &["check"]);
+    assert!(filling.iter().any(|w| w == "no-verdict"), "{filling:?}");
+    let (out, said) = traced(dir.path(), cache.path(), &["check"]);
+    assert_eq!(out, without.1);
+    let count = |what: &str| said.iter().filter(|w| *w == what).count();
+    assert_eq!(
+        (
+            count("verdict"),
+            count("cached"),
+            count("parse"),
+            count("read-pack")
+        ),
+        (1, 0, 0, 0),
+        "{said:?}"
+    );
+    // The texts of the files the findings quote, and no other.
+    assert_eq!(count("read"), quoted.len(), "{said:?}");
+
+    // Touched: the same bytes at the same path, so the same result (read and hashed once).
+    let file = dir.path().join("backlog/F-1.md");
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes).unwrap();
+    let (out, said) = traced(dir.path(), cache.path(), &["check"]);
+    assert_eq!(out, without.1);
+    assert!(said.iter().any(|w| w == "verdict"), "{said:?}");
+
+    // Another popm.toml: checked again, as without the cache.
+    let config = dir.path().join("popm.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[rules]\nwsjf-scale = \"off\"\n");
+    std::fs::write(&config, text).unwrap();
+    let off = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
+    assert_ne!(off, without);
+    let (out, said) = traced(dir.path(), cache.path(), &["check"]);
+    assert_eq!(out, off.1);
+    assert!(said.iter().any(|w| w == "no-verdict"), "{said:?}");
+    let (out, said) = traced(dir.path(), cache.path(), &["check"]);
+    assert_eq!(out, off.1);
+    assert!(said.iter().any(|w| w == "verdict"), "{said:?}");
+
+    // One byte of one file: checked again.
+    let edited = String::from_utf8(bytes).unwrap().replacen("F-7", "F-8", 1);
+    std::fs::write(&file, edited).unwrap();
+    let changed = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
+    assert!(changed.1.contains("`F-8`"), "{}", changed.1);
+    let (out, said) = traced(dir.path(), cache.path(), &["check"]);
+    assert_eq!(out, changed.1);
+    assert!(said.iter().any(|w| w == "no-verdict"), "{said:?}");
+}
+
 /// A file added, one removed and one renamed after the cache was filled.
 #[test]
 fn files_added_removed_and_renamed_are_seen() {
@@ -235,12 +321,23 @@ fn files_added_removed_and_renamed_are_seen() {
     );
 }
 
-/// The pack as a file: its inode and modification time change whenever it is written (a new
-/// file renamed over the old one).
-fn identity(pack: &Path) -> (u64, std::time::SystemTime) {
+/// The cache's files as files: each one's inode and modification time change whenever it is
+/// written (a new file renamed over the old one); by the part of the name that says what it
+/// holds (`parse`, `stat`, `check`).
+fn identities(cache: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
     use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(pack).unwrap();
-    (meta.ino(), meta.modified().unwrap())
+    pack_files(cache)
+        .iter()
+        .map(|pack| {
+            let meta = std::fs::metadata(pack).unwrap();
+            let name = pack.file_name().unwrap().to_string_lossy().into_owned();
+            let what = ["stat", "check"]
+                .into_iter()
+                .find(|w| name.contains(&format!("-{w}-")))
+                .unwrap_or("parse");
+            (what.to_string(), meta.ino(), meta.modified().unwrap())
+        })
+        .collect()
 }
 
 /// The number `popm cache info` gives for the stat records.
@@ -252,7 +349,8 @@ fn stat_records(dir: &Path, cache: &Path) -> usize {
 }
 
 /// A run that finds every file as recorded writes nothing (a warm `check` only stats the files);
-/// a file removed since is a change of the stat index, written once; then nothing again.
+/// a file removed since is a change of the stat index and of the checked result, each written
+/// once (the parse pack learned nothing new, and is not); then nothing again.
 #[cfg(unix)]
 #[test]
 fn the_pack_is_written_only_when_the_work_tree_changed() {
@@ -263,62 +361,76 @@ fn the_pack_is_written_only_when_the_work_tree_changed() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let without = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
     assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
-    let pack = pack_files(cache.path()).remove(0);
-    let written = identity(&pack);
+    let written = identities(cache.path());
+    let kinds: Vec<&str> = written.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(kinds, ["parse", "check", "stat"]);
     let records = stat_records(dir.path(), cache.path());
     assert!(records > 20, "{records}");
     for _ in 0..2 {
         assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
         assert_eq!(
-            identity(&pack),
+            identities(cache.path()),
             written,
-            "nothing changed: the pack is not written"
+            "nothing changed: nothing is written"
         );
     }
     std::fs::remove_file(dir.path().join("backlog/stories/S-1-request-reset-link.md")).unwrap();
     let after = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
+    assert_ne!(after, without);
     assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), after);
-    let rewritten = identity(&pack);
-    assert_ne!(
-        rewritten, written,
-        "a file removed: the stat index is written"
+    let rewritten = identities(cache.path());
+    let changed: Vec<bool> = written
+        .iter()
+        .zip(&rewritten)
+        .map(|(before, now)| before != now)
+        .collect();
+    assert_eq!(
+        changed,
+        [false, true, true],
+        "a file removed: the checked result and the stat index are written, not the parse pack"
     );
     assert_eq!(stat_records(dir.path(), cache.path()), records - 1);
     assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), after);
-    assert_eq!(identity(&pack), rewritten);
+    assert_eq!(identities(cache.path()), rewritten);
 }
 
-/// A damaged pack (cut short, or overwritten) is ignored: the output is the one without the
-/// cache, and the pack is written again whole.
+/// A damaged cache file (the parse pack, the stat index or the checked result; cut short, or
+/// overwritten) is ignored: the output is the one without the cache, and the file is written
+/// again whole once a run needs what it holds (`list` needs the parses).
 #[test]
 fn a_corrupt_pack_is_ignored_and_rebuilt() {
     let dir = common::temp_copy("broken");
     let cache = tempfile::tempdir().unwrap();
     let without = seen(&popm(dir.path(), cache.path(), &["--no-cache", "check"]));
+    let listed = seen(&popm(dir.path(), cache.path(), &["--no-cache", "list"]));
     popm(dir.path(), cache.path(), &["check"]);
     let packs = pack_files(cache.path());
-    assert_eq!(packs.len(), 1);
-    let good = std::fs::read(&packs[0]).unwrap();
-    let mut flipped = good.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0xff;
-    for damaged in [
-        good[..good.len() / 3].to_vec(),
-        flipped,
-        b"garbage".to_vec(),
-        Vec::new(),
-    ] {
-        std::fs::write(&packs[0], &damaged).unwrap();
-        assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
-        // Written whole again: this build reads it (its times make its length vary by a byte).
-        let info = popm(dir.path(), cache.path(), &["cache", "info"]);
-        let info = String::from_utf8_lossy(&info.stdout).into_owned();
-        assert!(
-            info.contains("files: 1\n") && !info.contains("unusable"),
-            "{info}"
-        );
-        assert!(!info.contains("entries: 0 "), "{info}");
-        assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
+    assert_eq!(packs.len(), 3);
+    for pack in &packs {
+        let good = std::fs::read(pack).unwrap();
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0xff;
+        for damaged in [
+            good[..good.len() / 3].to_vec(),
+            flipped,
+            b"garbage".to_vec(),
+            Vec::new(),
+        ] {
+            std::fs::write(pack, &damaged).unwrap();
+            assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
+            assert_eq!(seen(&popm(dir.path(), cache.path(), &["list"])), listed);
+            // Written whole again: this build reads it (its times make its length vary).
+            let info = popm(dir.path(), cache.path(), &["cache", "info"]);
+            let info = String::from_utf8_lossy(&info.stdout).into_owned();
+            assert!(
+                info.contains("files: 3\n") && !info.contains("unusable"),
+                "{}: {info}",
+                pack.display()
+            );
+            assert!(!info.contains("entries: 0 "), "{info}");
+            assert_eq!(seen(&popm(dir.path(), cache.path(), &["check"])), without);
+        }
     }
 }
 
@@ -390,14 +502,15 @@ fn cache_info_and_clear() {
         .count();
     assert!(items > 20, "{items}");
     popm(dir.path(), cache.path(), &["check"]);
-    let size = std::fs::metadata(&pack_files(cache.path())[0])
-        .unwrap()
-        .len();
+    let size: u64 = pack_files(cache.path())
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
     let info = seen(&popm(dir.path(), cache.path(), &["cache", "info"]));
     assert_eq!(
         info.1,
         format!(
-            "location: {}\nfiles: 1\nentries: {items} parsed files, {items} stat records\ncommits: 0\nsize: {size} bytes\n",
+            "location: {}\nfiles: 3\nentries: {items} parsed files, {items} stat records\ncommits: 0\nsize: {size} bytes\n",
             cache.path().display()
         )
     );
@@ -406,7 +519,7 @@ fn cache_info_and_clear() {
         clear,
         (
             Some(0),
-            format!("removed 1 cache file from {}\n", cache.path().display()),
+            format!("removed 3 cache files from {}\n", cache.path().display()),
             String::new()
         )
     );
@@ -506,7 +619,7 @@ fn history_reads_the_same_with_the_cache() {
     let in_git = pack_files(&dir.path().join(".git/popm/cache"));
     assert_eq!(
         in_git.len(),
-        2,
-        "the parse pack and the commit records: {in_git:?}"
+        4,
+        "the parse pack, the stat index, the checked result and the commit records: {in_git:?}"
     );
 }

@@ -22,6 +22,18 @@ impl Location {
             .join(format!("{}-{settings:016x}.pack", self.prefix))
     }
 
+    /// The stat index of the work tree, read with the pack of these settings.
+    pub(super) fn stats_file(&self, settings: u64) -> PathBuf {
+        self.dir
+            .join(format!("{}-stat-{settings:016x}.pack", self.prefix))
+    }
+
+    /// The checked result of the work tree last checked whole.
+    pub(super) fn verdict_file(&self, settings: u64) -> PathBuf {
+        self.dir
+            .join(format!("{}-check-{settings:016x}.pack", self.prefix))
+    }
+
     /// The commit records for a backlog layout.
     pub(super) fn commits_file(&self, layout: u64) -> PathBuf {
         self.dir

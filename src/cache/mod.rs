@@ -9,20 +9,23 @@
 //! is read and hashed again, since a second edit within one timestamp tick would leave the stat
 //! unchanged.
 //!
-//! One pack file per project and parse settings (`pack.rs`), read whole, written whole under a
-//! temporary name and renamed over the old one, so concurrent popm processes each see a complete
-//! pack and the last writer wins. A pack from another build of popm, for other settings, of
-//! another format version, or whose checksum fails, is ignored and rebuilt: never trusted.
+//! Per project and parse settings: a parse pack and a stat index (`pack.rs`), and the checked
+//! result of the last whole work tree checked (`verdict.rs`). Each file is read whole, written
+//! whole under a temporary name and renamed over the old one, so concurrent popm processes each
+//! see a complete file and the last writer wins. A file from another build of popm, for other
+//! settings, of another format version, or whose checksum fails, is ignored and rebuilt: never
+//! trusted.
 //! `--no-cache` and `POPM_NO_CACHE=1` bypass it; `popm cache info|clear` show and remove it.
 
 mod commits;
 mod location;
 mod pack;
 mod stat;
+mod verdict;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +40,7 @@ use crate::parse::Parsed;
 
 /// The version of the pack layout and of the entries in it; a pack of another version is
 /// ignored. Bump it with any change to what is stored.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Writes kept for entries no run has used lately: an entry unused in the last this many writes of
 /// the pack is dropped, so the pack holds a few versions of the backlog, not its whole past.
@@ -82,21 +85,30 @@ pub(crate) struct Hit {
     pub text_is_bytes: bool,
 }
 
-/// The cache for one run of popm over one project: the pack as read, and what this run adds.
+/// The parse pack as read, with the entries this run used (by index), to keep them.
+struct Entries {
+    pack: pack::Pack,
+    used: Vec<AtomicBool>,
+}
+
+/// The cache for one run of popm over one project: the stat index and the parse pack as read
+/// (the pack on first use), and what this run adds.
 pub struct Store {
     location: Location,
-    file: PathBuf,
+    pack_file: PathBuf,
+    stats_file: PathBuf,
     build: String,
     settings: u64,
     /// When this run started looking at the work tree: stat records taken now are trusted later
     /// only for files modified before this second.
     scanned: stat::Time,
-    pack: pack::Pack,
-    /// Which entries of the pack this run used (by index), to keep them.
-    used: Vec<AtomicBool>,
-    /// Which stat records of the pack this run found unchanged (by index): they are the new
+    stats: pack::StatIndex,
+    /// Which stat records of the index this run found unchanged (by index): they are the new
     /// record of their file, without a copy per file on every run.
     seen: Vec<AtomicBool>,
+    /// Read when a run first needs a parse: a run that needs none (a checked result kept whole)
+    /// never reads it.
+    entries: OnceLock<Entries>,
     fresh: Mutex<Fresh>,
     /// Work-tree files whose stat did not answer (new, changed, racy, or a stat unlike the record).
     restated: AtomicUsize,
@@ -116,6 +128,10 @@ struct Fresh {
     stats: Option<Vec<pack::StatRecord>>,
 }
 
+fn flags(n: usize) -> Vec<AtomicBool> {
+    (0..n).map(|_| AtomicBool::new(false)).collect()
+}
+
 impl Store {
     /// The cache of the project whose backlog `config` describes, in `display_root` (the
     /// repository's top or the project root); `None` when it is disabled or has no place.
@@ -125,22 +141,20 @@ impl Store {
         }
         let location = location(&config.project_root, display_root)?;
         let settings = settings(config);
-        let file = location.pack_file(settings);
         let build = build_id();
         let scanned = stat::Time::now();
-        let pack = pack::read(&file, &build, settings).unwrap_or_default();
-        let flags = |n: usize| (0..n).map(|_| AtomicBool::new(false)).collect();
-        let used = flags(pack.entries_len());
-        let seen = flags(pack.stats_len());
+        let stats_file = location.stats_file(settings);
+        let stats = pack::read_stats(&stats_file, &build, Some(settings)).unwrap_or_default();
         Some(Store {
+            pack_file: location.pack_file(settings),
+            stats_file,
             location,
-            file,
             build,
             settings,
             scanned,
-            pack,
-            used,
-            seen,
+            seen: flags(stats.len()),
+            stats,
+            entries: OnceLock::new(),
             fresh: Mutex::default(),
             restated: AtomicUsize::new(0),
             clean: AtomicUsize::new(0),
@@ -149,12 +163,25 @@ impl Store {
         })
     }
 
+    /// The parse pack, read on first use.
+    fn entries(&self) -> &Entries {
+        self.entries.get_or_init(|| {
+            let pack =
+                pack::read(&self.pack_file, &self.build, Some(self.settings)).unwrap_or_default();
+            crate::trace::io("read-pack", &self.pack_file.to_string_lossy());
+            Entries {
+                used: flags(pack.entries_len()),
+                pack,
+            }
+        })
+    }
+
     /// The blob a work-tree file holds, when its stat is the one recorded and the record is not
     /// racy; `None` when the file must be read. A record that answers stays the file's record
     /// (unless [`Store::record`] replaces it).
     pub(crate) fn clean_blob(&self, path: &str, now: &Stat) -> Option<ObjectId> {
-        let (recorded, blob, index) = self.pack.stat(path)?;
-        let clean = recorded == *now && recorded.modified_before(self.pack.scanned());
+        let (recorded, blob, index) = self.stats.stat(path)?;
+        let clean = recorded == *now && recorded.modified_before(self.stats.scanned());
         if clean
             && let Some(flag) = self.seen.get(index)
             && !flag.swap(true, Ordering::Relaxed)
@@ -166,7 +193,8 @@ impl Store {
 
     /// The parse of `path` holding `blob`, when a run parsed it before.
     pub(crate) fn get(&self, blob: ObjectId, path: &str) -> Option<Hit> {
-        let (index, bytes) = self.pack.entry(blob, path)?;
+        let entries = self.entries();
+        let (index, bytes) = entries.pack.entry(blob, path)?;
         let entry: Entry = postcard::from_bytes(bytes).ok()?;
         // An entry is about one file: anything else in it is not trusted.
         let about_this_file = entry.item.as_ref().is_none_or(|i| i.path == path)
@@ -174,7 +202,7 @@ impl Store {
         if !about_this_file {
             return None;
         }
-        if let Some(flag) = self.used.get(index) {
+        if let Some(flag) = entries.used.get(index) {
             flag.store(true, Ordering::Relaxed);
         }
         Some(Hit {
@@ -186,7 +214,6 @@ impl Store {
             text_is_bytes: entry.text_is_bytes,
         })
     }
-
     /// Keeps a parse for later runs.
     pub(crate) fn put(&self, blob: ObjectId, path: &str, parsed: &Parsed, text: Option<&str>) {
         // Serialized by reference: the parse goes on to the backlog untouched.
@@ -247,50 +274,86 @@ impl Store {
         }
     }
 
-    /// Writes the pack when this run learned something: new parses, or a work tree whose stats
-    /// differ from the record (a file read again, added or gone). A run that found everything as
-    /// recorded writes nothing. Failing to write is not an error (the cache is only a cache).
+    /// The checked result kept under `key`, when there is one (see `verdict.rs`).
+    pub fn verdict(&self, key: u128) -> Option<Vec<u8>> {
+        let file = self.location.verdict_file(self.settings);
+        let kept = verdict::read(&file, &self.build, key);
+        crate::trace::io(
+            if kept.is_some() {
+                "verdict"
+            } else {
+                "no-verdict"
+            },
+            "check",
+        );
+        kept
+    }
+
+    /// Keeps `result` as the checked result under `key`, replacing the one kept before. Failing
+    /// to write is not an error (the cache is only a cache).
+    pub fn keep_verdict(&self, key: u128, result: &[u8]) {
+        let file = self.location.verdict_file(self.settings);
+        let _ = verdict::write(&self.location.dir, &file, &self.build, key, result);
+    }
+
+    /// Writes what this run learned: the parse pack when there are new parses, the stat index
+    /// when the work tree's stats differ from the record (a file read again, added or gone). A
+    /// run that found everything as recorded writes nothing. Failing to write is not an error
+    /// (the cache is only a cache).
     pub(crate) fn save(&self) {
         let Ok(fresh) = self.fresh.lock() else {
             return;
         };
-        let new_entries = fresh.entries.len() > self.saved.load(Ordering::Relaxed);
-        let stats_changed = fresh.stats.is_some()
-            && !self.stats_saved.load(Ordering::Relaxed)
-            && (self.restated.load(Ordering::Relaxed) > 0
-                || self.clean.load(Ordering::Relaxed) != self.pack.stats_len());
-        if !new_entries && !stats_changed {
+        if fresh.entries.len() > self.saved.load(Ordering::Relaxed) {
+            let entries = self.entries();
+            let used: Vec<bool> = entries
+                .used
+                .iter()
+                .map(|u| u.load(Ordering::Relaxed))
+                .collect();
+            let written = pack::write(
+                &self.location.dir,
+                &self.pack_file,
+                pack::Writing {
+                    build: &self.build,
+                    settings: self.settings,
+                    fresh: &fresh.entries,
+                    used: &used,
+                    keep_writes: KEEP_WRITES,
+                },
+                &entries.pack,
+            );
+            if written.is_ok() {
+                self.saved.store(fresh.entries.len(), Ordering::Relaxed);
+            }
+        }
+        let Some(stats) = fresh.stats.as_deref() else {
+            return;
+        };
+        let changed = self.restated.load(Ordering::Relaxed) > 0
+            || self.clean.load(Ordering::Relaxed) != self.stats.len();
+        if !changed || self.stats_saved.load(Ordering::Relaxed) {
             return;
         }
-        let used: Vec<bool> = self
-            .used
-            .iter()
-            .map(|u| u.load(Ordering::Relaxed))
-            .collect();
         let seen: Vec<bool> = self
             .seen
             .iter()
             .map(|s| s.load(Ordering::Relaxed))
             .collect();
-        let written = pack::write(
+        let written = pack::write_stats(
             &self.location.dir,
-            &self.file,
-            pack::Writing {
+            &self.stats_file,
+            pack::StatsWriting {
                 build: &self.build,
                 settings: self.settings,
                 scanned: self.scanned,
-                stats: fresh.stats.as_deref(),
+                stats,
                 seen: &seen,
-                fresh: &fresh.entries,
-                used: &used,
-                keep_writes: KEEP_WRITES,
             },
-            &self.pack,
+            &self.stats,
         );
         if written.is_ok() {
-            self.saved.store(fresh.entries.len(), Ordering::Relaxed);
-            self.stats_saved
-                .store(fresh.stats.is_some(), Ordering::Relaxed);
+            self.stats_saved.store(true, Ordering::Relaxed);
         }
     }
 }
@@ -358,22 +421,21 @@ pub fn info(config: &crate::config::Config, display_root: &Path) -> Option<Info>
     for file in location.packs() {
         info.files += 1;
         info.bytes += std::fs::symlink_metadata(&file).map_or(0, |m| m.len());
-        let is_commits = file
+        let name = file
             .file_name()
-            .is_some_and(|n| n.to_string_lossy().contains("-commits-"));
-        if is_commits {
-            match commits::count(&file, &build) {
-                Some(n) => info.commits += n,
-                None => info.unusable += 1,
-            }
-            continue;
-        }
-        match pack::read_any(&file, &build) {
-            Some(pack) => {
-                info.entries += pack.entries_len();
-                info.stat_records += pack.stats_len();
-            }
-            None => info.unusable += 1,
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let usable = if name.contains("-commits-") {
+            commits::count(&file, &build).map(|n| info.commits += n)
+        } else if name.contains("-stat-") {
+            pack::read_stats(&file, &build, None).map(|s| info.stat_records += s.len())
+        } else if name.contains("-check-") {
+            Some(())
+        } else {
+            pack::read(&file, &build, None).map(|p| info.entries += p.entries_len())
+        };
+        if usable.is_none() {
+            info.unusable += 1;
         }
     }
     Some(info)

@@ -1,11 +1,13 @@
-//! The pack file: a header (magic, format version, checksum of the rest), then one postcard
-//! record with the build that wrote it, the parse settings, the stat index and the entries. An
-//! entry's parse stays as bytes until a run asks for it, so a run decodes only what it uses, on
-//! the thread that uses it.
+//! The cache's files, each a header (magic, format version, checksum of the rest) and one
+//! postcard record: the parse pack (the build that wrote it, the parse settings and the
+//! entries) and the stat index (when it was taken, and the work tree's records). An entry's parse
+//! stays as bytes until a run asks for it, so a run decodes only what it uses, on the thread that
+//! uses it. The stat index is a file of its own: a run that finds the work tree as recorded and
+//! its checked result kept (`popm check`) reads it, and never the far larger parse pack.
 //!
-//! Reading a pack allocates nothing per file: the stat records (sorted by path) and the entries
-//! (sorted by blob and path) are written in order, kept as ranges of the pack's bytes and found
-//! by binary search. A pack whose records are out of order (not written by popm) only misses:
+//! Reading a file allocates nothing per item: the stat records (sorted by path) and the entries
+//! (sorted by blob and path) are written in order, kept as ranges of the file's bytes and found
+//! by binary search. A file whose records are out of order (not written by popm) only misses:
 //! a file not found is read and parsed.
 
 use std::collections::HashSet;
@@ -19,11 +21,15 @@ use super::stat::{Stat, Time};
 use crate::git::ObjectId;
 
 const MAGIC: &[u8; 8] = b"popm\x00pc\x01";
+/// The magic of the stat index.
+const STATS_MAGIC: &[u8; 8] = b"popm\x00si\x01";
 /// The magic of the commit records' file (`commits.rs`), framed the same way.
 pub(super) const COMMITS_MAGIC: &[u8; 8] = b"popm\x00cr\x01";
+/// The magic of the checked result's file (`verdict.rs`), framed the same way.
+pub(super) const VERDICT_MAGIC: &[u8; 8] = b"popm\x00ck\x01";
 /// Magic, format version (u32), checksum (u64, xxh3 of the body).
 const HEADER: usize = 8 + 4 + 8;
-/// A pack larger than this is not read (a cache of a million items stays far below it).
+/// A file larger than this is not read (a cache of a million items stays far below it).
 const MAX_PACK_BYTES: u64 = 4 << 30;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,7 +45,7 @@ pub(super) struct NewEntry {
     pub data: Vec<u8>,
 }
 
-/// A stat record as the pack holds it (the same bytes as a [`StatRecord`]).
+/// A stat record as the index holds it (the same bytes as a [`StatRecord`]).
 #[derive(Serialize, Deserialize)]
 struct StatRef<'a> {
     path: &'a str,
@@ -53,14 +59,20 @@ struct Body<'a> {
     settings: u64,
     /// How many times the pack was written.
     generation: u32,
+    /// Sorted by blob, then path.
+    #[serde(borrow)]
+    entries: Vec<EntryRecord<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StatsBody<'a> {
+    build: &'a str,
+    settings: u64,
     /// When the stat index was taken.
     scanned: Time,
     /// Sorted by path.
     #[serde(borrow)]
     stats: Vec<StatRef<'a>>,
-    /// Sorted by blob, then path.
-    #[serde(borrow)]
-    entries: Vec<EntryRecord<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -96,48 +108,62 @@ struct Slot {
     generation: u32,
 }
 
-/// One stat record of a pack read, its path a range of the pack.
+/// One stat record of an index read, its path a range of the file.
 struct StatSlot {
     path: Range<usize>,
     stat: Stat,
     blob: [u8; 20],
 }
 
-/// A pack as read: empty when there was none or it could not be trusted.
+/// A parse pack as read: empty when there was none or it could not be trusted.
 #[derive(Default)]
 pub(super) struct Pack {
     buf: Vec<u8>,
     generation: u32,
-    scanned: Time,
-    stats: Vec<StatSlot>,
     entries: Vec<Slot>,
 }
 
-impl Pack {
+/// A stat index as read: empty when there was none or it could not be trusted.
+#[derive(Default)]
+pub(super) struct StatIndex {
+    buf: Vec<u8>,
+    scanned: Time,
+    stats: Vec<StatSlot>,
+}
+
+/// A part of a file's bytes, by range (empty when out of bounds).
+fn slice<'a>(buf: &'a [u8], range: &Range<usize>) -> &'a [u8] {
+    buf.get(range.clone()).unwrap_or_default()
+}
+
+/// A path kept as a range (decoded as UTF-8 when the file was read).
+fn text<'a>(buf: &'a [u8], range: &Range<usize>) -> &'a str {
+    std::str::from_utf8(slice(buf, range)).unwrap_or_default()
+}
+
+impl StatIndex {
     pub fn scanned(&self) -> Time {
         self.scanned
     }
 
-    pub fn stats_len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.stats.len()
     }
 
-    pub fn entries_len(&self) -> usize {
-        self.entries.len()
-    }
-
-    fn bytes(&self, range: &Range<usize>) -> &[u8] {
-        self.buf.get(range.clone()).unwrap_or_default()
-    }
-
-    /// The record of `path`: its stat, its blob and its index (for [`Writing::seen`]).
+    /// The record of `path`: its stat, its blob and its index (for [`StatsWriting::seen`]).
     pub fn stat(&self, path: &str) -> Option<(Stat, ObjectId, usize)> {
         let index = self
             .stats
-            .binary_search_by(|s| self.bytes(&s.path).cmp(path.as_bytes()))
+            .binary_search_by(|s| slice(&self.buf, &s.path).cmp(path.as_bytes()))
             .ok()?;
         let slot = self.stats.get(index)?;
         Some((slot.stat, ObjectId::Sha1(slot.blob), index))
+    }
+}
+
+impl Pack {
+    pub fn entries_len(&self) -> usize {
+        self.entries.len()
     }
 
     /// The entry for `path` holding `blob`: its index and its bytes.
@@ -145,34 +171,28 @@ impl Pack {
         let key: [u8; 20] = blob.as_slice().try_into().ok()?;
         let index = self
             .entries
-            .binary_search_by(|e| (&e.blob, self.bytes(&e.path)).cmp(&(&key, path.as_bytes())))
+            .binary_search_by(|e| {
+                (&e.blob, slice(&self.buf, &e.path)).cmp(&(&key, path.as_bytes()))
+            })
             .ok()?;
         let slot = self.entries.get(index)?;
         Some((index, self.buf.get(slot.data.clone())?))
     }
-
-    /// The path of a record or entry, as the pack holds it (decoded as UTF-8 when it was read).
-    fn path(&self, range: &Range<usize>) -> &str {
-        std::str::from_utf8(self.bytes(range)).unwrap_or_default()
-    }
 }
 
 /// The pack at `file`, when it is complete, of this format, written by this build for these
-/// settings.
-pub(super) fn read(file: &Path, build: &str, settings: u64) -> Option<Pack> {
-    read_checked(file, build, Some(settings))
+/// settings (`None`: any settings, for `popm cache info`).
+pub(super) fn read(file: &Path, build: &str, settings: Option<u64>) -> Option<Pack> {
+    decode(read_file(file)?, build, settings)
 }
 
-/// The pack at `file` whatever its settings (for `popm cache info`).
-pub(super) fn read_any(file: &Path, build: &str) -> Option<Pack> {
-    read_checked(file, build, None)
+/// The stat index at `file`, on the same conditions as [`read`].
+pub(super) fn read_stats(file: &Path, build: &str, settings: Option<u64>) -> Option<StatIndex> {
+    decode_stats(read_file(file)?, build, settings)
 }
 
-fn read_checked(file: &Path, build: &str, settings: Option<u64>) -> Option<Pack> {
-    let buf = crate::files::read_regular(file, MAX_PACK_BYTES)
-        .ok()?
-        .ok()?;
-    decode(buf, build, settings)
+fn read_file(file: &Path) -> Option<Vec<u8>> {
+    crate::files::read_regular(file, MAX_PACK_BYTES).ok()?.ok()
 }
 
 /// The body of a framed file: `None` for another magic or format, or a checksum that fails.
@@ -199,9 +219,7 @@ pub(super) fn frame(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
 
 /// The checked body of the framed file at `file`.
 pub(super) fn read_framed(file: &Path, magic: &[u8; 8]) -> Option<Vec<u8>> {
-    let mut buf = crate::files::read_regular(file, MAX_PACK_BYTES)
-        .ok()?
-        .ok()?;
+    let mut buf = read_file(file)?;
     // The body is what follows the header: drop the header in place instead of copying the body.
     let body_len = unframe(&buf, magic)?.len();
     buf.drain(..buf.len() - body_len);
@@ -223,73 +241,106 @@ pub(super) fn write_atomically(dir: &Path, file: &Path, bytes: &[u8]) -> std::io
     written
 }
 
+/// Where a slice borrowed from a file's body is in the file's bytes.
+fn range_in(buf: &[u8], bytes: &[u8]) -> Option<Range<usize>> {
+    let start = (bytes.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
+    Some(start..start + bytes.len())
+}
+
+/// Whether a file was written by this build for these settings (`None`: any).
+fn ours(found: (&str, u64), build: &str, settings: Option<u64>) -> bool {
+    found.0 == build && settings.is_none_or(|s| s == found.1)
+}
+
 /// Reads a pack's bytes; anything unexpected (another magic, format, build or settings, a
 /// checksum that fails, a record that does not decode) is `None`.
 fn decode(buf: Vec<u8>, build: &str, settings: Option<u64>) -> Option<Pack> {
     let body = unframe(&buf, MAGIC)?;
     let decoded: Body<'_> = postcard::from_bytes(body).ok()?;
-    if decoded.build != build || settings.is_some_and(|s| s != decoded.settings) {
+    if !ours((decoded.build, decoded.settings), build, settings) {
         return None;
     }
-    // Where a slice borrowed from the body is in the pack's bytes.
-    let base = buf.as_ptr() as usize;
-    let range_of = |bytes: &[u8]| -> Option<Range<usize>> {
-        let start = (bytes.as_ptr() as usize).checked_sub(base)?;
-        Some(start..start + bytes.len())
-    };
     let entries = decoded
         .entries
         .iter()
         .map(|e| {
             Some(Slot {
                 blob: e.blob,
-                path: range_of(e.path.as_bytes())?,
-                data: range_of(e.data.0)?,
+                path: range_in(&buf, e.path.as_bytes())?,
+                data: range_in(&buf, e.data.0)?,
                 generation: e.generation,
             })
         })
         .collect::<Option<Vec<_>>>()?;
+    let generation = decoded.generation;
+    Some(Pack {
+        buf,
+        generation,
+        entries,
+    })
+}
+
+/// Reads a stat index's bytes, on the same conditions as [`decode`].
+fn decode_stats(buf: Vec<u8>, build: &str, settings: Option<u64>) -> Option<StatIndex> {
+    let body = unframe(&buf, STATS_MAGIC)?;
+    let decoded: StatsBody<'_> = postcard::from_bytes(body).ok()?;
+    if !ours((decoded.build, decoded.settings), build, settings) {
+        return None;
+    }
     let stats = decoded
         .stats
         .iter()
         .map(|r| {
             Some(StatSlot {
-                path: range_of(r.path.as_bytes())?,
+                path: range_in(&buf, r.path.as_bytes())?,
                 stat: r.stat,
                 blob: r.blob,
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    let (generation, scanned) = (decoded.generation, decoded.scanned);
-    Some(Pack {
+    let scanned = decoded.scanned;
+    Some(StatIndex {
         buf,
-        generation,
         scanned,
         stats,
-        entries,
     })
 }
 
-/// What a save writes.
+/// What a save of the parse pack writes.
 pub(super) struct Writing<'a> {
     pub build: &'a str,
     pub settings: u64,
-    pub scanned: Time,
-    /// The stat records this run took, when it walked the work tree (else the old index is
-    /// kept): with the old records in `seen`, the new index.
-    pub stats: Option<&'a [StatRecord]>,
-    /// Which of the old pack's stat records this run found unchanged.
-    pub seen: &'a [bool],
     pub fresh: &'a [NewEntry],
     /// Which of the old pack's entries this run used.
     pub used: &'a [bool],
     pub keep_writes: u32,
 }
 
-/// Writes the old pack's entries still in use, the new ones and the stat index, under a
-/// temporary name renamed over `file`: a reader sees the old pack or the new, never a part.
+/// What a save of the stat index writes.
+pub(super) struct StatsWriting<'a> {
+    pub build: &'a str,
+    pub settings: u64,
+    pub scanned: Time,
+    /// The stat records this run took: with the old records in `seen`, the new index.
+    pub stats: &'a [StatRecord],
+    /// Which of the old index's records this run found unchanged.
+    pub seen: &'a [bool],
+}
+
+/// Writes the old pack's entries still in use and the new ones, under a temporary name renamed
+/// over `file`: a reader sees the old pack or the new, never a part.
 pub(super) fn write(dir: &Path, file: &Path, w: Writing<'_>, old: &Pack) -> std::io::Result<()> {
     write_atomically(dir, file, &encode(&w, old))
+}
+
+/// Writes the new stat index over `file`, the same way.
+pub(super) fn write_stats(
+    dir: &Path,
+    file: &Path,
+    w: StatsWriting<'_>,
+    old: &StatIndex,
+) -> std::io::Result<()> {
+    write_atomically(dir, file, &encode_stats(&w, old))
 }
 
 fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
@@ -315,7 +366,7 @@ fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
         let Some(data) = old.buf.get(slot.data.clone()) else {
             continue;
         };
-        let path = old.path(&slot.path);
+        let path = text(&old.buf, &slot.path);
         if (used || recent) && seen.insert((slot.blob, path)) {
             entries.push(EntryRecord {
                 blob: slot.blob,
@@ -327,65 +378,56 @@ fn encode(w: &Writing<'_>, old: &Pack) -> Vec<u8> {
     }
     // The order lookups search in.
     entries.sort_unstable_by(|a, b| (&a.blob, a.path).cmp(&(&b.blob, b.path)));
-    let old_stats = |keep: &dyn Fn(usize) -> bool| {
-        old.stats
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| keep(*index))
-            .map(|(_, slot)| StatRef {
-                path: old.path(&slot.path),
-                stat: slot.stat,
-                blob: slot.blob,
-            })
-            .collect::<Vec<_>>()
-    };
-    let (mut stats, scanned) = match w.stats {
-        // The records taken now first: where a path has both, the new one is kept (the sort is
-        // stable, and `dedup_by` keeps the first of equal paths).
-        Some(fresh) => {
-            let mut stats: Vec<StatRef<'_>> = fresh
-                .iter()
-                .map(|r| StatRef {
-                    path: r.path.as_str(),
-                    stat: r.stat,
-                    blob: r.blob,
-                })
-                .collect();
-            stats.extend(old_stats(&|index| {
-                w.seen.get(index).copied().unwrap_or(false)
-            }));
-            (stats, w.scanned)
-        }
-        None => (old_stats(&|_| true), old.scanned),
-    };
-    stats.sort_by(|a, b| a.path.cmp(b.path));
-    stats.dedup_by(|a, b| a.path == b.path);
     let body = Body {
         build: w.build,
         settings: w.settings,
         generation,
-        scanned,
-        stats,
         entries,
     };
     let body = postcard::to_allocvec(&body).unwrap_or_default();
     frame(MAGIC, &body)
 }
 
+fn encode_stats(w: &StatsWriting<'_>, old: &StatIndex) -> Vec<u8> {
+    // The records taken now first: where a path has both, the new one is kept (the sort is
+    // stable, and `dedup_by` keeps the first of equal paths).
+    let mut stats: Vec<StatRef<'_>> = w
+        .stats
+        .iter()
+        .map(|r| StatRef {
+            path: r.path.as_str(),
+            stat: r.stat,
+            blob: r.blob,
+        })
+        .collect();
+    stats.extend(
+        old.stats
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| w.seen.get(*index).copied().unwrap_or(false))
+            .map(|(_, slot)| StatRef {
+                path: text(&old.buf, &slot.path),
+                stat: slot.stat,
+                blob: slot.blob,
+            }),
+    );
+    stats.sort_by(|a, b| a.path.cmp(b.path));
+    stats.dedup_by(|a, b| a.path == b.path);
+    let body = StatsBody {
+        build: w.build,
+        settings: w.settings,
+        scanned: w.scanned,
+        stats,
+    };
+    let body = postcard::to_allocvec(&body).unwrap_or_default();
+    frame(STATS_MAGIC, &body)
+}
+
 #[cfg(test)]
-pub(super) fn encode_for_test(
-    build: &str,
-    settings: u64,
-    fresh: &[NewEntry],
-    stats: &[StatRecord],
-    scanned: Time,
-) -> Vec<u8> {
+pub(super) fn encode_for_test(build: &str, settings: u64, fresh: &[NewEntry]) -> Vec<u8> {
     let w = Writing {
         build,
         settings,
-        scanned,
-        stats: Some(stats),
-        seen: &[],
         fresh,
         used: &[],
         keep_writes: 4,
@@ -393,31 +435,33 @@ pub(super) fn encode_for_test(
     encode(&w, &Pack::default())
 }
 
-/// A pack written again over `old`, with the stat records taken now (`stats`) and the old
-/// records that answered (`seen`).
+/// A stat index written over `old` (empty for a first one), with the records taken now
+/// (`stats`) and the old records that answered (`seen`).
 #[cfg(test)]
-pub(super) fn rewrite_for_test(
-    old: &Pack,
+pub(super) fn encode_stats_for_test(
+    old: &StatIndex,
     build: &str,
     settings: u64,
     stats: &[StatRecord],
     seen: &[bool],
     scanned: Time,
 ) -> Vec<u8> {
-    let w = Writing {
+    let w = StatsWriting {
         build,
         settings,
         scanned,
-        stats: Some(stats),
+        stats,
         seen,
-        fresh: &[],
-        used: &[],
-        keep_writes: 4,
     };
-    encode(&w, old)
+    encode_stats(&w, old)
 }
 
 #[cfg(test)]
 pub(super) fn decode_for_test(buf: Vec<u8>, build: &str, settings: u64) -> Option<Pack> {
     decode(buf, build, Some(settings))
+}
+
+#[cfg(test)]
+pub(super) fn decode_stats_for_test(buf: Vec<u8>, build: &str, settings: u64) -> Option<StatIndex> {
+    decode_stats(buf, build, Some(settings))
 }

@@ -1,4 +1,7 @@
-use super::pack::{NewEntry, StatRecord, decode_for_test, encode_for_test, rewrite_for_test};
+use super::pack::{
+    NewEntry, StatIndex, StatRecord, decode_for_test, decode_stats_for_test, encode_for_test,
+    encode_stats_for_test,
+};
 use super::stat::Time;
 use super::*;
 
@@ -38,19 +41,20 @@ fn stat(secs: i64) -> Stat {
     }
 }
 
-fn store_of(pack: pack::Pack) -> Store {
-    let flags = |n: usize| (0..n).map(|_| AtomicBool::new(false)).collect();
+fn store_of(pack: pack::Pack, stats: StatIndex) -> Store {
+    let entries = OnceLock::new();
     let used = flags(pack.entries_len());
-    let seen = flags(pack.stats_len());
+    let _ = entries.set(Entries { pack, used });
     Store {
         location: Location::for_test(Path::new("/nowhere")),
-        file: PathBuf::from("/nowhere/pack"),
+        pack_file: PathBuf::from("/nowhere/pack"),
+        stats_file: PathBuf::from("/nowhere/stats"),
         build: BUILD.into(),
         settings: SETTINGS,
         scanned: Time::now(),
-        pack,
-        used,
-        seen,
+        seen: flags(stats.len()),
+        stats,
+        entries,
         fresh: Mutex::default(),
         restated: AtomicUsize::new(0),
         clean: AtomicUsize::new(0),
@@ -62,8 +66,11 @@ fn store_of(pack: pack::Pack) -> Store {
 #[test]
 fn an_entry_written_is_read_back_as_the_same_parse() {
     let (blob, new) = entry("backlog/S-1.md", "Pay by card");
-    let bytes = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
-    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    let bytes = encode_for_test(BUILD, SETTINGS, &[new]);
+    let store = store_of(
+        decode_for_test(bytes, BUILD, SETTINGS).unwrap(),
+        StatIndex::default(),
+    );
     let hit = store.get(blob, "backlog/S-1.md").unwrap();
     let expected = parsed("backlog/S-1.md", "Pay by card");
     assert_eq!(hit.parsed.item, expected.item);
@@ -78,7 +85,7 @@ fn an_entry_written_is_read_back_as_the_same_parse() {
 #[test]
 fn a_pack_of_another_build_or_settings_is_not_used() {
     let (_, new) = entry("backlog/S-1.md", "Poisoned");
-    let bytes = encode_for_test("popm 0.0.1 (other)", SETTINGS, &[new], &[], Time::default());
+    let bytes = encode_for_test("popm 0.0.1 (other)", SETTINGS, &[new]);
     assert!(decode_for_test(bytes.clone(), BUILD, SETTINGS).is_none());
     assert!(decode_for_test(bytes.clone(), "popm 0.0.1 (other)", SETTINGS).is_some());
     assert!(decode_for_test(bytes, "popm 0.0.1 (other)", SETTINGS + 1).is_none());
@@ -89,7 +96,7 @@ fn a_pack_of_another_build_or_settings_is_not_used() {
 #[test]
 fn a_corrupt_pack_is_ignored() {
     let (_, new) = entry("backlog/S-1.md", "Pay by card");
-    let good = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
+    let good = encode_for_test(BUILD, SETTINGS, &[new]);
     assert!(decode_for_test(good.clone(), BUILD, SETTINGS).is_some());
     for at in [0, 9, 13, 25, good.len() / 2, good.len() - 1] {
         let mut bad = good.clone();
@@ -111,9 +118,20 @@ fn a_corrupt_pack_is_ignored() {
 fn an_entry_about_another_file_is_not_used() {
     let (blob, mut new) = entry("backlog/S-1.md", "Pay by card");
     new.path = "backlog/S-9.md".into();
-    let bytes = encode_for_test(BUILD, SETTINGS, &[new], &[], Time::default());
-    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    let bytes = encode_for_test(BUILD, SETTINGS, &[new]);
+    let store = store_of(
+        decode_for_test(bytes, BUILD, SETTINGS).unwrap(),
+        StatIndex::default(),
+    );
     assert!(store.get(blob, "backlog/S-9.md").is_none());
+}
+
+/// A store whose stat index is written over `old` with these records (see
+/// [`encode_stats_for_test`]) and read back.
+fn stats_store(old: &StatIndex, stats: &[StatRecord], seen: &[bool], scanned: Time) -> Store {
+    let bytes = encode_stats_for_test(old, BUILD, SETTINGS, stats, seen, scanned);
+    let index = decode_stats_for_test(bytes, BUILD, SETTINGS).unwrap();
+    store_of(pack::Pack::default(), index)
 }
 
 /// The stat index answers only for a file whose stat is the one recorded and whose times are
@@ -131,8 +149,7 @@ fn the_stat_index_answers_only_for_unchanged_files_older_than_the_record() {
         nanos: 900_000_000,
     };
     // Modified in an earlier second: trusted.
-    let bytes = encode_for_test(BUILD, SETTINGS, &[], &[record(stat(999))], scanned);
-    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    let store = stats_store(&StatIndex::default(), &[record(stat(999))], &[], scanned);
     assert_eq!(store.clean_blob("backlog/S-1.md", &stat(999)), Some(blob));
     // Any difference in size, times, inode or device: read again.
     let mut other = stat(999);
@@ -147,8 +164,7 @@ fn the_stat_index_answers_only_for_unchanged_files_older_than_the_record() {
     assert_eq!(store.clean_blob("backlog/S-2.md", &stat(999)), None);
     // Modified in the second the record was taken (even earlier in it): racy, read again, though
     // the stat is the same.
-    let bytes = encode_for_test(BUILD, SETTINGS, &[], &[record(stat(1000))], scanned);
-    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
+    let store = stats_store(&StatIndex::default(), &[record(stat(1000))], &[], scanned);
     assert_eq!(store.clean_blob("backlog/S-1.md", &stat(1000)), None);
 }
 
@@ -173,17 +189,10 @@ fn a_new_stat_index_keeps_the_records_that_answered_and_drops_the_gone() {
         record("backlog/S-1.md", stat(990), blob),
         record("backlog/S-2.md", stat(991), blob),
     ];
-    let bytes = encode_for_test(BUILD, SETTINGS, &[], &old, scanned);
-    let pack = decode_for_test(bytes, BUILD, SETTINGS).unwrap();
+    let bytes = encode_stats_for_test(&StatIndex::default(), BUILD, SETTINGS, &old, &[], scanned);
+    let index = decode_stats_for_test(bytes, BUILD, SETTINGS).unwrap();
     // The records are found whatever order they were given in.
-    let store = store_of(
-        decode_for_test(
-            encode_for_test(BUILD, SETTINGS, &[], &old, scanned),
-            BUILD,
-            SETTINGS,
-        )
-        .unwrap(),
-    );
+    let store = stats_store(&StatIndex::default(), &old, &[], scanned);
     for (path, s) in [
         ("backlog/S-1.md", 990),
         ("backlog/S-2.md", 991),
@@ -198,11 +207,30 @@ fn a_new_stat_index_keeps_the_records_that_answered_and_drops_the_gone() {
         secs: 1002,
         nanos: 0,
     };
-    let bytes = rewrite_for_test(&pack, BUILD, SETTINGS, &fresh, &seen, later);
-    let store = store_of(decode_for_test(bytes, BUILD, SETTINGS).unwrap());
-    assert_eq!(store.pack.stats_len(), 2);
+    let store = stats_store(&index, &fresh, &seen, later);
+    assert_eq!(store.stats.len(), 2);
     assert_eq!(store.clean_blob("backlog/S-1.md", &stat(990)), Some(blob));
     assert_eq!(store.clean_blob("backlog/S-2.md", &stat(1001)), Some(other));
     assert_eq!(store.clean_blob("backlog/S-2.md", &stat(991)), None);
     assert_eq!(store.clean_blob("backlog/S-3.md", &stat(992)), None);
+}
+
+/// A checked result is read back only by the build that kept it and under the key it was kept
+/// under; a damaged file gives nothing.
+#[test]
+fn a_checked_result_is_used_only_for_its_build_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("check.pack");
+    verdict::write(dir.path(), &file, BUILD, 7, b"result").unwrap();
+    assert_eq!(
+        verdict::read(&file, BUILD, 7).as_deref(),
+        Some(&b"result"[..])
+    );
+    assert_eq!(verdict::read(&file, BUILD, 8), None);
+    assert_eq!(verdict::read(&file, "popm 0.0.1 (other)", 7), None);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    assert_eq!(verdict::read(&file, BUILD, 7), None);
 }

@@ -65,7 +65,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         (None, true) => Request::compared(Compare::Head),
         (None, false) => Request::whole(),
     };
-    let checked = engine::check(workspace, &request)?;
+    let checked = engine::verdict(workspace, &request)?;
     for warning in &checked.warnings {
         match warning {
             // The message quotes values of that popm.toml: through the terminal gate.
@@ -92,8 +92,8 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
             let mut text = human::diagnostics(&checked.diagnostics, &checked.texts, color);
             text.push_str(&human::summary_line(&summary, color));
             text.push('\n');
-            let (count, backlogs) = crate::rules::foreign_references(&checked.backlog);
-            if let Some(note) = human::foreign_references(count, &backlogs) {
+            let (count, backlogs) = &checked.foreign;
+            if let Some(note) = human::foreign_references(*count, backlogs) {
                 text.push_str(&note);
                 text.push('\n');
             }
@@ -105,7 +105,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Format::Github => crate::render::github::render(&checked.diagnostics),
         Format::Sarif => crate::render::sarif::render(&checked.diagnostics),
         Format::Junit => {
-            let files = checked.backlog.items.iter().map(|i| i.path.as_str());
+            let files = checked.item_paths();
             crate::render::junit::render(&checked.diagnostics, files, args.deny_warnings)
         }
     };

@@ -86,6 +86,42 @@ impl Default for Config {
 }
 
 impl Config {
+    /// A fingerprint of everything this configuration says, the same in every process for the
+    /// same configuration: part of the key of the checked result the cache keeps.
+    pub fn fingerprint(&self) -> u128 {
+        // Every field is named, so a field added later cannot be left out. The two sets are made
+        // from `exclude` and `teams` (and a hash set's order changes from process to process).
+        let Config {
+            name,
+            portfolio,
+            file,
+            display_path,
+            project_root,
+            roots,
+            exclude,
+            exclude_set: _,
+            max_file_bytes,
+            max_items,
+            teams,
+            team_names: _,
+            wsjf_scale,
+            points_scale,
+            workflows,
+            severities,
+            planning_load,
+            new,
+            flow,
+            board_done_cards,
+        } = self;
+        let said = format!(
+            "{name:?}\n{portfolio:?}\n{file:?}\n{display_path:?}\n{project_root:?}\n{roots:?}\n\
+             {exclude:?}\n{max_file_bytes}\n{max_items}\n{teams:?}\n{wsjf_scale:?}\n\
+             {points_scale:?}\n{workflows:?}\n{severities:?}\n{planning_load:?}\n{new:?}\n\
+             {flow:?}\n{board_done_cards}"
+        );
+        xxhash_rust::xxh3::xxh3_128(said.as_bytes())
+    }
+
     /// The backlog's name in qualified ids (`rail:F-12`): `name` in popm.toml, else the name of
     /// the folder popm.toml sits in.
     pub fn backlog_name(&self) -> String {
@@ -201,6 +237,11 @@ impl Config {
     }
 
     /// Whether a file, given by its path relative to the project root, is left out of the backlog.
+    /// No `exclude` patterns: the walk need not match paths.
+    pub fn excludes_nothing(&self) -> bool {
+        self.exclude_set.is_empty()
+    }
+
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.exclude_set.is_match(relative)
     }

@@ -5,10 +5,12 @@
 
 mod compare;
 pub mod portfolio;
+mod verdict;
 
 use std::collections::HashMap;
 
 pub use compare::brought_by_branch;
+pub use verdict::{Verdict, verdict};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Sink};
@@ -16,7 +18,7 @@ use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
 use crate::rules;
-use crate::source::{ParsedFile, Texts, Workspace};
+use crate::source::{Loaded, ParsedFile, Texts, Workspace};
 
 /// What to check, and against which other version.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +82,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read as items.
     pub files: usize,
+    /// The files read that are not items (they did not parse).
+    pub itemless: Vec<String>,
     pub warnings: Vec<Warning>,
     /// `--since` and `--pre-commit`: the findings left out because the base version has them too
     /// (in files the change does not touch).
@@ -94,8 +98,17 @@ pub struct Checked {
 /// Reads the workspace's source, parses it, indexes the backlog, runs every check and passes the
 /// findings through the sink; with [`Request::compare`], compares with the other version too.
 pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvError> {
-    let config = &workspace.config;
     let loaded = workspace.load(!request.allow_missing_roots)?;
+    check_loaded(workspace, request, loaded)
+}
+
+/// [`check`] over the files already loaded.
+fn check_loaded(
+    workspace: &Workspace,
+    request: &Request,
+    loaded: Loaded,
+) -> Result<Checked, EnvError> {
+    let config = &workspace.config;
     let files = loaded.files.len();
     let mut found = loaded.problems;
     let mut blob_ids = loaded.blob_ids;
@@ -109,7 +122,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
                 .filter_map(|(path, _, _, id)| Some((path.clone(), (*id)?))),
         );
     }
-    let (backlog, texts) = index(loaded.files, &mut found, config);
+    let (backlog, texts, itemless) = index(loaded.files, &mut found, config);
     crate::trace::phase("index");
     let since = matches!(request.compare, Some(Compare::Since(_) | Compare::Commit));
     let file_findings = since.then(|| by_path(found.iter().cloned()));
@@ -122,6 +135,7 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
         texts,
         diagnostics: Vec::new(),
         files,
+        itemless,
         warnings: Vec::new(),
         set_aside: Vec::new(),
         blob_ids,
@@ -220,20 +234,25 @@ fn judge(backlog: &Backlog, mut found: Vec<Diagnostic>, config: &Config) -> Vec<
     sink.finish()
 }
 
-/// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics.
+/// Indexes what was parsed: the items, their texts (for snippets), the parser's diagnostics;
+/// and the files that are not items.
 fn index(
     parsed: Vec<ParsedFile>,
     diagnostics: &mut Vec<Diagnostic>,
     config: &Config,
-) -> (Backlog, Texts) {
+) -> (Backlog, Texts, Vec<String>) {
     let mut items = Vec::with_capacity(parsed.len());
     let mut texts = Texts::with_capacity(parsed.len());
+    let mut itemless = Vec::new();
     for (shown, text, p, _) in parsed {
         diagnostics.extend(p.diagnostics);
-        items.extend(p.item);
+        match p.item {
+            Some(item) => items.push(item),
+            None => itemless.push(shown.clone()),
+        }
         texts.insert_file(shown, text);
     }
-    (Backlog::new(items, config), texts)
+    (Backlog::new(items, config), texts, itemless)
 }
 
 /// Diagnostics grouped by path.

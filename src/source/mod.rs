@@ -64,6 +64,47 @@ pub struct Workspace {
 /// rewritten), so a comparison with git need not hash the text.
 pub(crate) type ParsedFile = (String, FileText, parse::Parsed, Option<ObjectId>);
 
+/// One item file as the work-tree walk left it.
+pub(crate) enum Walked {
+    /// Parsed, or unreadable: final.
+    Done(Box<ParsedFile>),
+    /// Read and hashed: parsed (or its parse taken from the cache) when resolved.
+    Read {
+        shown: String,
+        bytes: Vec<u8>,
+        blob: ObjectId,
+    },
+    /// As the stat index recorded it: not read; its parse is in the cache under `blob`. Its path
+    /// is the display root joined with the path shown (the walk leaves no other file unread).
+    Known { shown: String, blob: ObjectId },
+}
+
+impl Walked {
+    /// The path diagnostics show.
+    pub(crate) fn shown(&self) -> &str {
+        match self {
+            Walked::Done(file) => &file.0,
+            Walked::Read { shown, .. } | Walked::Known { shown, .. } => shown,
+        }
+    }
+
+    /// The blob the file holds, when the walk knows it (every file it read or knew through the
+    /// cache; not one it parsed without the cache, or could not read).
+    pub(crate) fn blob(&self) -> Option<ObjectId> {
+        match self {
+            Walked::Done(_) => None,
+            Walked::Read { blob, .. } | Walked::Known { blob, .. } => Some(*blob),
+        }
+    }
+}
+
+/// The work tree as walked: every item file read or known, in path order, not all parsed yet;
+/// and what could not be read or listed.
+pub(crate) struct WorkTree {
+    pub files: Vec<Walked>,
+    pub problems: Vec<Diagnostic>,
+}
+
 /// The backlog's source as read: every item file parsed, and what could not be read or listed.
 pub(crate) struct Loaded {
     pub files: Vec<ParsedFile>,
@@ -262,15 +303,17 @@ impl Workspace {
     pub(crate) fn load(&self, roots_required: bool) -> Result<Loaded, EnvError> {
         let mut blob_ids = HashMap::new();
         let (files, problems) = match (&self.source, &self.git) {
-            (Source::WorkTree, _) | (_, None) => {
-                let (files, problems) = self.read_folders()?;
-                crate::trace::phase("walk");
-                if let Some(cache) = self.cache() {
-                    cache.save();
-                    crate::trace::phase("cache save");
+            (Source::WorkTree, _) | (_, None) => match self.cache() {
+                Some(_) => {
+                    let tree = self.walk()?;
+                    (self.resolve(tree.files), tree.problems)
                 }
-                (files, problems)
-            }
+                None => {
+                    let parsed = self.parse_folders()?;
+                    crate::trace::phase("walk");
+                    parsed
+                }
+            },
             // The index for `--staged` (no commit), the commit's tree for `--rev`.
             (Source::Index | Source::Rev(_), Some(git)) => {
                 let listing = self.backlog_blobs(git, self.commit, &self.config)?;
@@ -296,6 +339,43 @@ impl Workspace {
             problems,
             blob_ids,
         })
+    }
+
+    /// Walks the work tree through the cache: every item file listed, and read where the cache
+    /// cannot name its blob from its stat; nothing parsed or decoded yet. Without the cache,
+    /// every file is parsed.
+    pub(crate) fn walk(&self) -> Result<WorkTree, EnvError> {
+        let (files, problems) = match self.cache() {
+            Some(cache) => self.walk_folders(cache)?,
+            None => {
+                let (files, problems) = self.parse_folders()?;
+                let files = files
+                    .into_iter()
+                    .map(|f| Walked::Done(Box::new(f)))
+                    .collect();
+                (files, problems)
+            }
+        };
+        crate::trace::phase("walk");
+        Ok(WorkTree { files, problems })
+    }
+
+    /// Parses what the walk left (or decodes the cache's parses), in parallel and in path order,
+    /// and keeps what was learned for the next run.
+    pub(crate) fn resolve(&self, files: Vec<Walked>) -> Vec<ParsedFile> {
+        use rayon::prelude::*;
+        let cache = self.cache();
+        let (root, limit) = (&self.display_root, self.config.max_file_bytes);
+        let files = files
+            .into_par_iter()
+            .map(|walked| walk::resolve(cache, walked, root, limit))
+            .collect();
+        crate::trace::phase("parse");
+        if let Some(cache) = cache {
+            cache.save();
+            crate::trace::phase("cache save");
+        }
+        files
     }
 
     /// The error for a backlog root that does not exist in the source read, the same from every

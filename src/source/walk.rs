@@ -1,39 +1,74 @@
-//! The work tree walk: every item file under the backlog roots, listed, read and parsed in
-//! parallel, each once. Links are never followed; what cannot be read is a diagnostic on its path.
+//! The work tree walk: every item file under the backlog roots, listed and read in parallel, each
+//! once, then parsed (`resolve`). Links are never followed; what cannot be read is a diagnostic
+//! on its path. With the cache, a file whose stat is as recorded is not read, and its parse is
+//! decoded only when resolved: a run that finds the checked result kept for the same blobs
+//! decodes nothing.
 
+use std::ffi::OsStr;
+use std::fs::DirEntry;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::problems::{folder_unreadable, link_skipped, too_deep, too_large, unreadable};
-use super::{FileText, MAX_FOLDER_DEPTH, Origin, ParsedFile, Workspace, too_many};
+use super::{FileText, MAX_FOLDER_DEPTH, Origin, ParsedFile, Walked, Workspace, too_many};
 use crate::cache::{Stat, Store};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::EnvError;
 use crate::parse::{self, yaml::Pos};
 
-/// What one folder entry yielded. Nearly every entry is a file, so boxing the large variant would
-/// only add an allocation per file.
-#[allow(clippy::large_enum_variant)]
-enum EntryRead {
+/// What one folder entry yielded: `T` is what reading a file gives.
+enum EntryRead<T> {
     Nothing,
-    File(ParsedFile),
+    File(T),
     Problem(Diagnostic),
-    Folder(Vec<ParsedFile>, Vec<Diagnostic>),
+    Folder(Vec<T>, Vec<Diagnostic>),
 }
 
 impl Workspace {
-    /// Reads and parses every item file under the backlog roots, in path order, with diagnostics
-    /// for what could not be read. Listing, reading and parsing run together in parallel: each
-    /// folder is listed, then its entries (files and subfolders) are taken up by the thread pool.
-    pub(super) fn read_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
+    /// Parses every item file under the backlog roots without the cache, in path order, with
+    /// diagnostics for what could not be read.
+    pub(super) fn parse_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
+        let limit = self.config.max_file_bytes;
+        self.read_folders(&|dir: &Path, name: &OsStr, _: &DirEntry, shown, _| {
+            read_and_parse(&dir.join(name), shown, limit)
+        })
+    }
+
+    /// Lists every item file under the backlog roots through the cache, in path order, with
+    /// diagnostics for what could not be read: each file read where its stat is not the one
+    /// recorded, nothing parsed yet ([`resolve`]).
+    pub(super) fn walk_folders(
+        &self,
+        cache: &Store,
+    ) -> Result<(Vec<Walked>, Vec<Diagnostic>), EnvError> {
+        let limit = self.config.max_file_bytes;
+        cache.start_walk();
+        self.read_folders(
+            &|dir: &Path, name: &OsStr, entry: &DirEntry, shown, lossless| {
+                // The listing's entry stats the file relative to its open folder (links not
+                // followed), without resolving the whole path again for each file.
+                match entry.metadata() {
+                    Ok(meta) => {
+                        read_through_cache(cache, (dir, name), &meta, shown, lossless, limit)
+                    }
+                    Err(_) => Walked::Done(Box::new(read_and_parse(&dir.join(name), shown, limit))),
+                }
+            },
+        )
+    }
+
+    /// Lists every item file under the backlog roots, in path order, and reads each with
+    /// `read`, with diagnostics for what could not be read. Listing and reading run together in
+    /// parallel: each folder is listed, then its entries (files and subfolders) are taken up by
+    /// the thread pool.
+    fn read_folders<T: Send>(
+        &self,
+        read: &ReadFile<'_, T>,
+    ) -> Result<(Vec<T>, Vec<Diagnostic>), EnvError> {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
-        let cache = self.cache();
-        if let Some(cache) = cache {
-            cache.start_walk();
-        }
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
@@ -49,10 +84,12 @@ impl Workspace {
             }
             let walk = Walk {
                 config: &self.config,
-                cache,
+                read,
                 seen: files.len().into(),
             };
-            let (f, d) = walk.read_folder(&dir, &self.display(&dir), 0);
+            let shown = self.display(&dir);
+            let lossless = self.display_root.join(&shown) == dir;
+            let (f, d) = walk.read_folder(&dir, &shown, 0, lossless);
             files.extend(f);
             diagnostics.extend(d);
             too_many(walk.seen.into_inner(), &self.config)?;
@@ -61,21 +98,26 @@ impl Workspace {
     }
 }
 
+/// Reads one item file: its folder, its name, its folder entry, the path shown, and whether the
+/// path shown names it exactly below the display root (see [`Walked::Known`]).
+type ReadFile<'a, T> = dyn Fn(&Path, &OsStr, &DirEntry, String, bool) -> T + Sync + 'a;
+
 /// The walk of the work tree; it needs only the configuration, which threads can share.
-struct Walk<'a> {
+struct Walk<'a, T> {
     config: &'a Config,
-    cache: Option<&'a Store>,
+    read: &'a ReadFile<'a, T>,
     /// Item files met so far, against `[backlog] max_items`.
     seen: std::sync::atomic::AtomicUsize,
 }
 
-impl Walk<'_> {
+impl<T: Send> Walk<'_, T> {
     fn read_folder(
         &self,
         dir: &Path,
         shown: &str,
         depth: usize,
-    ) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
+        lossless: bool,
+    ) -> (Vec<T>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let listing = match std::fs::read_dir(dir) {
             Ok(listing) => listing,
@@ -89,10 +131,13 @@ impl Walk<'_> {
             }
         }
         // Path order, as on every run and machine.
-        entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
-        let read: Vec<EntryRead> = entries
+        entries.par_sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+        let read: Vec<EntryRead<T>> = entries
             .into_par_iter()
-            .map(|(name, kind, entry)| self.read_entry(dir, shown, depth, &name, kind, &entry))
+            .map(|(name, kind, entry)| {
+                let at = (dir, shown, depth, lossless);
+                self.read_entry(at, &name, kind, &entry)
+            })
             .collect();
         let mut files = Vec::with_capacity(read.len());
         for entry in read {
@@ -109,21 +154,23 @@ impl Walk<'_> {
         (files, diagnostics)
     }
 
+    /// One entry of the folder `at` (its path, the path shown, its depth, whether it is named
+    /// exactly).
     fn read_entry(
         &self,
-        dir: &Path,
-        shown: &str,
-        depth: usize,
-        name: &std::ffi::OsStr,
+        at: (&Path, &str, usize, bool),
+        name: &OsStr,
         kind: std::fs::FileType,
-        entry: &std::fs::DirEntry,
-    ) -> EntryRead {
+        entry: &DirEntry,
+    ) -> EntryRead<T> {
+        let (dir, shown, depth, lossless) = at;
         let lossy = name.to_string_lossy();
         // Hidden files and folders (.git, .obsidian, ...) hold no items.
         if lossy.starts_with('.') {
             return EntryRead::Nothing;
         }
-        let path = dir.join(name);
+        let lossless = lossless && name.to_str().is_some();
+        let path = || dir.join(name);
         let shown = if shown.is_empty() {
             lossy.into_owned()
         } else {
@@ -134,6 +181,10 @@ impl Walk<'_> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         let excluded = || {
+            if self.config.excludes_nothing() {
+                return false;
+            }
+            let path = path();
             let relative = path
                 .strip_prefix(&self.config.project_root)
                 .unwrap_or(&path);
@@ -142,7 +193,7 @@ impl Walk<'_> {
         if kind.is_symlink() {
             // Links are never followed, so nothing outside the repository is read and a loop of
             // links cannot trap the walk. Those that would have held items are reported.
-            let folder = !markdown && std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+            let folder = !markdown && std::fs::metadata(path()).is_ok_and(|m| m.is_dir());
             if !(markdown || folder) || excluded() {
                 return EntryRead::Nothing;
             }
@@ -152,7 +203,7 @@ impl Walk<'_> {
             if depth >= MAX_FOLDER_DEPTH {
                 return EntryRead::Problem(too_deep(&shown));
             }
-            let (files, diagnostics) = self.read_folder(&path, &shown, depth + 1);
+            let (files, diagnostics) = self.read_folder(&path(), &shown, depth + 1, lossless);
             return EntryRead::Folder(files, diagnostics);
         }
         if !markdown || excluded() {
@@ -172,11 +223,7 @@ impl Walk<'_> {
         if seen >= self.config.max_items {
             return EntryRead::Nothing;
         }
-        let limit = self.config.max_file_bytes;
-        EntryRead::File(match self.cache {
-            Some(cache) => read_through_cache(cache, &path, entry, shown, limit),
-            None => read_and_parse(&path, shown, limit),
-        })
+        EntryRead::File((self.read)(dir, name, entry, shown, lossless))
     }
 }
 
@@ -193,60 +240,108 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
 }
 
 /// Reads one work-tree file through the cache: a file whose stat is the one recorded (and not
-/// racy) is neither read nor parsed; a file read whose blob was parsed before is not parsed
-/// again; any other file is parsed and its parse kept.
+/// racy) is not read, its parse left in the cache for [`resolve`]; any other file is read and
+/// hashed. `meta` is the file's stat, taken before the read (links not followed): a change after
+/// it shows as a stat unlike the record next time. Only a file whose path shown names it exactly
+/// (`lossless`) is left unread, as its path is made again from the path shown.
 fn read_through_cache(
     cache: &Store,
-    path: &Path,
-    entry: &std::fs::DirEntry,
+    (dir, name): (&Path, &OsStr),
+    meta: &std::fs::Metadata,
     shown: String,
+    lossless: bool,
     limit: u64,
-) -> ParsedFile {
-    // Taken before the read: a change after it shows as a stat unlike the record next time. The
-    // listing's entry stats the file relative to its open folder (links not followed, as
-    // `symlink_metadata`), without resolving the whole path again for each file.
-    let Ok(meta) = entry.metadata() else {
-        return read_and_parse(path, shown, limit);
-    };
-    let stat = Stat::of(&meta);
-    let known = (meta.is_file() && stat.size <= limit)
+) -> Walked {
+    let stat = Stat::of(meta);
+    let known = (lossless && meta.is_file() && stat.size <= limit)
         .then(|| cache.clean_blob(&shown, &stat))
-        .flatten()
-        .and_then(|blob| Some((blob, cache.get(blob, &shown)?)));
-    if let Some((blob, hit)) = known {
-        crate::trace::io("cached", &shown);
-        let text = if hit.has_text {
-            FileText::Later(Origin::Disk(path.to_path_buf()))
-        } else {
-            FileText::None
-        };
-        return (shown, text, hit.parsed, hit.text_is_bytes.then_some(blob));
+        .flatten();
+    match known {
+        Some(blob) => Walked::Known { shown, blob },
+        None => read_and_hash(cache, &dir.join(name), stat, shown, limit),
     }
+}
+
+/// Reads a work-tree file and records its stat and blob; it is parsed (or its parse taken from
+/// the cache) when resolved.
+fn read_and_hash(cache: &Store, path: &Path, stat: Stat, shown: String, limit: u64) -> Walked {
     crate::trace::io("read", &shown);
     let bytes = match crate::files::read_regular(path, limit) {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => return unreadable(shown, too_large(size, limit)),
-        Err(e) => return unreadable(shown, format!("cannot read the file: {e}")),
+        Ok(Err(size)) => return Walked::Done(Box::new(unreadable(shown, too_large(size, limit)))),
+        Err(e) => {
+            let message = format!("cannot read the file: {e}");
+            return Walked::Done(Box::new(unreadable(shown, message)));
+        }
     };
     let Some(blob) = crate::cache::blob_id(&bytes) else {
         let (parsed, text) = parse::parse_file(&shown, bytes);
-        return (shown, FileText::from(text), parsed, None);
+        return Walked::Done(Box::new((shown, FileText::from(text), parsed, None)));
     };
     cache.record(&shown, stat, blob);
-    if let Some(hit) = cache.get(blob, &shown) {
-        // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
-        let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
-        return (
-            shown,
-            FileText::from(text),
-            hit.parsed,
-            hit.text_is_bytes.then_some(blob),
-        );
+    Walked::Read { shown, bytes, blob }
+}
+
+/// The parse of one file the walk met: decoded from the cache, or parsed now and kept. `root`
+/// is the display root, which the paths shown are relative to.
+pub(super) fn resolve(
+    cache: Option<&Store>,
+    walked: Walked,
+    root: &Path,
+    limit: u64,
+) -> ParsedFile {
+    let (walked, cache) = match (walked, cache) {
+        (Walked::Done(file), _) => return *file,
+        (walked, Some(cache)) => (walked, cache),
+        // Only a walk with the cache defers a file; without one, read and parse it now.
+        (Walked::Read { shown, bytes, .. }, None) => {
+            let (parsed, text) = parse::parse_file(&shown, bytes);
+            return (shown, FileText::from(text), parsed, None);
+        }
+        (Walked::Known { shown, .. }, None) => {
+            return read_and_parse(&root.join(&shown), shown, limit);
+        }
+    };
+    match walked {
+        Walked::Done(file) => *file,
+        Walked::Known { shown, blob } => {
+            let path = root.join(&shown);
+            if let Some(hit) = cache.get(blob, &shown) {
+                crate::trace::io("cached", &shown);
+                let text = if hit.has_text {
+                    FileText::Later(Origin::Disk(path))
+                } else {
+                    FileText::None
+                };
+                return (shown, text, hit.parsed, hit.text_is_bytes.then_some(blob));
+            }
+            // The stat index knew the file but the pack has lost its parse (dropped, damaged):
+            // read it as a file never seen.
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) => {
+                    let read = read_and_hash(cache, &path, Stat::of(&meta), shown, limit);
+                    resolve(Some(cache), read, root, limit)
+                }
+                Err(_) => read_and_parse(&path, shown, limit),
+            }
+        }
+        Walked::Read { shown, bytes, blob } => {
+            if let Some(hit) = cache.get(blob, &shown) {
+                // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
+                let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
+                return (
+                    shown,
+                    FileText::from(text),
+                    hit.parsed,
+                    hit.text_is_bytes.then_some(blob),
+                );
+            }
+            let (parsed, text) = parse::parse_file(&shown, bytes);
+            cache.put(blob, &shown, &parsed, text.as_deref());
+            let same = text.as_deref().is_some_and(|t| !t.contains('\r'));
+            (shown, FileText::from(text), parsed, same.then_some(blob))
+        }
     }
-    let (parsed, text) = parse::parse_file(&shown, bytes);
-    cache.put(blob, &shown, &parsed, text.as_deref());
-    let same = text.as_deref().is_some_and(|t| !t.contains('\r'));
-    (shown, FileText::from(text), parsed, same.then_some(blob))
 }
 
 #[cfg(test)]
