@@ -623,3 +623,43 @@ fn history_reads_the_same_with_the_cache() {
         "the parse pack, the stat index, the checked result and the commit records: {in_git:?}"
     );
 }
+
+/// `[backlog] exclude` patterns match paths relative to the project (the folder popm.toml is in),
+/// also when it sits below the repository's top, so the paths shown start with that folder: the
+/// same files are left out with the cache bypassed, cold and warm.
+#[test]
+fn exclude_patterns_match_below_the_repository_top() {
+    let dir = tempfile::tempdir().unwrap();
+    common::git(dir.path(), &["init", "-q"]);
+    let epic = "---\nid: E-1\ntype: epic\ntitle: Epic\n---\n## Hypothesis\nIt pays.\n";
+    let broken = "---\nid: [\n---\n";
+    common::write(
+        dir.path(),
+        "sub/popm.toml",
+        "[backlog]\nexclude = [\"backlog/drafts/**\", \"README.md\"]\n",
+    );
+    common::write(dir.path(), "sub/backlog/E-1.md", epic);
+    common::write(
+        dir.path(),
+        "sub/backlog/README.md",
+        "# About this backlog\n",
+    );
+    common::write(dir.path(), "sub/backlog/drafts/E-2.md", broken);
+    common::write(dir.path(), "sub/backlog/other/E-3.md", broken);
+    let cache = tempfile::tempdir().unwrap();
+    let project = dir.path().join("sub");
+    let args = ["check", "--format", "concise"];
+    let without = seen(&popm(
+        &project,
+        cache.path(),
+        &[&["--no-cache"][..], &args].concat(),
+    ));
+    let files: Vec<&str> = without
+        .1
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    assert_eq!(files, ["sub/backlog/other/E-3.md"], "{}", without.1);
+    assert_eq!(seen(&popm(&project, cache.path(), &args)), without, "cold");
+    assert_eq!(seen(&popm(&project, cache.path(), &args)), without, "warm");
+}

@@ -162,6 +162,8 @@ impl Verdict {
                 item_paths.push(shown);
             }
         }
+        // Only the files the findings quote: each will be quoted.
+        texts.read_all();
         Verdict {
             diagnostics: kept.diagnostics,
             texts,

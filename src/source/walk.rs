@@ -69,6 +69,7 @@ impl Workspace {
     ) -> Result<(Vec<T>, Vec<Diagnostic>), EnvError> {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
+        let project_shown = self.display(&self.config.project_root);
         for root in &self.config.roots {
             let dir = self.config.project_root.join(root);
             if !dir.is_dir() {
@@ -84,6 +85,7 @@ impl Workspace {
             }
             let walk = Walk {
                 config: &self.config,
+                project_shown: &project_shown,
                 read,
                 seen: files.len().into(),
             };
@@ -105,6 +107,9 @@ type ReadFile<'a, T> = dyn Fn(&Path, &OsStr, &DirEntry, String, bool) -> T + Syn
 /// The walk of the work tree; it needs only the configuration, which threads can share.
 struct Walk<'a, T> {
     config: &'a Config,
+    /// The project root as shown (relative to the display root; empty when they are the same):
+    /// a path shown less this is the path `[backlog] exclude` patterns match.
+    project_shown: &'a str,
     read: &'a ReadFile<'a, T>,
     /// Item files met so far, against `[backlog] max_items`.
     seen: std::sync::atomic::AtomicUsize,
@@ -164,7 +169,11 @@ impl<T: Send> Walk<'_, T> {
         entry: &DirEntry,
     ) -> EntryRead<T> {
         let (dir, shown, depth, lossless) = at;
-        let lossy = name.to_string_lossy();
+        // `to_str` first: it checks UTF-8 far faster than the lossy conversion does.
+        let lossy = match name.to_str() {
+            Some(name) => std::borrow::Cow::Borrowed(name),
+            None => name.to_string_lossy(),
+        };
         // Hidden files and folders (.git, .obsidian, ...) hold no items.
         if lossy.starts_with('.') {
             return EntryRead::Nothing;
@@ -183,6 +192,16 @@ impl<T: Send> Walk<'_, T> {
         let excluded = || {
             if self.config.excludes_nothing() {
                 return false;
+            }
+            let relative = match self.project_shown {
+                "" => Some(shown.as_str()),
+                project => shown
+                    .strip_prefix(project)
+                    .and_then(|r| r.strip_prefix('/')),
+            };
+            // The path shown is the path itself unless a name was not UTF-8.
+            if let Some(relative) = relative.filter(|_| lossless) {
+                return self.config.is_excluded(Path::new(relative));
             }
             let path = path();
             let relative = path
