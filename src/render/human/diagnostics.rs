@@ -8,6 +8,8 @@ use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::render::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
 use crate::source::Texts;
 
+use super::snippet;
+
 /// rustc-style: a header, the offending line with an underline, and a help line.
 pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> String {
     let renderer = if color {
@@ -27,6 +29,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
             .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
         let message = safe_multiline(&d.message);
         let path = safe(&d.path);
+        let help = d.help.as_deref().map(safe_multiline);
         let title = level.primary_title(message.as_ref()).id(d.rule.name());
         let mut group = match line_text {
             Some(line) => {
@@ -38,6 +41,20 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
                 } else {
                     start..end
                 };
+                let finding = snippet::Finding {
+                    severity: d.severity,
+                    rule: d.rule.name(),
+                    message: &message,
+                    path: &path,
+                    line_number: d.line,
+                    line: &line,
+                    span: span.clone(),
+                    help: help.as_deref(),
+                };
+                if !color && snippet::plain(&mut out, &finding) {
+                    out.push_str("\n\n");
+                    continue;
+                }
                 title.element(
                     Snippet::source(line)
                         .line_start(d.line as usize)
@@ -51,7 +68,6 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
                     .char_column(d.column as usize),
             ),
         };
-        let help = d.help.as_deref().map(safe_multiline);
         if let Some(help) = &help {
             group = group.element(Level::HELP.message(help.as_ref()));
         }
