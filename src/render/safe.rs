@@ -107,22 +107,32 @@ struct Rules {
     line_commands: bool,
 }
 
+/// Searchers for the two sequences a workflow command starts with, built once: building one costs
+/// more than searching a short value.
+static HASH_BRACKET: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"##["));
+static DOUBLE_COLON: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"::"));
+
 /// The escaping every function here shares. `offsets`, when given, receives for each character of
 /// `text` the byte offset of its shown form in the result, then the result's length.
 fn escape<'a>(text: &'a str, rules: Rules, offsets: Option<&mut Vec<usize>>) -> Cow<'a, str> {
     // Nearly all text needs nothing: one scan says so (the loop below does more per character).
     // Bytes first: the line breaks and tabs a rule keeps as they are do not send a whole output
     // (a table of 10 000 rows) through the loop; only text with non-ASCII characters is decoded.
-    let control = |b: &u8| match b {
-        b'\n' => !rules.newlines,
-        b'\t' => rules.tab_as_space,
-        0..=0x1f | 0x7f => true,
-        _ => false,
+    // Bytes are tested a block at a time, without a branch per byte, so that a whole output is
+    // scanned many bytes per instruction.
+    let (keep_newline, keep_tab) = (rules.newlines, !rules.tab_as_space);
+    let control = |b: u8| {
+        (b < 0x20) & !(keep_newline & (b == b'\n')) & !(keep_tab & (b == b'\t')) | (b == 0x7f)
     };
-    let needs_work = text.as_bytes().iter().any(control)
+    let bytes = text.as_bytes();
+    let needs_work = bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |found, &b| found | control(b)))
         || (!text.is_ascii() && text.chars().any(is_unsafe))
-        || text.contains("##[")
-        || (rules.line_commands && text.contains("::"));
+        || HASH_BRACKET.find(bytes).is_some()
+        || (rules.line_commands && DOUBLE_COLON.find(bytes).is_some());
     if !needs_work {
         // Nothing is replaced: each character is shown where it stands.
         if let Some(offsets) = offsets {
@@ -355,6 +365,17 @@ mod tests {
             let mut quick_offsets = Vec::new();
             proptest::prop_assert_eq!(escape(&text, rules, Some(&mut quick_offsets)), looped);
             proptest::prop_assert_eq!(quick_offsets, offsets);
+        }
+
+        /// The same over texts longer than one block of the quick scan.
+        #[test]
+        fn the_quick_scan_agrees_with_the_loop_on_long_texts(
+            text in "[a-z:#\\[ \n\t\x1b\x7fé]{60,300}",
+            newlines: bool, tab_as_space: bool, line_commands: bool,
+        ) {
+            let rules = Rules { newlines, tab_as_space, colour: false, line_commands };
+            let looped = escape_each(&text, rules, None).into_owned();
+            proptest::prop_assert_eq!(escape(&text, rules, None), looped);
         }
     }
 
