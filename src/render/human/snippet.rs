@@ -35,17 +35,20 @@ pub(super) struct Finding<'a> {
     pub help: Option<&'a str>,
 }
 
+/// A line reused from one finding to the next.
+#[derive(Default)]
+pub(super) struct Scratch(Vec<u8>);
+
 /// Appends `finding` to `out` (no line break after it) and says true, or says false and leaves
 /// `out` alone when annotate-snippets must lay it out.
-pub(super) fn plain(out: &mut String, finding: &Finding<'_>) -> bool {
+pub(super) fn plain(out: &mut String, scratch: &mut Scratch, finding: &Finding<'_>) -> bool {
+    use std::fmt::Write;
     let line = finding.line.as_bytes();
     let number = finding.line_number as usize;
     let (start, end) = match finding.span {
         ref s if s.start == s.end => (s.start, s.start + 1),
         ref s => (s.start, s.end),
     };
-    // Every byte of the line is one column wide and left alone by annotate-snippets.
-    let printable = |b: &u8| (b' '..=b'~').contains(b);
     let digits = number.checked_ilog10().map_or(1, |d| d as usize + 1);
     let code_at = digits + 3;
     let width = TERM_WIDTH.saturating_sub(code_at);
@@ -53,7 +56,7 @@ pub(super) fn plain(out: &mut String, finding: &Finding<'_>) -> bool {
         || start > end
         || end > line.len() + 1
         || end - start > 2 * width
-        || !line.iter().all(printable)
+        || !printable(line)
         || !kept_as_is(finding.message)
         || !kept_as_is(finding.path)
         || !finding.help.is_none_or(kept_as_is)
@@ -62,77 +65,75 @@ pub(super) fn plain(out: &mut String, finding: &Finding<'_>) -> bool {
     }
     let (left, right, cut_left) = window(line, start, end, width);
 
-    let mut source = Vec::with_capacity(code_at + right - left);
-    put(&mut source, 0, number.to_string().as_bytes());
-    put(&mut source, digits + 1, b"|");
-    let code = &line[left..right];
-    let hidden = if cut_left {
-        put(&mut source, code_at, CUT);
-        code.len().min(CUT.len())
-    } else {
-        0
-    };
-    put(&mut source, code_at + hidden, &code[hidden..]);
-    if line.len() > right {
-        put(
-            &mut source,
-            code_at + code.len() - code.len().min(CUT.len()),
-            CUT,
-        );
-    }
-    let mut underline = Vec::with_capacity(code_at + end - left);
-    put(&mut underline, digits + 1, b"|");
-    for column in start..end {
-        put(
-            &mut underline,
-            (code_at + column).saturating_sub(left),
-            b"^",
-        );
-    }
-
     let level = match finding.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let pad = " ".repeat(digits);
-    out.reserve(source.len() + underline.len() + 160);
+    let gutter = |out: &mut String| out.extend(std::iter::repeat_n(' ', digits));
     out.push_str(level);
     out.push('[');
     out.push_str(finding.rule);
     out.push_str("]: ");
     out.push_str(finding.message);
     out.push('\n');
-    out.push_str(&pad);
-    out.push_str("--> ");
-    out.push_str(finding.path);
-    out.push(':');
-    out.push_str(&number.to_string());
-    out.push(':');
-    out.push_str(&(start + 1).to_string());
-    out.push('\n');
-    out.push_str(&pad);
+    gutter(out);
+    let _ = writeln!(out, "--> {}:{number}:{}", finding.path, start + 1);
+    gutter(out);
     out.push_str(" |\n");
-    // Only printable ASCII was put into either line.
-    out.extend(source.iter().map(|&b| b as char));
+
+    // The source line is laid out as annotate-snippets lays it out: the text, then what stands for
+    // cut text written over its ends.
+    let code = &line[left..right];
+    let row = &mut scratch.0;
+    row.clear();
+    let hidden = if cut_left {
+        put(row, 0, CUT);
+        code.len().min(CUT.len())
+    } else {
+        0
+    };
+    put(row, hidden, &code[hidden..]);
+    if line.len() > right {
+        put(row, code.len() - code.len().min(CUT.len()), CUT);
+    }
+    let _ = write!(out, "{number} |");
+    if !row.is_empty() {
+        out.push(' ');
+        // Only printable ASCII was put into the row.
+        out.push_str(std::str::from_utf8(row).unwrap_or_default());
+    }
     out.push('\n');
-    out.extend(underline.iter().map(|&b| b as char));
+    // The window starts at or before the span (`left <= start`), so its carets are one run.
+    gutter(out);
+    out.push_str(" |");
+    out.extend(std::iter::repeat_n(' ', 1 + start - left));
+    out.extend(std::iter::repeat_n('^', end - start));
     if let Some(help) = finding.help {
         out.push('\n');
-        out.push_str(&pad);
+        gutter(out);
         out.push_str(" |\n");
-        out.push_str(&pad);
+        gutter(out);
         out.push_str(" = help: ");
         out.push_str(help);
     }
     true
 }
 
+/// Is every byte printable ASCII (one column wide, and left alone by annotate-snippets)? Bytes
+/// are tested a block at a time, without a branch per byte.
+fn printable(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|block| {
+        block
+            .iter()
+            .fold(true, |all, &b| all & (b' '..=b'~').contains(&b))
+    })
+}
+
 /// Text annotate-snippets prints unchanged on one line: no line break, tab, control or invisible
 /// character (it replaces those, and the zero-width joiner [`crate::render::safe`] keeps inside an
 /// emoji, with visible forms; popm shows them itself before they get there).
 fn kept_as_is(text: &str) -> bool {
-    let plain_ascii = text.bytes().all(|b| (b' '..=b'~').contains(&b));
-    plain_ascii || !text.chars().any(crate::render::safe::is_unsafe)
+    printable(text.as_bytes()) || !text.chars().any(crate::render::safe::is_unsafe)
 }
 
 /// Which columns of the line are shown, `left..right`, and whether text before `left` was cut:
@@ -224,7 +225,7 @@ mod tests {
 
     fn written(f: &Finding<'_>) -> Option<String> {
         let mut out = String::new();
-        plain(&mut out, f).then_some(out)
+        plain(&mut out, &mut Scratch::default(), f).then_some(out)
     }
 
     #[test]
