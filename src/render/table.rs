@@ -82,22 +82,32 @@ fn plain(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
     if header.is_empty() {
         return None;
     }
-    let header: Vec<std::borrow::Cow<str>> =
-        header.iter().map(|h| crate::render::safe(h)).collect();
-    let cells: Vec<Vec<std::borrow::Cow<str>>> = rows
+    // Each cell made safe and measured once. Safe ASCII has no control character left: each
+    // byte is one column.
+    fn shown(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
+        let cell = crate::render::safe(text);
+        let width = if cell.is_ascii() {
+            cell.len()
+        } else {
+            cell.width()
+        };
+        (cell, width)
+    }
+    let header: Vec<(std::borrow::Cow<str>, usize)> = header.iter().map(|h| shown(h)).collect();
+    let cells: Vec<Vec<(std::borrow::Cow<str>, usize)>> = rows
         .iter()
-        .map(|row| row.iter().map(|c| crate::render::safe(c)).collect())
+        .map(|row| row.iter().map(|c| shown(c)).collect())
         .collect();
     let columns = cells.iter().map(Vec::len).fold(header.len(), usize::max);
     // Every column is at least one character wide, as in comfy-table.
     let mut widths = vec![1usize; columns];
     let mut bytes = 0;
     for row in std::iter::once(&header).chain(&cells) {
-        for (cell, width) in row.iter().zip(widths.iter_mut()) {
+        for ((cell, cell_width), width) in row.iter().zip(widths.iter_mut()) {
             if cell.contains('\n') {
                 return None;
             }
-            *width = (*width).max(cell.width());
+            *width = (*width).max(*cell_width);
             bytes += cell.len() + 2;
         }
     }
@@ -110,10 +120,15 @@ fn plain(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
     for (i, row) in std::iter::once(&header).chain(&cells).enumerate() {
         line.clear();
         for (column, width) in widths.iter().enumerate() {
-            let cell = row.get(column).map_or("", |c| c.as_ref());
+            let (cell, cell_width) = row.get(column).map_or(("", 0), |(c, w)| (c.as_ref(), *w));
             line.push(' ');
             line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', width - cell.width() + 1));
+            let mut blanks = width - cell_width + 1;
+            while blanks > 0 {
+                let run = blanks.min(BLANKS.len());
+                line.push_str(&BLANKS[..run]);
+                blanks -= run;
+            }
         }
         if i > 0 {
             text.push('\n');
@@ -123,6 +138,9 @@ fn plain(header: &[&str], rows: &[Vec<String>]) -> Option<String> {
     text.push('\n');
     Some(text)
 }
+
+/// Padding for [`plain`], taken a slice at a time.
+const BLANKS: &str = "                                                                ";
 
 /// The table laid out by comfy-table: boxed and fitted, or plain when [`plain`] declines.
 fn comfy(

@@ -2,20 +2,46 @@
 //! summary line.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use rayon::prelude::*;
 use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::render::{BOLD, GREEN, RED, YELLOW, paint, plural, safe, safe_multiline};
 use crate::source::Texts;
 
+use super::snippet;
+
+/// Findings laid out by one task of the thread pool.
+const BLOCK: usize = 256;
+
 /// rustc-style: a header, the offending line with an underline, and a help line.
 pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> String {
+    if diagnostics.len() <= BLOCK {
+        return laid_out(diagnostics, texts, color);
+    }
+    // Blocks of findings are laid out in parallel and joined in order: a warm run reads the text
+    // of each file it quotes here, and thousands of findings are laid out.
+    let blocks: Vec<String> = diagnostics
+        .par_chunks(BLOCK)
+        .map(|block| laid_out(block, texts, color))
+        .collect();
+    // With room for the summary line the caller adds, so that a large output is not copied again.
+    let mut out = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
+    for block in &blocks {
+        out.push_str(block);
+    }
+    out
+}
+
+/// [`diagnostics`] of one block, in order.
+fn laid_out(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
+    let mut scratch = snippet::Scratch::default();
     for d in diagnostics {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
@@ -27,6 +53,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
             .map(|l| l.trim_start_matches('\u{feff}').trim_end_matches('\r'));
         let message = safe_multiline(&d.message);
         let path = safe(&d.path);
+        let help = d.help.as_deref().map(safe_multiline);
         let title = level.primary_title(message.as_ref()).id(d.rule.name());
         let mut group = match line_text {
             Some(line) => {
@@ -38,6 +65,20 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
                 } else {
                     start..end
                 };
+                let finding = snippet::Finding {
+                    severity: d.severity,
+                    rule: d.rule.name(),
+                    message: &message,
+                    path: &path,
+                    line_number: d.line,
+                    line: &line,
+                    span: span.clone(),
+                    help: help.as_deref(),
+                };
+                if !color && snippet::plain(&mut out, &mut scratch, &finding) {
+                    out.push_str("\n\n");
+                    continue;
+                }
                 title.element(
                     Snippet::source(line)
                         .line_start(d.line as usize)
@@ -51,7 +92,6 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
                     .char_column(d.column as usize),
             ),
         };
-        let help = d.help.as_deref().map(safe_multiline);
         if let Some(help) = &help {
             group = group.element(Level::HELP.message(help.as_ref()));
         }
@@ -66,6 +106,18 @@ pub fn diagnostics(diagnostics: &[Diagnostic], texts: &Texts, color: bool) -> St
 /// space), and the byte offsets in it of the `first`-th and `last`-th characters of the original
 /// line (clamped to its end), so the underline still sits under the same characters.
 fn snippet_line(line: &str, first: usize, last: usize) -> (Cow<'_, str>, usize, usize) {
+    // Nearly every line is shown as it is: the offsets are then its own, found without a table.
+    if let Cow::Borrowed(shown) = safe(line) {
+        let at = |n: usize| match shown.is_ascii() {
+            true => n.min(shown.len()),
+            false => shown
+                .char_indices()
+                .nth(n)
+                .map_or(shown.len(), |(at, _)| at),
+        };
+        let (start, end) = (at(first), at(last));
+        return (Cow::Borrowed(shown), start, end.max(start));
+    }
     let (shown, offsets) = crate::render::safe::safe_offsets(line);
     let at = |n: usize| offsets.get(n).or(offsets.last()).copied().unwrap_or(0);
     let (start, end) = (at(first), at(last));

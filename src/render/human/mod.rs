@@ -5,6 +5,7 @@ mod board;
 mod diagnostics;
 pub mod ranking;
 mod show;
+mod snippet;
 mod tree;
 
 pub use board::board;
