@@ -112,8 +112,6 @@ pub struct Store {
     fresh: Mutex<Fresh>,
     /// Work-tree files whose stat did not answer (new, changed, racy, or a stat unlike the record).
     restated: AtomicUsize,
-    /// The walk found this many files unchanged (their stat as recorded).
-    clean: AtomicUsize,
     /// Fresh entries already written by an earlier save.
     saved: AtomicUsize,
     /// This run's stat records are written: a later save of the same run (a command that reads
@@ -157,7 +155,6 @@ impl Store {
             entries: OnceLock::new(),
             fresh: Mutex::default(),
             restated: AtomicUsize::new(0),
-            clean: AtomicUsize::new(0),
             saved: AtomicUsize::new(0),
             stats_saved: AtomicBool::new(false),
         })
@@ -182,11 +179,8 @@ impl Store {
     pub(crate) fn clean_blob(&self, path: &str, now: &Stat) -> Option<ObjectId> {
         let (recorded, blob, index) = self.stats.stat(path)?;
         let clean = recorded == *now && recorded.modified_before(self.stats.scanned());
-        if clean
-            && let Some(flag) = self.seen.get(index)
-            && !flag.swap(true, Ordering::Relaxed)
-        {
-            self.clean.fetch_add(1, Ordering::Relaxed);
+        if clean && let Some(flag) = self.seen.get(index) {
+            flag.store(true, Ordering::Relaxed);
         }
         clean.then_some(blob)
     }
@@ -330,16 +324,17 @@ impl Store {
         let Some(stats) = fresh.stats.as_deref() else {
             return;
         };
-        let changed = self.restated.load(Ordering::Relaxed) > 0
-            || self.clean.load(Ordering::Relaxed) != self.stats.len();
-        if !changed || self.stats_saved.load(Ordering::Relaxed) {
-            return;
-        }
         let seen: Vec<bool> = self
             .seen
             .iter()
             .map(|s| s.load(Ordering::Relaxed))
             .collect();
+        // Counted here, not with a counter every walking thread would write to per file.
+        let clean = seen.iter().filter(|s| **s).count();
+        let changed = self.restated.load(Ordering::Relaxed) > 0 || clean != self.stats.len();
+        if !changed || self.stats_saved.load(Ordering::Relaxed) {
+            return;
+        }
         let written = pack::write_stats(
             &self.location.dir,
             &self.stats_file,

@@ -57,7 +57,6 @@ fn store_of(pack: pack::Pack, stats: StatIndex) -> Store {
         entries,
         fresh: Mutex::default(),
         restated: AtomicUsize::new(0),
-        clean: AtomicUsize::new(0),
         saved: AtomicUsize::new(0),
         stats_saved: AtomicBool::new(false),
     }

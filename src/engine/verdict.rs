@@ -142,27 +142,33 @@ impl Verdict {
         let mut texts = Texts::with_capacity(quoted.len());
         let mut item_paths = Vec::with_capacity(files);
         for walked in tree.files {
+            // Only the files the findings quote need a text.
+            let quote = quoted.contains(walked.shown());
             let (shown, text) = match walked {
                 Walked::Known { shown, .. } => {
-                    let path = root.join(&shown);
-                    (shown, FileText::Later(Origin::Disk(path)))
+                    let text = quote.then(|| FileText::Later(Origin::Disk(root.join(&shown))));
+                    (shown, text)
                 }
                 Walked::Read { shown, bytes, .. } => {
-                    let text = String::from_utf8(bytes)
-                        .ok()
-                        .map(crate::parse::lone_cr_to_lf);
-                    (shown, FileText::from(text))
+                    let text = quote.then(|| {
+                        let text = String::from_utf8(bytes).ok();
+                        FileText::from(text.map(crate::parse::lone_cr_to_lf))
+                    });
+                    (shown, text)
                 }
-                Walked::Done(file) => (file.0, file.1),
+                Walked::Done(file) => {
+                    let (shown, text, ..) = *file;
+                    (shown, quote.then_some(text))
+                }
             };
-            if quoted.contains(shown.as_str()) {
+            if let Some(text) = text {
                 texts.insert_file(shown.clone(), text);
             }
             if !itemless.contains(shown.as_str()) {
                 item_paths.push(shown);
             }
         }
-        // Only the files the findings quote: each will be quoted.
+        // Each of them will be quoted: read them all at once.
         texts.read_all();
         Verdict {
             diagnostics: kept.diagnostics,
