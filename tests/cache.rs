@@ -257,6 +257,11 @@ fn an_unchanged_backlog_reads_its_checked_result_back() {
     );
     // The texts of the files the findings quote, and no other.
     assert_eq!(count("read"), quoted.len(), "{said:?}");
+    // A command that needs the items decodes them, and takes the findings kept (no rule run).
+    let listed = seen(&popm(dir.path(), cache.path(), &["--no-cache", "list"]));
+    let (out, said) = traced(dir.path(), cache.path(), &["list"]);
+    assert_eq!(out, listed.1);
+    assert!(said.iter().any(|w| w == "verdict"), "{said:?}");
 
     // Touched: the same bytes at the same path, so the same result (read and hashed once).
     let file = dir.path().join("backlog/F-1.md");

@@ -97,9 +97,37 @@ pub struct Checked {
 
 /// Reads the workspace's source, parses it, indexes the backlog, runs every check and passes the
 /// findings through the sink; with [`Request::compare`], compares with the other version too.
+///
+/// Over the whole work tree with the cache, the findings a check of the same files under the
+/// same configuration kept are taken instead of running the rules (see `verdict.rs`).
 pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvError> {
+    if let Some(cache) = verdict::whole_tree_cache(workspace, request) {
+        return verdict::check_tree(workspace, request, cache);
+    }
     let loaded = workspace.load(!request.allow_missing_roots)?;
     check_loaded(workspace, request, loaded)
+}
+
+/// The backlog indexed from the files loaded, with the findings a check of the same files found
+/// before: no rule is run.
+fn checked_with(workspace: &Workspace, loaded: Loaded, diagnostics: Vec<Diagnostic>) -> Checked {
+    let files = loaded.files.len();
+    // The parse's findings are among those kept.
+    let mut parsed_findings = Vec::new();
+    let (backlog, texts, itemless) = index(loaded.files, &mut parsed_findings, &workspace.config);
+    crate::trace::phase("index");
+    crate::trace::phase("verdict");
+    Checked {
+        backlog,
+        texts,
+        diagnostics,
+        files,
+        itemless,
+        warnings: Vec::new(),
+        set_aside: Vec::new(),
+        blob_ids: HashMap::new(),
+        file_findings: None,
+    }
 }
 
 /// [`check`] over the files already loaded.

@@ -3,7 +3,9 @@
 //! configuration and on the build of popm: with every file's blob known from the stat index, the
 //! result checked last time for the same inputs is read back, and no parse is decoded and no rule
 //! run. Anything else (another blob anywhere, a file added or gone, another popm.toml) misses,
-//! and the backlog is checked as without it, then kept.
+//! and the backlog is checked as without it, then kept. The commands that need the items too
+//! (`list`, `backlog`, `board`, ...) decode them, and take the findings kept instead of running
+//! the rules.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -46,38 +48,76 @@ struct Kept {
 }
 
 /// Checks the backlog as [`super::check`] does; over the whole work tree with the cache, reads
-/// back the result kept for the same inputs, or keeps this one.
+/// back the result kept for the same inputs (decoding no parse), or keeps this one.
 pub fn verdict(workspace: &Workspace, request: &Request) -> Result<Verdict, EnvError> {
-    let cache = (request.compare.is_none() && workspace.source == Source::WorkTree)
-        .then(|| workspace.cache())
-        .flatten();
-    let Some(cache) = cache else {
+    let Some(cache) = whole_tree_cache(workspace, request) else {
         return Ok(Verdict::of(super::check(workspace, request)?));
     };
     let tree = workspace.walk()?;
     let key = key(workspace, &tree);
-    let kept = key
-        .and_then(|key| cache.verdict(key))
-        .and_then(|bytes| postcard::from_bytes::<Kept>(&bytes).ok());
-    if let Some(kept) = kept {
+    if let Some(kept) = key.and_then(|key| kept(cache, key)) {
         // Files read again (touched, racy) have new stat records to keep.
         cache.save();
         crate::trace::phase("verdict");
         return Ok(Verdict::known(tree, kept, &workspace.display_root));
     }
+    let checked = check_walked(workspace, request, cache, (tree, key), None)?;
+    Ok(Verdict::of(checked))
+}
+
+/// [`super::check`] over the whole work tree with the cache: the walk, then
+/// [`check_walked`] with the result kept for it, if any.
+pub(super) fn check_tree(
+    workspace: &Workspace,
+    request: &Request,
+    cache: &crate::cache::Store,
+) -> Result<Checked, EnvError> {
+    let tree = workspace.walk()?;
+    let key = key(workspace, &tree);
+    let kept = key.and_then(|key| kept(cache, key));
+    check_walked(workspace, request, cache, (tree, key), kept)
+}
+
+/// The cache, when the request is for the whole work tree: the only check whose result is kept.
+pub(super) fn whole_tree_cache<'a>(
+    workspace: &'a Workspace,
+    request: &Request,
+) -> Option<&'a crate::cache::Store> {
+    (request.compare.is_none() && workspace.source == Source::WorkTree)
+        .then(|| workspace.cache())
+        .flatten()
+}
+
+/// The result kept under `key`, if it is there and reads.
+fn kept(cache: &crate::cache::Store, key: u128) -> Option<Kept> {
+    postcard::from_bytes(&cache.verdict(key)?).ok()
+}
+
+/// The check of a walked work tree (with its key) for the commands that need the items too:
+/// each parse resolved and the backlog indexed; with the result `kept` for it, its findings are
+/// taken and no rule is run; else the backlog is checked and its result kept.
+fn check_walked(
+    workspace: &Workspace,
+    request: &Request,
+    cache: &crate::cache::Store,
+    (tree, key): (WorkTree, Option<u128>),
+    kept: Option<Kept>,
+) -> Result<Checked, EnvError> {
     let loaded = Loaded {
         files: workspace.resolve(tree.files),
         problems: tree.problems,
         blob_ids: Default::default(),
     };
-    let checked = check_loaded(workspace, request, loaded)?;
-    if let Some(key) = key {
-        let kept = Kept::of(&checked);
-        if let Ok(bytes) = postcard::to_allocvec(&kept) {
-            cache.keep_verdict(key, &bytes);
-        }
+    if let Some(kept) = kept {
+        return Ok(super::checked_with(workspace, loaded, kept.diagnostics));
     }
-    Ok(Verdict::of(checked))
+    let checked = check_loaded(workspace, request, loaded)?;
+    if let Some(key) = key
+        && let Ok(bytes) = postcard::to_allocvec(&Kept::of(&checked))
+    {
+        cache.keep_verdict(key, &bytes);
+    }
+    Ok(checked)
 }
 
 /// The key of the result: every input the findings depend on, or `None` when one is not known
