@@ -53,7 +53,7 @@ pub fn verdict(workspace: &Workspace, request: &Request) -> Result<Verdict, EnvE
     let Some(cache) = whole_tree_cache(workspace, request) else {
         return Ok(Verdict::of(super::check(workspace, request)?));
     };
-    let tree = workspace.walk()?;
+    let tree = workspace.walk(cache)?;
     let key = key(workspace, &tree);
     if let Some(kept) = key.and_then(|key| kept(cache, key)) {
         // Files read again (touched, racy) have new stat records to keep.
@@ -72,7 +72,7 @@ pub(super) fn check_tree(
     request: &Request,
     cache: &crate::cache::Store,
 ) -> Result<Checked, EnvError> {
-    let tree = workspace.walk()?;
+    let tree = workspace.walk(cache)?;
     let key = key(workspace, &tree);
     let kept = key.and_then(|key| kept(cache, key));
     check_walked(workspace, request, cache, (tree, key), kept)
@@ -104,7 +104,7 @@ fn check_walked(
     kept: Option<Kept>,
 ) -> Result<Checked, EnvError> {
     let loaded = Loaded {
-        files: workspace.resolve(tree.files),
+        files: workspace.resolve(cache, tree.files),
         problems: tree.problems,
         blob_ids: Default::default(),
     };

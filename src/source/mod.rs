@@ -304,9 +304,9 @@ impl Workspace {
         let mut blob_ids = HashMap::new();
         let (files, problems) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => match self.cache() {
-                Some(_) => {
-                    let tree = self.walk()?;
-                    (self.resolve(tree.files), tree.problems)
+                Some(cache) => {
+                    let tree = self.walk(cache)?;
+                    (self.resolve(cache, tree.files), tree.problems)
                 }
                 None => {
                     let parsed = self.parse_folders()?;
@@ -342,39 +342,29 @@ impl Workspace {
     }
 
     /// Walks the work tree through the cache: every item file listed, and read where the cache
-    /// cannot name its blob from its stat; nothing parsed or decoded yet. Without the cache,
-    /// every file is parsed.
-    pub(crate) fn walk(&self) -> Result<WorkTree, EnvError> {
-        let (files, problems) = match self.cache() {
-            Some(cache) => self.walk_folders(cache)?,
-            None => {
-                let (files, problems) = self.parse_folders()?;
-                let files = files
-                    .into_iter()
-                    .map(|f| Walked::Done(Box::new(f)))
-                    .collect();
-                (files, problems)
-            }
-        };
+    /// cannot name its blob from its stat; nothing parsed or decoded yet.
+    pub(crate) fn walk(&self, cache: &crate::cache::Store) -> Result<WorkTree, EnvError> {
+        let (files, problems) = self.walk_folders(cache)?;
         crate::trace::phase("walk");
         Ok(WorkTree { files, problems })
     }
 
     /// Parses what the walk left (or decodes the cache's parses), in parallel and in path order,
     /// and keeps what was learned for the next run.
-    pub(crate) fn resolve(&self, files: Vec<Walked>) -> Vec<ParsedFile> {
+    pub(crate) fn resolve(
+        &self,
+        cache: &crate::cache::Store,
+        files: Vec<Walked>,
+    ) -> Vec<ParsedFile> {
         use rayon::prelude::*;
-        let cache = self.cache();
         let (root, limit) = (&self.display_root, self.config.max_file_bytes);
         let files = files
             .into_par_iter()
             .map(|walked| walk::resolve(cache, walked, root, limit))
             .collect();
         crate::trace::phase("parse");
-        if let Some(cache) = cache {
-            cache.save();
-            crate::trace::phase("cache save");
-        }
+        cache.save();
+        crate::trace::phase("cache save");
         files
     }
 

@@ -303,24 +303,7 @@ fn read_and_hash(cache: &Store, path: &Path, stat: Stat, shown: String, limit: u
 
 /// The parse of one file the walk met: decoded from the cache, or parsed now and kept. `root`
 /// is the display root, which the paths shown are relative to.
-pub(super) fn resolve(
-    cache: Option<&Store>,
-    walked: Walked,
-    root: &Path,
-    limit: u64,
-) -> ParsedFile {
-    let (walked, cache) = match (walked, cache) {
-        (Walked::Done(file), _) => return *file,
-        (walked, Some(cache)) => (walked, cache),
-        // Only a walk with the cache defers a file; without one, read and parse it now.
-        (Walked::Read { shown, bytes, .. }, None) => {
-            let (parsed, text) = parse::parse_file(&shown, bytes);
-            return (shown, FileText::from(text), parsed, None);
-        }
-        (Walked::Known { shown, .. }, None) => {
-            return read_and_parse(&root.join(&shown), shown, limit);
-        }
-    };
+pub(super) fn resolve(cache: &Store, walked: Walked, root: &Path, limit: u64) -> ParsedFile {
     match walked {
         Walked::Done(file) => *file,
         Walked::Known { shown, blob } => {
@@ -339,7 +322,7 @@ pub(super) fn resolve(
             match std::fs::symlink_metadata(&path) {
                 Ok(meta) => {
                     let read = read_and_hash(cache, &path, Stat::of(&meta), shown, limit);
-                    resolve(Some(cache), read, root, limit)
+                    resolve(cache, read, root, limit)
                 }
                 Err(_) => read_and_parse(&path, shown, limit),
             }
