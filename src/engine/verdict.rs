@@ -208,8 +208,6 @@ impl Verdict {
                 item_paths.push(shown);
             }
         }
-        // Each of them will be quoted: read them all at once.
-        texts.read_all();
         Verdict {
             diagnostics: kept.diagnostics,
             texts,

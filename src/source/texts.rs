@@ -105,15 +105,6 @@ impl Texts {
             .as_deref()
     }
 
-    /// Reads every text not read yet, in parallel: a renderer then quotes them one after the
-    /// other without waiting for each file in turn.
-    pub fn read_all(&self) {
-        use rayon::prelude::*;
-        self.later.par_iter().for_each(|(path, later)| {
-            later.text.get_or_init(|| load(path, &later.origin));
-        });
-    }
-
     /// Takes in every text of `other`, each path shown after `prefix` (`rail:`).
     pub fn absorb(&mut self, other: Texts, prefix: &str) {
         self.by_path.extend(
