@@ -92,24 +92,71 @@ fn open_regular_sized(path: &Path) -> io::Result<(File, u64)> {
 /// usually one read: `read_to_end` would ask the size again (fstat, lseek) and read once more to
 /// see the end.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
-    let (mut file, size) = open_regular_sized(path)?;
+    let (file, size) = open_regular_sized(path)?;
+    read_sized(file, size, limit)
+}
+
+/// The bytes of a file opened and sized, or its size when it is over `limit`. Read into a buffer
+/// of its size that is not zeroed first, and no read past the size (`take`): a file that shrank
+/// since fstat ends early, one that grew is read as it was sized.
+fn read_sized(file: File, size: u64, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
     if size > limit {
         return Ok(Err(size));
     }
-    let size = usize::try_from(size).unwrap_or(usize::MAX);
-    let mut bytes = vec![0; size];
-    let mut filled = 0;
-    while filled < size {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    // A file that shrank since fstat ends early; one that grew is read as it was sized.
-    bytes.truncate(filled);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(usize::MAX));
+    file.take(size).read_to_end(&mut bytes)?;
     Ok(Ok(bytes))
+}
+
+/// A folder whose files are opened by name: on Unix through a descriptor of the folder
+/// (`openat`), so the kernel looks up one name per file instead of walking the whole path again
+/// (a tenth of a cold check of 100 000 files went to path lookups). Elsewhere, or when the folder
+/// cannot be opened, through the path joined.
+pub struct Folder<'a> {
+    path: &'a Path,
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl<'a> Folder<'a> {
+    pub fn open(path: &'a Path) -> Folder<'a> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(path, flags, Mode::empty()).ok();
+            Folder { path, fd }
+        }
+        #[cfg(not(unix))]
+        Folder { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.path
+    }
+
+    /// [`read_regular`] of the file `name` in this folder.
+    pub fn read_regular(
+        &self,
+        name: &std::ffi::OsStr,
+        limit: u64,
+    ) -> io::Result<Result<Vec<u8>, u64>> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{Mode, OFlags};
+            // The flags of `no_follow`: no link in the last component, no wait on a pipe.
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+            let file = rustix::fs::openat(fd, name, flags, Mode::empty())
+                .map_err(|e| explain(e.into()))?;
+            let file = File::from(file);
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                return Err(not_regular_error());
+            }
+            return read_sized(file, meta.len(), limit);
+        }
+        read_regular(&self.path.join(name), limit)
+    }
 }
 
 /// Opens a lock file for writing, creating it when it does not exist, refusing a link or a special

@@ -233,7 +233,10 @@ fn changes_since(
     let mut parsed: HashMap<String, (Option<Item>, Vec<Diagnostic>)> = workspace
         .read_blobs(git, wanted, None)
         .into_iter()
-        .map(|(path, _, p, _)| (path, (p.item, p.diagnostics)))
+        .map(|file| {
+            let (path, _, p, _) = *file;
+            (path, (p.item, p.diagnostics))
+        })
         .collect();
     let before_items = before_files
         .iter()

@@ -147,7 +147,7 @@ fn check_loaded(
             loaded
                 .files
                 .iter()
-                .filter_map(|(path, _, _, id)| Some((path.clone(), (*id)?))),
+                .filter_map(|file| Some((file.0.clone(), file.3?))),
         );
     }
     let (backlog, texts, itemless) = index(loaded.files, &mut found, config);
@@ -272,7 +272,8 @@ fn index(
     let mut items = Vec::with_capacity(parsed.len());
     let mut texts = Texts::with_capacity(parsed.len());
     let mut itemless = Vec::new();
-    for (shown, text, p, _) in parsed {
+    for file in parsed {
+        let (shown, text, p, _) = *file;
         diagnostics.extend(p.diagnostics);
         match p.item {
             Some(item) => items.push(item),

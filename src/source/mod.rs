@@ -62,12 +62,19 @@ pub struct Workspace {
 /// One file read and parsed: its display path, its text (kept for snippets), what the parser
 /// found, and its blob id when it is known and is also the id of the text (no line ending
 /// rewritten), so a comparison with git need not hash the text.
-pub(crate) type ParsedFile = (String, FileText, parse::Parsed, Option<ObjectId>);
+///
+/// Boxed: the record is about 1.3 KB, and the walk gathers it through a vector per folder, then
+/// per root, before the index takes its item; moved by value, 100 000 of them were copied into
+/// fresh memory four times over (a fifth of a cold check's time went to page faults and copies).
+pub(crate) type ParsedFile = Box<FileParse>;
+
+/// What [`ParsedFile`] holds.
+pub(crate) type FileParse = (String, FileText, parse::Parsed, Option<ObjectId>);
 
 /// One item file as the work-tree walk left it.
 pub(crate) enum Walked {
     /// Parsed, or unreadable: final.
-    Done(Box<ParsedFile>),
+    Done(ParsedFile),
     /// Read and hashed: parsed (or its parse taken from the cache) when resolved.
     Read {
         shown: String,

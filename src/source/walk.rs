@@ -16,6 +16,7 @@ use crate::cache::{Stat, Store};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::EnvError;
+use crate::files::Folder;
 use crate::parse::{self, yaml::Pos};
 
 /// What one folder entry yielded: `T` is what reading a file gives.
@@ -31,8 +32,8 @@ impl Workspace {
     /// diagnostics for what could not be read.
     pub(super) fn parse_folders(&self) -> Result<(Vec<ParsedFile>, Vec<Diagnostic>), EnvError> {
         let limit = self.config.max_file_bytes;
-        self.read_folders(&|dir: &Path, name: &OsStr, _: &DirEntry, shown, _| {
-            read_and_parse(&dir.join(name), shown, limit)
+        self.read_folders(&|folder: &Folder, name: &OsStr, _: &DirEntry, shown, _| {
+            read_and_parse(|| folder.read_regular(name, limit), shown, limit)
         })
     }
 
@@ -46,14 +47,18 @@ impl Workspace {
         let limit = self.config.max_file_bytes;
         cache.start_walk();
         self.read_folders(
-            &|dir: &Path, name: &OsStr, entry: &DirEntry, shown, lossless| {
+            &|folder: &Folder, name: &OsStr, entry: &DirEntry, shown, lossless| {
                 // The listing's entry stats the file relative to its open folder (links not
                 // followed), without resolving the whole path again for each file.
                 match entry.metadata() {
                     Ok(meta) => {
-                        read_through_cache(cache, (dir, name), &meta, shown, lossless, limit)
+                        read_through_cache(cache, (folder, name), &meta, shown, lossless, limit)
                     }
-                    Err(_) => Walked::Done(Box::new(read_and_parse(&dir.join(name), shown, limit))),
+                    Err(_) => Walked::Done(read_and_parse(
+                        || folder.read_regular(name, limit),
+                        shown,
+                        limit,
+                    )),
                 }
             },
         )
@@ -100,9 +105,12 @@ impl Workspace {
     }
 }
 
+/// What reading an item file gives: its bytes, or its size when it is over the limit.
+type Read = std::io::Result<Result<Vec<u8>, u64>>;
+
 /// Reads one item file: its folder, its name, its folder entry, the path shown, and whether the
 /// path shown names it exactly below the display root (see [`Walked::Known`]).
-type ReadFile<'a, T> = dyn Fn(&Path, &OsStr, &DirEntry, String, bool) -> T + Sync + 'a;
+type ReadFile<'a, T> = dyn Fn(&Folder, &OsStr, &DirEntry, String, bool) -> T + Sync + 'a;
 
 /// The walk of the work tree; it needs only the configuration, which threads can share.
 struct Walk<'a, T> {
@@ -137,10 +145,11 @@ impl<T: Send> Walk<'_, T> {
         }
         // Path order, as on every run and machine.
         entries.par_sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+        let folder = Folder::open(dir);
         let read: Vec<EntryRead<T>> = entries
             .into_par_iter()
             .map(|(name, kind, entry)| {
-                let at = (dir, shown, depth, lossless);
+                let at = (&folder, shown, depth, lossless);
                 self.read_entry(at, &name, kind, &entry)
             })
             .collect();
@@ -163,12 +172,13 @@ impl<T: Send> Walk<'_, T> {
     /// exactly).
     fn read_entry(
         &self,
-        at: (&Path, &str, usize, bool),
+        at: (&Folder, &str, usize, bool),
         name: &OsStr,
         kind: std::fs::FileType,
         entry: &DirEntry,
     ) -> EntryRead<T> {
-        let (dir, shown, depth, lossless) = at;
+        let (folder, shown, depth, lossless) = at;
+        let dir = folder.path();
         // `to_str` first: it checks UTF-8 far faster than the lossy conversion does.
         let lossy = match name.to_str() {
             Some(name) => std::borrow::Cow::Borrowed(name),
@@ -242,16 +252,17 @@ impl<T: Send> Walk<'_, T> {
         if seen >= self.config.max_items {
             return EntryRead::Nothing;
         }
-        EntryRead::File((self.read)(dir, name, entry, shown, lossless))
+        EntryRead::File((self.read)(folder, name, entry, shown, lossless))
     }
 }
 
-fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
+/// Reads a file with `read` and parses it.
+fn read_and_parse(read: impl FnOnce() -> Read, shown: String, limit: u64) -> ParsedFile {
     crate::trace::io("read", &shown);
-    match crate::files::read_regular(path, limit) {
+    match read() {
         Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
-            (shown, FileText::from(text), parsed, None)
+            Box::new((shown, FileText::from(text), parsed, None))
         }
         Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
         Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
@@ -265,7 +276,7 @@ fn read_and_parse(path: &Path, shown: String, limit: u64) -> ParsedFile {
 /// (`lossless`) is left unread, as its path is made again from the path shown.
 fn read_through_cache(
     cache: &Store,
-    (dir, name): (&Path, &OsStr),
+    (folder, name): (&Folder, &OsStr),
     meta: &std::fs::Metadata,
     shown: String,
     lossless: bool,
@@ -277,20 +288,32 @@ fn read_through_cache(
         .flatten();
     match known {
         Some(blob) => Walked::Known { shown, blob },
-        None => read_and_hash(cache, &dir.join(name), stat, shown, limit),
+        None => read_and_hash(
+            cache,
+            || folder.read_regular(name, limit),
+            stat,
+            shown,
+            limit,
+        ),
     }
 }
 
 /// Reads a work-tree file and records its stat and blob; it is parsed (or its parse taken from
 /// the cache) when resolved.
-fn read_and_hash(cache: &Store, path: &Path, stat: Stat, shown: String, limit: u64) -> Walked {
+fn read_and_hash(
+    cache: &Store,
+    read: impl FnOnce() -> Read,
+    stat: Stat,
+    shown: String,
+    limit: u64,
+) -> Walked {
     crate::trace::io("read", &shown);
-    let bytes = match crate::files::read_regular(path, limit) {
+    let bytes = match read() {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => return Walked::Done(Box::new(unreadable(shown, too_large(size, limit)))),
+        Ok(Err(size)) => return Walked::Done(unreadable(shown, too_large(size, limit))),
         Err(e) => {
             let message = format!("cannot read the file: {e}");
-            return Walked::Done(Box::new(unreadable(shown, message)));
+            return Walked::Done(unreadable(shown, message));
         }
     };
     let Some(blob) = crate::cache::blob_id(&bytes) else {
@@ -305,7 +328,7 @@ fn read_and_hash(cache: &Store, path: &Path, stat: Stat, shown: String, limit: u
 /// is the display root, which the paths shown are relative to.
 pub(super) fn resolve(cache: &Store, walked: Walked, root: &Path, limit: u64) -> ParsedFile {
     match walked {
-        Walked::Done(file) => *file,
+        Walked::Done(file) => file,
         Walked::Known { shown, blob } => {
             let path = root.join(&shown);
             if let Some(hit) = cache.get(blob, &shown) {
@@ -315,33 +338,34 @@ pub(super) fn resolve(cache: &Store, walked: Walked, root: &Path, limit: u64) ->
                 } else {
                     FileText::None
                 };
-                return (shown, text, hit.parsed, hit.text_is_bytes.then_some(blob));
+                return Box::new((shown, text, hit.parsed, hit.text_is_bytes.then_some(blob)));
             }
             // The stat index knew the file but the pack has lost its parse (dropped, damaged):
             // read it as a file never seen.
             match std::fs::symlink_metadata(&path) {
                 Ok(meta) => {
-                    let read = read_and_hash(cache, &path, Stat::of(&meta), shown, limit);
+                    let read = || crate::files::read_regular(&path, limit);
+                    let read = read_and_hash(cache, read, Stat::of(&meta), shown, limit);
                     resolve(cache, read, root, limit)
                 }
-                Err(_) => read_and_parse(&path, shown, limit),
+                Err(_) => read_and_parse(|| crate::files::read_regular(&path, limit), shown, limit),
             }
         }
         Walked::Read { shown, bytes, blob } => {
             if let Some(hit) = cache.get(blob, &shown) {
                 // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
                 let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
-                return (
+                return Box::new((
                     shown,
                     FileText::from(text),
                     hit.parsed,
                     hit.text_is_bytes.then_some(blob),
-                );
+                ));
             }
             let (parsed, text) = parse::parse_file(&shown, bytes);
             cache.put(blob, &shown, &parsed, text.as_deref());
             let same = text.as_deref().is_some_and(|t| !t.contains('\r'));
-            (shown, FileText::from(text), parsed, same.then_some(blob))
+            Box::new((shown, FileText::from(text), parsed, same.then_some(blob)))
         }
     }
 }
@@ -356,7 +380,8 @@ mod tests {
     fn a_file_that_vanished_after_the_walk_is_one_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
         let gone = dir.path().join("S-1.md");
-        let (shown, text, parsed, _) = read_and_parse(&gone, "backlog/S-1.md".into(), 1 << 20);
+        let read = || crate::files::read_regular(&gone, 1 << 20);
+        let (shown, text, parsed, _) = *read_and_parse(read, "backlog/S-1.md".into(), 1 << 20);
         assert_eq!(
             (
                 shown.as_str(),
