@@ -262,6 +262,13 @@ fn fetch_then_check_offline_then_fetch_a_fix() {
         "{}",
         human.stdout
     );
+    // The lines quoted come from the ARTs' files too, though their parses came from the cache
+    // (the texts are read only when a finding quotes them).
+    assert!(
+        human.stdout.contains("5 | status: doing\n"),
+        "{}",
+        human.stdout
+    );
 
     // A fix pushed to rail: F-2 gets a known status and an existing parent.
     feature(&p.rail, "F-2", "status: funnel\nparent: portfolio:E-1\n");

@@ -105,13 +105,19 @@ impl Texts {
             .as_deref()
     }
 
-    /// Takes in every text of `other`, each path shown after `prefix` (`rail:`).
+    /// Takes in every text of `other`, read or not, each path shown after `prefix` (`rail:`).
     pub fn absorb(&mut self, other: Texts, prefix: &str) {
         self.by_path.extend(
             other
                 .by_path
                 .into_iter()
                 .map(|(path, text)| (format!("{prefix}{path}"), text)),
+        );
+        self.later.extend(
+            other
+                .later
+                .into_iter()
+                .map(|(path, later)| (format!("{prefix}{path}"), later)),
         );
     }
 }
