@@ -18,7 +18,7 @@ use crate::error::EnvError;
 use crate::git::ObjectId;
 use crate::model::{Backlog, Item};
 use crate::rules;
-use crate::source::{Loaded, ParsedFile, Texts, Workspace};
+use crate::source::{self, Loaded, ParsedFile, Texts, Workspace};
 
 /// What to check, and against which other version.
 #[derive(Debug, Clone, Default)]
@@ -104,7 +104,12 @@ pub fn check(workspace: &Workspace, request: &Request) -> Result<Checked, EnvErr
     if let Some(cache) = verdict::whole_tree_cache(workspace, request) {
         return verdict::check_tree(workspace, request, cache);
     }
-    let loaded = workspace.load(!request.allow_missing_roots)?;
+    // A comparison hashes every text it has no blob id for.
+    let texts = match request.compare {
+        Some(_) => source::KeepTexts::All,
+        None => source::KeepTexts::Quoted,
+    };
+    let loaded = workspace.load(!request.allow_missing_roots, texts)?;
     check_loaded(workspace, request, loaded)
 }
 

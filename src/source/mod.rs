@@ -121,6 +121,15 @@ pub(crate) struct Loaded {
     pub blob_ids: HashMap<String, ObjectId>,
 }
 
+/// Which texts a load without the cache keeps in memory once parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeepTexts {
+    /// Every text: a comparison with git hashes each one.
+    All,
+    /// None: the few a renderer quotes are read again when asked for.
+    Quoted,
+}
+
 /// Folders nested deeper than this under a backlog root are reported, not entered: the walk recurses,
 /// and a hostile tree must not exhaust the stack.
 pub(super) const MAX_FOLDER_DEPTH: usize = 64;
@@ -307,7 +316,7 @@ impl Workspace {
     /// Reads and parses every item file of the source, each once. A backlog root the source does
     /// not hold is an error (exit status 2) when `roots_required`, else an empty folder (for the
     /// earlier side of a comparison, which may predate the backlog).
-    pub(crate) fn load(&self, roots_required: bool) -> Result<Loaded, EnvError> {
+    pub(crate) fn load(&self, roots_required: bool, texts: KeepTexts) -> Result<Loaded, EnvError> {
         let mut blob_ids = HashMap::new();
         let (files, problems) = match (&self.source, &self.git) {
             (Source::WorkTree, _) | (_, None) => match self.cache() {
@@ -316,7 +325,7 @@ impl Workspace {
                     (self.resolve(cache, tree.files), tree.problems)
                 }
                 None => {
-                    let parsed = self.parse_folders()?;
+                    let parsed = self.parse_folders(texts)?;
                     crate::trace::phase("walk");
                     parsed
                 }
