@@ -17,19 +17,38 @@ pub mod transitions;
 pub mod workflow;
 mod wsjf;
 
+/// One family's backlog-wide check.
+type Check = fn(&Backlog, &Config, &mut Vec<Diagnostic>);
+
+/// The families, in the order their findings are given to the sink.
+const CHECKS: [Check; 10] = [
+    ids::check,
+    workflow::check,
+    hierarchy::check,
+    content::check,
+    ready::check,
+    wsjf::check,
+    |backlog, _, out| dependencies::check(backlog, out),
+    |backlog, _, out| okrs::check(backlog, out),
+    pi::check,
+    workflow::wip,
+];
+
 /// Runs every backlog-wide check. Per-file checks (frontmatter, keys and their types) already ran while
-/// parsing, in parallel; these need the whole backlog.
+/// parsing, in parallel; these need the whole backlog. The families run on the thread pool (each
+/// only reads the backlog); their findings are appended in the order of [`CHECKS`], as when they
+/// ran one after the other.
 pub fn check_backlog(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    ids::check(backlog, config, out);
-    workflow::check(backlog, config, out);
-    hierarchy::check(backlog, config, out);
-    content::check(backlog, config, out);
-    ready::check(backlog, config, out);
-    wsjf::check(backlog, config, out);
-    dependencies::check(backlog, out);
-    okrs::check(backlog, out);
-    pi::check(backlog, config, out);
-    workflow::wip(backlog, config, out);
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut found = Vec::new();
+            check(backlog, config, &mut found);
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// A diagnostic about an item, tagged with its id.
