@@ -8,10 +8,13 @@ use std::sync::{Arc, OnceLock};
 
 use crate::git::{BlobReader, ObjectId};
 
+/// foldhash, as for the backlog's ids: a cold run inserts every path once.
+type Hasher = foldhash::fast::RandomState;
+
 #[derive(Debug, Default, Clone)]
 pub struct Texts {
-    by_path: HashMap<String, String>,
-    later: HashMap<String, Later>,
+    by_path: HashMap<String, String, Hasher>,
+    later: HashMap<String, Later, Hasher>,
     /// How many files are expected: the map that takes the first one is made this large (the
     /// texts of a cold run are read, those of a warm run later).
     capacity: usize,
@@ -61,8 +64,8 @@ impl FileText {
 impl Texts {
     pub fn with_capacity(n: usize) -> Texts {
         Texts {
-            by_path: HashMap::new(),
-            later: HashMap::new(),
+            by_path: HashMap::default(),
+            later: HashMap::default(),
             capacity: n,
         }
     }
