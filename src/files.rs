@@ -81,6 +81,11 @@ fn open_regular_sized(path: &Path) -> io::Result<(File, u64)> {
     let file = no_follow(OpenOptions::new().read(true))
         .open(path)
         .map_err(explain)?;
+    sized_regular(file)
+}
+
+/// The file opened with its size, if it is a regular file (asked of the open file: no window).
+fn sized_regular(file: File) -> io::Result<(File, u64)> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(not_regular_error());
@@ -148,12 +153,8 @@ impl<'a> Folder<'a> {
             let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
             let file = rustix::fs::openat(fd, name, flags, Mode::empty())
                 .map_err(|e| explain(e.into()))?;
-            let file = File::from(file);
-            let meta = file.metadata()?;
-            if !meta.is_file() {
-                return Err(not_regular_error());
-            }
-            return read_sized(file, meta.len(), limit);
+            let (file, size) = sized_regular(File::from(file))?;
+            return read_sized(file, size, limit);
         }
         read_regular(&self.path.join(name), limit)
     }
