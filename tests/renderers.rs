@@ -110,7 +110,7 @@ fn sarif() {
 #[test]
 fn junit_errors_only() {
     let (backlog, _) = corpus::backlog();
-    let files = backlog.items.iter().map(|i| i.path.as_str());
+    let files = backlog.iter().map(|i| i.path.as_str());
     insta::assert_snapshot!(
         "junit_errors",
         render::junit::render(&corpus::diagnostics(), files, false)
@@ -120,7 +120,7 @@ fn junit_errors_only() {
 #[test]
 fn junit_warnings_fail() {
     let (backlog, _) = corpus::backlog();
-    let files = backlog.items.iter().map(|i| i.path.as_str());
+    let files = backlog.iter().map(|i| i.path.as_str());
     insta::assert_snapshot!(
         "junit_warnings_fail",
         render::junit::render(&corpus::diagnostics(), files, true)

@@ -118,7 +118,7 @@ fn an_invalid_id_names_no_item() {
         &popm::engine::Request::whole(),
     )
     .unwrap();
-    let mut ids: Vec<Option<&str>> = checked.backlog.items.iter().map(|i| i.id()).collect();
+    let mut ids: Vec<Option<&str>> = checked.backlog.iter().map(|i| i.id()).collect();
     ids.sort();
     assert_eq!(ids, [None, None, None, Some("BACK-265.10.01"), Some("E-1")]);
     assert_eq!(checked.backlog.get("E-1").unwrap().title(), "The real E-1");

@@ -65,7 +65,7 @@ pub fn enabled() -> bool {
 /// What is stored for one parsed file.
 #[derive(Debug, Serialize, Deserialize)]
 struct Entry {
-    item: Option<Item>,
+    item: Option<Box<Item>>,
     diagnostics: Vec<Diagnostic>,
     /// The file was UTF-8, so a text exists for snippets.
     has_text: bool,
@@ -213,7 +213,7 @@ impl Store {
         // Serialized by reference: the parse goes on to the backlog untouched.
         #[derive(Serialize)]
         struct EntryRef<'a> {
-            item: &'a Option<Item>,
+            item: &'a Option<Box<Item>>,
             diagnostics: &'a Vec<Diagnostic>,
             has_text: bool,
             text_is_bytes: bool,

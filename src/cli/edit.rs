@@ -119,7 +119,6 @@ pub fn renumber(workspace: &Workspace, args: &RenumberArgs) -> Result<Outcome, E
         return refuse(&format!("`{}` is already used", args.new));
     }
     let owners: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|i| i.id() == Some(args.old.as_str()))
         .collect();

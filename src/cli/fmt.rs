@@ -19,7 +19,7 @@ pub fn run(workspace: &Workspace, args: &Args) -> Result<Outcome, EnvError> {
     let mut changed = Vec::new();
     let mut writes = Vec::new();
     let mut skipped = 0;
-    for item in &checked.backlog.items {
+    for item in checked.backlog.iter() {
         let Some(text) = checked.texts.get(&item.path) else {
             continue;
         };

@@ -33,7 +33,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
     let backlog = &checked.backlog;
     let config = &workspace.config;
     let Some(detail) = detail::detail(backlog, config, &args.id) else {
-        let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
+        let ids: Vec<&str> = backlog.iter().filter_map(Item::id).collect();
         return Err(EnvError::UnknownId {
             id: args.id.clone(),
             suggestion: did_you_mean(&args.id, &ids).map(str::to_string),

@@ -33,7 +33,7 @@ pub fn run(workspace: &Workspace, args: &Args, color: ColorChoice) -> Result<Out
         Some(id) => match backlog.index_of(id) {
             Some(i) => Some(i),
             None => {
-                let ids: Vec<&str> = backlog.items.iter().filter_map(|i| i.id()).collect();
+                let ids: Vec<&str> = backlog.iter().filter_map(|i| i.id()).collect();
                 return Err(EnvError::UnknownId {
                     id: id.clone(),
                     suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),

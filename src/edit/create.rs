@@ -120,7 +120,7 @@ pub fn prepare(
     let id = match (&spec.id, config.new.prefix(t)) {
         (Some(id), _) => id.to_string(),
         (None, Some(prefix)) => {
-            let mut ids: Vec<&str> = backlog.items.iter().filter_map(|i| i.id()).collect();
+            let mut ids: Vec<&str> = backlog.iter().filter_map(|i| i.id()).collect();
             ids.sort_by(|a, b| natural_cmp(a, b));
             next_id(prefix, ids.into_iter())
         }

@@ -29,7 +29,7 @@ pub fn find<'a>(backlog: &'a Backlog, id: &str) -> Result<&'a Item, EnvError> {
 }
 
 pub fn unknown_id(backlog: &Backlog, id: &str) -> EnvError {
-    let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
+    let ids: Vec<&str> = backlog.iter().filter_map(Item::id).collect();
     EnvError::UnknownId {
         id: id.to_string(),
         suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),

@@ -36,7 +36,7 @@ pub fn plan<'a>(
         }],
     )];
     let mut review = Vec::new();
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let mut edits = Vec::new();
         let refers_parent = item.parent.as_ref().is_some_and(|p| p.value == old);
         let refers_pi = item.pi.as_ref().is_some_and(|p| p.value == old);

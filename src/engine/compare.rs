@@ -174,7 +174,7 @@ fn changes_since(
     // The blob id of each file checked now. Same bytes, same blob id: hashing the text read is
     // enough to compare it with git, and files read from git have their id already.
     let mut now: HashMap<&str, Option<ObjectId>> = HashMap::new();
-    let paths = checked.backlog.items.iter().map(|i| i.path.as_str());
+    let paths = checked.backlog.iter().map(|i| i.path.as_str());
     for path in paths.chain(found.iter().map(|d| d.path.as_str())) {
         now.entry(path)
             .or_insert_with(|| match checked.blob_ids.get(path) {
@@ -230,11 +230,11 @@ fn changes_since(
     }
     wanted.sort_by(|a, b| a.1.cmp(&b.1));
     wanted.dedup_by(|a, b| a.1 == b.1);
-    let mut parsed: HashMap<String, (Option<Item>, Vec<Diagnostic>)> = workspace
+    let mut parsed: HashMap<String, (Option<Box<Item>>, Vec<Diagnostic>)> = workspace
         .read_blobs(git, wanted, None)
         .into_iter()
         .map(|file| {
-            let (path, _, p, _) = *file;
+            let (path, _, p, _) = file;
             (path, (p.item, p.diagnostics))
         })
         .collect();
@@ -259,23 +259,22 @@ fn changes_since(
 fn check_base(
     checked: &Checked,
     listing: Listing,
-    parsed: &mut HashMap<String, (Option<Item>, Vec<Diagnostic>)>,
+    parsed: &mut HashMap<String, (Option<Box<Item>>, Vec<Diagnostic>)>,
     reusable: &dyn Fn(&str, ObjectId) -> bool,
     config: &Config,
 ) -> Vec<Diagnostic> {
     let current: HashMap<&str, &Item> = checked
         .backlog
-        .items
         .iter()
         .map(|i| (i.path.as_str(), i))
         .collect();
     let mut diagnostics = listing.problems;
-    let mut items = Vec::with_capacity(listing.files.len());
+    let mut items: Vec<Box<Item>> = Vec::with_capacity(listing.files.len());
     for (id, path) in listing.files {
         let reused = match &checked.file_findings {
             Some(findings) if reusable(&path, id) => {
                 diagnostics.extend(findings.get(&path).into_iter().flatten().cloned());
-                items.extend(current.get(path.as_str()).map(|i| (*i).clone()));
+                items.extend(current.get(path.as_str()).map(|i| Box::new((*i).clone())));
                 true
             }
             _ => false,

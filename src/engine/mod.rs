@@ -243,7 +243,6 @@ fn judged_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> V
     let replaced: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
     let mut items: Vec<Item> = checked
         .backlog
-        .items
         .iter()
         .filter(|i| !replaced.contains(i.path.as_str()))
         .cloned()
@@ -251,7 +250,7 @@ fn judged_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> V
     let mut found = Vec::new();
     for (path, text) in files {
         let (parsed, _) = crate::parse::parse_file(path, text.as_bytes().to_vec());
-        items.extend(parsed.item);
+        items.extend(parsed.item.map(|item| *item));
         found.extend(parsed.diagnostics);
     }
     let backlog = Backlog::new(items, config);
@@ -278,7 +277,7 @@ fn index(
     let mut texts = Texts::with_capacity(parsed.len());
     let mut itemless = Vec::new();
     for file in parsed {
-        let (shown, text, p, _) = *file;
+        let (shown, text, p, _) = file;
         diagnostics.extend(p.diagnostics);
         match p.item {
             Some(item) => items.push(item),

@@ -168,7 +168,7 @@ impl Verdict {
     /// The paths of the files read as items (for JUnit's passing suites).
     pub fn item_paths(&self) -> Vec<&str> {
         match &self.items {
-            Items::Backlog(backlog) => backlog.items.iter().map(|i| i.path.as_str()).collect(),
+            Items::Backlog(backlog) => backlog.iter().map(|i| i.path.as_str()).collect(),
             Items::Paths(paths) => paths.iter().map(String::as_str).collect(),
         }
     }
@@ -197,7 +197,7 @@ impl Verdict {
                     (shown, text)
                 }
                 Walked::Done(file) => {
-                    let (shown, text, ..) = *file;
+                    let (shown, text, ..) = file;
                     (shown, quote.then_some(text))
                 }
             };

@@ -342,7 +342,7 @@ pub fn read(workspace: &Workspace, git: &Git, tip: ObjectId) -> Result<History, 
             // An item is known by its id: a file without one holds none.
             let item = item
                 .filter(|item| item.id().is_some())
-                .map(|item| Arc::new(version(item, config)));
+                .map(|item| Arc::new(version(*item, config)));
             (*blob, item)
         };
         let parsed: Vec<(ObjectId, Option<Arc<Item>>)> = if needed.len() > 64 {

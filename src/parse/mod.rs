@@ -15,7 +15,8 @@ use yaml::Pos;
 #[derive(Debug, Default)]
 pub struct Parsed {
     /// `None` when the file holds no usable frontmatter mapping.
-    pub item: Option<Item>,
+    /// Boxed: it goes on to the backlog as it is ([`crate::model::Backlog::items`]).
+    pub item: Option<Box<Item>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -160,7 +161,7 @@ fn parse_text(path: &str, text: &str, out: &mut Parsed) {
         },
         column: 1,
     };
-    out.item = Some(item);
+    out.item = Some(Box::new(item));
 }
 
 /// Every item file of the fixtures, and of the shared corpus of other projects' files when it is

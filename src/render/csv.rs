@@ -170,7 +170,7 @@ mod tests {
         let config = Config::default();
         let (parsed, _) = crate::parse::parse_file("backlog/F-1.md", text.as_bytes().to_vec());
         let backlog = Backlog::new(parsed.item.into_iter().collect(), &config);
-        let items: Vec<&Item> = backlog.items.iter().collect();
+        let items: Vec<&Item> = backlog.iter().collect();
         let out = export(&items, &backlog, &config);
         assert_eq!(
             out.lines().nth(1),

@@ -124,7 +124,6 @@ pub fn board<'a>(
     filter: &ItemFilter,
 ) -> Vec<Column<'a>> {
     let items: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|i| i.kind() == Some(level.board_type()))
         .filter(|i| filter.matches(i, backlog, config))

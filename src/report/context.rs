@@ -93,7 +93,7 @@ pub fn context<'a>(
         }));
     };
     let Some(d) = detail::detail(backlog, config, id) else {
-        let ids: Vec<&str> = backlog.items.iter().filter_map(Item::id).collect();
+        let ids: Vec<&str> = backlog.iter().filter_map(Item::id).collect();
         return Err(EnvError::UnknownId {
             id: id.to_string(),
             suggestion: crate::model::did_you_mean(id, &ids).map(str::to_string),

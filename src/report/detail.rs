@@ -54,7 +54,6 @@ pub fn detail<'a>(backlog: &'a Backlog, config: &Config, id: &str) -> Option<Det
     let index = backlog.index_of(id)?;
     let item = &backlog.items[index];
     let mut needed_by: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|other| other.depends_on.iter().any(|d| d.value == id))
         .collect();
@@ -106,7 +105,7 @@ fn dependencies<'a>(backlog: &'a Backlog, item: &'a Item) -> Vec<Related<'a>> {
 pub fn every<'a>(backlog: &'a Backlog, config: &Config) -> Vec<Detail<'a>> {
     let rollups = progress::every(backlog, config);
     let mut needed: std::collections::HashMap<&str, Vec<&Item>> = std::collections::HashMap::new();
-    for other in &backlog.items {
+    for other in backlog.iter() {
         for d in &other.depends_on {
             let list = needed.entry(d.value.as_str()).or_default();
             // An item naming the same dependency twice needs it once.
@@ -116,7 +115,6 @@ pub fn every<'a>(backlog: &'a Backlog, config: &Config) -> Vec<Detail<'a>> {
         }
     }
     backlog
-        .items
         .iter()
         .enumerate()
         .filter(|(i, item)| item.id().and_then(|id| backlog.index_of(id)) == Some(*i))
@@ -165,7 +163,6 @@ fn pi_detail<'a>(backlog: &'a Backlog, item: &'a Item) -> Option<PiDetail<'a>> {
         .unwrap_or_else(|| NO_FIELDS.get_or_init(PiFields::default));
     let id = item.id()?;
     let mut planned: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
         .filter(|i| i.pi.as_ref().is_some_and(|p| p.value == id))

@@ -194,9 +194,8 @@ pub fn compute(
         pi_changes: Vec::new(),
     };
     let mut ids: Vec<&str> = after
-        .items
         .iter()
-        .chain(&before.items)
+        .chain(before.iter())
         .filter_map(Item::id)
         .collect();
     ids.sort_by(|a, b| natural_cmp(a, b));

@@ -96,7 +96,6 @@ impl ItemFilter {
 /// The items `filter` lets through, in listing order.
 pub fn list<'a>(backlog: &'a Backlog, config: &Config, filter: &ItemFilter) -> Vec<&'a Item> {
     let mut items: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|i| filter.matches(i, backlog, config))
         .collect();
@@ -142,7 +141,7 @@ impl ItemFilter {
                 continue;
             }
             let wanted = normalize_status(status);
-            let written = backlog.items.iter().filter_map(|i| i.status.as_ref());
+            let written = backlog.iter().filter_map(|i| i.status.as_ref());
             if written
                 .clone()
                 .any(|s| normalize_status(&s.value) == wanted)
@@ -166,7 +165,7 @@ impl ItemFilter {
                         .teams
                         .iter()
                         .map(String::as_str)
-                        .chain(backlog.items.iter().flat_map(Item::teams))
+                        .chain(backlog.iter().flat_map(Item::teams))
                         .collect(),
                 ),
             ),
@@ -177,26 +176,25 @@ impl ItemFilter {
                     backlog
                         .of_type(ItemType::Pi)
                         .filter_map(Item::id)
-                        .chain(backlog.items.iter().filter_map(|i| value(&i.pi)))
+                        .chain(backlog.iter().filter_map(|i| value(&i.pi)))
                         .collect(),
                 ),
             ),
             (
                 "art",
                 &self.art,
-                names(backlog.items.iter().filter_map(|i| value(&i.art)).collect()),
+                names(backlog.iter().filter_map(|i| value(&i.art)).collect()),
             ),
             (
                 "parent",
                 &self.parent,
-                names(backlog.items.iter().filter_map(Item::id).collect()),
+                names(backlog.iter().filter_map(Item::id).collect()),
             ),
             (
                 "label",
                 &self.label,
                 names(
                     backlog
-                        .items
                         .iter()
                         .flat_map(|i| i.labels.iter().map(|l| l.value.as_str()))
                         .collect(),

@@ -36,7 +36,7 @@ pub fn state_counts(backlog: &Backlog, config: &Config) -> Vec<StateCounts> {
         total: 0,
     })
     .collect();
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let Some(counts) = out.iter_mut().find(|c| Some(c.item_type) == item.kind()) else {
             continue;
         };

@@ -77,7 +77,6 @@ pub fn of_pi<'a>(backlog: &'a Backlog, pi_id: &str, fields: &PiFields) -> PiPlan
         .filter(|s| backlog.planned_pi(s) == Some(pi_id))
         .collect();
     let planned: Vec<&Item> = backlog
-        .items
         .iter()
         .filter(|i| is_plannable(i) && i.pi.as_ref().is_some_and(|p| p.value == pi_id))
         .collect();
@@ -90,7 +89,7 @@ pub fn of_pi<'a>(backlog: &'a Backlog, pi_id: &str, fields: &PiFields) -> PiPlan
 pub fn every_pi(backlog: &Backlog) -> BTreeMap<String, PiPlan<'_>> {
     let mut stories: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     let mut planned: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
-    for item in &backlog.items {
+    for item in backlog.iter() {
         if item.kind() == Some(ItemType::Story) {
             if let Some(pi) = backlog.planned_pi(item) {
                 stories.entry(pi).or_default().push(item);

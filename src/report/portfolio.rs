@@ -41,7 +41,6 @@ pub fn backlog<'a>(backlogs: &'a [Judged]) -> Vec<PortfolioEpic<'a>> {
                 let mut mine: Vec<&Item> = art
                     .checked
                     .backlog
-                    .items
                     .iter()
                     .filter(|i| matches!(i.kind(), Some(ItemType::Feature | ItemType::Capability)))
                     .filter(|i| {

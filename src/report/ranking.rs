@@ -138,7 +138,6 @@ pub fn open_items<'a>(
     filter: &ItemFilter,
 ) -> BacklogRanking<'a> {
     let (mut waiting, mut started): (Vec<&Item>, Vec<&Item>) = backlog
-        .items
         .iter()
         .filter(|i| i.kind().is_some_and(|k| level.types().contains(&k)))
         .filter(|i| !backlog.is_done(i, config))

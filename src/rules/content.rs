@@ -8,7 +8,7 @@ use crate::diagnostic::Rule;
 use crate::model::{Backlog, Item, ItemType};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let Some(kind) = item.kind() else { continue };
         if matches!(
             kind,

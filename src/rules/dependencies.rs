@@ -9,7 +9,7 @@ use crate::model::Backlog;
 
 pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); backlog.items.len()];
-    for (i, item) in backlog.items.iter().enumerate() {
+    for (i, item) in backlog.iter().enumerate() {
         for dep in &item.depends_on {
             if !super::is_local_reference(item, "depends_on", dep, out) {
                 continue;

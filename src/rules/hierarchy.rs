@@ -7,7 +7,7 @@ use crate::diagnostic::Rule;
 use crate::model::{Backlog, ItemType};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for (index, item) in backlog.items.iter().enumerate() {
+    for (index, item) in backlog.iter().enumerate() {
         let Some(kind) = item.kind() else { continue };
         match &item.parent {
             // Whether an item must have a parent depends on its state: `rules::ready`.

@@ -12,7 +12,7 @@ pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
     let teams: Vec<&str> = config.teams.iter().map(String::as_str).collect();
     // "Did you mean" compares a name with every team: once per distinct unknown name.
     let mut suggestions: HashMap<&str, Option<&str>> = HashMap::new();
-    for (i, item) in backlog.items.iter().enumerate() {
+    for (i, item) in backlog.iter().enumerate() {
         if let Some(id) = &item.id
             && let Some(first) = backlog.index_of(&id.value).filter(|first| *first != i)
         {

@@ -118,7 +118,7 @@ pub(crate) fn is_local_reference(
 pub fn foreign_references(backlog: &Backlog) -> (usize, std::collections::BTreeSet<String>) {
     let mut count = 0;
     let mut names = std::collections::BTreeSet::new();
-    for item in &backlog.items {
+    for item in backlog.iter() {
         for reference in item.parent.iter().chain(&item.depends_on).chain(&item.okrs) {
             if let crate::model::Reference::Qualified { backlog, .. } =
                 crate::model::Reference::parse(&reference.value)

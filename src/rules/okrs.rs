@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Backlog, ItemType};
 
 pub fn check(backlog: &Backlog, out: &mut Vec<Diagnostic>) {
-    for item in &backlog.items {
+    for item in backlog.iter() {
         for okr in &item.okrs {
             if !super::is_local_reference(item, "okrs", okr, out) {
                 continue;

@@ -8,7 +8,7 @@ use crate::model::{Backlog, Item, ItemType, PiFields};
 
 pub fn check(backlog: &Backlog, _config: &Config, out: &mut Vec<Diagnostic>) {
     calendar(backlog, out);
-    for item in &backlog.items {
+    for item in backlog.iter() {
         iteration(backlog, item, out);
         if let Some(pi) = &item.pi {
             let message = match backlog.get(&pi.value) {

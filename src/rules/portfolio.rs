@@ -50,7 +50,7 @@ pub fn check(
 ) {
     for member in members {
         let mut found = Vec::new();
-        for item in &member.backlog.items {
+        for item in member.backlog.iter() {
             if let Some(parent) = &item.parent {
                 resolve(
                     members,

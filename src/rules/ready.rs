@@ -42,7 +42,7 @@ pub fn has(item: &Item, content: Content) -> bool {
 
 /// What `popm check` asks of every item: the content its own state requires.
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let (Some(kind), Some(state)) = (item.kind(), item.state) else {
             continue;
         };

@@ -95,7 +95,7 @@ pub fn check(
     config: &Config,
     out: &mut Vec<Diagnostic>,
 ) {
-    for item in after.items.iter().filter(|i| changed.contains(&i.path)) {
+    for item in after.iter().filter(|i| changed.contains(&i.path)) {
         let (Some(kind), Some(new), Some(id)) = (item.kind(), item.state, item.id()) else {
             continue;
         };

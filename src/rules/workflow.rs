@@ -7,7 +7,7 @@ use crate::diagnostic::Rule;
 use crate::model::{Backlog, did_you_mean};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let (Some(kind), Some(status)) = (item.kind(), &item.status) else {
             continue;
         };

@@ -7,7 +7,7 @@ use crate::diagnostic::Rule;
 use crate::model::{Backlog, ItemType, scale_text};
 
 pub fn check(backlog: &Backlog, config: &Config, out: &mut Vec<Diagnostic>) {
-    for item in &backlog.items {
+    for item in backlog.iter() {
         if let Some(w) = &item.wsjf {
             for (key, v) in w.off_scale(&config.wsjf_scale) {
                 out.push(

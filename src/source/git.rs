@@ -54,7 +54,7 @@ impl Workspace {
                         } else {
                             FileText::None
                         };
-                        return Box::new((shown, text, hit.parsed, Some(id)));
+                        return (shown, text, hit.parsed, Some(id));
                     }
                     let same_on_disk = disk.and_then(|root| {
                         // Only a regular file (never a link, or a pipe that would block the open).
@@ -80,7 +80,7 @@ impl Workspace {
                     if let Some(cache) = cache {
                         cache.put(id, &shown, &parsed, text.as_deref());
                     }
-                    Box::new((shown, FileText::from(text), parsed, Some(id)))
+                    (shown, FileText::from(text), parsed, Some(id))
                 },
             )
             .collect();

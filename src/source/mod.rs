@@ -63,13 +63,10 @@ pub struct Workspace {
 /// found, and its blob id when it is known and is also the id of the text (no line ending
 /// rewritten), so a comparison with git need not hash the text.
 ///
-/// Boxed: the record is about 950 bytes, and the walk gathers it through a vector per folder, then
-/// per root, before the index takes its item; moved by value, 100 000 of them were copied into
-/// fresh memory four times over (a fifth of a cold check's time went to page faults and copies).
-pub(crate) type ParsedFile = Box<FileParse>;
-
-/// What [`ParsedFile`] holds.
-pub(crate) type FileParse = (String, FileText, parse::Parsed, Option<ObjectId>);
+/// The item inside is boxed ([`parse::Parsed::item`]): the record itself is small, and moves
+/// cheaply through the walk's vector per folder, then per root, and into the index, which keeps
+/// the item's box as it is.
+pub(crate) type ParsedFile = (String, FileText, parse::Parsed, Option<ObjectId>);
 
 /// One item file as the work-tree walk left it.
 pub(crate) enum Walked {

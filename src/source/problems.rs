@@ -62,7 +62,7 @@ pub(super) fn unreadable(shown: String, message: String) -> ParsedFile {
         item: None,
         diagnostics: vec![Diagnostic::new(Rule::FileUnreadable, &shown, top, message)],
     };
-    Box::new((shown, super::FileText::None, parsed, None))
+    (shown, super::FileText::None, parsed, None)
 }
 
 pub(super) fn too_large(size: u64, limit: u64) -> String {

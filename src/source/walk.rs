@@ -276,7 +276,7 @@ fn read_and_parse(read: impl FnOnce() -> Read, shown: String, limit: u64) -> Par
     match read() {
         Ok(Ok(bytes)) => {
             let (parsed, text) = parse::parse_file(&shown, bytes);
-            Box::new((shown, FileText::from(text), parsed, None))
+            (shown, FileText::from(text), parsed, None)
         }
         Ok(Err(size)) => unreadable(shown, too_large(size, limit)),
         Err(e) => unreadable(shown, format!("cannot read the file: {e}")),
@@ -332,7 +332,7 @@ fn read_and_hash(
     };
     let Some(blob) = crate::cache::blob_id(&bytes) else {
         let (parsed, text) = parse::parse_file(&shown, bytes);
-        return Walked::Done(Box::new((shown, FileText::from(text), parsed, None)));
+        return Walked::Done((shown, FileText::from(text), parsed, None));
     };
     cache.record(&shown, stat, blob);
     Walked::Read { shown, bytes, blob }
@@ -352,7 +352,7 @@ pub(super) fn resolve(cache: &Store, walked: Walked, root: &Path, limit: u64) ->
                 } else {
                     FileText::None
                 };
-                return Box::new((shown, text, hit.parsed, hit.text_is_bytes.then_some(blob)));
+                return (shown, text, hit.parsed, hit.text_is_bytes.then_some(blob));
             }
             // The stat index knew the file but the pack has lost its parse (dropped, damaged):
             // read it as a file never seen.
@@ -369,17 +369,17 @@ pub(super) fn resolve(cache: &Store, walked: Walked, root: &Path, limit: u64) ->
             if let Some(hit) = cache.get(blob, &shown) {
                 // Changed stat, same bytes (a checkout, a touch): read and hashed, not parsed.
                 let text = String::from_utf8(bytes).ok().map(parse::lone_cr_to_lf);
-                return Box::new((
+                return (
                     shown,
                     FileText::from(text),
                     hit.parsed,
                     hit.text_is_bytes.then_some(blob),
-                ));
+                );
             }
             let (parsed, text) = parse::parse_file(&shown, bytes);
             cache.put(blob, &shown, &parsed, text.as_deref());
             let same = text.as_deref().is_some_and(|t| !t.contains('\r'));
-            Box::new((shown, FileText::from(text), parsed, same.then_some(blob)))
+            (shown, FileText::from(text), parsed, same.then_some(blob))
         }
     }
 }
@@ -395,7 +395,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let gone = dir.path().join("S-1.md");
         let read = || crate::files::read_regular(&gone, 1 << 20);
-        let (shown, text, parsed, _) = *read_and_parse(read, "backlog/S-1.md".into(), 1 << 20);
+        let (shown, text, parsed, _) = read_and_parse(read, "backlog/S-1.md".into(), 1 << 20);
         assert_eq!(
             (
                 shown.as_str(),

@@ -95,7 +95,7 @@ pub struct Plan {
 /// names the others, which the import leaves alone).
 pub fn items_by_key<'a>(backlog: &'a Backlog, report: &mut Report) -> HashMap<&'a str, &'a Item> {
     let mut by_key: HashMap<&str, &Item> = HashMap::new();
-    for item in &backlog.items {
+    for item in backlog.iter() {
         let Some(key) = &item.jira else { continue };
         match by_key.get(key.value.as_str()) {
             Some(first) => report.notes.push(format!(

@@ -201,7 +201,7 @@ pub fn list(
             progress: i
                 .id()
                 .and_then(|id| backlog.index_of(id))
-                .filter(|at| std::ptr::eq(&backlog.items[*at], *i))
+                .filter(|at| std::ptr::eq(&*backlog.items[*at], *i))
                 .and_then(|at| progress.get(at).copied().flatten())
                 .map(|p| RollupRecord::from(&p)),
         })
