@@ -140,7 +140,7 @@ pub fn parse(body: &str, first_line: u32) -> Body {
     let mut state = State::default();
     for part in parts {
         let line = first_line.saturating_add(part.line);
-        if !skip(&part, &mut state) {
+        if !skip(&part, &mut state) && !read_plain(&part, line, &mut state) {
             read(part.text, line, &mut state);
         }
     }
@@ -306,20 +306,24 @@ fn atx_level(line: &[u8]) -> Option<usize> {
     ((1..=6).contains(&level) && matches!(after, None | Some(b' ' | b'\t'))).then_some(level)
 }
 
-/// Passes over a part that cannot change the result, doing what its heading would do: close the
-/// open section and open one popm does not read.
-fn skip(part: &Part, state: &mut State) -> bool {
-    let Some((level, words)) = part.plain_heading else {
-        return false;
-    };
-    let level = match level {
+fn heading_level(level: usize) -> HeadingLevel {
+    match level {
         1 => HeadingLevel::H1,
         2 => HeadingLevel::H2,
         3 => HeadingLevel::H3,
         4 => HeadingLevel::H4,
         5 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
+    }
+}
+
+/// Passes over a part that cannot change the result, doing what its heading would do: close the
+/// open section and open one popm does not read.
+fn skip(part: &Part, state: &mut State) -> bool {
+    let Some((level, words)) = part.plain_heading else {
+        return false;
     };
+    let level = heading_level(level);
     // A deeper heading belongs to the open section, and its text may be read (criteria).
     let nested = state.current.as_ref().is_some_and(|c| level > c.level);
     if !part.inert
@@ -342,6 +346,121 @@ fn skip(part: &Part, state: &mut State) -> bool {
     true
 }
 
+/// One block of a plain part ([`read_plain`]).
+enum PlainBlock<'a> {
+    /// Its first line and its lines.
+    Paragraph(u32, Vec<&'a str>),
+    /// Items on one line each: line, checkbox, text.
+    List(Vec<(u32, Option<bool>, &'a str)>),
+}
+
+/// Reads a part that holds nothing but its heading (plain words), paragraphs of lines that start
+/// with a letter and a tight list of one-line `- ` items (with or without a checkbox), none of it
+/// with inline markup: what generated and most hand-written stories are. Read line by line, with
+/// the same outcome as pulldown-cmark's events would have in [`read`], which runs the parser on
+/// the part (a third of a cold parse, mostly setting up). `false`, and `state` untouched, for
+/// anything else; the proptest below holds the two readings to the same result.
+fn read_plain(part: &Part, first_line: u32, state: &mut State) -> bool {
+    // Characters that could start inline markup, an entity, an escape or a hard break with a
+    // backslash; tabs and control characters, which the parser rewrites or expands.
+    let plain_text = |text: &str| {
+        !text
+            .bytes()
+            .any(|b| b < 0x20 || b == 0x7f || b"\\`*_[]<>&".contains(&b))
+    };
+    let starts_with_letter =
+        |text: &str| text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    let mut lines = part.text.split('\n');
+    let mut line_no = first_line;
+    let heading = if atx_level(part.text.as_bytes()).is_some() {
+        let Some(heading) = part.plain_heading else {
+            return false;
+        };
+        lines.next();
+        line_no = line_no.saturating_add(1);
+        Some(heading)
+    } else {
+        None
+    };
+    let mut blocks: Vec<PlainBlock> = Vec::new();
+    // Whether a blank line came since the last block's last line.
+    let mut blank = true;
+    for line in lines {
+        let text = line.trim_end_matches(' ');
+        let at = line_no;
+        line_no = line_no.saturating_add(1);
+        if text.is_empty() {
+            blank = true;
+            continue;
+        }
+        let continues = !blank;
+        blank = false;
+        if starts_with_letter(text) {
+            if !plain_text(text) {
+                return false;
+            }
+            match blocks.last_mut() {
+                // A lazy continuation of the last item, or a list the line interrupts.
+                Some(PlainBlock::List(_)) if continues => return false,
+                Some(PlainBlock::Paragraph(_, lines)) if continues => lines.push(text),
+                _ => blocks.push(PlainBlock::Paragraph(at, vec![text])),
+            }
+            continue;
+        }
+        let Some(item) = text.strip_prefix("- ") else {
+            return false;
+        };
+        let (checked, words) = match item.as_bytes() {
+            [b'[', b' ', b']', b' ', ..] => (Some(false), &item[4..]),
+            [b'[', b'x' | b'X', b']', b' ', ..] => (Some(true), &item[4..]),
+            _ => (None, item),
+        };
+        if !(starts_with_letter(words) && plain_text(words)) {
+            return false;
+        }
+        match blocks.last_mut() {
+            Some(PlainBlock::List(items)) if continues => items.push((at, checked, words)),
+            // A list that interrupts a paragraph, or a loose list: left to the parser.
+            Some(_) if continues => return false,
+            Some(PlainBlock::List(_)) => return false,
+            _ => blocks.push(PlainBlock::List(vec![(at, checked, words)])),
+        }
+    }
+    let State { out, current } = state;
+    if let Some((level, words)) = heading {
+        end_heading(heading_level(level), first_line, words, current, out);
+    }
+    for block in blocks {
+        mark_content(current);
+        match block {
+            PlainBlock::Paragraph(line, lines) => {
+                if out.first_paragraph.is_none() {
+                    let text = lines.join(" ");
+                    out.first_paragraph = Some(Spanned::new(
+                        text.trim().to_string(),
+                        Pos { line, column: 1 },
+                    ));
+                }
+            }
+            PlainBlock::List(items) => {
+                let Some(c) = current
+                    .as_mut()
+                    .filter(|c| c.kind == Kind::AcceptanceCriteria)
+                else {
+                    continue;
+                };
+                c.criteria
+                    .extend(items.into_iter().map(|(line, checked, text)| Criterion {
+                        line,
+                        checked,
+                        text: text.trim().to_string(),
+                    }));
+            }
+        }
+    }
+    true
+}
+
 fn read(body: &str, first_line: u32, state: &mut State) {
     let lines = Lines::new(body, first_line);
     let State { out, current } = state;
@@ -358,31 +477,9 @@ fn read(body: &str, first_line: u32, state: &mut State) {
         if let Some((_, _, text)) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => {
-                    let Some((level, offset, text)) = heading.take() else {
-                        continue;
-                    };
-                    // A heading of the same or a higher level ends the open section; a deeper one is
-                    // part of it (e.g. "### Scenario 2" inside the acceptance criteria).
-                    if let Some(c) = current.take() {
-                        if level > c.level {
-                            *current = Some(Current {
-                                has_content: true,
-                                ..c
-                            });
-                            continue;
-                        }
-                        close(c, out);
+                    if let Some((level, offset, text)) = heading.take() {
+                        end_heading(level, lines.line(offset), &text, current, out);
                     }
-                    *current = Some(Current {
-                        kind: section_kind(&text),
-                        level,
-                        pos: Pos {
-                            line: lines.line(offset),
-                            column: 1,
-                        },
-                        has_content: false,
-                        criteria: Vec::new(),
-                    });
                 }
                 Event::Text(t) | Event::Code(t) => text.push_str(&t),
                 _ => {}
@@ -576,6 +673,34 @@ pub(crate) fn find_placeholder(text: &str) -> Option<(usize, &str)> {
     None
 }
 
+/// A heading read: one of the same or a higher level ends the open section and opens the next; a
+/// deeper one is part of it (e.g. "### Scenario 2" inside the acceptance criteria).
+fn end_heading(
+    level: HeadingLevel,
+    line: u32,
+    text: &str,
+    current: &mut Option<Current>,
+    out: &mut Body,
+) {
+    if let Some(c) = current.take() {
+        if level > c.level {
+            *current = Some(Current {
+                has_content: true,
+                ..c
+            });
+            return;
+        }
+        close(c, out);
+    }
+    *current = Some(Current {
+        kind: section_kind(text),
+        level,
+        pos: Pos { line, column: 1 },
+        has_content: false,
+        criteria: Vec::new(),
+    });
+}
+
 fn mark_content(current: &mut Option<Current>) {
     if let Some(c) = current.as_mut() {
         c.has_content = true;
@@ -732,6 +857,58 @@ mod tests {
         assert!(bodies > 100, "{bodies}");
     }
 
+    /// Parts the plain reader takes are read as the parser reads them; the others it leaves.
+    #[test]
+    fn plain_parts_are_read_line_by_line_and_others_left_to_the_parser() {
+        let body = "As a user, I want\nit now.  \n\nMore.\n\n## Acceptance criteria:\n\
+                    - [ ] Given a cart, when I pay, then it empties\n- [X] Done\n- loose words\n\n\
+                    ### Scenario 2\nWords\n";
+        let mut state = State::default();
+        for part in parts(body).unwrap() {
+            assert!(
+                read_plain(&part, 7 + part.line, &mut state),
+                "{:?}",
+                part.text
+            );
+        }
+        assert_eq!(state.finish(), parse_whole(body, 7));
+        let read = parse(body, 7);
+        assert_eq!(
+            read.first_paragraph.map(|p| (p.value, p.pos.line)),
+            Some(("As a user, I want it now.".to_string(), 7))
+        );
+        let ac = read.acceptance_criteria.unwrap();
+        let got: Vec<_> = ac
+            .criteria
+            .iter()
+            .map(|c| (c.line, c.checked, c.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (13, Some(false), "Given a cart, when I pay, then it empties"),
+                (14, Some(true), "Done"),
+                (15, None, "loose words"),
+            ]
+        );
+        for body in [
+            "Words *em*\n",
+            "A line\n---\n",
+            "Words\n- interrupts\n",
+            "- a\n\n- loose\n",
+            "- a\nlazy\n",
+            "- [ ] Given [a context], when\n",
+            "- [-] other\n",
+            "  indented\n",
+            "## Notes ##\nx\n",
+            "Tab\there\n",
+        ] {
+            let part = &parts(body).unwrap()[0];
+            assert!(!read_plain(part, 1, &mut State::default()), "{body:?}");
+            same_as_whole(body);
+        }
+    }
+
     #[test]
     fn a_plain_section_after_the_first_paragraph_is_passed_over() {
         let body = "As a user, I want it.\n\n## Notes\nSome words here.\nMore words.\n\n## Acceptance criteria\n- [ ] one\n";
@@ -827,6 +1004,13 @@ mod tests {
                     "-->", "<!-->", "<!-- a --> b", "1. Read the code", "2) Write it", "- a note",
                     "* star words", "1.  Two spaces", "-     five", "10. ten", "1. # Notes",
                     "- > quoted", "1.Word", "   - indented words",
+                    // Lines the plain reader takes, and near misses it must leave to the parser.
+                    "Words *em* here", "a `code` b", "x &amp; y", "a\\", "Two spaces  ",
+                    "- [ ] Given [a context], when", "- [X] upper", "- [ ]", "- [ ] ", "- [ ]  two",
+                    "-  two", "- [x]x", "- [-] other", "- 1 digit", "Words <b>", "x_y_z", "  ",
+                    "- [ ] Given *x*", "Then a\u{a0}", "Then\u{3000}", "- [ ] é", "é words",
+                    "Words #not a heading", "## Acceptance criteria ##", "##  Notes  ", "#",
+                    "## Acceptance  criteria:", "- text", "- Text\u{0}", "Text\u{7f}",
                 ]),
                 0..14,
             )
