@@ -592,6 +592,49 @@ mod lines {
                 }
                 Value::Seq(items)
             }
+            // A flow mapping of words (`wsjf: {business_value: 5, job_size: 3}`).
+            b'{' => {
+                let close = text.find('}')?;
+                let inner = &text[1..close];
+                if !rest_is_comment(&text[close + 1..])
+                    || inner.contains(['[', ']', '{', '"', '\'', '#', '\t'])
+                {
+                    return None;
+                }
+                let mut entries: Vec<(Node, Node)> = Vec::new();
+                if !inner.trim_matches(' ').is_empty() {
+                    let mut offset = 1;
+                    for part in inner.split(',') {
+                        let lead = part.len() - part.trim_start_matches(' ').len();
+                        let (key, value) = part.trim_matches(' ').split_once(": ")?;
+                        let word = value.trim_start_matches(' ');
+                        let key_is_word =
+                            key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+                                && key
+                                    .bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                        if !key_is_word || !plain_ok(word) || word.contains(':') {
+                            return None;
+                        }
+                        let key_at = offset + lead;
+                        let value_at = key_at + key.len() + 2 + (value.len() - word.len());
+                        let key = Node {
+                            value: scalar(key, ScalarStyle::Plain)?,
+                            pos: pos(line, column + text[..key_at].chars().count()),
+                        };
+                        if entries.iter().any(|(k, _)| k.value == key.value) {
+                            return None;
+                        }
+                        let value = Node {
+                            value: scalar(word, ScalarStyle::Plain)?,
+                            pos: pos(line, column + text[..value_at].chars().count()),
+                        };
+                        entries.push((key, value));
+                        offset += part.len() + 1;
+                    }
+                }
+                Value::Map(entries)
+            }
             b'\'' => {
                 let mut value = String::new();
                 let mut chars = text[1..].char_indices();
@@ -715,6 +758,35 @@ mod tests {
             )
         );
         assert_eq!(m.len(), 3);
+    }
+
+    /// A feature's frontmatter as `examples/generate` writes it: its flow mapping of WSJF words
+    /// takes the line reader, which places each key and value where the full parser does.
+    #[test]
+    fn a_flow_mapping_of_words_takes_the_line_reader() {
+        let yaml = "id: F-1\nteam: [team-6]\nwsjf: {business_value: 1, time_criticality: 20,  job_size: 5} # c\n";
+        assert!(same_as_full(yaml));
+        let n = lines::parse(yaml).expect("declined by the line reader");
+        let Value::Map(m) = &n.value else {
+            panic!("{n:?}")
+        };
+        let Value::Map(wsjf) = &m[2].1.value else {
+            panic!("{n:?}")
+        };
+        assert_eq!(m[2].1.pos, at(3, 7));
+        assert_eq!(
+            wsjf[2],
+            (word("job_size", at(3, 50)), node(Value::Int(5), at(3, 60)))
+        );
+        for declined in [
+            "a: {b: 1,}\n",
+            "a: {b: 1, b: 2}\n",
+            "a: {b: c: d}\n",
+            "a: {b}\n",
+        ] {
+            assert!(lines::parse(declined).is_none(), "{declined}");
+            same_as_full(declined);
+        }
     }
 
     /// The exact outcome of documents that are errors or look like them, by both readers.
@@ -1002,7 +1074,7 @@ mod tests {
         #[test]
         fn fast_path_agrees_with_full_parser_on_generated_documents(
             entries in proptest::collection::vec(
-                ("[a-z_]{1,6}", "[ -~]{0,10}|[a-zé ,#:'\"-]{0,8}|[a\x00\x07\x1b\x7f\u{85}\u{9b}\u{feff}\u{fffe}]{1,3}", 0..8u8, " {0,2}", "(\r)?"),
+                ("[a-z_]{1,6}", "[ -~]{0,10}|[a-zé ,#:'\"-]{0,8}|[a\x00\x07\x1b\x7f\u{85}\u{9b}\u{feff}\u{fffe}]{1,3}", 0..13u8, " {0,2}", "(\r)?"),
                 0..6,
             )
         ) {
@@ -1016,6 +1088,11 @@ mod tests {
                     4 => format!("{key}: '{value}'{space}"),
                     5 => format!("{key}: \"{value}\""),
                     6 => format!("{key}: x{space}# {value}"),
+                    7 => format!("{key}: {{a: {value}, b:{space} x}}{space}"),
+                    8 => format!("{key}: {{{value}: 1,{space}b: 2}}"),
+                    9 => format!("{key}: {{{space}}} # {value}"),
+                    10 => format!("{key}: {{a: 1, a: {value}}}"),
+                    11 => format!("{key}: {{a: {value},}}"),
                     _ => format!("# {value}\n{key}:\n  - a\n  -  {value}\n{space}"),
                 };
                 doc.push_str(&line.replace('\n', &format!("{cr}\n")));
