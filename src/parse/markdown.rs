@@ -787,6 +787,14 @@ mod deep_tests {
 mod tests {
     use super::*;
 
+    /// Each criterion as (line, checkbox, text).
+    fn criteria(ac: &AcceptanceCriteria) -> Vec<(u32, Option<bool>, &str)> {
+        ac.criteria
+            .iter()
+            .map(|c| (c.line, c.checked, c.text.as_str()))
+            .collect()
+    }
+
     #[test]
     fn finds_sections_and_criteria() {
         let body = "As a shopper, I want a cart so that I can buy.\n\n## Benefit hypothesis\nMore sales.\n\n## Acceptance Criteria:\n- [ ] Given a cart, when I add, then it grows\n- [x] Second\n  - a detail, not a criterion\n- plain bullet\n\n### Scenario 2\ntext\n\n## Notes\n- not a criterion\n";
@@ -805,13 +813,8 @@ mod tests {
         assert_eq!((bh.pos.line, bh.has_content), (12, true));
         let ac = b.acceptance_criteria.unwrap();
         assert_eq!(ac.section.pos.line, 15);
-        let got: Vec<_> = ac
-            .criteria
-            .iter()
-            .map(|c| (c.line, c.checked, c.text.as_str()))
-            .collect();
         assert_eq!(
-            got,
+            criteria(&ac),
             [
                 (16, Some(false), "Given a cart, when I add, then it grows"),
                 (17, Some(true), "Second"),
@@ -877,14 +880,8 @@ mod tests {
             read.first_paragraph.map(|p| (p.value, p.pos.line)),
             Some(("As a user, I want it now.".to_string(), 7))
         );
-        let ac = read.acceptance_criteria.unwrap();
-        let got: Vec<_> = ac
-            .criteria
-            .iter()
-            .map(|c| (c.line, c.checked, c.text.as_str()))
-            .collect();
         assert_eq!(
-            got,
+            criteria(&read.acceptance_criteria.unwrap()),
             [
                 (13, Some(false), "Given a cart, when I pay, then it empties"),
                 (14, Some(true), "Done"),
