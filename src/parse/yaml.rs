@@ -622,7 +622,10 @@ mod lines {
                             value: scalar(key, ScalarStyle::Plain)?,
                             pos: pos(line, column + text[..key_at].chars().count()),
                         };
-                        if entries.iter().any(|(k, _)| k.value == key.value) {
+                        // As in a block mapping: keys that read as text, each once.
+                        if !matches!(key.value, Value::Str(_))
+                            || entries.iter().any(|(k, _)| k.value == key.value)
+                        {
                             return None;
                         }
                         let value = Node {
@@ -782,6 +785,8 @@ mod tests {
             "a: {b: 1,}\n",
             "a: {b: 1, b: 2}\n",
             "a: {b: c: d}\n",
+            "a: {true: 1}\n",
+            "a: {null: x, y: 2}\n",
             "a: {b}\n",
         ] {
             assert!(lines::parse(declined).is_none(), "{declined}");
