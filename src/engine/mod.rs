@@ -241,16 +241,16 @@ pub fn findings_after(
 fn judged_after(config: &Config, checked: &Checked, files: &[(&str, &str)]) -> Vec<Diagnostic> {
     // A set: a renumber can replace every file of the backlog.
     let replaced: std::collections::HashSet<&str> = files.iter().map(|(p, _)| *p).collect();
-    let mut items: Vec<Item> = checked
+    let mut items: Vec<Box<Item>> = checked
         .backlog
         .iter()
         .filter(|i| !replaced.contains(i.path.as_str()))
-        .cloned()
+        .map(|i| Box::new(i.clone()))
         .collect();
     let mut found = Vec::new();
     for (path, text) in files {
         let (parsed, _) = crate::parse::parse_file(path, text.as_bytes().to_vec());
-        items.extend(parsed.item.map(|item| *item));
+        items.extend(parsed.item);
         found.extend(parsed.diagnostics);
     }
     let backlog = Backlog::new(items, config);

@@ -491,21 +491,10 @@ mod lines {
                 .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?;
             let (key, rest) = line.text.split_at(key_len);
             let rest = rest.strip_prefix(':')?;
-            if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() {
-                return None;
-            }
             if !(rest.is_empty() || rest.starts_with(' ')) {
                 return None;
             }
-            let key = Node {
-                value: scalar(key, ScalarStyle::Plain)?,
-                pos: pos(line.no, indent + 1),
-            };
-            if !matches!(key.value, Value::Str(_))
-                || entries.iter().any(|(k, _)| k.value == key.value)
-            {
-                return None;
-            }
+            let key = mapping_key(&entries, key, pos(line.no, indent + 1))?;
             let value_text = rest.trim_start_matches(' ');
             *at += 1;
             let value = if value_text.is_empty() || value_text.starts_with('#') {
@@ -535,6 +524,25 @@ mod lines {
             value: Value::Map(entries),
             pos: start,
         })
+    }
+
+    /// A key of a block or flow mapping: a word (a letter, then letters, digits, `_` and `-`) that
+    /// reads as text and is not among the keys before it.
+    fn mapping_key(entries: &[(Node, Node)], key: &str, at: Pos) -> Option<Node> {
+        let word = key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !word {
+            return None;
+        }
+        let key = Node {
+            value: scalar(key, ScalarStyle::Plain)?,
+            pos: at,
+        };
+        let new = matches!(key.value, Value::Str(_))
+            && !entries.iter().any(|(k, _)| k.value == key.value);
+        new.then_some(key)
     }
 
     /// `indentless`: the list's dashes sit at its key's indentation (`key:` then `- a`).
@@ -608,26 +616,13 @@ mod lines {
                         let lead = part.len() - part.trim_start_matches(' ').len();
                         let (key, value) = part.trim_matches(' ').split_once(": ")?;
                         let word = value.trim_start_matches(' ');
-                        let key_is_word =
-                            key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-                                && key
-                                    .bytes()
-                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-                        if !key_is_word || !plain_ok(word) || word.contains(':') {
+                        if !plain_ok(word) || word.contains(':') {
                             return None;
                         }
                         let key_at = offset + lead;
                         let value_at = key_at + key.len() + 2 + (value.len() - word.len());
-                        let key = Node {
-                            value: scalar(key, ScalarStyle::Plain)?,
-                            pos: pos(line, column + text[..key_at].chars().count()),
-                        };
-                        // As in a block mapping: keys that read as text, each once.
-                        if !matches!(key.value, Value::Str(_))
-                            || entries.iter().any(|(k, _)| k.value == key.value)
-                        {
-                            return None;
-                        }
+                        let key_pos = pos(line, column + text[..key_at].chars().count());
+                        let key = mapping_key(&entries, key, key_pos)?;
                         let value = Node {
                             value: scalar(word, ScalarStyle::Plain)?,
                             pos: pos(line, column + text[..value_at].chars().count()),
